@@ -1,0 +1,92 @@
+/**
+ * Injected effects. Stages never touch `node:fs`, the clock, the network or a
+ * signer directly; they receive a `Host`, so tests run without disks or networks.
+ */
+import type { Dirent } from 'node:fs';
+import * as fsp from 'node:fs/promises';
+
+/** The slice of the file system stele uses. Paths are absolute, native separators. */
+export interface FileSystem {
+  readFile(path: string): Promise<Uint8Array>;
+  readText(path: string): Promise<string>;
+  writeFile(path: string, data: Uint8Array | string): Promise<void>;
+  /** Every file under `dir`, recursively, as paths relative to `dir` with `/` separators, sorted. */
+  listFiles(dir: string): Promise<string[]>;
+  exists(path: string): Promise<boolean>;
+  mkdir(path: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  rm(path: string): Promise<void>;
+}
+
+/** Output lines for humans; `quiet` hosts drop `info`. */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** Everything a stage may need from the outside world. */
+export interface Host {
+  fs: FileSystem;
+  /** The build's clock: "now" for build time, time served, expiry. */
+  now(): Date;
+  log: Logger;
+}
+
+/** The real file system. */
+export function createNodeFileSystem(): FileSystem {
+  return {
+    readFile: async (p) => new Uint8Array(await fsp.readFile(p)),
+    readText: (p) => fsp.readFile(p, 'utf8'),
+    writeFile: (p, data) => fsp.writeFile(p, data),
+    async listFiles(dir) {
+      const out: string[] = [];
+      async function walk(abs: string, rel: string): Promise<void> {
+        let entries: Dirent[];
+        try {
+          entries = await fsp.readdir(abs, { withFileTypes: true });
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+          throw error;
+        }
+        for (const e of entries) {
+          const childRel = rel ? `${rel}/${e.name}` : e.name;
+          if (e.isDirectory()) await walk(`${abs}/${e.name}`, childRel);
+          else if (e.isFile()) out.push(childRel);
+        }
+      }
+      await walk(dir, '');
+      return out.sort();
+    },
+    exists: (p) =>
+      fsp.stat(p).then(
+        () => true,
+        () => false,
+      ),
+    mkdir: async (p) => {
+      await fsp.mkdir(p, { recursive: true });
+    },
+    rename: (a, b) => fsp.rename(a, b),
+    rm: (p) => fsp.rm(p, { recursive: true, force: true }),
+  };
+}
+
+/** A logger writing to stderr (info to stdout), silent for info when quiet. */
+export function createConsoleLogger(options: { quiet?: boolean } = {}): Logger {
+  return {
+    info: (m) => {
+      if (!options.quiet) process.stdout.write(`${m}\n`);
+    },
+    warn: (m) => process.stderr.write(`${m}\n`),
+    error: (m) => process.stderr.write(`${m}\n`),
+  };
+}
+
+/** The default host: real disk, real clock, console logger. */
+export function createNodeHost(options: { quiet?: boolean; now?: () => Date } = {}): Host {
+  return {
+    fs: createNodeFileSystem(),
+    now: options.now ?? (() => new Date()),
+    log: createConsoleLogger(options),
+  };
+}
