@@ -1,0 +1,195 @@
+/**
+ * Stage `config`: find, load and validate `stele.config.ts`, producing a
+ * `ResolvedConfig` with every default filled in, or diagnostics.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import type { z } from 'zod';
+import { createDiagnostic } from '../errors/catalogue.js';
+import { ConfigInvalid, ConfigLoadFailed, ConfigNotFound } from '../errors/codes-core.js';
+import type { Diagnostic } from '../errors/diagnostic.js';
+import type { Host } from '../io/host.js';
+import type { LanguageCode } from './languages.js';
+import { type LocalizedText, type UserConfig, userConfigSchema } from './schema.js';
+
+/** Names tried, in order. */
+export const CONFIG_FILES = ['stele.config.ts', 'stele.config.mts', 'stele.config.mjs', 'stele.config.js', 'stele.config.json'];
+
+type ParsedConfig = z.output<typeof userConfigSchema>;
+
+/** The config every stage receives: validated, defaults applied, paths absolute. */
+export interface ResolvedConfig extends Omit<ParsedConfig, 'languages'> {
+  /** Absolute project folder. */
+  root: string;
+  /** Absolute path of the config file, or undefined for inline configs. */
+  configFile?: string;
+  /** Output languages in order: authored ones, then derived zh-Hant. */
+  languages: LanguageCode[];
+  /** Absolute output folder. */
+  outDirAbs: string;
+  /** Absolute content folder. */
+  contentDirAbs: string;
+  /** Build mode: production drops drafts and seals; development shows drafts. */
+  mode: 'production' | 'development';
+}
+
+/** Typed helper for `stele.config.ts`: `export default defineConfig({ ... })`. */
+export function defineConfig(config: UserConfig): UserConfig {
+  return config;
+}
+
+/** Pick the text for `lang` from a localized value, falling back to the default language and then any. */
+export function localize(text: LocalizedText | undefined, lang: LanguageCode, fallback: LanguageCode = 'en'): string {
+  if (text === undefined) return '';
+  if (typeof text === 'string') return text;
+  return text[lang] ?? (lang === 'zh-Hant' ? text['zh-Hans'] : undefined) ?? text[fallback] ?? Object.values(text)[0] ?? '';
+}
+
+/** Load the config module's default export. Throws only for bugs; problems become diagnostics. */
+async function loadConfigModule(file: string, host: Host): Promise<{ value?: unknown; diagnostics: Diagnostic[] }> {
+  if (file.endsWith('.json')) {
+    try {
+      return { value: JSON.parse(await host.fs.readText(file)), diagnostics: [] };
+    } catch (error) {
+      return { diagnostics: [createDiagnostic(ConfigLoadFailed, { file }, (error as Error).message)] };
+    }
+  }
+  // Bundle with esbuild (as Vite does) so TypeScript configs work on plain Node.
+  // `stele` resolves to a tiny virtual module: configs only need `defineConfig`.
+  let code: string;
+  try {
+    const result = await build({
+      entryPoints: [file],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      logLevel: 'silent',
+      packages: 'external',
+      plugins: [
+        {
+          name: 'stele-virtual',
+          setup(b) {
+            b.onResolve({ filter: /^stele$/ }, () => ({ path: 'stele', namespace: 'stele-virtual' }));
+            b.onLoad({ filter: /.*/, namespace: 'stele-virtual' }, () => ({
+              contents: 'export function defineConfig(c) { return c; }',
+              loader: 'js',
+            }));
+          },
+        },
+      ],
+    });
+    code = result.outputFiles[0]!.text;
+  } catch (error) {
+    const errors = (error as { errors?: { text: string; location?: { line: number; column: number } }[] }).errors ?? [];
+    if (errors.length === 0) return { diagnostics: [createDiagnostic(ConfigLoadFailed, { file }, String(error))] };
+    return {
+      diagnostics: errors.map((e) =>
+        createDiagnostic(
+          ConfigLoadFailed,
+          { file, line: e.location?.line, column: e.location ? e.location.column + 1 : undefined },
+          e.text,
+        ),
+      ),
+    };
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'stele-config-'));
+  const tmp = join(dir, `config-${createHash('sha256').update(code).digest('hex').slice(0, 12)}.mjs`);
+  try {
+    await writeFile(tmp, code);
+    const mod = (await import(pathToFileURL(tmp).href)) as { default?: unknown };
+    return { value: mod.default, diagnostics: [] };
+  } catch (error) {
+    return { diagnostics: [createDiagnostic(ConfigLoadFailed, { file }, (error as Error).message)] };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Find the line/column of the last path key in config source text (best effort). */
+function locateInSource(source: string, path: readonly PropertyKey[]): { line?: number; column?: number } {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const key = path[i];
+    if (typeof key !== 'string') continue;
+    const re = new RegExp(`(^|[\\s{,])["']?${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*:`, 'm');
+    const m = re.exec(source);
+    if (m) {
+      const offset = m.index + m[1]!.length;
+      const before = source.slice(0, offset).split('\n');
+      return { line: before.length, column: before[before.length - 1]!.length + 1 };
+    }
+  }
+  return {};
+}
+
+/** Validate a config object (from a file or inline) into a `ResolvedConfig`. */
+export function validateConfig(
+  value: unknown,
+  options: { root: string; configFile?: string; source?: string; mode?: 'production' | 'development' },
+): { config?: ResolvedConfig; diagnostics: Diagnostic[] } {
+  const parsed = userConfigSchema.safeParse(value);
+  const file = options.configFile ? relativeTo(options.root, options.configFile) : undefined;
+  if (!parsed.success) {
+    return {
+      diagnostics: parsed.error.issues.map((issue) => {
+        const path = issue.path as PropertyKey[];
+        const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+        const where = options.source ? locateInSource(options.source, keys.length ? [...path, keys[0]!] : path) : {};
+        const label = [...path, ...keys.slice(0, 1)].map(String).join('.') || '(root)';
+        const message = issue.code === 'unrecognized_keys' ? `unknown key(s) ${keys.join(', ')}` : issue.message;
+        return createDiagnostic(ConfigInvalid, { file, ...where }, label, message);
+      }),
+    };
+  }
+  const data = parsed.data;
+  const diagnostics: Diagnostic[] = [];
+  if (!data.languages.includes(data.defaultLanguage)) {
+    diagnostics.push(
+      createDiagnostic(
+        ConfigInvalid,
+        { file, ...(options.source ? locateInSource(options.source, ['defaultLanguage']) : {}) },
+        'defaultLanguage',
+        `${data.defaultLanguage} is not one of languages (${data.languages.join(', ')})`,
+      ),
+    );
+  }
+  const languages = [...new Set(data.languages)] as LanguageCode[];
+  if (data.traditional.enabled && languages.includes('zh-Hans') && !languages.includes('zh-Hant')) languages.push('zh-Hant');
+  const config: ResolvedConfig = {
+    ...data,
+    languages,
+    root: options.root,
+    configFile: options.configFile,
+    outDirAbs: resolve(options.root, data.outDir),
+    contentDirAbs: resolve(options.root, data.contentDir),
+    mode: options.mode ?? 'production',
+  };
+  return { config: diagnostics.length ? undefined : config, diagnostics };
+}
+
+function relativeTo(root: string, file: string): string {
+  return file.startsWith(`${root}/`) ? file.slice(root.length + 1) : file;
+}
+
+/** Find and load the project's config file. */
+export async function resolveConfig(
+  root: string,
+  host: Host,
+  options: { mode?: 'production' | 'development' } = {},
+): Promise<{ config?: ResolvedConfig; diagnostics: Diagnostic[] }> {
+  const absRoot = resolve(root);
+  for (const name of CONFIG_FILES) {
+    const file = join(absRoot, name);
+    if (!(await host.fs.exists(file))) continue;
+    const loaded = await loadConfigModule(file, host);
+    if (loaded.diagnostics.length) return { diagnostics: loaded.diagnostics.map((d) => ({ ...d, file: name })) };
+    const source = await host.fs.readText(file);
+    return validateConfig(loaded.value, { root: absRoot, configFile: file, source, mode: options.mode });
+  }
+  return { diagnostics: [createDiagnostic(ConfigNotFound, {}, absRoot)] };
+}

@@ -1,0 +1,79 @@
+/**
+ * The config schema (`stele.config.ts`). `UserConfig` is what authors write;
+ * `ResolvedConfig` is what stages receive, with every default filled in.
+ */
+import { z } from 'zod';
+
+const languageCode = z.enum(['en', 'zh-Hans', 'zh-Hant']);
+
+/** A string per language; missing languages fall back to the default language. */
+export const localizedSchema = z.union([z.string(), z.partialRecord(languageCode, z.string())]);
+
+const channelSchema = z
+  .object({
+    type: z.enum(['domain', 'mirror', 'onion', 'feed', 'social', 'blog']),
+    url: z.string().url(),
+    label: z.string().optional(),
+  })
+  .strict();
+
+const revokedChannelSchema = z
+  .object({ url: z.string(), date: z.string(), reason: z.string() })
+  .strict();
+
+export const userConfigSchema = z
+  .object({
+    /** Stable identifier of the site in manifests and trust stores. */
+    siteId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and hyphens'),
+    title: localizedSchema,
+    description: localizedSchema.optional(),
+    /** Canonical address, used for sitemap and feed ids. Output URLs stay relative. */
+    baseUrl: z.string().url().optional(),
+    languages: z.array(languageCode).min(1).default(['en', 'zh-Hans']),
+    defaultLanguage: languageCode.default('en'),
+    /** Derive Traditional Chinese from Simplified. */
+    traditional: z
+      .object({ enabled: z.boolean().default(true), overrides: z.record(z.string(), z.string()).default({}) })
+      .strict()
+      .default({ enabled: true, overrides: {} }),
+    organization: z
+      .object({
+        name: localizedSchema,
+        founded: z.string().optional(),
+        url: z.string().url().optional(),
+        email: z.string().email().optional(),
+      })
+      .strict()
+      .optional(),
+    homePosts: z.number().int().min(1).max(100).default(10),
+    menu: z
+      .array(z.object({ label: localizedSchema, path: z.string() }).strict())
+      .default([]),
+    outDir: z.string().default('dist'),
+    contentDir: z.string().default('content'),
+    seal: z
+      .object({
+        /** Public key file (minisign format), relative to the project. */
+        publicKey: z.string().default('keys/stele.pub'),
+        /** Secret key file, relative to the project. Never copied to the output. */
+        secretKey: z.string().default('keys/stele.key'),
+        expiresInDays: z.number().int().min(1).max(3650).default(30),
+        official: z.array(channelSchema).default([]),
+        revoked: z.array(revokedChannelSchema).default([]),
+      })
+      .strict()
+      .default({ publicKey: 'keys/stele.pub', secretKey: 'keys/stele.key', expiresInDays: 30, official: [], revoked: [] }),
+    check: z
+      .object({
+        /** Terms that must never appear in output, besides withheld roster names. */
+        forbiddenTerms: z.array(z.string()).default([]),
+      })
+      .strict()
+      .default({ forbiddenTerms: [] }),
+  })
+  .strict();
+
+/** What an author writes in `stele.config.ts`. */
+export type UserConfig = z.input<typeof userConfigSchema>;
+/** Localized text as written in config. */
+export type LocalizedText = z.infer<typeof localizedSchema>;

@@ -1,0 +1,299 @@
+/**
+ * Stage `content`: read every Markdown file under `content/`, parse and
+ * validate its front matter, pair translations, derive Traditional Chinese,
+ * and return typed entries plus every problem found (all of them, in one run).
+ */
+import type { ResolvedConfig } from '../config/resolve-config.js';
+import { type LanguageCode, LANGUAGES, resolveLanguageSuffix } from '../config/languages.js';
+import { createDiagnostic } from '../errors/catalogue.js';
+import {
+  ContentBadFileName,
+  ContentDuplicateLanguage,
+  ContentDuplicateSlug,
+  ContentLanguageNotConfigured,
+  ContentMissingTranslation,
+  ContentNotUtf8,
+  ContentOrphanTranslation,
+  ContentReservedSlug,
+  ContentUnknownCollection,
+  ContentUnsafeName,
+} from '../errors/codes-core.js';
+import { type Diagnostic, sortDiagnostics } from '../errors/diagnostic.js';
+import { mapZodIssues, type PathLocator } from '../errors/zod-issues.js';
+import type { Host } from '../io/host.js';
+import type { BaseFrontMatter } from './base-schema.js';
+import { type CollectionDefinition, type CollectionName, RESERVED_SLUGS } from './collection-registry.js';
+import { parseFrontMatter } from './front-matter.js';
+import { explainUnsafeSlug, splitContentFileName, stripDatePrefix } from './names.js';
+
+/** Validated front matter: base fields plus the collection's own. */
+export type EntryData = BaseFrontMatter & Record<string, unknown>;
+
+/** One page's source in one language. */
+export interface ContentEntry {
+  /** `collection/key/lang`, unique. */
+  id: string;
+  collection: CollectionName;
+  /** Translation key shared by all languages of the same page. */
+  key: string;
+  lang: LanguageCode;
+  /** Project-relative source path (for diagnostics); the zh-Hans source for derived entries. */
+  file: string;
+  slug: string;
+  data: EntryData;
+  /** Markdown body. */
+  body: string;
+  /** 1-based line of the body's first line in `file`. */
+  bodyLine: number;
+  /** True when generated (Traditional Chinese from Simplified). */
+  derived: boolean;
+}
+
+/** The content stage's result. */
+export interface ContentSet {
+  entries: ContentEntry[];
+  /** Lookup: collection → key → lang → entry. */
+  byKey: Map<string, Map<LanguageCode, ContentEntry>>;
+  /** Non-Markdown files under content/ (images and attachments), project-relative. */
+  assets: string[];
+  diagnostics: Diagnostic[];
+}
+
+/** Options for `loadContent`. */
+export interface LoadContentOptions {
+  collections: Map<CollectionName, CollectionDefinition>;
+  /** Converts Simplified to Traditional Chinese text (zh-Hant derivation). */
+  toTraditional?: (text: string) => string;
+  /** Extra cross-field validation per entry (advocacy collections). */
+  validateEntry?: (entry: ContentEntry, locate: PathLocator) => Diagnostic[];
+}
+
+interface RawFile {
+  file: string;
+  collection: CollectionName;
+  base: string;
+  lang: LanguageCode;
+  key: string;
+  data: Record<string, unknown>;
+  body: string;
+  bodyLine: number;
+  locate: PathLocator;
+}
+
+/** Group key for translations. */
+export function entryGroupKey(collection: CollectionName, key: string): string {
+  return `${collection}/${key}`;
+}
+
+/** Load and validate all content. Never throws for bad content. */
+export async function loadContent(config: ResolvedConfig, host: Host, options: LoadContentOptions): Promise<ContentSet> {
+  const diagnostics: Diagnostic[] = [];
+  const contentRel = config.contentDirAbs.startsWith(`${config.root}/`)
+    ? config.contentDirAbs.slice(config.root.length + 1)
+    : config.contentDirAbs;
+  const files = await host.fs.listFiles(config.contentDirAbs);
+  const assets: string[] = [];
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const suffixList = config.languages.flatMap((l) => LANGUAGES[l].suffixes.slice(0, 1)).join(', ');
+
+  // Read in parallel; parse in order (deterministic diagnostics).
+  const mdFiles = files.filter((f) => f.endsWith('.md'));
+  for (const f of files) if (!f.endsWith('.md') && !f.split('/').some((s) => s.startsWith('.'))) assets.push(`${contentRel}/${f}`);
+  const sources = await Promise.all(mdFiles.map((f) => host.fs.readFile(`${config.contentDirAbs}/${f}`)));
+
+  const raws: RawFile[] = [];
+  mdFiles.forEach((rel, i) => {
+    const file = `${contentRel}/${rel}`;
+    const parts = rel.split('/');
+    const folder = parts[0]!;
+    const collection = options.collections.get(folder as CollectionName);
+    if (!collection || parts.length < 2) {
+      diagnostics.push(
+        createDiagnostic(ContentUnknownCollection, { file }, parts.length < 2 ? '(top level)' : folder, [...options.collections.keys()].join(', ')),
+      );
+      return;
+    }
+    const fileName = parts[parts.length - 1]!;
+    const { base, suffix } = splitContentFileName(fileName);
+    const lang = suffix ? resolveLanguageSuffix(suffix) : undefined;
+    if (!lang) {
+      diagnostics.push(createDiagnostic(ContentBadFileName, { file }, fileName, suffixList));
+      return;
+    }
+    if (!config.languages.includes(lang)) {
+      diagnostics.push(createDiagnostic(ContentLanguageNotConfigured, { file }, lang));
+      return;
+    }
+    const unsafe = explainUnsafeSlug(base);
+    if (unsafe) {
+      diagnostics.push(createDiagnostic(ContentUnsafeName, { file }, base, unsafe));
+      return;
+    }
+    let text: string;
+    try {
+      text = decoder.decode(sources[i]);
+    } catch {
+      diagnostics.push(createDiagnostic(ContentNotUtf8, { file, line: 1, column: 1 }));
+      return;
+    }
+    const fm = parseFrontMatter(text, file);
+    diagnostics.push(...fm.diagnostics);
+    if (fm.diagnostics.length) return;
+    const tk = fm.data.translationKey;
+    const key = typeof tk === 'string' && !explainUnsafeSlug(tk) ? tk : base;
+    raws.push({ file, collection: collection.name, base, lang, key, data: fm.data, body: fm.body, bodyLine: fm.bodyLine, locate: fm.locate });
+  });
+
+  // Group by translation key.
+  const groups = new Map<string, Map<LanguageCode, RawFile>>();
+  for (const raw of raws) {
+    const gk = entryGroupKey(raw.collection, raw.key);
+    let g = groups.get(gk);
+    if (!g) groups.set(gk, (g = new Map()));
+    const other = g.get(raw.lang);
+    if (other) {
+      diagnostics.push(createDiagnostic(ContentDuplicateLanguage, { file: raw.file, line: 1, column: 1 }, raw.key, raw.lang, other.file));
+      continue;
+    }
+    g.set(raw.lang, raw);
+  }
+
+  const entries: ContentEntry[] = [];
+  const byKey = new Map<string, Map<LanguageCode, ContentEntry>>();
+  const defaultLang = config.defaultLanguage;
+  for (const [gk, group] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const original = group.get(defaultLang);
+    const collection = options.collections.get([...group.values()][0]!.collection)!;
+    if (!original) {
+      for (const raw of group.values()) {
+        diagnostics.push(createDiagnostic(ContentOrphanTranslation, { file: raw.file, line: 1, column: 1 }, raw.lang, raw.key, defaultLang));
+      }
+      continue;
+    }
+    const originalEntry = validateRaw(original, collection, undefined, options, diagnostics);
+    if (!originalEntry) continue;
+    const built = new Map<LanguageCode, ContentEntry>([[defaultLang, originalEntry]]);
+    for (const [lang, raw] of group) {
+      if (lang === defaultLang) continue;
+      const e = validateRaw(raw, collection, originalEntry, options, diagnostics);
+      if (e) built.set(lang, e);
+    }
+    // Traditional Chinese derived from Simplified unless written by hand.
+    const hans = built.get('zh-Hans');
+    if (config.languages.includes('zh-Hant') && hans && !built.has('zh-Hant') && options.toTraditional) {
+      built.set('zh-Hant', deriveTraditional(hans, options.toTraditional));
+    }
+    if (config.mode === 'production' && originalEntry.data.draft) continue;
+    for (const lang of config.languages) {
+      const e = built.get(lang);
+      if (!e) {
+        if (lang !== 'zh-Hant' || !built.has('zh-Hans'))
+          diagnostics.push(createDiagnostic(ContentMissingTranslation, { file: original.file }, original.key, lang));
+        continue;
+      }
+      if (config.mode === 'production' && e.data.draft) continue;
+      entries.push(e);
+    }
+    byKey.set(gk, new Map([...built].filter(([, e]) => config.mode !== 'production' || !e.data.draft)));
+  }
+
+  // Slugs must be unique per output URL, and pages must not take generated folders.
+  const seen = new Map<string, ContentEntry>();
+  for (const e of entries) {
+    const c = options.collections.get(e.collection)!;
+    if (c.urlPrefix === '' && RESERVED_SLUGS.has(e.slug)) {
+      diagnostics.push(createDiagnostic(ContentReservedSlug, { file: e.file, line: 1, column: 1 }, e.slug));
+      continue;
+    }
+    const url = `${e.lang}:${c.urlPrefix}/${e.slug}`;
+    const prev = seen.get(url);
+    if (prev && !e.derived) {
+      diagnostics.push(createDiagnostic(ContentDuplicateSlug, { file: e.file, line: 1, column: 1 }, `${c.urlPrefix ? `${c.urlPrefix}/` : ''}${e.slug}/ (${e.lang})`, prev.file));
+    } else seen.set(url, e);
+  }
+  return { entries, byKey, assets, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+function validateRaw(
+  raw: RawFile,
+  collection: CollectionDefinition,
+  original: ContentEntry | undefined,
+  options: LoadContentOptions,
+  diagnostics: Diagnostic[],
+): ContentEntry | undefined {
+  const schema = original ? collection.translationSchema : collection.schema;
+  const result = schema.safeParse(raw.data);
+  if (!result.success) {
+    diagnostics.push(
+      ...mapZodIssues(result.error, raw.locate, {
+        collection: collection.name,
+        knownKeys: (path) => (path.length === 0 ? Object.keys(collection.schema.shape) : []),
+      }),
+    );
+    return undefined;
+  }
+  const parsed = result.data as Record<string, unknown>;
+  // Translations inherit every field they do not set from the original.
+  const data = (original ? { ...original.data, ...stripUndefined(parsed), draft: parsed.draft ?? original.data.draft } : parsed) as EntryData;
+  if (original && raw.data.tags === undefined) data.tags = original.data.tags;
+  const slugSource = typeof data.slug === 'string' && (!original || raw.data.slug !== undefined) ? data.slug : raw.collection === 'posts' ? stripDatePrefix(raw.base) : raw.base;
+  const unsafe = explainUnsafeSlug(slugSource);
+  if (unsafe) {
+    diagnostics.push(createDiagnostic(ContentUnsafeName, raw.locate(['slug']), slugSource, unsafe));
+    return undefined;
+  }
+  const entry: ContentEntry = {
+    id: `${raw.collection}/${raw.key}/${raw.lang}`,
+    collection: raw.collection,
+    key: raw.key,
+    lang: raw.lang,
+    file: raw.file,
+    slug: original ? (raw.data.slug !== undefined ? slugSource : original.slug) : slugSource,
+    data,
+    body: raw.body,
+    bodyLine: raw.bodyLine,
+    derived: false,
+  };
+  if (options.validateEntry) {
+    const extra = options.validateEntry(entry, raw.locate);
+    diagnostics.push(...extra);
+    if (extra.some((d) => d.severity === 'error')) return undefined;
+  }
+  return entry;
+}
+
+function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+/** Deep-convert Simplified strings to Traditional; `{ 'zh-Hans': x }` objects gain a `zh-Hant` twin. */
+export function convertData<T>(value: T, convert: (s: string) => string, keyHint?: string): T {
+  if (typeof value === 'string') {
+    // URLs, dates, ids and slugs are not prose.
+    if (keyHint && /^(src|url|href|slug|id|date|updated|start|end|accessed|publish|translationKey|status|kind|event|type|timeZone|key)$/i.test(keyHint)) return value;
+    return convert(value) as T;
+  }
+  if (Array.isArray(value)) return value.map((v) => convertData(v, convert, keyHint)) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'en') out[k] = v;
+      else out[k] = convertData(v, convert, k);
+    }
+    if ('zh-Hans' in out && !('zh-Hant' in (value as object))) out['zh-Hant'] = out['zh-Hans'];
+    if ('zh-Hans' in out) out['zh-Hans'] = (value as Record<string, unknown>)['zh-Hans'];
+    return out as T;
+  }
+  return value;
+}
+
+function deriveTraditional(hans: ContentEntry, convert: (s: string) => string): ContentEntry {
+  return {
+    ...hans,
+    id: `${hans.collection}/${hans.key}/zh-Hant`,
+    lang: 'zh-Hant',
+    data: convertData(hans.data, convert),
+    body: convert(hans.body),
+    derived: true,
+  };
+}

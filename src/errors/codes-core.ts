@@ -1,0 +1,180 @@
+/** Catalogue entries for config (10xx) and content (11xx–12xx). */
+import { defineError } from './catalogue.js';
+
+export const ConfigNotFound = defineError({
+  code: 'STELE1000',
+  title: 'No config file',
+  severity: 'error',
+  message: (dir: string) => `No stele.config.ts (or .mjs, .js, .json) found in ${dir}.`,
+  hint: 'Run `stele init <dir>` to create a starter site, or pass the project folder: `stele build path/to/site`.',
+});
+
+export const ConfigLoadFailed = defineError({
+  code: 'STELE1001',
+  title: 'Config could not be loaded',
+  severity: 'error',
+  message: (detail: string) => `The config file could not be loaded: ${detail}`,
+  hint: 'Fix the syntax error above; the file must `export default defineConfig({ ... })`.',
+});
+
+export const ConfigInvalid = defineError({
+  code: 'STELE1002',
+  title: 'Invalid config value',
+  severity: 'error',
+  message: (path: string, detail: string) => `Config ${path}: ${detail}`,
+  hint: 'See the config reference in the README.',
+});
+
+export const FrontMatterSyntax = defineError({
+  code: 'STELE1100',
+  title: 'Front matter is not valid YAML',
+  severity: 'error',
+  message: (detail: string) => `Front matter is not valid YAML: ${detail}`,
+  hint: 'Front matter sits between two `---` lines and must be YAML: `key: value`, quote values that contain `: ` or start with special characters.',
+});
+
+export const FrontMatterUnclosed = defineError({
+  code: 'STELE1101',
+  title: 'Front matter is not closed',
+  severity: 'error',
+  message: () => 'The front matter opened with `---` is never closed.',
+  hint: 'Add a line containing only `---` after the last front-matter key.',
+});
+
+export const FrontMatterNotMapping = defineError({
+  code: 'STELE1102',
+  title: 'Front matter is not a mapping',
+  severity: 'error',
+  message: () => 'Front matter must be a set of `key: value` pairs.',
+  hint: 'Write e.g. `title: My post` on its own line.',
+});
+
+export const FrontMatterUnknownKey = defineError({
+  code: 'STELE1103',
+  title: 'Unknown front-matter key',
+  severity: 'error',
+  message: (key: string, collection: string) => `Unknown front-matter key \`${key}\` for ${collection}.`,
+  hint: (key: string) => `Remove \`${key}\` or check its spelling against the front-matter reference in the README.`,
+});
+
+export const FrontMatterInvalid = defineError({
+  code: 'STELE1104',
+  title: 'Invalid front-matter value',
+  severity: 'error',
+  message: (key: string, detail: string) => `Front-matter \`${key}\`: ${detail}`,
+  hint: (key: string) => `Fix the value of \`${key}\`; see the front-matter reference in the README.`,
+});
+
+export const FrontMatterMissing = defineError({
+  code: 'STELE1105',
+  title: 'Missing front-matter key',
+  severity: 'error',
+  message: (key: string) => `Required front-matter key \`${key}\` is missing.`,
+  hint: (key: string) => `Add a line \`${key}: …\` to the front matter.`,
+});
+
+export const FrontMatterBadDate = defineError({
+  code: 'STELE1106',
+  title: 'Invalid date',
+  severity: 'error',
+  message: (key: string, value: string) => `\`${key}\` is not a valid date: ${JSON.stringify(value)}.`,
+  hint: 'Write dates as YYYY-MM-DD (e.g. 2012-02-14), optionally with a time and offset: 2012-02-14T10:00:00+08:00.',
+});
+
+export const ContentBadFileName = defineError({
+  code: 'STELE1200',
+  title: 'Content file name has no language',
+  severity: 'error',
+  message: (name: string, suffixes: string) => `Cannot tell the language of ${JSON.stringify(name)}; expected <name>.<lang>.md with lang one of ${suffixes}.`,
+  hint: 'Rename the file, e.g. `rally-2012.en.md` or `rally-2012.zh.md`.',
+});
+
+export const ContentUnsafeName = defineError({
+  code: 'STELE1201',
+  title: 'Unsafe file name or slug',
+  severity: 'error',
+  message: (name: string, why: string) => `${JSON.stringify(name)} cannot be used as a URL: ${why}.`,
+  hint: 'Use lowercase ASCII letters, digits and hyphens (at most 80), e.g. `rally-2012`; set `slug:` in the front matter to choose the URL.',
+});
+
+export const ContentDuplicateSlug = defineError({
+  code: 'STELE1202',
+  title: 'Duplicate slug',
+  severity: 'error',
+  message: (url: string, other: string) => `Two files produce the same page ${url}; the other is ${other}.`,
+  hint: 'Give one of them a different `slug:` in its front matter, or rename the file.',
+});
+
+export const ContentOrphanTranslation = defineError({
+  code: 'STELE1203',
+  title: 'Translation without an original',
+  severity: 'error',
+  message: (lang: string, key: string, defaultLang: string) =>
+    `This ${lang} file is a translation of \`${key}\`, but there is no ${defaultLang} original.`,
+  hint: (_lang: string, key: string, defaultLang: string) =>
+    `Add \`${key}.${defaultLang}.md\`, or set \`translationKey:\` to the name of the original.`,
+});
+
+export const ContentDuplicateLanguage = defineError({
+  code: 'STELE1204',
+  title: 'Two files for the same language',
+  severity: 'error',
+  message: (key: string, lang: string, other: string) => `\`${key}\` has two ${lang} versions; the other is ${other}.`,
+  hint: 'Keep one file per language per page; check `translationKey:` values.',
+});
+
+export const ContentLanguageNotConfigured = defineError({
+  code: 'STELE1205',
+  title: 'Language not configured',
+  severity: 'error',
+  message: (lang: string) => `The file is in ${lang}, which is not in the config's \`languages\`.`,
+  hint: 'Add the language to `languages` in stele.config.ts or rename the file.',
+});
+
+export const ContentUnknownCollection = defineError({
+  code: 'STELE1206',
+  title: 'Unknown content folder',
+  severity: 'error',
+  message: (folder: string, known: string) => `Content folder \`${folder}\` is not a collection (known: ${known}).`,
+  hint: 'Move the file into one of the known folders.',
+});
+
+export const ContentReservedSlug = defineError({
+  code: 'STELE1207',
+  title: 'Reserved slug',
+  severity: 'error',
+  message: (slug: string) => `The page slug \`${slug}\` is reserved for a page stele generates.`,
+  hint: 'Choose another `slug:`.',
+});
+
+export const ContentMissingImage = defineError({
+  code: 'STELE1208',
+  title: 'Image not found',
+  severity: 'error',
+  message: (src: string) => `Image ${JSON.stringify(src)} does not exist.`,
+  hint: 'Image paths are relative to the Markdown file, e.g. `![A crowd](./rally.jpg)` next to the .md file.',
+});
+
+export const ContentMissingTranslation = defineError({
+  code: 'STELE1209',
+  title: 'Missing translation',
+  severity: 'warning',
+  message: (key: string, lang: string) => `\`${key}\` has no ${lang} version; the ${lang} site links to the original instead.`,
+  hint: 'Add the translation file when it is ready.',
+});
+
+export const ContentNotUtf8 = defineError({
+  code: 'STELE1210',
+  title: 'File is not UTF-8',
+  severity: 'error',
+  message: () => 'The file is not valid UTF-8 text.',
+  hint: 'Save the file as UTF-8.',
+});
+
+export const ContentBrokenLink = defineError({
+  code: 'STELE1211',
+  title: 'Link to unknown content',
+  severity: 'error',
+  message: (target: string) => `Link target ${JSON.stringify(target)} is not a content file.`,
+  hint: 'Link to another Markdown file by its relative path, e.g. `[rally](../events/rally-2012.en.md)`.',
+});

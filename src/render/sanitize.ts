@@ -1,0 +1,79 @@
+/**
+ * The sanitizer allowlist. Every piece of author HTML (Markdown output and raw
+ * HTML inside it) passes through here, always; there is no option to turn it off.
+ *
+ * Invariant: author markup reaches output only through `sanitizeAuthorHtml`.
+ */
+import sanitizeHtml from 'sanitize-html';
+import { type SafeHtml, unsafeRawHtml } from './html.js';
+
+const HEADINGS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'];
+const SAFE_ID = /^[\p{L}\p{N}_-][\p{L}\p{N}_:.-]{0,120}$/u;
+
+const OPTIONS: sanitizeHtml.IOptions = {
+  allowedTags: [
+    ...HEADINGS, 'p', 'br', 'hr', 'blockquote', 'pre', 'code', 'em', 'strong', 'b', 'i', 'u', 'del', 's', 'ins',
+    'sub', 'sup', 'ul', 'ol', 'li', 'a', 'img', 'picture', 'source', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'th',
+    'td', 'caption', 'figure', 'figcaption', 'section', 'span', 'div', 'kbd', 'abbr', 'mark', 'small', 'dl', 'dt',
+    'dd', 'details', 'summary', 'input', 'q', 'cite', 'time', 'ruby', 'rt', 'rp', 'bdi', 'wbr',
+  ],
+  allowedAttributes: {
+    '*': ['lang', 'title', { name: 'dir', multiple: false, values: ['ltr', 'rtl', 'auto'] }],
+    a: ['href', 'id', 'class', 'rel', 'hreflang'],
+    img: ['src', 'srcset', 'sizes', 'alt', 'width', 'height', 'loading', 'decoding', 'class'],
+    source: ['srcset', 'type', 'sizes', 'media'],
+    th: ['class', 'colspan', 'rowspan', 'scope'],
+    td: ['class', 'colspan', 'rowspan'],
+    ol: ['start', 'reversed', 'class'],
+    ul: ['class'],
+    li: ['id', 'class'],
+    sup: ['id', 'class'],
+    section: ['class'],
+    hr: ['class'],
+    input: [{ name: 'type', multiple: false, values: ['checkbox'] }, 'checked', 'disabled', 'class'],
+    time: ['datetime'],
+    span: ['class'],
+    div: ['class'],
+    abbr: ['title'],
+    ...Object.fromEntries(HEADINGS.map((h) => [h, ['id']])),
+  },
+  allowedClasses: {
+    '*': ['footnotes', 'footnotes-sep', 'footnotes-list', 'footnote-item', 'footnote-ref', 'footnote-backref',
+      'task-list-item', 'task-list-item-checkbox', 'contains-task-list', 'header-anchor', 'align-left',
+      'align-center', 'align-right', 'cjk', 'name', 'figure', 'note'],
+  },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  allowedSchemesByTag: { img: [], source: [] },
+  allowedSchemesAppliedToAttributes: ['href', 'src', 'cite', 'srcset'],
+  allowProtocolRelative: false,
+  allowedIframeHostnames: [],
+  disallowedTagsMode: 'discard',
+  nonTextTags: ['style', 'script', 'textarea', 'option', 'noscript', 'template', 'title', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext'],
+  enforceHtmlBoundary: false,
+  parseStyleAttributes: false,
+  transformTags: {
+    a: (tagName, attribs) => {
+      const out = { ...attribs };
+      if (out.id && !SAFE_ID.test(out.id)) delete out.id;
+      if (out.href && /^https?:/i.test(out.href.trim())) out.rel = 'noopener noreferrer';
+      else delete out.rel;
+      return { tagName, attribs: out };
+    },
+    input: (tagName, attribs) => ({ tagName, attribs: { ...attribs, type: 'checkbox', disabled: '' } }),
+    ...Object.fromEntries(
+      HEADINGS.map((h) => [
+        h,
+        (tagName: string, attribs: sanitizeHtml.Attributes) => {
+          const out = { ...attribs };
+          if (out.id && !SAFE_ID.test(out.id)) delete out.id;
+          return { tagName, attribs: out };
+        },
+      ]),
+    ),
+  },
+};
+
+/** Sanitize author HTML against stele's allowlist. */
+export function sanitizeAuthorHtml(dirty: string): SafeHtml {
+  return unsafeRawHtml(sanitizeHtml(dirty, OPTIONS));
+}
