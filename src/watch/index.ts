@@ -1,0 +1,50 @@
+/**
+ * `stele watch`: verify live mirrors on a schedule and alert once per incident.
+ */
+export {
+  type AlertCommandRunner,
+  createAlertEnvironment,
+  createShellCommandRunner,
+  type DeliveryResult,
+  postWebhook,
+  runAlertCommand,
+  type SleepFunction,
+  stripControlCharacters,
+  type WebhookOptions,
+} from './alert.js';
+export { formatWatchEvent, formatWatchEventJson, isNotableWatchEvent } from './format.js';
+export {
+  applyVerifyReport,
+  createIncidentId,
+  describeProblems,
+  fingerprintProblems,
+  getProblemKey,
+  groupFilesByKind,
+  type IncidentPolicy,
+  type MirrorTransition,
+  normalizeProblems,
+} from './incident.js';
+export { formatDuration, MINIMUM_WATCH_INTERVAL_MS, type ParsedInterval, parseWatchInterval } from './interval.js';
+export {
+  createEmptyMirrorState,
+  createEmptyWatchState,
+  type LoadedWatchState,
+  loadWatchState,
+  saveWatchState,
+} from './state.js';
+export type {
+  AlertChannel,
+  AlertPayload,
+  IncidentCategory,
+  IncidentEventType,
+  IncidentState,
+  MirrorState,
+  PendingAlert,
+  UpdateAlertPolicy,
+  WatchEvent,
+  WatchProblem,
+  WatchState,
+  WatchVerifyFunction,
+  WatchVerifyOptions,
+} from './types.js';
+export { createWatcher, normalizeMirrorUrl, sleepWithTimer, type Watcher, type WatcherOptions } from './watcher.js';
