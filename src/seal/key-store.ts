@@ -1,0 +1,306 @@
+/**
+ * Key files on disk (a key folder holding `stele.pub` and `stele.key`), and the
+ * rotation and revocation records kept next to them. This module writes with
+ * node:fs directly because the secret key must be created with mode 0600 and
+ * without overwriting (`wx`), which the `Host` file-system port cannot express.
+ *
+ * Layout of a key folder:
+ * - `stele.pub`, `stele.key` — the current pair (minisign format).
+ * - `stele.pub.<KEYID>.old`, `stele.key.<KEYID>.old` — replaced pairs.
+ * - `rotations/<NEWKEYID>.pub` + `.pub.minisig` — each new public key signed by the previous key.
+ * - `revoked-keys.json` + `.minisig` — revoked key ids, signed by the current key.
+ */
+import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RevokedKey } from './channels.js';
+import { formatSecretKeyFile, type KdfLimits, normalizeKeyId, parsePublicKey, verifyMinisign } from './minisign.js';
+import { createSignerFromSeed, generateKeyMaterial, loadSigner, type Signer } from './signer.js';
+
+/** File name of the public key in a key folder. */
+export const PUBLIC_KEY_FILE = 'stele.pub';
+/** File name of the secret key in a key folder. */
+export const SECRET_KEY_FILE = 'stele.key';
+/** File name of the signed revocation list in a key folder. */
+export const REVOKED_KEYS_FILE = 'revoked-keys.json';
+/** Folder (inside a key folder) of rotation links. */
+export const ROTATIONS_DIR = 'rotations';
+
+/** Outcome of a key-folder operation; `reason` never contains key material or passphrases. */
+export type KeyStoreResult<T> = { ok: true; value: T } | { ok: false; code: 'exists' | 'invalid' | 'io'; reason: string };
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function writeSecretFile(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await rm(tmp, { force: true });
+  await writeFile(tmp, text, { mode: 0o600, flag: 'wx' });
+  await chmod(tmp, 0o600);
+  await rename(tmp, path);
+}
+
+async function writePublicFile(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, text, { mode: 0o644 });
+  await rename(tmp, path);
+}
+
+/** Options for `createKeyFiles`. */
+export interface CreateKeyFilesOptions {
+  dir: string;
+  /** Encrypt the secret key with this passphrase. Required unless `unencrypted`. */
+  passphrase?: string;
+  unencrypted?: boolean;
+  /** Overwrite an existing pair. */
+  force?: boolean;
+  /** scrypt cost (defaults to minisign's 1 GiB / 2^25 ops). */
+  limits?: KdfLimits;
+}
+
+/** Create `stele.pub` and `stele.key` in `dir`. Refuses to overwrite without `force`. */
+export async function createKeyFiles(
+  options: CreateKeyFilesOptions,
+): Promise<KeyStoreResult<{ keyId: string; publicKeyPath: string; secretKeyPath: string }>> {
+  const publicKeyPath = join(options.dir, PUBLIC_KEY_FILE);
+  const secretKeyPath = join(options.dir, SECRET_KEY_FILE);
+  if (!options.unencrypted && !options.passphrase) {
+    return { ok: false, code: 'invalid', reason: 'a passphrase is required for an encrypted key' };
+  }
+  if (!options.force && ((await exists(publicKeyPath)) || (await exists(secretKeyPath)))) {
+    return { ok: false, code: 'exists', reason: `a key already exists in ${options.dir}` };
+  }
+  const { seed, keyNum } = generateKeyMaterial();
+  try {
+    const signer = createSignerFromSeed(seed, keyNum);
+    const secretText = await formatSecretKeyFile({
+      seed,
+      keyNum,
+      passphrase: options.unencrypted ? undefined : options.passphrase,
+      limits: options.limits,
+      untrustedComment: options.unencrypted ? 'stele UNENCRYPTED secret key' : 'stele encrypted secret key',
+    });
+    await mkdir(options.dir, { recursive: true });
+    await writeSecretFile(secretKeyPath, secretText);
+    await writePublicFile(publicKeyPath, signer.publicKeyFile);
+    return { ok: true, value: { keyId: signer.keyId, publicKeyPath, secretKeyPath } };
+  } catch (error) {
+    return { ok: false, code: 'io', reason: `cannot write keys in ${options.dir}: ${(error as Error).message}` };
+  } finally {
+    seed.fill(0);
+  }
+}
+
+/** The trusted comment of a rotation link. */
+export function formatRotationComment(fromKeyId: string, toKeyId: string, date: Date): string {
+  return `stele rotation from=${fromKeyId} to=${toKeyId} date=${date.toISOString()}`;
+}
+
+/** Read `from` and `to` out of a rotation link's trusted comment. */
+export function parseRotationComment(comment: string): { from: string; to: string } | undefined {
+  const m = /^stele rotation from=([0-9A-F]{16}) to=([0-9A-F]{16})(?: |$)/.exec(comment);
+  return m ? { from: m[1], to: m[2] } : undefined;
+}
+
+/** Options for `rotateKeyFiles`. */
+export interface RotateKeyFilesOptions {
+  dir: string;
+  /** Passphrase of the current (old) key. */
+  passphrase?: string;
+  /** Passphrase for the new key (defaults to the old one). */
+  newPassphrase?: string;
+  unencrypted?: boolean;
+  now: Date;
+  limits?: KdfLimits;
+}
+
+/**
+ * Replace the key pair in `dir` with a new one. The new public key is signed by the
+ * old secret key (`rotations/<NEW>.pub.minisig`), so verifiers who pinned the old key
+ * can follow; the old pair is kept as `stele.pub.<OLD>.old` / `stele.key.<OLD>.old`.
+ */
+export async function rotateKeyFiles(
+  options: RotateKeyFilesOptions,
+): Promise<KeyStoreResult<{ oldKeyId: string; newKeyId: string; rotationPath: string }>> {
+  const loaded = await loadSigner({ keyFile: join(options.dir, SECRET_KEY_FILE), passphrase: options.passphrase });
+  if (!loaded.ok) return { ok: false, code: 'invalid', reason: loaded.reason };
+  const old = loaded.signer;
+  const newPassphrase = options.newPassphrase ?? options.passphrase;
+  if (!options.unencrypted && !newPassphrase) {
+    return { ok: false, code: 'invalid', reason: 'a passphrase is required for the new key' };
+  }
+  const { seed, keyNum } = generateKeyMaterial();
+  try {
+    const next = createSignerFromSeed(seed, keyNum);
+    const secretText = await formatSecretKeyFile({
+      seed,
+      keyNum,
+      passphrase: options.unencrypted ? undefined : newPassphrase,
+      limits: options.limits,
+      untrustedComment: options.unencrypted ? 'stele UNENCRYPTED secret key' : 'stele encrypted secret key',
+    });
+    const rotations = join(options.dir, ROTATIONS_DIR);
+    await mkdir(rotations, { recursive: true });
+    const rotationPub = join(rotations, `${next.keyId}.pub`);
+    const rotationSig = `${rotationPub}.minisig`;
+    await writePublicFile(rotationPub, next.publicKeyFile);
+    await writePublicFile(
+      rotationSig,
+      old.sign(
+        new TextEncoder().encode(next.publicKeyFile),
+        formatRotationComment(old.keyId, next.keyId, options.now),
+        `stele key rotation ${old.keyId} -> ${next.keyId}`,
+      ),
+    );
+    await rename(join(options.dir, PUBLIC_KEY_FILE), join(options.dir, `${PUBLIC_KEY_FILE}.${old.keyId}.old`));
+    await rename(join(options.dir, SECRET_KEY_FILE), join(options.dir, `${SECRET_KEY_FILE}.${old.keyId}.old`));
+    await writeSecretFile(join(options.dir, SECRET_KEY_FILE), secretText);
+    await writePublicFile(join(options.dir, PUBLIC_KEY_FILE), next.publicKeyFile);
+    return { ok: true, value: { oldKeyId: old.keyId, newKeyId: next.keyId, rotationPath: rotationSig } };
+  } catch (error) {
+    return { ok: false, code: 'io', reason: `cannot rotate keys in ${options.dir}: ${(error as Error).message}` };
+  } finally {
+    seed.fill(0);
+  }
+}
+
+/** The signed revocation list document. */
+export interface RevokedKeysDocument {
+  stele: 1;
+  signedBy: string;
+  updated: string;
+  revoked: RevokedKey[];
+}
+
+/** Parse a revocation list (unsigned content check only). */
+export function parseRevokedKeys(text: string): RevokedKeysDocument | undefined {
+  try {
+    const data = JSON.parse(text) as RevokedKeysDocument;
+    if (data?.stele !== 1 || !Array.isArray(data.revoked)) return undefined;
+    const ok = data.revoked.every(
+      (r) => typeof r.keyId === 'string' && /^[0-9A-F]{16}$/.test(r.keyId) && typeof r.reason === 'string',
+    );
+    return ok ? data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Serialise a revocation list deterministically. */
+export function serializeRevokedKeys(doc: RevokedKeysDocument): string {
+  return `${JSON.stringify(
+    {
+      stele: 1,
+      signedBy: doc.signedBy,
+      updated: doc.updated,
+      revoked: doc.revoked.map((r) => ({ keyId: r.keyId, date: r.date, reason: r.reason })),
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/** Sign a revocation list with `signer`; returns the JSON and `.minisig` texts. */
+export function signRevokedKeys(signer: Signer, revoked: readonly RevokedKey[], now: Date): { json: string; signature: string } {
+  const json = serializeRevokedKeys({ stele: 1, signedBy: signer.keyId, updated: now.toISOString(), revoked: [...revoked] });
+  const signature = signer.sign(
+    new TextEncoder().encode(json),
+    `stele revoked-keys signer=${signer.keyId} count=${revoked.length} updated=${now.toISOString()}`,
+  );
+  return { json, signature };
+}
+
+/** Options for `revokeKeyFiles`. */
+export interface RevokeKeyFilesOptions {
+  dir: string;
+  keyId: string;
+  reason: string;
+  passphrase?: string;
+  now: Date;
+}
+
+/**
+ * Add `keyId` to the folder's signed `revoked-keys.json` (re-signed with the current key).
+ * Revoking the current key is refused: rotate first, then revoke the old id.
+ */
+export async function revokeKeyFiles(options: RevokeKeyFilesOptions): Promise<KeyStoreResult<{ revoked: RevokedKey[] }>> {
+  const keyId = normalizeKeyId(options.keyId);
+  if (!keyId) return { ok: false, code: 'invalid', reason: `"${options.keyId}" is not a key id (16 hex digits)` };
+  const reason = options.reason.trim();
+  if (!reason || /[\r\n]/.test(reason)) return { ok: false, code: 'invalid', reason: 'give a one-line --reason' };
+  const loaded = await loadSigner({ keyFile: join(options.dir, SECRET_KEY_FILE), passphrase: options.passphrase });
+  if (!loaded.ok) return { ok: false, code: 'invalid', reason: loaded.reason };
+  const signer = loaded.signer;
+  if (keyId === signer.keyId) {
+    return {
+      ok: false,
+      code: 'invalid',
+      reason: `${keyId} is the current key; run \`stele key rotate\` first, then revoke the old key id`,
+    };
+  }
+  const path = join(options.dir, REVOKED_KEYS_FILE);
+  let revoked: RevokedKey[] = [];
+  if (await exists(path)) {
+    const doc = parseRevokedKeys(await readFile(path, 'utf8'));
+    if (!doc) return { ok: false, code: 'invalid', reason: `${path} is not a stele revocation list` };
+    revoked = doc.revoked;
+  }
+  if (!revoked.some((r) => r.keyId === keyId)) {
+    revoked.push({ keyId, date: options.now.toISOString(), reason });
+  }
+  const { json, signature } = signRevokedKeys(signer, revoked, options.now);
+  try {
+    await writePublicFile(path, json);
+    await writePublicFile(`${path}.minisig`, signature);
+  } catch (error) {
+    return { ok: false, code: 'io', reason: `cannot write ${path}: ${(error as Error).message}` };
+  }
+  return { ok: true, value: { revoked } };
+}
+
+/** Rotation links and the revocation list, ready for `sealSite` to publish. */
+export interface KeyPublications {
+  rotations: { keyId: string; publicKeyFile: string; signature: string }[];
+  revokedKeys?: { json: string; signature: string; entries: RevokedKey[] };
+}
+
+/**
+ * Read what a key folder has to publish (rotation links, revocation list). Invalid
+ * or unverifiable entries are skipped: only files that parse are returned.
+ */
+export async function readKeyPublications(dir: string): Promise<KeyPublications> {
+  const out: KeyPublications = { rotations: [] };
+  const rotationsDir = join(dir, ROTATIONS_DIR);
+  let names: string[] = [];
+  try {
+    names = (await readdir(rotationsDir)).filter((n) => /^[0-9A-F]{16}\.pub$/.test(n)).sort();
+  } catch {
+    names = [];
+  }
+  for (const name of names) {
+    const publicKeyFile = await readFile(join(rotationsDir, name), 'utf8');
+    const signature = await readFile(join(rotationsDir, `${name}.minisig`), 'utf8').catch(() => undefined);
+    const parsed = parsePublicKey(publicKeyFile);
+    if (signature && parsed.ok && `${parsed.value.keyId}.pub` === name) {
+      out.rotations.push({ keyId: parsed.value.keyId, publicKeyFile, signature });
+    }
+  }
+  const revokedPath = join(dir, REVOKED_KEYS_FILE);
+  if (await exists(revokedPath)) {
+    const json = await readFile(revokedPath, 'utf8');
+    const signature = await readFile(`${revokedPath}.minisig`, 'utf8').catch(() => undefined);
+    const doc = parseRevokedKeys(json);
+    if (doc && signature) out.revokedKeys = { json, signature, entries: doc.revoked };
+  }
+  return out;
+}
+
+/** Verify a revocation list against the public key file that should have signed it. */
+export function verifyRevokedKeys(json: string, signature: string, publicKeyFile: string): RevokedKeysDocument | undefined {
+  const result = verifyMinisign(new TextEncoder().encode(json), signature, publicKeyFile);
+  if (!result.ok) return undefined;
+  return parseRevokedKeys(json);
+}

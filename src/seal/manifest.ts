@@ -1,0 +1,118 @@
+/**
+ * The signed manifest (`.well-known/stele/manifest.json`): which files a genuine
+ * copy of the site has, with sizes and SHA-256 hashes. Shared by seal and verify.
+ */
+import { z } from 'zod';
+
+/** Where stele publishes its own files, relative to the site root. */
+export const STELE_DIR = '.well-known/stele';
+/** Manifest path in the site. */
+export const MANIFEST_PATH = `${STELE_DIR}/manifest.json`;
+/** Manifest signature path in the site. */
+export const MANIFEST_SIG_PATH = `${MANIFEST_PATH}.minisig`;
+/** Official channels list. */
+export const CHANNELS_PATH = `${STELE_DIR}/channels.json`;
+/** The site's current public key. */
+export const PUBLIC_KEY_PATH = `${STELE_DIR}/stele.pub`;
+/** Signed list of revoked keys. */
+export const REVOKED_KEYS_PATH = `${STELE_DIR}/revoked-keys.json`;
+/** Folder of rotation links: `<NEWKEYID>.pub` signed by the previous key in `<NEWKEYID>.pub.minisig`. */
+export const ROTATION_DIR = `${STELE_DIR}/rotation`;
+
+/** One file of the site as listed in the manifest. */
+export interface ManifestFile {
+  path: string;
+  size: number;
+  /** Lowercase hex SHA-256. */
+  sha256: string;
+}
+
+/** The manifest document. */
+export interface Manifest {
+  stele: 1;
+  siteId: string;
+  version: number;
+  buildTime: string;
+  expires: string;
+  keyId: string;
+  files: ManifestFile[];
+}
+
+/**
+ * True for a safe site-relative posix path: no leading slash, no `.`/`..`/empty
+ * segments, no backslashes or control characters. Verify refuses anything else so
+ * a forged manifest can never make it read outside the folder being checked.
+ */
+export function isSafeSitePath(path: string): boolean {
+  if (path.length === 0 || path.length > 4096) return false;
+  if (path.startsWith('/') || path.includes('\\') || /[\u0000-\u001f\u007f]/.test(path)) return false;
+  return path.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
+}
+
+const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO date');
+
+/** Schema for reading a manifest (strict: unknown keys are refused). */
+export const manifestSchema = z
+  .object({
+    stele: z.literal(1),
+    siteId: z.string().min(1).max(200),
+    version: z.number().int().nonnegative(),
+    buildTime: isoDate,
+    expires: isoDate,
+    keyId: z.string().regex(/^[0-9A-F]{16}$/),
+    files: z.array(
+      z
+        .object({
+          path: z.string().refine(isSafeSitePath, 'unsafe path'),
+          size: z.number().int().nonnegative(),
+          sha256: z.string().regex(/^[0-9a-f]{64}$/),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+/** Compare two strings by UTF-8 bytes (the manifest's sort order). */
+export function compareBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/** Serialise a manifest deterministically: fixed key order, 2-space indent, trailing newline. */
+export function serializeManifest(manifest: Manifest): string {
+  const ordered = {
+    stele: manifest.stele,
+    siteId: manifest.siteId,
+    version: manifest.version,
+    buildTime: manifest.buildTime,
+    expires: manifest.expires,
+    keyId: manifest.keyId,
+    files: manifest.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })),
+  };
+  return `${JSON.stringify(ordered, null, 2)}\n`;
+}
+
+/** The trusted comment stele puts in the manifest signature. */
+export function formatManifestTrustedComment(m: Pick<Manifest, 'siteId' | 'version' | 'expires' | 'keyId'>): string {
+  return `stele site=${m.siteId} version=${m.version} expires=${m.expires} keyid=${m.keyId}`;
+}
+
+/** Parse manifest JSON text; `reason` says what is wrong. */
+export function parseManifest(text: string): { ok: true; manifest: Manifest } | { ok: false; reason: string } {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'manifest is not valid JSON' };
+  }
+  const result = manifestSchema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    return { ok: false, reason: `manifest is invalid at ${issue.path.join('.') || '(root)'}: ${issue.message}` };
+  }
+  const seen = new Set<string>();
+  for (const f of result.data.files) {
+    if (seen.has(f.path)) return { ok: false, reason: `manifest lists ${f.path} twice` };
+    seen.add(f.path);
+  }
+  return { ok: true, manifest: result.data as Manifest };
+}

@@ -1,0 +1,138 @@
+/**
+ * The last stage of a build: list every output file with its SHA-256 in a
+ * manifest, sign it, and publish the official channels and key records.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { OutputFiles } from '../site/output.js';
+import { type ChannelsConfig, createChannelsDocument } from './channels.js';
+import type { KeyPublications } from './key-store.js';
+import {
+  CHANNELS_PATH,
+  compareBytes,
+  formatManifestTrustedComment,
+  MANIFEST_PATH,
+  MANIFEST_SIG_PATH,
+  type Manifest,
+  PUBLIC_KEY_PATH,
+  parseManifest,
+  REVOKED_KEYS_PATH,
+  ROTATION_DIR,
+  serializeManifest,
+} from './manifest.js';
+import type { Signer } from './signer.js';
+
+/** Options for `sealSite`. */
+export interface SealOptions {
+  siteId: string;
+  /** Manifest version; must be higher than any version published before (see `resolveNextVersion`). */
+  version: number;
+  now: Date;
+  /** Days until the signature expires (default 30). */
+  expiresInDays?: number;
+  signer: Signer;
+  channels: ChannelsConfig;
+  /** Rotation links and revocation list to publish (from `readKeyPublications`). */
+  keys?: KeyPublications;
+}
+
+const encoder = new TextEncoder();
+
+/** Lowercase hex SHA-256 of bytes. */
+export function hashSha256(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * Seal a built site in memory: adds `.well-known/stele/{stele.pub, channels.json(.minisig),
+ * revoked-keys.json(.minisig), rotation/*, manifest.json, manifest.json.minisig}`.
+ * The manifest lists every file except itself and its signature, sorted by UTF-8 bytes.
+ */
+export function sealSite(output: OutputFiles, options: SealOptions): void {
+  const { signer, siteId, now } = options;
+  if (!Number.isInteger(options.version) || options.version < 0) {
+    throw new RangeError(`manifest version must be a non-negative integer, got ${options.version}`);
+  }
+  if (!siteId || /[\s\r\n]/.test(siteId)) throw new RangeError('siteId must be non-empty and contain no whitespace');
+  const days = options.expiresInDays ?? 30;
+  if (!(days > 0)) throw new RangeError('expiresInDays must be positive');
+  const expires = new Date(now.getTime() + days * 86_400_000).toISOString();
+
+  output.set(PUBLIC_KEY_PATH, encoder.encode(signer.publicKeyFile));
+  for (const link of options.keys?.rotations ?? []) {
+    output.set(`${ROTATION_DIR}/${link.keyId}.pub`, encoder.encode(link.publicKeyFile));
+    output.set(`${ROTATION_DIR}/${link.keyId}.pub.minisig`, encoder.encode(link.signature));
+  }
+  const revokedKeys = options.keys?.revokedKeys;
+  if (revokedKeys) {
+    output.set(REVOKED_KEYS_PATH, encoder.encode(revokedKeys.json));
+    output.set(`${REVOKED_KEYS_PATH}.minisig`, encoder.encode(revokedKeys.signature));
+  }
+  const channels = createChannelsDocument({
+    siteId,
+    updated: now,
+    channels: options.channels,
+    currentKeyId: signer.keyId,
+    revokedKeys: revokedKeys?.entries,
+  });
+  const channelsBytes = encoder.encode(`${JSON.stringify(channels, null, 2)}\n`);
+  output.set(CHANNELS_PATH, channelsBytes);
+  output.set(
+    `${CHANNELS_PATH}.minisig`,
+    encoder.encode(signer.sign(channelsBytes, `stele channels site=${siteId} updated=${channels.updated}`)),
+  );
+
+  output.delete(MANIFEST_PATH);
+  output.delete(MANIFEST_SIG_PATH);
+  const files = [...output.entries()]
+    .sort(([a], [b]) => compareBytes(a, b))
+    .map(([path, data]) => ({ path, size: data.length, sha256: hashSha256(data) }));
+  const manifest: Manifest = {
+    stele: 1,
+    siteId,
+    version: options.version,
+    buildTime: now.toISOString(),
+    expires,
+    keyId: signer.keyId,
+    files,
+  };
+  const manifestBytes = encoder.encode(serializeManifest(manifest));
+  output.set(MANIFEST_PATH, manifestBytes);
+  output.set(
+    MANIFEST_SIG_PATH,
+    encoder.encode(signer.sign(manifestBytes, formatManifestTrustedComment(manifest), `stele manifest for ${siteId}`)),
+  );
+}
+
+/**
+ * The version for the next build: one more than the previous one, or `requested`
+ * when given (which must still be higher than the previous). Versions only go up.
+ */
+export function resolveNextVersion(previous: number | undefined, requested?: number): number {
+  if (requested !== undefined) {
+    if (!Number.isInteger(requested) || requested < 0) throw new RangeError('version must be a non-negative integer');
+    if (previous !== undefined && requested <= previous) {
+      throw new RangeError(`version ${requested} is not higher than the published version ${previous}`);
+    }
+    return requested;
+  }
+  return previous === undefined ? 1 : previous + 1;
+}
+
+/** The version of the manifest already in an output folder, or undefined when there is none or it is unreadable. */
+export async function readManifestVersion(dir: string): Promise<number | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, ...MANIFEST_PATH.split('/')), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const parsed = parseManifest(text);
+  return parsed.ok ? parsed.manifest.version : undefined;
+}
+
+/** Show a key id for people: groups of four hex digits, e.g. `8E69 A5A6 C64D 0D0F`. */
+export function formatKeyFingerprint(keyId: string): string {
+  return keyId.toUpperCase().replace(/[^0-9A-F]/g, '').replace(/(.{4})(?=.)/g, '$1 ');
+}
