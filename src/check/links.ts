@@ -1,0 +1,113 @@
+/**
+ * Broken internal links and anchors: every relative URL in a page must point
+ * at a file of the site, and every `#fragment` at an id in the target page.
+ */
+import { createDiagnostic } from '../errors/catalogue.js';
+import {
+  CHECK_ANCHOR_MISSING,
+  CHECK_LINK_BROKEN,
+  CHECK_LINK_ESCAPES_ROOT,
+  CHECK_LINK_FOLDER_NO_SLASH,
+  CHECK_LINK_ROOT_RELATIVE,
+} from '../errors/codes-harden.js';
+import type { Diagnostic } from '../errors/diagnostic.js';
+import { isHtmlPath } from '../harden/harden-site.js';
+import type { ScannedAttribute } from '../harden/html-scan.js';
+import { classifyUrl, parseSrcset } from '../harden/site-url.js';
+import type { OutputFiles } from '../site/output.js';
+import type { SitePage } from './site-pages.js';
+
+/** Attributes holding one URL, by element ('*' = any element). */
+const URL_ATTRIBUTES: Record<string, string[]> = {
+  a: ['href'],
+  area: ['href'],
+  link: ['href'],
+  img: ['src'],
+  script: ['src'],
+  iframe: ['src'],
+  frame: ['src'],
+  source: ['src'],
+  video: ['src', 'poster'],
+  audio: ['src'],
+  track: ['src'],
+  embed: ['src'],
+  object: ['data'],
+  input: ['src'],
+  form: ['action'],
+  image: ['href', 'xlink:href'],
+  use: ['href', 'xlink:href'],
+};
+const SRCSET_ATTRIBUTES = ['srcset', 'imagesrcset'];
+
+/** Every URL in a page: attribute, raw URL. */
+export function collectPageUrls(page: SitePage): { element: string; attribute: ScannedAttribute; url: string }[] {
+  const out: { element: string; attribute: ScannedAttribute; url: string }[] = [];
+  for (const element of page.scanned.elements) {
+    const names = URL_ATTRIBUTES[element.name] ?? [];
+    for (const attribute of element.attributes) {
+      if (names.includes(attribute.name)) out.push({ element: element.name, attribute, url: attribute.value });
+      if (SRCSET_ATTRIBUTES.includes(attribute.name)) {
+        for (const url of parseSrcset(attribute.value)) out.push({ element: element.name, attribute, url });
+      }
+    }
+  }
+  return out;
+}
+
+/** The ids (and `<a name>`) of every page. */
+function collectIds(pages: readonly SitePage[]): Map<string, Set<string>> {
+  const ids = new Map<string, Set<string>>();
+  for (const page of pages) {
+    const set = new Set<string>();
+    for (const e of page.scanned.elements) {
+      for (const a of e.attributes) {
+        if (a.name === 'id' || (a.name === 'name' && e.name === 'a')) set.add(a.value);
+      }
+    }
+    ids.set(page.path, set);
+  }
+  return ids;
+}
+
+/** Check internal links and anchors. */
+export function checkLinks(output: OutputFiles, pages: readonly SitePage[]): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const ids = collectIds(pages);
+  for (const page of pages) {
+    for (const { attribute, url } of collectPageUrls(page)) {
+      const at = { file: page.path, ...page.locate(attribute.start) };
+      const target = classifyUrl(page.path, url);
+      if (target.kind === 'external' || target.kind === 'scheme') continue;
+      let targetPath = page.path;
+      let fragment: string | undefined;
+      if (target.kind === 'fragment') {
+        fragment = target.fragment;
+      } else {
+        if (target.rootRelative) {
+          diagnostics.push(createDiagnostic(CHECK_LINK_ROOT_RELATIVE, at, url));
+          continue;
+        }
+        if (target.escapesRoot) {
+          diagnostics.push(createDiagnostic(CHECK_LINK_ESCAPES_ROOT, at, url));
+          continue;
+        }
+        targetPath = target.path;
+        fragment = target.fragment;
+        if (!output.has(targetPath)) {
+          if (!target.folder && output.has(`${targetPath}/index.html`)) {
+            diagnostics.push(createDiagnostic(CHECK_LINK_FOLDER_NO_SLASH, at, url));
+            targetPath = `${targetPath}/index.html`;
+          } else {
+            diagnostics.push(createDiagnostic(CHECK_LINK_BROKEN, at, url, targetPath));
+            continue;
+          }
+        }
+      }
+      if (!fragment || fragment === 'top' || !isHtmlPath(targetPath)) continue;
+      if (!ids.get(targetPath)?.has(fragment)) {
+        diagnostics.push(createDiagnostic(CHECK_ANCHOR_MISSING, at, url, fragment, targetPath));
+      }
+    }
+  }
+  return diagnostics;
+}

@@ -1,0 +1,132 @@
+/**
+ * Text transforms that remember, for every output character, the offset of
+ * the source character it came from. The withheld-names check searches the
+ * transformed text (entities and escapes decoded, tags stripped, case and
+ * accents folded) and reports the position in the original file.
+ */
+import { decodeHTML } from 'entities';
+
+/** A text plus, for each UTF-16 unit, its offset in the original source. */
+export interface MappedText {
+  text: string;
+  map: number[];
+}
+
+/** The identity mapping of `text`. */
+export function createMappedText(text: string): MappedText {
+  const map = new Array<number>(text.length);
+  for (let i = 0; i < text.length; i++) map[i] = i;
+  return { text, map };
+}
+
+/** Replace matches of `pattern` (global) with `replace(match)`; replaced chars map to the match start. */
+function replaceMapped(input: MappedText, pattern: RegExp, replace: (match: string) => string): MappedText {
+  let text = '';
+  const map: number[] = [];
+  let last = 0;
+  for (const m of input.text.matchAll(pattern)) {
+    const start = m.index;
+    for (let i = last; i < start; i++) map.push(input.map[i]);
+    text += input.text.slice(last, start);
+    const replacement = replace(m[0]);
+    if (replacement === m[0]) {
+      for (let i = start; i < start + m[0].length; i++) map.push(input.map[i]);
+    } else {
+      // Spread the replacement over the source: each output unit maps to the
+      // proportional source position, so runs like %E6%9C%B1%E8%99%9E stay ordered.
+      for (let k = 0; k < replacement.length; k++) {
+        const at = start + Math.floor((k * m[0].length) / Math.max(1, replacement.length));
+        map.push(input.map[at]);
+      }
+    }
+    text += replacement;
+    last = start + m[0].length;
+  }
+  for (let i = last; i < input.text.length; i++) map.push(input.map[i]);
+  text += input.text.slice(last);
+  return { text, map };
+}
+
+function decodePercentRun(run: string): string {
+  try {
+    return decodeURIComponent(run);
+  } catch {
+    // Decode what is valid UTF-8, byte by byte where needed.
+    return run.replace(/%([0-9a-fA-F]{2})/g, (m, hex: string) => {
+      const byte = Number.parseInt(hex, 16);
+      return byte < 0x80 ? String.fromCharCode(byte) : m;
+    });
+  }
+}
+
+const ESCAPES =
+  /&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});?|(?:%[0-9a-fA-F]{2})+|\\u\{[0-9a-fA-F]{1,6}\}|\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}|\\[0-9a-fA-F]{1,6}[ ]?/g;
+
+/**
+ * Decode, in one pass: HTML/XML character references, percent-encoding,
+ * JavaScript/JSON `\uXXXX`, `\u{…}` and `\xXX` escapes, and CSS `\hex` escapes.
+ */
+export function decodeEscapes(input: MappedText): MappedText {
+  return replaceMapped(input, ESCAPES, (m) => {
+    if (m.startsWith('&')) return decodeHTML(m);
+    if (m.startsWith('%')) return decodePercentRun(m);
+    let hex: string;
+    if (m.startsWith('\\u{')) hex = m.slice(3, -1);
+    else if (m.startsWith('\\u') || m.startsWith('\\x')) hex = m.slice(2);
+    else hex = m.slice(1).trim();
+    const code = Number.parseInt(hex, 16);
+    if (!Number.isFinite(code) || code > 0x10ffff) return m;
+    return m.startsWith('\\u') && !m.startsWith('\\u{') ? String.fromCharCode(code) : String.fromCodePoint(code);
+  });
+}
+
+/** Remove markup: comments, tags, CDATA brackets (text between tags stays). */
+export function stripMarkup(input: MappedText): MappedText {
+  return replaceMapped(input, /<!--[\s\S]*?-->|<!\[CDATA\[|\]\]>|<\/?[A-Za-z!?][^<>]*>/g, () => '');
+}
+
+const IGNORABLE_RANGES: [number, number][] = [
+  [0x00ad, 0x00ad],
+  [0x034f, 0x034f],
+  [0x061c, 0x061c],
+  [0x115f, 0x1160],
+  [0x17b4, 0x17b5],
+  [0x180b, 0x180f],
+  [0x200b, 0x200f],
+  [0x202a, 0x202e],
+  [0x2060, 0x206f],
+  [0x3164, 0x3164],
+  [0xfe00, 0xfe0f],
+  [0xfeff, 0xfeff],
+  [0xffa0, 0xffa0],
+  [0xe0000, 0xe0fff],
+];
+
+/** Default-ignorable characters (zero-width, bidi controls, variation selectors, soft hyphen). */
+function isIgnorable(ch: string): boolean {
+  const cp = ch.codePointAt(0)!;
+  return IGNORABLE_RANGES.some(([lo, hi]) => cp >= lo && cp <= hi);
+}
+const MARK = /\p{M}/u;
+
+/**
+ * Fold for comparison: compatibility decomposition (full-width → ASCII),
+ * accents and other marks removed, invisible characters removed, lower case.
+ */
+export function foldText(input: MappedText): MappedText {
+  let text = '';
+  const map: number[] = [];
+  let i = 0;
+  for (const ch of input.text) {
+    const origin = input.map[i];
+    i += ch.length;
+    if (isIgnorable(ch)) continue;
+    for (const part of ch.normalize('NFKD')) {
+      if (MARK.test(part)) continue;
+      const lower = part.toLowerCase();
+      text += lower;
+      for (let k = 0; k < lower.length; k++) map.push(origin);
+    }
+  }
+  return { text, map };
+}

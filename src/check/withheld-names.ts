@@ -1,0 +1,158 @@
+/**
+ * Withheld names: no published file may contain the name of a person who
+ * asked not to be named — not in text, attributes, JSON-LD, feeds, the
+ * sitemap, the search index, image metadata or file names, and not hidden by
+ * character references, percent-encoding, JSON escapes, tags splitting the
+ * name, full-width letters, accents or odd spacing.
+ *
+ * Every file is searched in several views (raw; escapes decoded; tags
+ * stripped and decoded, twice for escaped HTML inside XML/JSON), each folded
+ * (NFKD, marks and invisible characters removed, lower case). Latin spellings
+ * must not touch other Latin letters (so "Li Na" does not fire inside
+ * "Oli Nash"); between the parts of a name any run of up to 40 spaces or
+ * punctuation is accepted ("Zhu Yufu", "zhu-yufu", "ZhuYufu", "Zhu,\n Yufu").
+ * Diagnostics carry the person's label, never the name itself.
+ */
+import { createDiagnostic } from '../errors/catalogue.js';
+import { CHECK_WITHHELD_NAME, CHECK_WITHHELD_NAME_IN_PATH } from '../errors/codes-harden.js';
+import type { Diagnostic } from '../errors/diagnostic.js';
+import { createOffsetLocator } from '../harden/text-location.js';
+import type { OutputFiles } from '../site/output.js';
+import { createMappedText, decodeEscapes, foldText, type MappedText, stripMarkup } from './mapped-text.js';
+
+/** A name that must not appear, with a safe label to show instead. */
+export interface WithheldName {
+  /** One spelling (the caller expands English, Simplified, Traditional and pinyin variants). */
+  name: string;
+  /** What diagnostics show, e.g. "witness 3". Never the name itself. */
+  label: string;
+}
+
+/** A compiled matcher for a list of withheld names. */
+export interface WithheldNameMatcher {
+  /** Every match in `text`: original offsets [start, end] (end inclusive) and the label. */
+  findAll(input: MappedText): { start: number; last: number; label: string }[];
+}
+
+const CJK = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}\p{sc=Bopomofo}]/u;
+const UNIT = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}\p{sc=Bopomofo}]|[^\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}\p{sc=Bopomofo}\s\p{Z}\p{P}\p{S}]+/gu;
+const SEPARATOR = '[\\s\\p{Z}\\p{P}\\p{S}]{0,40}';
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+/** Compile names into one matcher. Names with nothing searchable are ignored. */
+export function createWithheldNameMatcher(names: readonly WithheldName[]): WithheldNameMatcher {
+  const labels: string[] = [];
+  const sources: string[] = [];
+  const seen = new Set<string>();
+  for (const { name, label } of names) {
+    const folded = foldText(createMappedText(name)).text;
+    const units: string[] = folded.match(UNIT) ?? [];
+    if (units.length === 0) continue;
+    const key = `${units.join(' ')}\u0000${label}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const latinStart = !CJK.test(units[0]);
+    const latinEnd = !CJK.test(units.at(-1)!);
+    const body = units.map(escapeRegex).join(SEPARATOR);
+    sources.push(`(${latinStart ? '(?<!\\p{sc=Latin})' : ''}${body}${latinEnd ? '(?!\\p{sc=Latin})' : ''})`);
+    labels.push(label);
+  }
+  const regex = sources.length ? new RegExp(sources.join('|'), 'gu') : undefined;
+  return {
+    findAll(input) {
+      if (!regex) return [];
+      const found: { start: number; last: number; label: string }[] = [];
+      for (const m of input.text.matchAll(regex)) {
+        const group = m.findIndex((g, i) => i > 0 && g !== undefined);
+        const end = m.index + m[0].length - 1;
+        found.push({ start: input.map[m.index], last: input.map[Math.max(m.index, end)], label: labels[group - 1] });
+      }
+      return found;
+    },
+  };
+}
+
+/** The folded views of a text that are searched. */
+export function createSearchViews(text: string): MappedText[] {
+  const raw = createMappedText(text);
+  const decoded = decodeEscapes(raw);
+  const stripped = decodeEscapes(stripMarkup(decoded));
+  const twice = decodeEscapes(stripMarkup(stripped));
+  const views = [raw, decoded, stripped, twice].map(foldText);
+  // Drop views identical to an earlier one.
+  return views.filter((v, i) => views.findIndex((w) => w.text === v.text) === i);
+}
+
+function findInText(matcher: WithheldNameMatcher, text: string): { start: number; last: number; label: string }[] {
+  const seen = new Set<string>();
+  const out: { start: number; last: number; label: string }[] = [];
+  for (const view of createSearchViews(text)) {
+    for (const hit of matcher.findAll(view)) {
+      const key = `${hit.start}\u0000${hit.label}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(hit);
+    }
+  }
+  return out.sort((a, b) => a.start - b.start || a.label.localeCompare(b.label));
+}
+
+/** Replace every path segment that contains a withheld name with `[withheld]`. */
+function redactPath(path: string, hits: { start: number; last: number }[]): string {
+  let offset = 0;
+  return path
+    .split('/')
+    .map((segment) => {
+      const start = offset;
+      const end = offset + segment.length;
+      offset = end + 1;
+      return hits.some((h) => h.start < end && h.last >= start) ? '[withheld]' : segment;
+    })
+    .join('/');
+}
+
+function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Check every file's path and content for withheld names. */
+export function checkWithheldNames(output: OutputFiles, names: readonly WithheldName[]): Diagnostic[] {
+  const matcher = createWithheldNameMatcher(names);
+  const diagnostics: Diagnostic[] = [];
+  for (const path of [...output.keys()].sort()) {
+    const pathHits = findInText(matcher, path);
+    const file = pathHits.length ? redactPath(path, pathHits) : path;
+    for (const label of [...new Set(pathHits.map((h) => h.label))]) {
+      diagnostics.push(createDiagnostic(CHECK_WITHHELD_NAME_IN_PATH, { file }, label));
+    }
+    const bytes = output.get(path)!;
+    const text = decodeUtf8(bytes);
+    if (text !== undefined) {
+      const locate = createOffsetLocator(text);
+      for (const hit of findInText(matcher, text)) {
+        diagnostics.push(createDiagnostic(CHECK_WITHHELD_NAME, { file, ...locate(hit.start) }, hit.label, 'in this file'));
+      }
+      continue;
+    }
+    // Binary (images, fonts, PDFs): search byte-as-Latin-1, lossy UTF-8 and UTF-16 views.
+    const reported = new Set<string>();
+    const report = (label: string, where: string) => {
+      if (reported.has(label)) return;
+      reported.add(label);
+      diagnostics.push(createDiagnostic(CHECK_WITHHELD_NAME, { file }, label, where));
+    };
+    for (const hit of findInText(matcher, new TextDecoder('latin1').decode(bytes))) report(hit.label, `in this binary file at byte ${hit.start}`);
+    for (const encoding of ['utf-8', 'utf-16le', 'utf-16be']) {
+      const view = new TextDecoder(encoding, { fatal: false }).decode(bytes);
+      for (const hit of findInText(matcher, view)) report(hit.label, `in this binary file (${encoding} text)`);
+    }
+  }
+  return diagnostics;
+}

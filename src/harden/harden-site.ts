@@ -1,0 +1,162 @@
+/**
+ * The harden stage: give every page a hash-based CSP meta and a no-referrer
+ * meta, add Subresource Integrity to same-site stylesheets and scripts, and
+ * make external links `rel="noopener noreferrer"`. Edits are made by source
+ * offsets, so the rest of each page stays byte-for-byte as generated.
+ * Deterministic and idempotent: running it twice changes nothing the second time.
+ */
+import { createDiagnostic } from '../errors/catalogue.js';
+import { HARDEN_NO_HEAD, HARDEN_SUBRESOURCE_MISSING } from '../errors/codes-harden.js';
+import type { Diagnostic } from '../errors/diagnostic.js';
+import type { OutputFiles } from '../site/output.js';
+import { computeSha256Base64, createContentSecurityPolicy } from './csp.js';
+import { getAttribute, getAttributeTokens, type ScannedElement, scanHtml } from './html-scan.js';
+import { collectInlineCode } from './inline-code.js';
+import { classifyUrl } from './site-url.js';
+import { locateOffset } from './text-location.js';
+
+/** Options for {@link hardenSite}. */
+export interface HardenOptions {
+  /** Allowed form targets for the CSP `form-action` (default: none). */
+  formAction?: string[];
+}
+
+/** One source edit: replace [start, end) with text. */
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** True for paths harden treats as HTML pages. */
+export function isHtmlPath(path: string): boolean {
+  return /\.html?$/i.test(path);
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+/** An edit that sets attribute `name` to `value` on `element`. */
+function setAttributeEdit(source: string, element: ScannedElement, name: string, value: string): Edit {
+  const existing = getAttribute(element, name);
+  const text = `${name}="${escapeAttribute(value)}"`;
+  if (existing) return { start: existing.start, end: existing.end, text };
+  let at = element.end - 1;
+  if (source[at - 1] === '/' && /[\s"']/.test(source[at - 2] ?? '')) at--;
+  const before = source[at - 1];
+  return { start: at, end: at, text: /\s/.test(before ?? '') ? `${text}` : ` ${text}` };
+}
+
+function applyEdits(source: string, edits: Edit[]): string {
+  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = source;
+  for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
+}
+
+/** Harden one page; returns the new text and any diagnostics. */
+export function hardenPage(
+  output: OutputFiles,
+  path: string,
+  source: string,
+  options: HardenOptions = {},
+): { html: string; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const scanned = scanHtml(source);
+  const edits: Edit[] = [];
+  const at = (offset: number) => ({ file: path, ...locateOffset(source, offset) });
+
+  let selfStyles = false;
+  let selfScripts = false;
+  for (const element of scanned.elements) {
+    const name = element.name;
+    if (name === 'meta') {
+      const equiv = getAttribute(element, 'http-equiv')?.value.trim().toLowerCase();
+      const metaName = getAttribute(element, 'name')?.value.trim().toLowerCase();
+      if (equiv === 'content-security-policy' || metaName === 'referrer') {
+        edits.push({ start: element.start, end: element.end, text: '' });
+      }
+      continue;
+    }
+    let urlAttribute: 'href' | 'src' | undefined;
+    if (name === 'link') {
+      const rel = getAttributeTokens(element, 'rel');
+      if (rel.includes('stylesheet')) {
+        urlAttribute = 'href';
+        selfStyles = true;
+      } else if (rel.includes('modulepreload')) {
+        urlAttribute = 'href';
+        selfScripts = true;
+      }
+    } else if (name === 'script' && getAttribute(element, 'src')) {
+      urlAttribute = 'src';
+      selfScripts = true;
+    }
+    if (urlAttribute) {
+      const raw = getAttribute(element, urlAttribute)?.value ?? '';
+      const url = classifyUrl(path, raw);
+      if (url.kind === 'internal') {
+        const target = output.get(url.path);
+        if (target) edits.push(setAttributeEdit(source, element, 'integrity', `sha256-${computeSha256Base64(target)}`));
+        else diagnostics.push(createDiagnostic(HARDEN_SUBRESOURCE_MISSING, at(element.start), raw));
+      }
+      continue;
+    }
+    if (name === 'a' || name === 'area') {
+      const href = getAttribute(element, 'href');
+      if (!href || classifyUrl(path, href.value).kind !== 'external') continue;
+      const rel = getAttributeTokens(element, 'rel');
+      const missing = ['noopener', 'noreferrer'].filter((t) => !rel.includes(t));
+      if (missing.length) edits.push(setAttributeEdit(source, element, 'rel', [...rel, ...missing].join(' ')));
+    }
+  }
+
+  const inline = collectInlineCode(scanned);
+  const csp = createContentSecurityPolicy({
+    inlineStyles: inline.filter((c) => c.kind === 'style').map((c) => c.body),
+    inlineScripts: inline.filter((c) => c.kind === 'script').map((c) => c.body),
+    ...(options.formAction ? { formAction: options.formAction } : {}),
+    forMeta: true,
+    selfStyles,
+    selfScripts,
+  });
+  const head = scanned.elements.find((e) => e.name === 'head');
+  if (!head) {
+    diagnostics.push(createDiagnostic(HARDEN_NO_HEAD, { file: path }));
+  } else {
+    let insertAt = head.end;
+    for (const e of scanned.elements) {
+      if (e.start < head.end || !e.ancestors.includes('head')) continue;
+      if (e.name === 'style' || e.name === 'script' || e.name === 'link') break;
+      if (e.name === 'meta' && getAttribute(e, 'charset')) {
+        insertAt = e.end;
+        break;
+      }
+    }
+    edits.push({
+      start: insertAt,
+      end: insertAt,
+      text: `<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}"><meta name="referrer" content="no-referrer">`,
+    });
+  }
+  return { html: applyEdits(source, edits), diagnostics };
+}
+
+/**
+ * Harden every HTML page of the output in place (sorted path order).
+ * Run after site and assets, before seal.
+ */
+export function hardenSite(output: OutputFiles, options: HardenOptions = {}): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
+  for (const path of [...output.keys()].sort()) {
+    if (!isHtmlPath(path)) continue;
+    const source = decoder.decode(output.get(path)!);
+    const result = hardenPage(output, path, source, options);
+    diagnostics.push(...result.diagnostics);
+    if (result.html !== source) output.set(path, encoder.encode(result.html));
+  }
+  return diagnostics;
+}
