@@ -38,6 +38,7 @@ export type {
   IncidentCategory,
   IncidentEventType,
   IncidentState,
+  IncidentWatchEvent,
   MirrorState,
   PendingAlert,
   UpdateAlertPolicy,
@@ -48,3 +49,4 @@ export type {
   WatchVerifyOptions,
 } from './types.js';
 export { createWatcher, normalizeMirrorUrl, sleepWithTimer, type Watcher, type WatcherOptions } from './watcher.js';
+export { createSiteVerifier, enforceRollbackFloor, type SiteVerifierOptions } from './verify-adapter.js';

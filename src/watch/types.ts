@@ -75,6 +75,17 @@ export interface AlertPayload {
   manifest?: ManifestSummary;
 }
 
+/** An incident opened, changed or healed. */
+export interface IncidentWatchEvent<T extends IncidentEventType = IncidentEventType> {
+  type: T;
+  at: string;
+  mirror: string;
+  incidentId: string;
+  /** Whether the configured alert channels are notified for this event. */
+  alert: boolean;
+  payload: AlertPayload;
+}
+
 /** One event of the watch loop; `--json` prints them as JSON lines. */
 export type WatchEvent =
   | {
@@ -89,15 +100,9 @@ export type WatchEvent =
       /** The open incident after this check, if any. */
       incidentId?: string;
     }
-  | {
-      type: IncidentEventType;
-      at: string;
-      mirror: string;
-      incidentId: string;
-      /** Whether the configured alert channels are notified for this event. */
-      alert: boolean;
-      payload: AlertPayload;
-    }
+  | IncidentWatchEvent<'incident-opened'>
+  | IncidentWatchEvent<'incident-updated'>
+  | IncidentWatchEvent<'incident-healed'>
   | {
       type: 'alert-delivered';
       at: string;
