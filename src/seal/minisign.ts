@@ -208,6 +208,12 @@ export function parseSignature(text: string): MinisignResult<MinisignSignature> 
   };
 }
 
+/** Render a parsed signature back to its canonical `.minisig` text (to detect any change to the file). */
+export function formatSignatureFile(sig: MinisignSignature): string {
+  const sigLine = Buffer.concat([Buffer.from(sig.algorithm, 'latin1'), sig.keyNum, sig.signature]).toString('base64');
+  return `${UNTRUSTED_PREFIX}${sig.untrustedComment}\n${sigLine}\n${TRUSTED_PREFIX}${sig.trustedComment}\n${Buffer.from(sig.globalSignature).toString('base64')}\n`;
+}
+
 /** Why a signature was not accepted. */
 export type MinisignFailure = 'malformed' | 'wrong-key' | 'bad-signature';
 

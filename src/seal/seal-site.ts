@@ -23,6 +23,11 @@ import {
 } from './manifest.js';
 import type { Signer } from './signer.js';
 
+/** The untrusted comment of a manifest signature (verify requires exactly this, so no byte of the file can change). */
+export function formatManifestUntrustedComment(siteId: string): string {
+  return `stele manifest for ${siteId}`;
+}
+
 /** Options for `sealSite`. */
 export interface SealOptions {
   siteId: string;
@@ -101,7 +106,7 @@ export function sealSite(output: OutputFiles, options: SealOptions): void {
   output.set(MANIFEST_PATH, manifestBytes);
   output.set(
     MANIFEST_SIG_PATH,
-    encoder.encode(signer.sign(manifestBytes, formatManifestTrustedComment(manifest), `stele manifest for ${siteId}`)),
+    encoder.encode(signer.sign(manifestBytes, formatManifestTrustedComment(manifest), formatManifestUntrustedComment(siteId))),
   );
 }
 
