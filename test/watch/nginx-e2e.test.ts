@@ -7,11 +7,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sealSite } from '../../src/seal/seal-site.js';
-import { createSignerFromSeed } from '../../src/seal/signer.js';
-import type { OutputFiles } from '../../src/site/output.js';
 import {
   type AlertPayload,
   createShellCommandRunner,
@@ -20,40 +17,12 @@ import {
   type WatchEvent,
 } from '../../src/watch/index.js';
 import { createManualClock } from './helpers.js';
+import { buildSealedSite, fixtureSigner, writeOutputFiles } from './site-fixture.js';
 
 const NGINX = '/usr/sbin/nginx';
-const signer = createSignerFromSeed(new Uint8Array(32).fill(7));
-
-function buildSite(version: number, headline: string): OutputFiles {
-  const enc = new TextEncoder();
-  const output: OutputFiles = new Map([
-    [
-      'index.html',
-      enc.encode(
-        `<!doctype html><html lang="en"><head><title>Rights Watch</title><link rel="stylesheet" href="style.css"></head><body><h1>${headline}</h1><a href="about/">About</a></body></html>\n`,
-      ),
-    ],
-    ['about/index.html', enc.encode('<!doctype html><html lang="en"><title>About</title><p>About us.</p></html>\n')],
-    ['style.css', enc.encode('body { font-family: serif; }\n')],
-  ]);
-  sealSite(output, {
-    siteId: 'rights-watch',
-    version,
-    now: new Date('2025-03-01T00:00:00.000Z'),
-    expiresInDays: 30,
-    signer,
-    channels: { official: [], revoked: [] },
-  });
-  return output;
-}
-
-async function writeSite(dir: string, output: OutputFiles): Promise<void> {
-  for (const [path, data] of output) {
-    const abs = join(dir, ...path.split('/'));
-    await mkdir(dirname(abs), { recursive: true });
-    await writeFile(abs, data);
-  }
-}
+const signer = fixtureSigner;
+const buildSite = buildSealedSite;
+const writeSite = writeOutputFiles;
 
 async function freePort(): Promise<number> {
   const server = createServer();
