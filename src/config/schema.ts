@@ -3,23 +3,13 @@
  * `ResolvedConfig` is what stages receive, with every default filled in.
  */
 import { z } from 'zod';
+import { channelSchema, revokedAddressSchema } from '../seal/channels.js';
 
 const languageCode = z.enum(['en', 'zh-Hans', 'zh-Hant']);
 
 /** A string per language; missing languages fall back to the default language. */
 export const localizedSchema = z.union([z.string(), z.partialRecord(languageCode, z.string())]);
 
-const channelSchema = z
-  .object({
-    type: z.enum(['domain', 'mirror', 'onion', 'feed', 'social', 'blog']),
-    url: z.string().url(),
-    label: z.string().optional(),
-  })
-  .strict();
-
-const revokedChannelSchema = z
-  .object({ url: z.string(), date: z.string(), reason: z.string() })
-  .strict();
 
 export const userConfigSchema = z
   .object({
@@ -58,11 +48,15 @@ export const userConfigSchema = z
         /** Secret key file, relative to the project. Never copied to the output. */
         secretKey: z.string().default('keys/stele.key'),
         expiresInDays: z.number().int().min(1).max(3650).default(30),
+        /** Refuse to build without a usable signing key (otherwise: a loud warning). */
+        required: z.boolean().default(false),
+        /** Official addresses (domains, mirrors, onion, feeds, social accounts). */
         official: z.array(channelSchema).default([]),
-        revoked: z.array(revokedChannelSchema).default([]),
+        /** Addresses that are no longer the organisation's, with date and reason. */
+        revoked: z.array(revokedAddressSchema).default([]),
       })
       .strict()
-      .default({ publicKey: 'keys/stele.pub', secretKey: 'keys/stele.key', expiresInDays: 30, official: [], revoked: [] }),
+      .default({ publicKey: 'keys/stele.pub', secretKey: 'keys/stele.key', expiresInDays: 30, required: false, official: [], revoked: [] }),
     check: z
       .object({
         /** Terms that must never appear in output, besides withheld roster names. */

@@ -3,6 +3,8 @@
  * that could escape the output folder or confuse a reader is refused.
  */
 
+import { pinyin } from 'pinyin-pro';
+
 const BIDI_OR_CONTROL = /[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
 
 /** Why `name` cannot be a URL segment, or undefined when it can. */
@@ -16,9 +18,12 @@ export function explainUnsafeSlug(name: string): string | undefined {
   return undefined;
 }
 
-/** Turn arbitrary text into a safe ASCII slug (may return '' when nothing is left). */
+/** Turn arbitrary text into a safe ASCII slug; Chinese becomes pinyin (`言论自由` → `yan-lun-zi-you`). May return ''. */
 export function slugify(text: string): string {
-  return text
+  const romanised = /[\u3400-\u9fff\uf900-\ufaff]/.test(text)
+    ? pinyin(text, { toneType: 'none', type: 'array', nonZh: 'consecutive' }).join(' ')
+    : text;
+  return romanised
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()

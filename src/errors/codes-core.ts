@@ -178,3 +178,43 @@ export const ContentBrokenLink = defineError({
   message: (target: string) => `Link target ${JSON.stringify(target)} is not a content file.`,
   hint: 'Link to another Markdown file by its relative path, e.g. `[rally](../events/rally-2012.en.md)`.',
 });
+
+export const ContentExternalImage = defineError({
+  code: 'STELE1212',
+  title: 'Image from another site',
+  severity: 'error',
+  message: (src: string) => `Image ${JSON.stringify(src)} would be loaded from another site; pages never load anything from third parties.`,
+  hint: 'Download the image (check you may use it), put it next to the Markdown file and link it relatively: `![Description](./photo.jpg)`.',
+});
+
+export const ContentMissingAlt = defineError({
+  code: 'STELE1213',
+  title: 'Image without alt text',
+  severity: 'error',
+  message: (src: string) => `Image ${JSON.stringify(src)} has no alt text.`,
+  hint: 'Describe the image for people who cannot see it: `![Members hold banners at the rally](./rally.jpg)`.',
+});
+
+export const BuildNotSealed = defineError({
+  code: 'STELE1300',
+  title: 'Build not sealed',
+  severity: 'warning',
+  message: (keyFile: string) => `No secret key at ${keyFile}: this build is NOT signed, so readers cannot tell it from a forgery.`,
+  hint: 'Run `stele keygen` in the project folder (keep stele.key secret and backed up), then build again.',
+});
+
+export const BuildSealRequired = defineError({
+  code: 'STELE1301',
+  title: 'Signing key missing or unusable',
+  severity: 'error',
+  message: (reason: string) => `The build cannot be sealed: ${reason}`,
+  hint: 'Check `seal.secretKey` in the config and set STELE_PASSPHRASE (or type it at the prompt); run `stele keygen` to create a key.',
+});
+
+export const BuildVerifyFailed = defineError({
+  code: 'STELE1302',
+  title: 'Sealed output failed verification',
+  severity: 'error',
+  message: (detail: string) => `The site just written does not verify: ${detail}`,
+  hint: 'This is a bug in stele or something changed the output folder while building; build again and report it if it persists.',
+});

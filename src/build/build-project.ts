@@ -1,0 +1,247 @@
+/**
+ * The pipeline: config → content → assets → render → site → harden → check →
+ * seal → write → verify. One entry function; every effect comes from `Host`.
+ *
+ * Invariant: no stage after `seal` changes a byte of output (the written folder
+ * is verified against the signed manifest before the build reports success).
+ * Invariant: a build with error diagnostics writes nothing.
+ */
+import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { createFileSystemImageCache, type ImageCache, type ImageJob, createPlaceholderPortrait, processImages, renderPicture } from '../assets/index.js';
+import type { ProcessedImage } from '../assets/types.js';
+import { type ResolvedConfig, resolveConfig } from '../config/resolve-config.js';
+import { createTraditionalConverter } from '../content/chinese.js';
+import { createCollectionRegistry } from '../content/collection-registry.js';
+import { collectImageRequests } from '../content/image-refs.js';
+import { type ContentSet, convertData, loadContent } from '../content/load-content.js';
+import { createDiagnostic } from '../errors/catalogue.js';
+import { BuildNotSealed, BuildSealRequired, BuildVerifyFailed, ContentMissingImage } from '../errors/codes-core.js';
+import { type Diagnostic, hasErrors, sortDiagnostics } from '../errors/diagnostic.js';
+import { hardenSite } from '../harden/harden-site.js';
+import type { Host } from '../io/host.js';
+import type { SafeHtml } from '../render/html.js';
+import { renderContent } from '../render/render-content.js';
+import { isSecretKeyEncrypted, parsePublicKey } from '../seal/minisign.js';
+import { formatKeyFingerprint, readManifestVersion, resolveNextVersion, sealSite } from '../seal/seal-site.js';
+import { readKeyPublications } from '../seal/key-store.js';
+import { loadSignerFromText, type Signer } from '../seal/signer.js';
+import { createSite } from '../site/create-site.js';
+import type { OutputFiles } from '../site/output.js';
+import { verifySite } from '../verify/verify-site.js';
+import { writeOutputAtomically } from './write-output.js';
+
+/** Options for `buildProject`. */
+export interface BuildOptions {
+  /** Project folder (holds stele.config.ts). */
+  root: string;
+  host: Host;
+  /** production: drafts dropped, sealed, written. development: drafts shown, not sealed. */
+  mode?: 'production' | 'development';
+  /** Write to disk (default true in production). */
+  write?: boolean;
+  /** Passphrase for the secret key, or a function asked only when the key is encrypted (prompt). */
+  passphrase?: string | (() => Promise<string | undefined>);
+  /** Signer to use instead of the key file (tests). */
+  signer?: Signer;
+  /** Skip sealing even when a key exists. */
+  noSeal?: boolean;
+  /** Extra head markup (dev live reload). */
+  headExtra?: SafeHtml;
+  /** Progress: stage name, done, total. */
+  onProgress?: (stage: string, done: number, total: number) => void;
+  /** Allow the dev live-reload connection in the CSP (development only). */
+  devConnect?: boolean;
+  /** Reuse across rebuilds (dev). */
+  cache?: BuildCache;
+}
+
+/** State kept between builds in one process (dev server, benchmarks). */
+export interface BuildCache {
+  images?: ImageCache;
+  processed?: Map<string, ProcessedImage>;
+}
+
+export interface BuildStats {
+  pages: number;
+  files: number;
+  bytes: number;
+  ms: number;
+}
+
+export interface BuildResult {
+  ok: boolean;
+  config?: ResolvedConfig;
+  content?: ContentSet;
+  output?: OutputFiles;
+  diagnostics: Diagnostic[];
+  stats: BuildStats;
+  /** Present when the build was sealed. */
+  seal?: { version: number; keyId: string; fingerprint: string };
+  /** Absolute folder written, when written. */
+  outDir?: string;
+}
+
+/** Run the whole pipeline. Never throws for bad input: problems come back as diagnostics. */
+export async function buildProject(options: BuildOptions): Promise<BuildResult> {
+  const started = performance.now();
+  const { host } = options;
+  const mode = options.mode ?? 'production';
+  const diagnostics: Diagnostic[] = [];
+  const stats: BuildStats = { pages: 0, files: 0, bytes: 0, ms: 0 };
+  const done = (extra: Partial<BuildResult> = {}): BuildResult => {
+    stats.ms = Math.round(performance.now() - started);
+    const all = sortDiagnostics(diagnostics);
+    return { ok: !hasErrors(all), diagnostics: all, stats, ...extra };
+  };
+
+  // config
+  const resolved = await resolveConfig(options.root, host, { mode });
+  diagnostics.push(...resolved.diagnostics);
+  if (!resolved.config) return done();
+  const toTraditional = createTraditionalConverter(resolved.config.traditional.overrides);
+  // Config text (title, description, menu) gets its Traditional form the same way content does.
+  const config: ResolvedConfig = resolved.config.languages.includes('zh-Hant')
+    ? {
+        ...resolved.config,
+        title: convertData(resolved.config.title, toTraditional),
+        description: convertData(resolved.config.description, toTraditional),
+        organization: convertData(resolved.config.organization, toTraditional),
+        menu: convertData(resolved.config.menu, toTraditional),
+      }
+    : resolved.config;
+
+  // content
+  options.onProgress?.('content', 0, 1);
+  const content = await loadContent(config, host, { collections: createCollectionRegistry(), toTraditional });
+  diagnostics.push(...content.diagnostics);
+
+  // signing key (public part is needed by the theme's footer)
+  let signer = options.signer;
+  const shouldSeal = mode === 'production' && !options.noSeal;
+  if (shouldSeal && !signer) {
+    const keyFile = join(config.root, config.seal.secretKey);
+    if (await host.fs.exists(keyFile)) {
+      const text = await host.fs.readText(keyFile);
+      const passphrase =
+        typeof options.passphrase === 'function' ? (isSecretKeyEncrypted(text) ? await options.passphrase() : undefined) : options.passphrase;
+      const loaded = await loadSignerFromText(text, passphrase);
+      if (loaded.ok) signer = loaded.signer;
+      else diagnostics.push(createDiagnostic(BuildSealRequired, { file: config.seal.secretKey }, loaded.reason));
+    } else if (config.seal.required) {
+      diagnostics.push(createDiagnostic(BuildSealRequired, { file: config.seal.secretKey }, `no secret key at ${config.seal.secretKey}`));
+    } else {
+      diagnostics.push(createDiagnostic(BuildNotSealed, {}, config.seal.secretKey));
+    }
+  }
+  if (hasErrors(diagnostics)) return done({ config, content });
+
+  // assets
+  const requests = collectImageRequests(content);
+  const processed = options.cache?.processed ?? new Map<string, ProcessedImage>();
+  const todo: { key: string; job: ImageJob }[] = [];
+  for (const req of requests) {
+    const key = `${req.path}\0${JSON.stringify(req.blur)}`;
+    if (processed.has(key)) continue;
+    let input: Uint8Array | undefined;
+    if (req.placeholderSeed) input = await createPlaceholderPortrait({ seed: req.placeholderSeed });
+    else if (await host.fs.exists(join(config.root, req.path))) input = await host.fs.readFile(join(config.root, req.path));
+    if (!input) {
+      diagnostics.push(createDiagnostic(ContentMissingImage, { file: req.file }, req.path));
+      continue;
+    }
+    todo.push({ key, job: { input, sourcePath: req.path, blur: req.blur.length ? req.blur : undefined } });
+  }
+  options.onProgress?.('images', 0, todo.length);
+  const imageCache = options.cache?.images ?? createFileSystemImageCache(host.fs, join(config.root, 'node_modules', '.cache', 'stele', 'images'));
+  const { results } = await processImages(
+    todo.map((t) => t.job),
+    { cache: imageCache },
+  );
+  results.forEach((r, i) => {
+    diagnostics.push(...r.diagnostics);
+    processed.set(todo[i]!.key, r);
+  });
+  const imageByPath = new Map<string, ProcessedImage>();
+  for (const req of requests) {
+    const r = processed.get(`${req.path}\0${JSON.stringify(req.blur)}`);
+    if (r) imageByPath.set(req.path, r);
+  }
+  const resolveImage = (projectPath: string, alt: string, pagePath: string, loading: 'lazy' | 'eager') => {
+    const r = imageByPath.get(projectPath);
+    return r && r.files.length ? renderPicture(r, { alt, pagePath, loading }) : undefined;
+  };
+
+  // render
+  options.onProgress?.('render', 0, content.entries.length);
+  const rendered = renderContent(config, content, resolveImage);
+  diagnostics.push(...rendered.diagnostics);
+
+  // site
+  const publicKey = signer ? parsePublicKey(signer.publicKeyFile) : undefined;
+  const keyId = publicKey?.ok ? publicKey.value.keyId : undefined;
+  const site = createSite({
+    config,
+    content,
+    rendered: rendered.rendered,
+    now: host.now(),
+    resolveImage,
+    keyFingerprint: keyId ? formatKeyFingerprint(keyId) : undefined,
+    keyId,
+    headExtra: options.headExtra,
+  });
+  diagnostics.push(...site.diagnostics);
+  const output = site.output;
+  for (const r of imageByPath.values()) for (const f of r.files) output.set(f.path, f.data);
+
+  // harden
+  diagnostics.push(...hardenSite(output));
+
+  stats.pages = site.pages.length;
+  if (hasErrors(diagnostics)) return done({ config, content, output });
+
+  // seal
+  let seal: BuildResult['seal'];
+  if (signer && shouldSeal) {
+    const previous = await readManifestVersion(config.outDirAbs);
+    const version = resolveNextVersion(previous, Math.floor(host.now().getTime() / 1000));
+    const keysDir = dirname(join(config.root, config.seal.secretKey));
+    sealSite(output, {
+      siteId: config.siteId,
+      version,
+      now: host.now(),
+      expiresInDays: config.seal.expiresInDays,
+      signer,
+      channels: { official: config.seal.official, revoked: config.seal.revoked },
+      keys: await readKeyPublications(keysDir),
+    });
+    seal = { version, keyId: signer.keyId, fingerprint: formatKeyFingerprint(signer.keyId) };
+  }
+
+  for (const data of output.values()) stats.bytes += data.byteLength;
+  stats.files = output.size;
+
+  // write + verify
+  const write = options.write ?? mode === 'production';
+  if (write) {
+    await writeOutputAtomically(output, config.outDirAbs, host);
+    if (seal && signer) {
+      const report = await verifySite(config.outDirAbs, { publicKey: signer.publicKeyFile, trustStoreDir: false, now: host.now() });
+      if (report.status !== 'genuine') {
+        diagnostics.push(createDiagnostic(BuildVerifyFailed, {}, report.problems.map((p) => `${p.kind} ${p.path ?? ''}`).join(', ')));
+      }
+    }
+  }
+  return done({ config, content, output, seal, outDir: write ? config.outDirAbs : undefined });
+}
+
+/** A stable digest of an output map (tests of determinism). */
+export function digestOutput(output: OutputFiles): string {
+  const h = createHash('sha256');
+  for (const path of [...output.keys()].sort()) {
+    h.update(path);
+    h.update('\0');
+    h.update(output.get(path)!);
+  }
+  return h.digest('hex');
+}

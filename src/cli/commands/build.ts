@@ -1,0 +1,46 @@
+import { resolve } from 'node:path';
+import { buildProject } from '../../build/build-project.js';
+import type { RegisterCommand } from '../context.js';
+import { createProgress, formatBytes, printDiagnostics } from '../output.js';
+import { readPassphrase } from '../passphrase.js';
+
+/** `stele build [dir]`: build, check, seal and verify a site into `dir/dist`. */
+export const registerBuildCommand: RegisterCommand = (cli, ctx) => {
+  cli
+    .command('build [dir]', 'Build the site in dir (default: .) into dir/dist, sealed and verified')
+    .option('--drafts', 'Include drafts (development build, not sealed)')
+    .option('--no-seal', 'Do not sign this build (not for publishing)')
+    .option('--json', 'Print the result as JSON')
+    .option('--quiet', 'Print only problems')
+    .example('stele build examples/cfcr')
+    .action(async (dir: string | undefined, opts: { drafts?: boolean; seal?: boolean; json?: boolean; quiet?: boolean }) => {
+      const root = resolve(ctx.cwd, dir ?? '.');
+      const progress = createProgress(ctx, !opts.quiet && !opts.json);
+      const needsKey = opts.seal !== false && !opts.drafts;
+      const result = await buildProject({
+        root,
+        host: ctx.host,
+        mode: opts.drafts ? 'development' : 'production',
+        write: true,
+        noSeal: !needsKey,
+        passphrase: () => readPassphrase(ctx),
+        onProgress: (stage, done, total) => progress.update(stage, done, total),
+      });
+      progress.clear();
+      if (opts.json) {
+        ctx.stdout(`${JSON.stringify({ ok: result.ok, outDir: result.outDir, stats: result.stats, seal: result.seal, diagnostics: result.diagnostics }, null, 2)}\n`);
+      } else {
+        await printDiagnostics(ctx, result.diagnostics, root);
+        if (result.ok && !opts.quiet) {
+          const s = result.stats;
+          ctx.stdout(
+            `built ${s.pages} pages, ${s.files} files, ${formatBytes(s.bytes)} in ${s.ms} ms → ${result.outDir}` +
+              (result.seal ? `; sealed version ${result.seal.version} with key ${result.seal.keyId}, verified\n` : '; NOT sealed\n'),
+          );
+        }
+        if (!result.ok) ctx.stderr('build failed: nothing was written; the previous output is untouched\n');
+      }
+      ctx.exitCode = result.ok ? 0 : 1;
+    });
+};
+

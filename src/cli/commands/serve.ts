@@ -1,0 +1,36 @@
+import { resolve } from 'node:path';
+import { readSiteFolder, startStaticServer } from '../../dev/static-server.js';
+import type { RegisterCommand } from '../context.js';
+
+/** Wait until SIGINT/SIGTERM (or the signal aborts), then resolve. */
+export function waitForShutdown(signal?: AbortSignal): Promise<void> {
+  return new Promise((res) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      res();
+    };
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** `stele serve [dir]`: serve a built folder on 127.0.0.1 with the production headers. */
+export const registerServeCommand: RegisterCommand = (cli, ctx) => {
+  cli
+    .command('serve [dir]', 'Serve a built site folder (default: dist) on 127.0.0.1')
+    .option('--port <port>', 'Port', { default: 4000 })
+    .action(async (dir: string | undefined, opts: { port: number }) => {
+      const folder = resolve(ctx.cwd, dir ?? 'dist');
+      if (!(await ctx.host.fs.exists(folder))) {
+        ctx.stderr(`error: ${folder} does not exist; run \`stele build\` first\n`);
+        ctx.exitCode = 2;
+        return;
+      }
+      const server = await startStaticServer(await readSiteFolder(folder, ctx.host.fs), { port: Number(opts.port) });
+      ctx.stdout(`serving ${folder} at ${server.url}\n`);
+      await waitForShutdown();
+      await server.close();
+    });
+};

@@ -1,0 +1,48 @@
+/**
+ * Shared CLI output helpers: printing diagnostics with code frames, progress
+ * on a TTY, and byte/time formatting.
+ */
+import { isAbsolute, join } from 'node:path';
+import type { Diagnostic } from '../errors/diagnostic.js';
+import { formatDiagnostic, summarizeDiagnostics } from '../errors/format.js';
+import type { CliContext } from './context.js';
+
+/** Print every diagnostic (with code frames read from `root`) and a count line. */
+export async function printDiagnostics(ctx: CliContext, diagnostics: readonly Diagnostic[], root: string, options: { json?: boolean } = {}): Promise<void> {
+  if (options.json) return;
+  const cache = new Map<string, string | undefined>();
+  for (const d of diagnostics) {
+    let source: string | undefined;
+    if (d.file && d.line) {
+      const abs = isAbsolute(d.file) ? d.file : join(root, d.file);
+      if (!cache.has(abs)) cache.set(abs, await ctx.host.fs.readText(abs).catch(() => undefined));
+      source = cache.get(abs);
+    }
+    ctx.stderr(`${formatDiagnostic(d, { source, color: ctx.isTTY && !process.env.NO_COLOR })}\n`);
+  }
+  if (diagnostics.length) ctx.stderr(`${summarizeDiagnostics(diagnostics)}\n`);
+}
+
+/** "1.2 MB" */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** A progress reporter: a single rewritten line on a TTY, silent otherwise. */
+export function createProgress(ctx: CliContext, enabled: boolean): { update(stage: string, done: number, total: number): void; clear(): void } {
+  let last = '';
+  return {
+    update(stage, done, total) {
+      if (!enabled || !ctx.isTTY) return;
+      const line = `${stage} ${done}/${total}`;
+      if (line === last) return;
+      last = line;
+      process.stderr.write(`\r\u001b[2K${line}`);
+    },
+    clear() {
+      if (enabled && ctx.isTTY && last) process.stderr.write('\r\u001b[2K');
+    },
+  };
+}

@@ -1,0 +1,18 @@
+/** Catalogue entries for render and site (2xxx). */
+import { defineError } from './catalogue.js';
+
+export const SiteNoBaseUrl = defineError({
+  code: 'STELE2000',
+  title: 'No baseUrl: sitemap skipped',
+  severity: 'warning',
+  message: () => 'The config has no `baseUrl`, so no sitemap.xml is written and feeds use relative links.',
+  hint: "Set `baseUrl: 'https://your.domain/'` in stele.config.ts; pages stay relative and work on every mirror.",
+});
+
+export const SiteTagCollision = defineError({
+  code: 'STELE2001',
+  title: 'Two tags share a URL',
+  severity: 'warning',
+  message: (a: string, b: string, slug: string) => `Tags ${JSON.stringify(a)} and ${JSON.stringify(b)} both map to tags/${slug}/; they are listed together.`,
+  hint: 'Use one spelling for the tag.',
+});

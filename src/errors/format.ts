@@ -1,0 +1,47 @@
+/**
+ * Human output for diagnostics: `file:line:column`, severity, code, message,
+ * a code frame with a caret under the column, and the hint.
+ */
+import type { Diagnostic } from './diagnostic.js';
+
+/** Options for `formatDiagnostic`. */
+export interface FormatOptions {
+  /** Source text of `diagnostic.file`, for the code frame. */
+  source?: string;
+  color?: boolean;
+}
+
+const paint = (on: boolean, code: string, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
+
+/** Render a code frame: two lines before, the line, a caret, one line after. */
+export function createCodeFrame(source: string, line: number, column = 1): string {
+  const lines = source.split(/\r?\n/);
+  const from = Math.max(1, line - 2);
+  const to = Math.min(lines.length, line + 1);
+  const width = String(to).length;
+  const out: string[] = [];
+  for (let n = from; n <= to; n++) {
+    const text = (lines[n - 1] ?? '').replace(/\t/g, '  ');
+    out.push(`${n === line ? '>' : ' '} ${String(n).padStart(width)} | ${text}`);
+    if (n === line) out.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, column - 1))}^`);
+  }
+  return out.join('\n');
+}
+
+/** Format one diagnostic for a terminal. */
+export function formatDiagnostic(d: Diagnostic, options: FormatOptions = {}): string {
+  const color = options.color ?? false;
+  const where = d.file ? `${d.file}${d.line ? `:${d.line}${d.column ? `:${d.column}` : ''}` : ''}` : '';
+  const sev = d.severity === 'error' ? paint(color, '31;1', 'error') : paint(color, '33;1', 'warning');
+  const parts = [`${where ? `${paint(color, '1', where)} ` : ''}${sev} ${paint(color, '2', d.code)}: ${d.message}`];
+  if (options.source !== undefined && d.line) parts.push(createCodeFrame(options.source, d.line, d.column));
+  if (d.hint) parts.push(`  ${paint(color, '36', 'hint')}: ${d.hint}`);
+  return parts.join('\n');
+}
+
+/** Count errors and warnings: "2 errors, 1 warning". */
+export function summarizeDiagnostics(diagnostics: readonly Diagnostic[]): string {
+  const e = diagnostics.filter((d) => d.severity === 'error').length;
+  const w = diagnostics.length - e;
+  return `${e} error${e === 1 ? '' : 's'}, ${w} warning${w === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,102 @@
+/**
+ * Stage `render`: turn every entry's Markdown into sanitized HTML, resolving
+ * links between content files and local images. Pure apart from the injected
+ * image lookup; produces diagnostics for broken links and images.
+ */
+import { posix } from 'node:path';
+import type { ResolvedConfig } from '../config/resolve-config.js';
+import type { ContentEntry, ContentSet } from '../content/load-content.js';
+import { entryPath, relativeUrl } from '../content/urls.js';
+import { createDiagnostic } from '../errors/catalogue.js';
+import { ContentBrokenLink, ContentExternalImage, ContentMissingAlt, ContentMissingImage } from '../errors/codes-core.js';
+import type { Diagnostic } from '../errors/diagnostic.js';
+import { createMarkdownRenderer, type Heading } from './markdown.js';
+import type { SafeHtml } from './html.js';
+
+/** Renders a processed local image as `<picture>` markup for a page; undefined when unknown. */
+export type ImageResolver = (projectPath: string, alt: string, pagePath: string, loading: 'lazy' | 'eager') => string | undefined;
+
+export interface RenderedEntry {
+  entry: ContentEntry;
+  /** Output path of the entry's page. */
+  path: string;
+  html: SafeHtml;
+  headings: Heading[];
+  /** Plain-text summary: front-matter `summary` or the first paragraph. */
+  summary: string;
+}
+
+export interface RenderResult {
+  rendered: Map<string, RenderedEntry>;
+  diagnostics: Diagnostic[];
+}
+
+/** Render all entries. `resolveImage` comes from the assets stage. */
+export function renderContent(config: ResolvedConfig, content: ContentSet, resolveImage: ImageResolver): RenderResult {
+  const md = createMarkdownRenderer();
+  const diagnostics: Diagnostic[] = [];
+  const rendered = new Map<string, RenderedEntry>();
+  // Source file → entries (by language) for link resolution.
+  const byFile = new Map<string, ContentEntry>();
+  for (const e of content.entries) if (!e.derived) byFile.set(e.file, e);
+
+  for (const entry of content.entries) {
+    const path = entryPath(entry, config.defaultLanguage);
+    const dir = posix.dirname(entry.file);
+    const ctxDiagnostics: Diagnostic[] = [];
+    const out = md.render(entry.body, {
+      file: entry.file,
+      bodyLine: entry.bodyLine,
+      lang: entry.lang,
+      diagnostics: ctxDiagnostics,
+      resolveLink(href, line) {
+        const [target, hash] = href.split('#');
+        const targetFile = posix.normalize(posix.join(dir, decodeURI(target!)));
+        const found = byFile.get(targetFile);
+        if (!found) {
+          ctxDiagnostics.push(createDiagnostic(ContentBrokenLink, { file: entry.file, line }, href));
+          return undefined;
+        }
+        // Prefer the page in the current language when it exists.
+        const group = content.byKey.get(`${found.collection}/${found.key}`);
+        const target2 = group?.get(entry.lang) ?? found;
+        return relativeUrl(path, entryPath(target2, config.defaultLanguage)) + (hash ? `#${hash}` : '');
+      },
+      resolveImage(src, alt, line) {
+        if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(src)) {
+          ctxDiagnostics.push(createDiagnostic(ContentExternalImage, { file: entry.file, line }, src));
+          return undefined;
+        }
+        if (!alt.trim()) {
+          ctxDiagnostics.push(createDiagnostic(ContentMissingAlt, { file: entry.file, line }, src));
+          return undefined;
+        }
+        const projectPath = posix.normalize(posix.join(dir, decodeURI(src.split(/[?#]/)[0]!)));
+        const markup = resolveImage(projectPath, alt, path, 'lazy');
+        if (markup === undefined) ctxDiagnostics.push(createDiagnostic(ContentMissingImage, { file: entry.file, line }, src));
+        return markup;
+      },
+    });
+    // Derived (Traditional) entries repeat their source's problems; report once.
+    if (!entry.derived) diagnostics.push(...ctxDiagnostics);
+    rendered.set(entry.id, { entry, path, html: out.html, headings: out.headings, summary: summarize(entry, out.html.value) });
+  }
+  return { rendered, diagnostics };
+}
+
+/** Front-matter summary, or the first paragraph's text (tags removed, entities decoded), up to 280 chars. */
+function summarize(entry: ContentEntry, htmlText: string): string {
+  if (entry.data.summary) return entry.data.summary;
+  const m = /<p>([\s\S]*?)<\/p>/.exec(htmlText);
+  if (!m) return '';
+  const text = m[1]!
+    .replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text.length > 280 ? `${text.slice(0, 279)}…` : text;
+}

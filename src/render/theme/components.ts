@@ -1,0 +1,128 @@
+/**
+ * Page bodies of the theme: article, lists, home, verification page, 404.
+ * Every function returns `SafeHtml`; author text is escaped by `html`.
+ */
+import type { LanguageCode } from '../../config/languages.js';
+import { relativeUrl } from '../../content/urls.js';
+import { html, join, type SafeHtml, unsafeRawHtml } from '../html.js';
+import type { RenderedEntry } from '../render-content.js';
+import { formatDate, getThemeStrings } from './strings.js';
+
+/** What a body template needs to know about the page it is on. */
+export interface BodyContext {
+  lang: LanguageCode;
+  /** Output path of the page being rendered. */
+  path: string;
+  /** Output path of a tag page, by tag name. */
+  tagPath(tag: string): string;
+  /** `<picture>` markup for a project-relative image path, or undefined. */
+  picture(projectPath: string, alt: string, loading: 'lazy' | 'eager'): string | undefined;
+}
+
+function rel(ctx: BodyContext, to: string): string {
+  return relativeUrl(ctx.path, to);
+}
+
+/** Published/updated line. */
+export function renderDates(data: { date?: string; updated?: string }, lang: LanguageCode): SafeHtml {
+  const t = getThemeStrings(lang);
+  if (!data.date) return html``;
+  return html`<p class="meta">${t.published} <time datetime="${data.date}">${formatDate(data.date, lang)}</time>${
+    data.updated ? html` · ${t.updated} <time datetime="${data.updated}">${formatDate(data.updated, lang)}</time>` : ''
+  }</p>`;
+}
+
+/** Tag links. */
+export function renderTags(tags: readonly string[], ctx: BodyContext): SafeHtml {
+  if (!tags.length) return html``;
+  const t = getThemeStrings(ctx.lang);
+  return html`<nav aria-label="${t.tags}"><ul class="tags">${tags.map((tag) => html`<li><a href="${rel(ctx, ctx.tagPath(tag))}">${tag}</a></li>`)}</ul></nav>`;
+}
+
+/** Cover image of an entry, resolved relative to its source file. */
+export function renderCover(r: RenderedEntry, ctx: BodyContext, projectPath: string | undefined): SafeHtml {
+  const cover = r.entry.data.cover;
+  if (!cover || !projectPath) return html``;
+  const markup = ctx.picture(projectPath, cover.alt, 'eager');
+  return markup ? html`<figure>${unsafeRawHtml(markup)}</figure>` : html``;
+}
+
+/** A generic article: title, dates, cover, body, tags. `extra` goes between dates and body. */
+export function renderArticle(r: RenderedEntry, ctx: BodyContext, options: { coverPath?: string; before?: SafeHtml; after?: SafeHtml } = {}): SafeHtml {
+  return html`<article>
+<h1>${r.entry.data.title}</h1>
+${renderDates(r.entry.data, ctx.lang)}
+${renderCover(r, ctx, options.coverPath)}
+${options.before ?? ''}
+${r.html}
+${options.after ?? ''}
+${renderTags(r.entry.data.tags, ctx)}
+</article>`;
+}
+
+/** A list of entries as cards. */
+export function renderCards(list: RenderedEntry[], ctx: BodyContext, headingLevel: 2 | 3 = 3): SafeHtml {
+  const t = getThemeStrings(ctx.lang);
+  if (!list.length) return html`<p>${t.noPosts}</p>`;
+  return html`<ul class="cards">${list.map((r) => {
+    const title = html`<a href="${rel(ctx, r.path)}">${r.entry.data.title}</a>`;
+    return html`<li>${headingLevel === 2 ? html`<h2>${title}</h2>` : html`<h3>${title}</h3>`}${
+      r.entry.data.date ? html`<p class="meta"><time datetime="${r.entry.data.date}">${formatDate(r.entry.data.date, ctx.lang)}</time></p>` : ''
+    }${r.summary ? html`<p>${r.summary}</p>` : ''}</li>`;
+  })}</ul>`;
+}
+
+/** A titled list page (archive year, tag, collection index). */
+export function renderListPage(title: string, list: RenderedEntry[], ctx: BodyContext, intro?: SafeHtml): SafeHtml {
+  return html`<h1>${title}</h1>${intro ?? ''}${renderCards(list, ctx, 2)}`;
+}
+
+/** The archive index: years with their entries. */
+export function renderArchive(years: Map<string, RenderedEntry[]>, yearPath: (y: string) => string, ctx: BodyContext): SafeHtml {
+  const t = getThemeStrings(ctx.lang);
+  return html`<h1>${t.archive}</h1>${[...years].map(
+    ([year, list]) => html`<section><h2><a href="${rel(ctx, yearPath(year))}">${year}</a></h2>${renderCards(list, ctx)}</section>`,
+  )}`;
+}
+
+/** The tag index. */
+export function renderTagIndex(tags: Map<string, { name: string; entries: RenderedEntry[] }>, ctx: BodyContext): SafeHtml {
+  const t = getThemeStrings(ctx.lang);
+  return html`<h1>${t.tags}</h1><ul class="tags">${[...tags.values()].map(
+    (g) => html`<li><a href="${rel(ctx, ctx.tagPath(g.name))}">${g.name}</a> (${g.entries.length})</li>`,
+  )}</ul>`;
+}
+
+/** An official or revoked address. */
+export interface ChannelView {
+  type?: string;
+  url: string;
+  label?: string;
+  date?: string;
+  reason?: string;
+}
+
+/** The verification page: official addresses, revoked ones, key and instructions. */
+export function renderVerifyPage(
+  data: { official: ChannelView[]; revoked: ChannelView[]; keyFingerprint?: string; keyId?: string; channelsPath: string; manifestPath: string; publicKeyPath?: string },
+  ctx: BodyContext,
+): SafeHtml {
+  const t = getThemeStrings(ctx.lang);
+  return html`<h1>${t.verify}</h1>
+<p class="notice">${t.verifyIntro}</p>
+<h2>${t.officialAddresses}</h2>
+<ul>${data.official.map((c) => html`<li>${c.label ? html`${c.label}: ` : ''}<code>${c.url}</code></li>`)}</ul>
+${data.revoked.length ? html`<h2>${t.revokedAddresses}</h2><ul>${data.revoked.map((c) => html`<li><code>${c.url}</code> (${c.date}): ${c.reason}</li>`)}</ul>` : ''}
+${data.keyFingerprint ? html`<h2>${t.footerKey}</h2><p class="fingerprint">${data.keyFingerprint}</p>` : ''}
+<p><a href="${rel(ctx, data.channelsPath)}">channels.json</a> · <a href="${rel(ctx, data.manifestPath)}">manifest.json</a>${
+    data.publicKeyPath ? html` · <a href="${rel(ctx, data.publicKeyPath)}">stele.pub</a>` : ''
+  }</p>
+<p>${t.verifyHowTo}</p>
+<pre><code>npx stele verify https://…/${data.keyId ? html` --key-id ${data.keyId}` : ''}
+minisign -Vm manifest.json -p stele.pub</code></pre>`;
+}
+
+/** Join bodies. */
+export function joinBodies(parts: SafeHtml[]): SafeHtml {
+  return join(parts, '\n');
+}

@@ -1,0 +1,102 @@
+/**
+ * The page shell: head (CSP is added by `harden`), header with navigation and
+ * language switcher, main content, footer with the verification pointer.
+ */
+import { type LanguageCode, LANGUAGES } from '../../config/languages.js';
+import { relativeUrl } from '../../content/urls.js';
+import { html, join, type SafeHtml, unsafeRawHtml } from '../html.js';
+import { renderJsonLd } from './json-ld.js';
+import { getThemeStrings } from './strings.js';
+import { THEME_CSS } from './style.js';
+
+/** One language version of the current page; `path` null when not translated. */
+export interface Alternate {
+  lang: LanguageCode;
+  path: string | null;
+  /** Language home, used when `path` is null. */
+  homePath: string;
+}
+
+export interface NavItem {
+  label: string;
+  path: string;
+}
+
+/** Everything the shell needs to wrap a page body. */
+export interface PageShell {
+  lang: LanguageCode;
+  /** Site-relative output path of this page. */
+  path: string;
+  title: string;
+  siteTitle: string;
+  description?: string;
+  body: SafeHtml;
+  alternates: Alternate[];
+  nav: NavItem[];
+  homePath: string;
+  verifyPath: string;
+  feedPath?: string;
+  keyFingerprint?: string;
+  /** Absolute canonical URL when the config has a `baseUrl`. */
+  canonicalUrl?: string;
+  /** Absolute alternates (by language) when the config has a `baseUrl`. */
+  alternateUrls?: Partial<Record<LanguageCode, string>>;
+  onionUrl?: string;
+  jsonLd?: object[];
+  derived?: boolean;
+  /** Extra head markup from stele itself (dev live reload). */
+  headExtra?: SafeHtml;
+  /** Mark the page as not to be indexed (404). */
+  noindex?: boolean;
+}
+
+/** Render a full HTML document. */
+export function renderLayout(p: PageShell): string {
+  const t = getThemeStrings(p.lang);
+  const rel = (to: string) => relativeUrl(p.path, to);
+  const fullTitle = p.title === p.siteTitle ? p.siteTitle : `${p.title} · ${p.siteTitle}`;
+  const hreflangs = p.alternates
+    .filter((a) => a.path)
+    .map((a) => html`<link rel="alternate" hreflang="${LANGUAGES[a.lang].htmlLang}" href="${p.alternateUrls?.[a.lang] ?? rel(a.path!)}">`);
+  const switcher = html`<nav class="lang-switch" aria-label="${t.language}"><ul>${p.alternates.map((a) => {
+    const label = html`<span lang="${LANGUAGES[a.lang].htmlLang}">${LANGUAGES[a.lang].label}</span>`;
+    if (a.lang === p.lang) return html`<li><a href="${rel(p.path)}" aria-current="page" hreflang="${LANGUAGES[a.lang].htmlLang}">${label}</a></li>`;
+    if (a.path) return html`<li><a href="${rel(a.path)}" hreflang="${LANGUAGES[a.lang].htmlLang}" lang="${LANGUAGES[a.lang].htmlLang}">${label}</a></li>`;
+    const missing = getThemeStrings(a.lang);
+    return html`<li><a href="${rel(a.homePath)}" hreflang="${LANGUAGES[a.lang].htmlLang}" lang="${LANGUAGES[a.lang].htmlLang}" title="${missing.translationMissingNote}">${label} <small>(${missing.notTranslated})</small></a></li>`;
+  })}</ul></nav>`;
+  const doc = html`<!doctype html>
+<html lang="${LANGUAGES[p.lang].htmlLang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${fullTitle}</title>
+${p.description ? html`<meta name="description" content="${p.description}">` : ''}
+${p.noindex ? unsafeRawHtml('<meta name="robots" content="noindex">') : ''}
+${p.canonicalUrl ? html`<link rel="canonical" href="${p.canonicalUrl}">` : ''}
+${join(hreflangs, '\n')}
+${p.feedPath ? html`<link rel="alternate" type="application/atom+xml" title="${p.siteTitle}" href="${rel(p.feedPath)}">` : ''}
+${p.onionUrl ? html`<meta http-equiv="onion-location" content="${p.onionUrl}">` : ''}
+<style>${unsafeRawHtml(THEME_CSS)}</style>
+${(p.jsonLd ?? []).map((d) => renderJsonLd(d))}
+${p.headExtra ?? ''}
+</head>
+<body>
+<a class="skip" href="#main">${t.skipToContent}</a>
+<header class="site">
+<a class="site-title" href="${rel(p.homePath)}">${p.siteTitle}</a>
+<nav aria-label="${t.mainNav}"><ul>${p.nav.map((n) => html`<li><a href="${rel(n.path)}"${n.path === p.path ? unsafeRawHtml(' aria-current="page"') : ''}>${n.label}</a></li>`)}</ul></nav>
+${switcher}
+</header>
+<main id="main">
+${p.derived && t.derivedNote ? html`<p class="meta">${t.derivedNote}</p>` : ''}
+${p.body}
+</main>
+<footer class="site">
+<p><a href="${rel(p.verifyPath)}">${t.footerVerify}</a>${p.keyFingerprint ? html` · ${t.footerKey}: <span class="fingerprint">${p.keyFingerprint}</span>` : ''}${p.feedPath ? html` · <a href="${rel(p.feedPath)}">${t.feed}</a>` : ''}</p>
+</footer>
+</body>
+</html>
+`;
+  return doc.value.replace(/\n{2,}/g, '\n');
+}

@@ -1,0 +1,287 @@
+/**
+ * Stage `site`: lay out every page (entries, home, archives, tags, collection
+ * indexes, verification page, 404) in every language, plus feeds, sitemap,
+ * robots.txt and the search index, into an in-memory `OutputFiles` map.
+ */
+import { posix } from 'node:path';
+import type { LanguageCode } from '../config/languages.js';
+import { localize, type ResolvedConfig } from '../config/resolve-config.js';
+import type { CollectionName } from '../content/collection-registry.js';
+import type { ContentSet } from '../content/load-content.js';
+import { absoluteUrl, languagePrefix, pagePath, relativeUrl } from '../content/urls.js';
+import { createDiagnostic } from '../errors/catalogue.js';
+import { SiteNoBaseUrl } from '../errors/codes-site.js';
+import type { Diagnostic } from '../errors/diagnostic.js';
+import { html, type SafeHtml } from '../render/html.js';
+import type { ImageResolver, RenderedEntry } from '../render/render-content.js';
+import {
+  type BodyContext,
+  renderArchive,
+  renderArticle,
+  renderCards,
+  renderListPage,
+  renderTagIndex,
+  renderVerifyPage,
+} from '../render/theme/components.js';
+import { type Alternate, type NavItem, renderLayout } from '../render/theme/layout.js';
+import { getThemeStrings } from '../render/theme/strings.js';
+import { renderAtomFeed, renderJsonFeed } from './feeds.js';
+import { emitFile, type OutputFiles } from './output.js';
+import { renderSearchIndex } from './search-index.js';
+import { renderRobots, renderSitemap, type SitemapPage } from './sitemap.js';
+import { entriesInLanguage, groupByTag, groupByYear, slugifyTag, sortByDateDesc } from './taxonomy.js';
+
+/** A collection-specific page body (advocacy templates plug in here). */
+export type EntryView = (r: RenderedEntry, ctx: BodyContext & { content: ContentSet; rendered: Map<string, RenderedEntry>; now: Date }) =>
+  | { body: SafeHtml; jsonLd?: object[] }
+  | undefined;
+
+export interface SiteInput {
+  config: ResolvedConfig;
+  content: ContentSet;
+  rendered: Map<string, RenderedEntry>;
+  now: Date;
+  resolveImage: ImageResolver;
+  /** Key fingerprint shown in every footer. */
+  keyFingerprint?: string;
+  keyId?: string;
+  /** Per-collection page bodies; the generic article is used otherwise. */
+  views?: Partial<Record<CollectionName, EntryView>>;
+  /** Extra head markup from stele (dev live reload). */
+  headExtra?: SafeHtml;
+}
+
+export interface SiteResult {
+  output: OutputFiles;
+  /** Every HTML page generated, with its language. */
+  pages: { path: string; lang: LanguageCode }[];
+  diagnostics: Diagnostic[];
+}
+
+/** Paths of well-known files (kept here so every stage agrees). */
+export const WELL_KNOWN = {
+  manifest: '.well-known/stele/manifest.json',
+  channels: '.well-known/stele/channels.json',
+  publicKey: '.well-known/stele/stele.pub',
+};
+
+/** Build the site in memory. */
+export function createSite(input: SiteInput): SiteResult {
+  const { config, content, rendered } = input;
+  const output: OutputFiles = new Map();
+  const diagnostics: Diagnostic[] = [];
+  const pages: SiteResult['pages'] = [];
+  const sitemap: SitemapPage[] = [];
+  const def = config.defaultLanguage;
+  const all = [...rendered.values()];
+  const onion = config.seal.official.find((c) => c.type === 'onion')?.url;
+
+  /** Language versions of a generated (non-entry) page. */
+  const generatedAlternates = (parts: string[], exists: (lang: LanguageCode) => boolean = () => true): Alternate[] =>
+    config.languages.map((lang) => ({ lang, path: exists(lang) ? pagePath(lang, def, ...parts) : null, homePath: pagePath(lang, def) }));
+
+  const write = (lang: LanguageCode, path: string, title: string, body: SafeHtml, alternates: Alternate[], extra: { jsonLd?: object[]; description?: string; derived?: boolean; lastmod?: string; noindex?: boolean } = {}) => {
+    const t = getThemeStrings(lang);
+    const prefix = languagePrefix(lang, def);
+    const nav: NavItem[] = [
+      { label: t.home, path: pagePath(lang, def) },
+      { label: t.posts, path: pagePath(lang, def, 'archive') },
+      ...(['campaigns', 'people', 'events'] as const)
+        .filter((c) => all.some((r) => r.entry.collection === c && r.entry.lang === lang))
+        .map((c) => ({ label: t[c], path: pagePath(lang, def, c) })),
+      ...config.menu.map((m) => ({ label: localize(m.label, lang, def), path: `${prefix}${m.path.replace(/^\//, '')}` })),
+      { label: t.verify, path: pagePath(lang, def, 'verify') },
+    ];
+    const alternateUrls = config.baseUrl
+      ? Object.fromEntries(alternates.filter((a) => a.path).map((a) => [a.lang, absoluteUrl(config.baseUrl!, a.path!)]))
+      : undefined;
+    const page = renderLayout({
+      lang,
+      path,
+      title,
+      siteTitle: localize(config.title, lang, def),
+      description: extra.description ?? localize(config.description, lang, def),
+      body,
+      alternates,
+      nav,
+      homePath: pagePath(lang, def),
+      verifyPath: pagePath(lang, def, 'verify'),
+      feedPath: `${prefix}atom.xml`,
+      keyFingerprint: input.keyFingerprint,
+      canonicalUrl: config.baseUrl ? absoluteUrl(config.baseUrl, path) : undefined,
+      alternateUrls,
+      onionUrl: onion ? onion.replace(/\/?$/, '/') + path.replace(/index\.html$/, '') : undefined,
+      jsonLd: extra.jsonLd,
+      derived: extra.derived,
+      headExtra: input.headExtra,
+      noindex: extra.noindex,
+    });
+    emitFile(output, path, page);
+    pages.push({ path, lang });
+    if (!extra.noindex) {
+      const alts = alternates.filter((a) => a.path).map((a) => ({ lang: a.lang, path: a.path! }));
+      sitemap.push({ path, alternates: alts, lastmod: extra.lastmod });
+    }
+  };
+
+  const bodyContext = (lang: LanguageCode, path: string): BodyContext => ({
+    lang,
+    path,
+    tagPath: (tag) => pagePath(lang, def, 'tags', slugifyTag(tag)),
+    picture: (projectPath, alt, loading) => input.resolveImage(projectPath, alt, path, loading),
+  });
+
+  // Entry pages.
+  const homeKey = 'pages/home';
+  for (const r of all) {
+    const { entry } = r;
+    if (`${entry.collection}/${entry.key}` === homeKey) continue;
+    const group = content.byKey.get(`${entry.collection}/${entry.key}`)!;
+    const alternates = config.languages.map((lang) => {
+      const other = group.get(lang);
+      return { lang, path: other ? rendered.get(other.id)!.path : null, homePath: pagePath(lang, def) };
+    });
+    const ctx = bodyContext(entry.lang, r.path);
+    const coverPath = entry.data.cover ? posix.normalize(posix.join(posix.dirname(entry.file), entry.data.cover.src)) : undefined;
+    const view = input.views?.[entry.collection]?.(r, { ...ctx, content, rendered, now: input.now });
+    const jsonLd = view?.jsonLd ?? (entry.collection === 'posts' ? [articleJsonLd(r, config)] : undefined);
+    write(entry.lang, r.path, entry.data.title, view?.body ?? renderArticle(r, ctx, { coverPath }), alternates, {
+      jsonLd,
+      description: r.summary || undefined,
+      derived: entry.derived,
+      lastmod: entry.data.updated ?? entry.data.date,
+    });
+  }
+
+  for (const lang of config.languages) {
+    const t = getThemeStrings(lang);
+    const prefix = languagePrefix(lang, def);
+    const mine = entriesInLanguage(all, lang);
+    const chronological = sortByDateDesc(mine.filter((r) => r.entry.collection === 'posts' || r.entry.collection === 'events'));
+    const siteTitle = localize(config.title, lang, def);
+
+    // Home.
+    const homePath = pagePath(lang, def);
+    const homeEntry = content.byKey.get(homeKey)?.get(lang);
+    const homeRendered = homeEntry ? rendered.get(homeEntry.id) : undefined;
+    const homeCtx = bodyContext(lang, homePath);
+    const campaigns = mine.filter((r) => r.entry.collection === 'campaigns');
+    const homeBody = html`<h1>${homeRendered?.entry.data.title ?? siteTitle}</h1>
+${homeRendered ? homeRendered.html : localize(config.description, lang, def) ? html`<p>${localize(config.description, lang, def)}</p>` : ''}
+${campaigns.length ? html`<section><h2>${t.campaigns}</h2>${renderCards(campaigns, homeCtx)}</section>` : ''}
+<section><h2>${t.latestPosts}</h2>${renderCards(chronological.slice(0, config.homePosts), homeCtx)}<p><a href="${relativeUrl(homePath, pagePath(lang, def, 'archive'))}">${t.allPosts}</a></p></section>`;
+    write(lang, homePath, siteTitle, homeBody, generatedAlternates([]), { jsonLd: [organizationJsonLd(config, lang)] });
+
+    // Archive and years.
+    const years = groupByYear(chronological);
+    const archivePath = pagePath(lang, def, 'archive');
+    write(lang, archivePath, t.archive, renderArchive(years, (y) => pagePath(lang, def, 'archive', y), bodyContext(lang, archivePath)), generatedAlternates(['archive']));
+    for (const [year, list] of years) {
+      const path = pagePath(lang, def, 'archive', year);
+      const exists = (l: LanguageCode) => entriesInLanguage(all, l).some((r) => r.entry.data.date?.startsWith(year));
+      write(lang, path, t.postsInYear(year), renderListPage(t.postsInYear(year), list, bodyContext(lang, path)), generatedAlternates(['archive', year], exists));
+    }
+
+    // Tags.
+    const tags = groupByTag(mine.filter((r) => r.entry.collection !== 'pages'));
+    const tagsPath = pagePath(lang, def, 'tags');
+    write(lang, tagsPath, t.tags, renderTagIndex(tags, bodyContext(lang, tagsPath)), generatedAlternates(['tags']));
+    for (const [slug, g] of tags) {
+      const path = pagePath(lang, def, 'tags', slug);
+      const exists = (l: LanguageCode) => groupByTag(entriesInLanguage(all, l)).has(slug);
+      write(lang, path, t.taggedWith(g.name), renderListPage(t.taggedWith(g.name), g.entries, bodyContext(lang, path)), generatedAlternates(['tags', slug], exists));
+    }
+
+    // Collection indexes.
+    for (const c of ['campaigns', 'people', 'events'] as const) {
+      const list = mine.filter((r) => r.entry.collection === c);
+      if (!list.length) continue;
+      const path = pagePath(lang, def, c);
+      const sorted = c === 'people' ? [...list].sort((a, b) => a.entry.data.title.localeCompare(b.entry.data.title, lang)) : sortByDateDesc(list);
+      write(lang, path, t[c], renderListPage(t[c], sorted, bodyContext(lang, path)), generatedAlternates([c]));
+    }
+
+    // Verification page.
+    const verifyPath = pagePath(lang, def, 'verify');
+    write(
+      lang,
+      verifyPath,
+      t.verify,
+      renderVerifyPage(
+        {
+          official: config.seal.official,
+          revoked: config.seal.revoked,
+          keyFingerprint: input.keyFingerprint,
+          keyId: input.keyId,
+          channelsPath: WELL_KNOWN.channels,
+          manifestPath: WELL_KNOWN.manifest,
+          publicKeyPath: input.keyId ? WELL_KNOWN.publicKey : undefined,
+        },
+        bodyContext(lang, verifyPath),
+      ),
+      generatedAlternates(['verify']),
+    );
+
+    // Feeds and search index.
+    const feedEntries = chronological.slice(0, 50);
+    const feed = { config, lang, title: siteTitle, homePath, entries: feedEntries, atomPath: `${prefix}atom.xml`, jsonPath: `${prefix}feed.json` };
+    emitFile(output, feed.atomPath, renderAtomFeed(feed));
+    emitFile(output, feed.jsonPath, renderJsonFeed(feed));
+    emitFile(output, `${prefix}search-index.json`, renderSearchIndex(mine, `${prefix}search-index.json`));
+  }
+
+  // 404: one page for every language, links from the site root.
+  emitFile(output, '404.html', render404(config));
+  emitFile(output, 'robots.txt', renderRobots(config.baseUrl));
+  if (config.baseUrl) emitFile(output, 'sitemap.xml', renderSitemap(config.baseUrl, sitemap));
+  else diagnostics.push(createDiagnostic(SiteNoBaseUrl, { file: config.configFile ? posix.basename(config.configFile) : undefined }));
+  return { output, pages, diagnostics };
+}
+
+function render404(config: ResolvedConfig): string {
+  const def = config.defaultLanguage;
+  const body = html`${config.languages.map((lang) => {
+    const t = getThemeStrings(lang);
+    return html`<section lang="${lang}"><h1>${t.notFoundTitle}</h1><p>${t.notFoundBody}</p><p><a href="/${languagePrefix(lang, def)}">${t.home}</a></p></section>`;
+  })}`;
+  return renderLayout({
+    lang: def,
+    path: '404.html',
+    title: getThemeStrings(def).notFoundTitle,
+    siteTitle: localize(config.title, def, def),
+    body,
+    alternates: [],
+    nav: [],
+    homePath: 'index.html',
+    verifyPath: pagePath(def, def, 'verify'),
+    noindex: true,
+  });
+}
+
+function organizationJsonLd(config: ResolvedConfig, lang: LanguageCode): object {
+  const org = config.organization;
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'NGO',
+    name: localize(org?.name ?? config.title, lang, config.defaultLanguage),
+    ...(org?.founded ? { foundingDate: org.founded } : {}),
+    ...(config.baseUrl ? { url: config.baseUrl } : {}),
+    ...(org?.email ? { email: org.email } : {}),
+    sameAs: config.seal.official.filter((c) => c.type !== 'onion').map((c) => c.url),
+  };
+}
+
+function articleJsonLd(r: RenderedEntry, config: ResolvedConfig): object {
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'Article',
+    headline: r.entry.data.title,
+    inLanguage: r.entry.lang,
+    ...(r.entry.data.date ? { datePublished: r.entry.data.date } : {}),
+    ...(r.entry.data.updated ? { dateModified: r.entry.data.updated } : {}),
+    ...(r.summary ? { description: r.summary } : {}),
+    ...(r.entry.data.tags.length ? { keywords: r.entry.data.tags.join(', ') } : {}),
+    ...(config.baseUrl ? { url: absoluteUrl(config.baseUrl, r.path) } : {}),
+    publisher: { '@type': 'NGO', name: localize(config.organization?.name ?? config.title, r.entry.lang, config.defaultLanguage) },
+  };
+}

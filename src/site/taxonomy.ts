@@ -1,0 +1,50 @@
+/**
+ * Tags and years: grouping chronological entries for archives and tag pages.
+ */
+import type { LanguageCode } from '../config/languages.js';
+import { slugify } from '../content/names.js';
+import type { RenderedEntry } from '../render/render-content.js';
+
+/** A URL-safe slug for a tag in any script: Chinese tags become pinyin (`言论自由` → `yan-lun-zi-you`). */
+export function slugifyTag(tag: string): string {
+  return slugify(tag) || `tag-${[...tag].map((c) => c.codePointAt(0)!.toString(16)).join('')}`.slice(0, 80);
+}
+
+/** Sort newest first, by date then key (deterministic). */
+export function sortByDateDesc(list: RenderedEntry[]): RenderedEntry[] {
+  return [...list].sort(
+    (a, b) => (b.entry.data.date ?? '').localeCompare(a.entry.data.date ?? '') || a.entry.key.localeCompare(b.entry.key),
+  );
+}
+
+/** Group by tag slug → display name and entries. */
+export function groupByTag(list: RenderedEntry[]): Map<string, { name: string; entries: RenderedEntry[] }> {
+  const out = new Map<string, { name: string; entries: RenderedEntry[] }>();
+  for (const r of sortByDateDesc(list)) {
+    for (const tag of new Set(r.entry.data.tags)) {
+      const slug = slugifyTag(tag);
+      let g = out.get(slug);
+      if (!g) out.set(slug, (g = { name: tag, entries: [] }));
+      g.entries.push(r);
+    }
+  }
+  return new Map([...out].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Group by year of `date` (entries without a date are left out). */
+export function groupByYear(list: RenderedEntry[]): Map<string, RenderedEntry[]> {
+  const out = new Map<string, RenderedEntry[]>();
+  for (const r of sortByDateDesc(list)) {
+    const year = r.entry.data.date?.slice(0, 4);
+    if (!year) continue;
+    let g = out.get(year);
+    if (!g) out.set(year, (g = []));
+    g.push(r);
+  }
+  return out;
+}
+
+/** Entries of one language. */
+export function entriesInLanguage(all: Iterable<RenderedEntry>, lang: LanguageCode): RenderedEntry[] {
+  return [...all].filter((r) => r.entry.lang === lang);
+}
