@@ -13,6 +13,9 @@
  * - When the sentence (or `expectedRelease`) has run out by `now` and no
  *   release is recorded, counting stops at the end of the sentence and
  *   `capped` is set: we must not claim someone is still held on no evidence.
+ * - When the record has `statusAsOf` (the day a source last confirmed the
+ *   status), counting stops there too (`asOfStatus`): after that day we do
+ *   not know.
  */
 import { type ContentLang, daysInMonth, type EdtfValue, resolveEdtf } from './edtf.js';
 import { HELD_STATUSES, type PersonFields, type TimelineEventKind } from './collections/people.js';
@@ -44,6 +47,8 @@ export interface TimeServed {
   uncertain: boolean;
   /** True when the sentence has run out by `now` and no release is recorded. */
   capped: boolean;
+  /** True when counting stopped at `statusAsOf` (the last confirmation), before `now`. */
+  asOfStatus: boolean;
 }
 
 function dayStart(d: Date): Date {
@@ -114,7 +119,8 @@ export function computeTimeServed(person: PersonFields, now: Date): TimeServed |
   if (!start || !start.from.earliest) return null;
   const earliest = start.from.earliest;
   const latest = start.from.latest ?? dayStart(now);
-  const today = dayStart(now);
+  const asOf = person.statusAsOf !== undefined ? new Date(`${person.statusAsOf}T00:00:00Z`) : undefined;
+  const today = asOf && asOf < dayStart(now) ? asOf : dayStart(now);
   const sentence = person.sentence && !person.sentence.life && start.basis !== 'house-arrest' ? person.sentence : undefined;
   const expected = person.expectedRelease !== undefined ? resolveEdtf(person.expectedRelease).latest : null;
   const endFor = (s: Date): Date | undefined => expected ?? (sentence ? addDuration(s, sentence) : undefined);
@@ -136,6 +142,7 @@ export function computeTimeServed(person: PersonFields, now: Date): TimeServed |
     exact: sameDuration(min, max) && !uncertain,
     uncertain,
     capped,
+    asOfStatus: asOf !== undefined && today === asOf && !capped,
   };
 }
 

@@ -28,7 +28,8 @@ export const campaignFields = {
   /** People the campaign is about: file names in content/people/ without the language suffix. */
   subjects: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a people file name such as liu-xiaobo')).default([]),
   status: z.enum(CAMPAIGN_STATUSES),
-  started: edtfInputSchema,
+  /** When the campaign began; leave out when the sources do not say (never guess). */
+  started: edtfInputSchema.optional(),
   ended: edtfInputSchema.optional(),
   updates: z.array(campaignUpdateSchema).default([]),
   /** "What you can do": short, concrete actions. */
@@ -49,7 +50,7 @@ export const campaignFieldsSchema = z.object(campaignFields);
 export function checkCampaign(campaign: CampaignFields, locate: FieldLocator = () => ({})): Diagnostic[] {
   const out: Diagnostic[] = [];
   if (campaign.status !== 'active' && campaign.ended === undefined) out.push(createDiagnostic(CampaignEndMissing, locate(['status']), campaign.status));
-  if (campaign.ended !== undefined) {
+  if (campaign.ended !== undefined && campaign.started !== undefined) {
     const started = resolveEdtf(campaign.started);
     const ended = resolveEdtf(campaign.ended);
     if (ended.latest && started.earliest && ended.latest < started.earliest) {
