@@ -127,8 +127,9 @@ export function createNginxConfig(headers: Record<string, string>, options: Serv
   ].join('\n');
 }
 
+/** Caddyfile quoted token: only `\"` is an escape inside quotes (backslashes stay literal, as regexes need). */
 function quoteCaddy(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  return `"${value.replace(/"/g, '\\"')}"`;
 }
 
 /** A Caddyfile site block. */
@@ -152,16 +153,22 @@ export function createCaddyfile(headers: Record<string, string>, options: Server
     '',
     '\theader {',
     ...headerLines,
-    `\t\tCache-Control ${quoteCaddy(CACHE_REVALIDATE)}`,
     '\t\t-Server',
     '\t}',
     '',
-    '\t# Content-hashed assets never change.',
+    '\t# Content-hashed assets never change; everything else is revalidated.',
     '\t@immutable {',
     `\t\tpath_regexp immutable ${quoteCaddy(createHashedAssetRegexSource(base))}`,
     '\t\tfile',
     '\t}',
     `\theader @immutable Cache-Control ${quoteCaddy(CACHE_IMMUTABLE)}`,
+    '\t@mutable {',
+    '\t\tnot {',
+    `\t\t\tpath_regexp ${quoteCaddy(createHashedAssetRegexSource(base))}`,
+    '\t\t\tfile',
+    '\t\t}',
+    '\t}',
+    `\theader @mutable Cache-Control ${quoteCaddy(CACHE_REVALIDATE)}`,
     '',
     ...typeBlocks,
     '',
@@ -224,8 +231,9 @@ export function createHeadersFile(output: OutputFiles, headers: Record<string, s
   return lines.join('\n');
 }
 
+/** Apache quoted argument: backslashes before ordinary characters stay literal. */
 function quoteApache(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  return `"${value.replace(/"/g, '\\"')}"`;
 }
 
 /** An Apache 2.4 `.htaccess` (needs mod_headers, mod_mime, mod_alias; AllowOverride All). */
