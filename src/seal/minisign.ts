@@ -168,7 +168,7 @@ export function parsePublicKey(text: string): MinisignResult<MinisignPublicKey> 
     body = lines[1];
   }
   const bytes = body === undefined ? undefined : decodeBase64Strict(body);
-  if (!bytes || bytes.length !== 42) return { ok: false, reason: 'public key is not 42 bytes of base64' };
+  if (bytes?.length !== 42) return { ok: false, reason: 'public key is not 42 bytes of base64' };
   if (Buffer.from(bytes.subarray(0, 2)).toString('latin1') !== ALG_PLAIN) {
     return { ok: false, reason: 'unsupported public key algorithm' };
   }
@@ -185,13 +185,13 @@ export function parseSignature(text: string): MinisignResult<MinisignSignature> 
   const untrusted = readComment(lines[0], UNTRUSTED_PREFIX);
   if (untrusted === undefined) return { ok: false, reason: 'signature must start with "untrusted comment:"' };
   const sigBytes = lines[1] === undefined ? undefined : decodeBase64Strict(lines[1]);
-  if (!sigBytes || sigBytes.length !== 74) return { ok: false, reason: 'signature line is not 74 bytes of base64' };
+  if (sigBytes?.length !== 74) return { ok: false, reason: 'signature line is not 74 bytes of base64' };
   const alg = Buffer.from(sigBytes.subarray(0, 2)).toString('latin1');
   if (alg !== ALG_HASHED && alg !== ALG_PLAIN) return { ok: false, reason: 'unsupported signature algorithm' };
   const trusted = readComment(lines[2], TRUSTED_PREFIX);
   if (trusted === undefined) return { ok: false, reason: 'signature has no trusted comment' };
   const global = lines[3] === undefined ? undefined : decodeBase64Strict(lines[3]);
-  if (!global || global.length !== 64) return { ok: false, reason: 'global signature is not 64 bytes of base64' };
+  if (global?.length !== 64) return { ok: false, reason: 'global signature is not 64 bytes of base64' };
   if (lines.slice(4).some((l) => l.trim() !== '')) return { ok: false, reason: 'trailing data after the signature' };
   const keyNum = sigBytes.slice(2, 10);
   return {

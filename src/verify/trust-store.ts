@@ -32,7 +32,7 @@ export const TRUST_STORE_FILE = 'trust-store.json';
 /** Default store folder: `$XDG_CONFIG_HOME/stele`, else `~/.config/stele`. */
 export function resolveTrustStoreDir(env: NodeJS.ProcessEnv = process.env): string {
   const xdg = env.XDG_CONFIG_HOME;
-  return xdg && xdg.startsWith('/') ? join(xdg, 'stele') : join(homedir(), '.config', 'stele');
+  return xdg?.startsWith('/') ? join(xdg, 'stele') : join(homedir(), '.config', 'stele');
 }
 
 /** An empty store. */

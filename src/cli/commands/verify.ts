@@ -1,0 +1,95 @@
+/**
+ * `stele verify <dir|URL>`: check a copy of a site against its signed manifest.
+ * Exit 0 genuine, 1 not genuine, 2 could not check.
+ */
+import { resolve } from 'node:path';
+import { createDiagnostic } from '../../errors/catalogue.js';
+import { VERIFY_KEY_UNREADABLE, VERIFY_OPTION_INVALID } from '../../errors/codes-seal.js';
+import { normalizeKeyId, parsePublicKey } from '../../seal/minisign.js';
+import { formatVerifyReport, resolveVerifyExitCode } from '../../verify/format-report.js';
+import { type VerifyOptions, verifySite } from '../../verify/verify-site.js';
+import type { CliContext, RegisterCommand } from '../context.js';
+import { createProgress, printDiagnostics } from '../output.js';
+
+/** Parsed `stele verify` flags. */
+export interface VerifyCommandFlags {
+  key?: string;
+  keyId?: string | number;
+  json?: boolean;
+  quiet?: boolean;
+  /** A folder, or `off` to neither read nor update the trust-on-first-use store. */
+  trustStore?: string;
+  concurrency?: string | number;
+  timeout?: string | number;
+}
+
+/** Run `stele verify` with parsed arguments (sets `ctx.exitCode`). */
+export async function runVerifyCommand(
+  ctx: CliContext,
+  source: string,
+  flags: VerifyCommandFlags,
+  extra: { fetch?: typeof fetch } = {},
+): Promise<void> {
+  const fail = async (d: ReturnType<typeof createDiagnostic>) => {
+    await printDiagnostics(ctx, [d], ctx.cwd);
+    ctx.exitCode = 2;
+  };
+  const options: VerifyOptions = { now: ctx.host.now(), ...(extra.fetch ? { fetch: extra.fetch } : {}) };
+  if (flags.key !== undefined) {
+    const path = resolve(ctx.cwd, String(flags.key));
+    let text: string;
+    try {
+      text = await ctx.host.fs.readText(path);
+    } catch {
+      return fail(createDiagnostic(VERIFY_KEY_UNREADABLE, { file: String(flags.key) }, String(flags.key), 'cannot read the file'));
+    }
+    const parsed = parsePublicKey(text);
+    if (!parsed.ok) return fail(createDiagnostic(VERIFY_KEY_UNREADABLE, { file: String(flags.key) }, String(flags.key), parsed.reason));
+    options.publicKey = text;
+  }
+  if (flags.keyId !== undefined) {
+    // cac turns all-digit ids into numbers; keep them as written.
+    const raw = String(flags.keyId);
+    if (!normalizeKeyId(raw)) return fail(createDiagnostic(VERIFY_OPTION_INVALID, {}, '--key-id', raw));
+    options.keyId = raw;
+  }
+  if (flags.trustStore !== undefined) {
+    options.trustStoreDir = flags.trustStore === 'off' ? false : resolve(ctx.cwd, String(flags.trustStore));
+  }
+  for (const [name, value, key] of [
+    ['--concurrency', flags.concurrency, 'concurrency'],
+    ['--timeout', flags.timeout, 'timeoutMs'],
+  ] as const) {
+    if (value === undefined) continue;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) return fail(createDiagnostic(VERIFY_OPTION_INVALID, {}, name, String(value)));
+    options[key] = n;
+  }
+  const target = /^https?:\/\//i.test(source) ? source : resolve(ctx.cwd, source);
+  const progress = createProgress(ctx, !flags.json && !flags.quiet);
+  options.onProgress = (done, total) => progress.update('verifying', done, total);
+  const report = await verifySite(target, options);
+  progress.clear();
+  if (flags.json) ctx.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else {
+    const text = formatVerifyReport(report, { quiet: flags.quiet });
+    if (text) ctx.stdout(text);
+  }
+  ctx.exitCode = resolveVerifyExitCode(report);
+}
+
+/** Register `stele verify`. */
+export const registerVerifyCommand: RegisterCommand = (cli, ctx) => {
+  cli
+    .command('verify <source>', 'Check that a folder or URL is a genuine, untampered copy of a sealed site')
+    .option('--key <file>', 'Pin this public key (stele.pub) instead of trust-on-first-use')
+    .option('--key-id <id>', 'Require this key id (weaker than --key)')
+    .option('--json', 'Print the report as JSON')
+    .option('--quiet', 'Print only problems')
+    .option('--trust-store <dir>', 'Trust-on-first-use store folder, or "off" (default ~/.config/stele)')
+    .option('--concurrency <n>', 'Parallel requests (default 8)')
+    .option('--timeout <ms>', 'Per-request timeout in ms (default 30000)')
+    .example('stele verify https://rights.example.org/ --key stele.pub')
+    .example('stele verify ./dist --json')
+    .action((source: string, flags: VerifyCommandFlags) => runVerifyCommand(ctx, source, flags));
+};

@@ -1,0 +1,103 @@
+/**
+ * Catalogue entries for keys, seal and verify (range STELE5000–5499).
+ * Messages never include a passphrase or key material.
+ */
+import { defineError } from './catalogue.js';
+
+/** `stele keygen` would overwrite an existing key. */
+export const SEAL_KEY_EXISTS = defineError({
+  code: 'STELE5000',
+  title: 'Key already exists',
+  severity: 'error',
+  message: (dir: string) => `A signing key already exists in ${dir}.`,
+  hint: 'Replacing a key breaks trust for everyone who pinned it. Use `stele key rotate` to move to a new key, or --force if you really mean to discard it.',
+});
+
+/** No passphrase from the environment and no terminal to ask on. */
+export const SEAL_PASSPHRASE_MISSING = defineError({
+  code: 'STELE5001',
+  title: 'Passphrase needed',
+  severity: 'error',
+  message: () => 'The secret key needs a passphrase, but STELE_PASSPHRASE is not set and there is no terminal to ask on.',
+  hint: 'Set STELE_PASSPHRASE in the environment (e.g. a CI secret), or run the command in a terminal.',
+});
+
+/** The two passphrases typed at the prompt differ. */
+export const SEAL_PASSPHRASE_MISMATCH = defineError({
+  code: 'STELE5002',
+  title: 'Passphrases differ',
+  severity: 'error',
+  message: () => 'The two passphrases you typed are not the same.',
+  hint: 'Run the command again and type the same passphrase twice.',
+});
+
+/** A secret key could not be read or decrypted (reason has no secrets). */
+export const SEAL_KEY_UNUSABLE = defineError({
+  code: 'STELE5003',
+  title: 'Secret key unusable',
+  severity: 'error',
+  message: (reason: string) => `The secret key cannot be used: ${reason}.`,
+  hint: 'Check the --dir folder and the passphrase (STELE_PASSPHRASE).',
+});
+
+/** Key files could not be written. */
+export const SEAL_KEY_WRITE_FAILED = defineError({
+  code: 'STELE5004',
+  title: 'Cannot write keys',
+  severity: 'error',
+  message: (reason: string) => `${reason}.`,
+});
+
+/** A secret key is stored without a passphrase. */
+export const SEAL_KEY_UNENCRYPTED = defineError({
+  code: 'STELE5005',
+  title: 'Unencrypted secret key',
+  severity: 'warning',
+  message: (path: string) =>
+    `WARNING: ${path} is NOT encrypted. Anyone who copies this file can publish a "genuine" version of your site.`,
+  hint: 'Keep it only on an encrypted disk or in a CI secret store, never in version control; prefer an encrypted key.',
+});
+
+/** Not a key id. */
+export const SEAL_KEY_ID_INVALID = defineError({
+  code: 'STELE5006',
+  title: 'Invalid key id',
+  severity: 'error',
+  message: (text: string) => `"${text}" is not a key id.`,
+  hint: 'A key id is 16 hexadecimal digits, as printed by `stele keygen` (e.g. 08E69A5A6C64D0D0).',
+});
+
+/** `stele key revoke` without a usable reason, or revoking the current key. */
+export const SEAL_REVOKE_REFUSED = defineError({
+  code: 'STELE5007',
+  title: 'Cannot revoke key',
+  severity: 'error',
+  message: (reason: string) => `Cannot revoke: ${reason}.`,
+  hint: 'Give a one-line --reason; to revoke the current key, run `stele key rotate` first.',
+});
+
+/** `stele verify --key` file unreadable. */
+export const VERIFY_KEY_UNREADABLE = defineError({
+  code: 'STELE5010',
+  title: 'Public key unreadable',
+  severity: 'error',
+  message: (path: string, reason: string) => `Cannot use the public key ${path}: ${reason}.`,
+  hint: 'Pass the stele.pub file published with the site (minisign format).',
+});
+
+/** `stele verify` was given an option it cannot use. */
+export const VERIFY_OPTION_INVALID = defineError({
+  code: 'STELE5011',
+  title: 'Invalid verify option',
+  severity: 'error',
+  message: (option: string, value: string) => `${option} "${value}" is not valid.`,
+});
+
+/** Unknown `stele key` subcommand. */
+export const SEAL_KEY_ACTION_UNKNOWN = defineError({
+  code: 'STELE5012',
+  title: 'Unknown key action',
+  severity: 'error',
+  message: (action: string) => `"${action}" is not a key action.`,
+  hint: 'Use `stele key rotate` or `stele key revoke <KEYID> --reason "…"`.',
+});

@@ -1,0 +1,95 @@
+/**
+ * Human-readable verify report: a verdict line, loud banners for key changes,
+ * one line per problem grouped by kind, and a summary line.
+ */
+import { formatKeyFingerprint } from '../seal/seal-site.js';
+import type { VerifyProblemKind, VerifyReport } from './types.js';
+
+const KIND_ORDER: VerifyProblemKind[] = [
+  'key-changed',
+  'wrong-key',
+  'bad-signature',
+  'malformed',
+  'revoked-address',
+  'rollback',
+  'expired',
+  'modified',
+  'added',
+  'missing',
+  'unreachable',
+];
+
+const KIND_TITLE: Record<VerifyProblemKind, string> = {
+  'key-changed': 'KEY CHANGED',
+  'wrong-key': 'signed by the wrong key',
+  'bad-signature': 'bad signature',
+  malformed: 'unreadable manifest or signature',
+  'revoked-address': 'revoked address',
+  rollback: 'rollback to an older version',
+  expired: 'expired signature',
+  modified: 'modified files',
+  added: 'files not in the signed manifest',
+  missing: 'missing files',
+  unreachable: 'could not check',
+};
+
+/** Options for `formatVerifyReport`. */
+export interface FormatVerifyOptions {
+  /** Only problems and the summary line (nothing at all for a genuine copy). */
+  quiet?: boolean;
+}
+
+/** Render a report for a terminal (no colour), ending with a newline. */
+export function formatVerifyReport(report: VerifyReport, options: FormatVerifyOptions = {}): string {
+  const lines: string[] = [];
+  const m = report.manifest;
+  const verdict =
+    report.status === 'genuine'
+      ? `GENUINE: ${report.source}`
+      : report.status === 'not-genuine'
+        ? `NOT GENUINE: ${report.source}`
+        : `COULD NOT CHECK: ${report.source}`;
+  if (report.status === 'genuine' && options.quiet) return '';
+  lines.push(verdict);
+  if (m && !options.quiet) {
+    lines.push(
+      `  site ${m.siteId}, version ${m.version}, key ${formatKeyFingerprint(m.keyId)}, built ${m.buildTime}, expires ${m.expires}`,
+    );
+  }
+  if (report.problems.some((p) => p.kind === 'key-changed')) {
+    lines.push(
+      '',
+      '!!! THE SIGNING KEY HAS CHANGED !!!',
+      'This copy is signed by a different key than the one you trusted before, and no valid',
+      'rotation from the old key is published. It may be an impostor. Confirm the new key',
+      'through a channel you trust before accepting it (stele verify --key NEW.pub).',
+    );
+  }
+  const byKind = new Map<VerifyProblemKind, typeof report.problems>();
+  for (const p of report.problems) byKind.set(p.kind, [...(byKind.get(p.kind) ?? []), p]);
+  for (const kind of KIND_ORDER) {
+    const group = byKind.get(kind);
+    if (!group) continue;
+    lines.push('', `${KIND_TITLE[kind]} (${group.length}):`);
+    for (const p of group) {
+      const detail = [p.expected ? `expected ${p.expected}` : '', p.actual ? `found ${p.actual}` : '']
+        .filter(Boolean)
+        .join(', ');
+      lines.push(`  ${kind}: ${p.message}${detail && kind !== 'modified' ? ` [${detail}]` : ''}`);
+    }
+  }
+  const counts = KIND_ORDER.filter((k) => byKind.has(k)).map((k) => `${byKind.get(k)?.length} ${k}`);
+  const files = m ? `${report.checkedFiles} of ${m.fileCount} files matched` : 'no files checked';
+  lines.push(
+    '',
+    report.problems.length === 0
+      ? `genuine: ${files}.`
+      : `${report.problems.length} problem${report.problems.length === 1 ? '' : 's'} (${counts.join(', ')}); ${files}.`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** Exit code for a report: 0 genuine, 1 not genuine, 2 could not check. */
+export function resolveVerifyExitCode(report: VerifyReport): 0 | 1 | 2 {
+  return report.status === 'genuine' ? 0 : report.status === 'not-genuine' ? 1 : 2;
+}
