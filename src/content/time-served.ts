@@ -116,8 +116,8 @@ function findStart(person: PersonFields): { basis: TimeServedBasis; from: EdtfVa
 export function computeTimeServed(person: PersonFields, now: Date): TimeServed | null {
   if (!HELD_STATUSES.has(person.status)) return null;
   const start = findStart(person);
-  if (!start || !start.from.earliest) return null;
-  const earliest = start.from.earliest;
+  const earliest = start?.from.earliest;
+  if (!start || !earliest) return null;
   const latest = start.from.latest ?? dayStart(now);
   const asOf = person.statusAsOf !== undefined ? new Date(`${person.statusAsOf}T00:00:00Z`) : undefined;
   const today = asOf && asOf < dayStart(now) ? asOf : dayStart(now);

@@ -15,7 +15,7 @@ import { createDiagnostic } from '../../errors/catalogue.js';
 import { EventTimeWithoutOffset, EventTimeZoneInvalid, PersonDatesInconsistent } from '../../errors/codes-advocacy.js';
 import type { Diagnostic } from '../../errors/diagnostic.js';
 import { checkRoster, rosterSchema } from '../consent.js';
-import { type EdtfValue, edtfInputSchema, formatEdtf, parseEdtf } from '../edtf.js';
+import { type EdtfValue, formatEdtf, parseEdtf } from '../edtf.js';
 import { localizedStringSchema } from './localized.js';
 import { altTextSchema, type FieldLocator } from './people.js';
 
