@@ -14,10 +14,12 @@ import { type ResolvedConfig, resolveConfig } from '../config/resolve-config.js'
 import { createTraditionalConverter } from '../content/chinese.js';
 import { createCollectionRegistry } from '../content/collection-registry.js';
 import { collectImageRequests } from '../content/image-refs.js';
+import { collectProjectWithheldNames } from '../content/withheld.js';
 import { type ContentSet, convertData, loadContent } from '../content/load-content.js';
 import { createDiagnostic } from '../errors/catalogue.js';
 import { BuildNotSealed, BuildSealRequired, BuildVerifyFailed, ContentMissingImage } from '../errors/codes-core.js';
 import { type Diagnostic, hasErrors, sortDiagnostics } from '../errors/diagnostic.js';
+import { runChecks } from '../check/run-checks.js';
 import { hardenSite } from '../harden/harden-site.js';
 import type { Host } from '../io/host.js';
 import type { SafeHtml } from '../render/html.js';
@@ -195,7 +197,15 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   for (const r of imageByPath.values()) for (const f of r.files) output.set(f.path, f.data);
 
   // harden
-  diagnostics.push(...hardenSite(output));
+  diagnostics.push(...hardenSite(output, options.devConnect ? { connectSrc: ["'self'"] } : {}));
+
+  // check: every safety check on the final bytes; any error refuses to seal or write.
+  options.onProgress?.('check', 0, output.size);
+  const withheldNames = [
+    ...collectProjectWithheldNames(content, host.now(), config.traditional.overrides),
+    ...config.check.forbiddenTerms.map((name, i) => ({ name, label: `check.forbiddenTerms[${i}]` })),
+  ];
+  diagnostics.push(...(await runChecks(output, { withheldNames })));
 
   stats.pages = site.pages.length;
   if (hasErrors(diagnostics)) return done({ config, content, output });

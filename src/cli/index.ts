@@ -6,6 +6,7 @@ import { cac } from 'cac';
 import { createNodeHost, type Host } from '../io/host.js';
 import { STELE_VERSION } from '../version.js';
 import { registerBuildCommand } from './commands/build.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerDevCommand } from './commands/dev.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerNewCommand } from './commands/new.js';
@@ -18,6 +19,7 @@ const COMMANDS: RegisterCommand[] = [
   registerServeCommand,
   registerInitCommand,
   registerNewCommand,
+  registerDemoCommand,
 ];
 
 /** Overrides for tests: capture output, inject a host, set the cwd. */

@@ -26,6 +26,8 @@ export interface ContentSecurityPolicyOptions {
   selfScripts?: boolean;
   /** Header variant only: where browsers send violation reports. */
   reportUri?: string;
+  /** `connect-src` sources; default none (only `stele dev` allows its live-reload endpoint). */
+  connectSrc?: string[];
 }
 
 function hashSources(bodies: string[]): string[] {
@@ -49,6 +51,7 @@ export function createContentSecurityPolicy(options: ContentSecurityPolicyOption
     "font-src 'self'",
     "media-src 'self'",
     "manifest-src 'self'",
+    ...(options.connectSrc?.length ? [`connect-src ${[...new Set(options.connectSrc)].join(' ')}`] : []),
     "object-src 'none'",
     "base-uri 'none'",
     `form-action ${forms.join(' ')}`,

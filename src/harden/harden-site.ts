@@ -19,6 +19,8 @@ import { locateOffset } from './text-location.js';
 export interface HardenOptions {
   /** Allowed form targets for the CSP `form-action` (default: none). */
   formAction?: string[];
+  /** `connect-src` sources (dev live reload only). */
+  connectSrc?: string[];
 }
 
 /** One source edit: replace [start, end) with text. */
@@ -117,6 +119,7 @@ export function hardenPage(
     inlineStyles: inline.filter((c) => c.kind === 'style').map((c) => c.body),
     inlineScripts: inline.filter((c) => c.kind === 'script').map((c) => c.body),
     ...(options.formAction ? { formAction: options.formAction } : {}),
+    ...(options.connectSrc ? { connectSrc: options.connectSrc } : {}),
     forMeta: true,
     selfStyles,
     selfScripts,

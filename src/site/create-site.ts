@@ -4,7 +4,7 @@
  * robots.txt and the search index, into an in-memory `OutputFiles` map.
  */
 import { posix } from 'node:path';
-import type { LanguageCode } from '../config/languages.js';
+import { type LanguageCode, LANGUAGES } from '../config/languages.js';
 import { localize, type ResolvedConfig } from '../config/resolve-config.js';
 import type { CollectionName } from '../content/collection-registry.js';
 import type { ContentSet } from '../content/load-content.js';
@@ -242,7 +242,9 @@ function render404(config: ResolvedConfig): string {
   const def = config.defaultLanguage;
   const body = html`${config.languages.map((lang) => {
     const t = getThemeStrings(lang);
-    return html`<section lang="${lang}"><h1>${t.notFoundTitle}</h1><p>${t.notFoundBody}</p><p><a href="/${languagePrefix(lang, def)}">${t.home}</a></p></section>`;
+    return html`<section lang="${LANGUAGES[lang].htmlLang}"><h1>${t.notFoundTitle}</h1><p>${t.notFoundBody}</p>${
+      config.seal.official.length ? html`<p>${t.officialAddresses}:</p><ul>${config.seal.official.map((c) => html`<li><code>${c.url}</code></li>`)}</ul>` : ''
+    }</section>`;
   })}`;
   return renderLayout({
     lang: def,

@@ -114,9 +114,7 @@ export function renderVerifyPage(
 <ul>${data.official.map((c) => html`<li>${c.label ? html`${c.label}: ` : ''}<code>${c.url}</code></li>`)}</ul>
 ${data.revoked.length ? html`<h2>${t.revokedAddresses}</h2><ul>${data.revoked.map((c) => html`<li><code>${c.url}</code> (${c.date}): ${c.reason}</li>`)}</ul>` : ''}
 ${data.keyFingerprint ? html`<h2>${t.footerKey}</h2><p class="fingerprint">${data.keyFingerprint}</p>` : ''}
-<p><a href="${rel(ctx, data.channelsPath)}">channels.json</a> · <a href="${rel(ctx, data.manifestPath)}">manifest.json</a>${
-    data.publicKeyPath ? html` · <a href="${rel(ctx, data.publicKeyPath)}">stele.pub</a>` : ''
-  }</p>
+${data.keyId ? html`<ul><li><code>${data.channelsPath}</code></li><li><code>${data.manifestPath}</code></li>${data.publicKeyPath ? html`<li><code>${data.publicKeyPath}</code></li>` : ''}</ul>` : ''}
 <p>${t.verifyHowTo}</p>
 <pre><code>npx stele verify https://…/${data.keyId ? html` --key-id ${data.keyId}` : ''}
 minisign -Vm manifest.json -p stele.pub</code></pre>`;

@@ -1,0 +1,40 @@
+import { defineConfig } from 'stele';
+
+// The Coalition for Citizens Rights (公民自由联盟), founded May 2008: its
+// self-hosted site was attacked from June 2008 and compromised in 2010. This
+// is the site it should have had, rebuilt with stele.
+export default defineConfig({
+  siteId: 'cfcr',
+  title: { en: 'Coalition for Citizens Rights', 'zh-Hans': '公民自由联盟' },
+  description: {
+    en: 'Freedom of speech, of the press and of the internet in China, since 2008.',
+    'zh-Hans': '自2008年起，为中国的言论自由、新闻自由和网络自由而努力。',
+  },
+  // A placeholder canonical address (.example is reserved): the real group would put its domain here.
+  baseUrl: 'https://cfcr.example/',
+  languages: ['en', 'zh-Hans'],
+  defaultLanguage: 'en',
+  traditional: { enabled: true, overrides: {} },
+  organization: {
+    name: { en: 'Coalition for Citizens Rights', 'zh-Hans': '公民自由联盟' },
+    founded: '2008-05',
+  },
+  seal: {
+    publicKey: 'keys/stele.pub',
+    secretKey: 'keys/stele.key',
+    expiresInDays: 30,
+    required: true,
+    official: [
+      { type: 'domain', url: 'https://cfcr.example/', label: 'Signed site' },
+      { type: 'mirror', url: 'http://www.gongminziyoulianmeng.blogspot.com/', label: 'Blog (official since 2010)' },
+      { type: 'feed', url: 'https://cfcr.example/atom.xml', label: 'Atom feed' },
+    ],
+    revoked: [
+      {
+        url: 'http://www.cfcr2008.org/',
+        date: '2010',
+        reason: 'Compromised in 2010 and seeded with malicious code. Never open it, even if it looks normal.',
+      },
+    ],
+  },
+});

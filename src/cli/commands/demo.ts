@@ -1,0 +1,71 @@
+import { join, resolve } from 'node:path';
+import { buildProject } from '../../build/build-project.js';
+import { resolveConfig } from '../../config/resolve-config.js';
+import { readSiteFolder, startStaticServer } from '../../dev/static-server.js';
+import { createKeyFiles } from '../../seal/key-store.js';
+import { verifySite } from '../../verify/verify-site.js';
+import type { RegisterCommand } from '../context.js';
+import { formatBytes, printDiagnostics } from '../output.js';
+import { waitForShutdown } from './serve.js';
+
+/** Passphrase of the throwaway demo key when STELE_PASSPHRASE is not set. Never use it for a real site. */
+export const DEMO_PASSPHRASE = 'stele-demo-only';
+
+/** `stele demo [dir]`: make a demo key if needed, build, seal, verify and serve. What `npm start` runs. */
+export const registerDemoCommand: RegisterCommand = (cli, ctx) => {
+  cli
+    .command('demo [dir]', 'Build, seal, verify and serve a site (default: examples/cfcr), creating a throwaway demo key if it has none')
+    .option('--port <port>', 'Port (0 = any free port)', { default: 4000 })
+    .option('--no-serve', 'Stop after verifying')
+    .action(async (dir: string | undefined, opts: { port: number; serve?: boolean }) => {
+      const root = resolve(ctx.cwd, dir ?? 'examples/cfcr');
+      const { config, diagnostics } = await resolveConfig(root, ctx.host);
+      if (!config) {
+        await printDiagnostics(ctx, diagnostics, root);
+        ctx.exitCode = 1;
+        return;
+      }
+      const passphrase = process.env.STELE_PASSPHRASE ?? DEMO_PASSPHRASE;
+      const keyFile = join(root, config.seal.secretKey);
+      if (!(await ctx.host.fs.exists(keyFile))) {
+        const made = await createKeyFiles({ dir: join(keyFile, '..'), passphrase });
+        if (!made.ok) {
+          ctx.stderr(`error: could not create a demo key: ${made.reason}\n`);
+          ctx.exitCode = 2;
+          return;
+        }
+        ctx.stderr(
+          `created a throwaway DEMO key ${made.value.keyId} in ${join(keyFile, '..')}` +
+            (process.env.STELE_PASSPHRASE ? '\n' : ` (passphrase "${DEMO_PASSPHRASE}"; for a real site run \`stele keygen\`)\n`),
+        );
+      }
+      ctx.stdout(`building ${root} …\n`);
+      const result = await buildProject({ root, host: ctx.host, mode: 'production', write: true, passphrase });
+      await printDiagnostics(ctx, result.diagnostics, root);
+      if (!result.ok || !result.outDir || !result.seal) {
+        ctx.stderr('build failed: nothing was written\n');
+        ctx.exitCode = 1;
+        return;
+      }
+      const s = result.stats;
+      ctx.stdout(`built ${s.pages} pages, ${s.files} files, ${formatBytes(s.bytes)} in ${s.ms} ms; sealed version ${result.seal.version}, key ${result.seal.fingerprint}\n`);
+      const publicKey = await ctx.host.fs.readText(join(root, config.seal.publicKey));
+      const report = await verifySite(result.outDir, { publicKey, trustStoreDir: false, now: ctx.host.now() });
+      ctx.stdout(`verify ${result.outDir}: ${report.status} (${report.checkedFiles} files match the signed manifest)\n`);
+      if (report.status !== 'genuine') {
+        ctx.exitCode = 1;
+        return;
+      }
+      if (opts.serve === false) return;
+      const site = await readSiteFolder(result.outDir, ctx.host.fs);
+      let server: Awaited<ReturnType<typeof startStaticServer>>;
+      try {
+        server = await startStaticServer(site, { port: Number(opts.port) });
+      } catch {
+        server = await startStaticServer(site, { port: 0 });
+      }
+      ctx.stdout(`\n  stele demo site: ${server.url}\n  (中文: ${server.url}zh-hans/  繁體: ${server.url}zh-hant/)  Ctrl-C to stop\n\n`);
+      await waitForShutdown();
+      await server.close();
+    });
+};

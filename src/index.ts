@@ -1,0 +1,30 @@
+/**
+ * stele's public API. The CLI is a thin layer over these functions; a test pins
+ * this list so that changes to the public surface are deliberate.
+ */
+export { type BuildOptions, type BuildResult, buildProject, digestOutput } from './build/build-project.js';
+export { writeOutputAtomically } from './build/write-output.js';
+export { runCli } from './cli/index.js';
+export { LANGUAGES, type LanguageCode } from './config/languages.js';
+export { defineConfig, localize, type ResolvedConfig, resolveConfig, validateConfig } from './config/resolve-config.js';
+export type { UserConfig } from './config/schema.js';
+export { type ContentEntry, type ContentSet, loadContent } from './content/load-content.js';
+export { createDiagnostic, defineError, listErrorDefinitions } from './errors/catalogue.js';
+export { type Diagnostic, hasErrors } from './errors/diagnostic.js';
+export { formatDiagnostic } from './errors/format.js';
+export { createNodeHost, type FileSystem, type Host } from './io/host.js';
+export { createMemoryFileSystem } from './io/memory-fs.js';
+export { createMarkdownRenderer } from './render/markdown.js';
+export { renderContent } from './render/render-content.js';
+export { sanitizeAuthorHtml } from './render/sanitize.js';
+export { createSite } from './site/create-site.js';
+export type { OutputFiles } from './site/output.js';
+export { hardenSite } from './harden/harden-site.js';
+export { createServerConfigs } from './harden/server-configs.js';
+export { runChecks } from './check/run-checks.js';
+export { sealSite } from './seal/seal-site.js';
+export { createSignerFromSeed, loadSigner, type Signer } from './seal/signer.js';
+export { verifySite } from './verify/verify-site.js';
+export type { VerifyReport } from './verify/types.js';
+export { createWatcher } from './watch/index.js';
+export { STELE_VERSION } from './version.js';
