@@ -205,7 +205,9 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     ...collectProjectWithheldNames(content, host.now(), config.traditional.overrides),
     ...config.check.forbiddenTerms.map((name, i) => ({ name, label: `check.forbiddenTerms[${i}]` })),
   ];
-  diagnostics.push(...(await runChecks(output, { withheldNames })));
+  // Output paths are reported under the output folder's name (`dist/404.html`).
+  const outPrefix = config.outDir.replace(/^\.\//, '').replace(/\/+$/, '');
+  for (const d of await runChecks(output, { withheldNames })) diagnostics.push(d.file ? { ...d, file: `${outPrefix}/${d.file}` } : d);
 
   stats.pages = site.pages.length;
   if (hasErrors(diagnostics)) return done({ config, content, output });

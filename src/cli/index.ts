@@ -6,20 +6,24 @@ import { cac } from 'cac';
 import { createNodeHost, type Host } from '../io/host.js';
 import { STELE_VERSION } from '../version.js';
 import { registerBuildCommand } from './commands/build.js';
+import { registerCheckCommand } from './commands/check.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDevCommand } from './commands/dev.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerNewCommand } from './commands/new.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerWatchCommand } from './commands/watch.js';
 import type { CliContext, RegisterCommand } from './context.js';
 
 const COMMANDS: RegisterCommand[] = [
   registerBuildCommand,
+  registerCheckCommand,
   registerDevCommand,
   registerServeCommand,
   registerInitCommand,
   registerNewCommand,
   registerDemoCommand,
+  registerWatchCommand,
 ];
 
 /** Overrides for tests: capture output, inject a host, set the cwd. */

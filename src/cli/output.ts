@@ -7,13 +7,18 @@ import type { Diagnostic } from '../errors/diagnostic.js';
 import { formatDiagnostic, summarizeDiagnostics } from '../errors/format.js';
 import type { CliContext } from './context.js';
 
-/** Print every diagnostic (with code frames read from `root`) and a count line. */
-export async function printDiagnostics(ctx: CliContext, diagnostics: readonly Diagnostic[], root: string, options: { json?: boolean } = {}): Promise<void> {
+/** Print every diagnostic (with code frames read from `root`, or from `readSource` first) and a count line. */
+export async function printDiagnostics(
+  ctx: CliContext,
+  diagnostics: readonly Diagnostic[],
+  root: string,
+  options: { json?: boolean; readSource?: (file: string) => string | undefined } = {},
+): Promise<void> {
   if (options.json) return;
   const cache = new Map<string, string | undefined>();
   for (const d of diagnostics) {
-    let source: string | undefined;
-    if (d.file && d.line) {
+    let source: string | undefined = d.file && d.line ? options.readSource?.(d.file) : undefined;
+    if (source === undefined && d.file && d.line) {
       const abs = isAbsolute(d.file) ? d.file : join(root, d.file);
       if (!cache.has(abs)) cache.set(abs, await ctx.host.fs.readText(abs).catch(() => undefined));
       source = cache.get(abs);
@@ -44,5 +49,15 @@ export function createProgress(ctx: CliContext, enabled: boolean): { update(stag
     clear() {
       if (enabled && ctx.isTTY && last) process.stderr.write('\r\u001b[2K');
     },
+  };
+}
+
+/** A source reader for diagnostics about built files (`dist/x.html`), from the in-memory output. */
+export function createOutputSourceReader(output: Map<string, Uint8Array> | undefined, outDir: string): (file: string) => string | undefined {
+  const prefix = `${outDir.replace(/^\.\//, '').replace(/\/+$/, '')}/`;
+  return (file) => {
+    if (!output || !file.startsWith(prefix)) return undefined;
+    const data = output.get(file.slice(prefix.length));
+    return data && data.byteLength < 4_000_000 ? new TextDecoder().decode(data) : undefined;
   };
 }

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { buildProject } from '../../build/build-project.js';
 import type { RegisterCommand } from '../context.js';
-import { createProgress, formatBytes, printDiagnostics } from '../output.js';
+import { createOutputSourceReader, createProgress, formatBytes, printDiagnostics } from '../output.js';
 import { readPassphrase } from '../passphrase.js';
 
 /** `stele build [dir]`: build, check, seal and verify a site into `dir/dist`. */
@@ -30,7 +30,9 @@ export const registerBuildCommand: RegisterCommand = (cli, ctx) => {
       if (opts.json) {
         ctx.stdout(`${JSON.stringify({ ok: result.ok, outDir: result.outDir, stats: result.stats, seal: result.seal, diagnostics: result.diagnostics }, null, 2)}\n`);
       } else {
-        await printDiagnostics(ctx, result.diagnostics, root);
+        await printDiagnostics(ctx, result.diagnostics, root, {
+          readSource: createOutputSourceReader(result.output, result.config?.outDir ?? 'dist'),
+        });
         if (result.ok && !opts.quiet) {
           const s = result.stats;
           ctx.stdout(

@@ -6,7 +6,9 @@ import { resolve } from 'node:path';
 import { createDiagnostic } from '../../errors/catalogue.js';
 import { VERIFY_KEY_UNREADABLE, VERIFY_OPTION_INVALID } from '../../errors/codes-seal.js';
 import { normalizeKeyId, parsePublicKey } from '../../seal/minisign.js';
+import { formatKeyFingerprint } from '../../seal/seal-site.js';
 import { formatVerifyReport, resolveVerifyExitCode } from '../../verify/format-report.js';
+import { readTrustStore, resolveTrustStoreDir } from '../../verify/trust-store.js';
 import { type VerifyOptions, verifySite } from '../../verify/verify-site.js';
 import type { CliContext, RegisterCommand } from '../context.js';
 import { createProgress, printDiagnostics } from '../output.js';
@@ -68,8 +70,20 @@ export async function runVerifyCommand(
   const target = /^https?:\/\//i.test(source) ? source : resolve(ctx.cwd, source);
   const progress = createProgress(ctx, !flags.json && !flags.quiet);
   options.onProgress = (done, total) => progress.update('verifying', done, total);
+  // Trust on first use: say so, so the reader can confirm the key another way.
+  const storeDir =
+    options.publicKey === undefined && options.keyId === undefined && options.trustStoreDir !== false
+      ? (options.trustStoreDir ?? resolveTrustStoreDir())
+      : undefined;
+  const before = storeDir ? await readTrustStore(storeDir) : undefined;
   const report = await verifySite(target, options);
   progress.clear();
+  if (storeDir && before && report.manifest && report.status === 'genuine' && !before.sites[report.manifest.siteId]) {
+    ctx.stderr(
+      `First check of site "${report.manifest.siteId}": now trusting key ${formatKeyFingerprint(report.manifest.keyId)}. ` +
+        'Confirm this fingerprint through a channel you trust (it is printed in the site footer).\n',
+    );
+  }
   if (flags.json) ctx.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else {
     const text = formatVerifyReport(report, { quiet: flags.quiet });
