@@ -143,7 +143,7 @@ export function createHttpSource(base: URL, options: HttpSourceOptions): SiteSou
       let result: { size: number; over: boolean };
       try {
         // Stop reading once the body is longer than the signed size (unless we want its text).
-        result = await readBody(response, wantText ? Number.MAX_SAFE_INTEGER : file.size, (c) => {
+        result = await readBody(response, wantText ? Math.max(file.size, MAX_SCAN_BYTES) : file.size, (c) => {
           hash.update(c);
           if (wantText && kept < MAX_SCAN_BYTES) {
             chunks.push(c);

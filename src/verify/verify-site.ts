@@ -361,14 +361,14 @@ export async function verifySite(source: string, options: VerifyOptions): Promis
   let total = manifest.files.length;
   const scanned: { path: string; text: string }[] = [];
   const fileProblems: VerifyProblem[] = [];
-  const verifiedText = new Map<string, Uint8Array | string>();
+  const matchedPaths = new Set<string>();
   await runPool(manifest.files, concurrency, async (file) => {
     const wantText = http && isScannable(file.path);
     const result = await site.check(file, wantText);
     if (result.status === 'match') {
       checkedFiles++;
       if (result.text !== undefined) scanned.push({ path: file.path, text: result.text });
-      if (file.path === CHANNELS_PATH || file.path === REVOKED_KEYS_PATH) verifiedText.set(file.path, file.path);
+      matchedPaths.add(file.path);
     } else if (result.status === 'missing') {
       fileProblems.push({ kind: 'missing', path: file.path, message: `${file.path} is missing` });
     } else if (result.status === 'error') {
@@ -457,7 +457,7 @@ export async function verifySite(source: string, options: VerifyOptions): Promis
 
   // 8. Revoked keys and addresses (only from files whose hashes matched the signed manifest).
   const newlyRevoked: string[] = [];
-  if (trusted && signingKey && verifiedText.has(REVOKED_KEYS_PATH)) {
+  if (trusted && signingKey && matchedPaths.has(REVOKED_KEYS_PATH)) {
     const json = await site.read(REVOKED_KEYS_PATH, MAX_META_BYTES);
     const rsig = await site.read(`${REVOKED_KEYS_PATH}.minisig`, 65536);
     if (json.status === 'ok' && rsig.status === 'ok') {
@@ -472,7 +472,7 @@ export async function verifySite(source: string, options: VerifyOptions): Promis
       }
     }
   }
-  if (http && verifiedText.has(CHANNELS_PATH)) {
+  if (http && matchedPaths.has(CHANNELS_PATH)) {
     const ch = await site.read(CHANNELS_PATH, MAX_META_BYTES);
     if (ch.status === 'ok') {
       try {

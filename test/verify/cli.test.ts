@@ -60,7 +60,9 @@ describe('stele verify (CLI)', () => {
   it('--json prints the VerifyReport; a changed key is loud', async () => {
     const store = makeTempDir();
     const cwd = makeTempDir();
-    expect((await run(cwd, [writeSealedFixture(), '--trust-store', store])).exitCode).toBe(0);
+    const first = await run(cwd, [writeSealedFixture(), '--trust-store', store]);
+    expect(first.exitCode).toBe(0);
+    expect(first.stderr).toContain(`First check of site "rights-watch": now trusting key ${SIGNER.keyId.replace(/(.{4})(?=.)/g, '$1 ')}`);
     const other = writeSealedFixture({ signer: OTHER_SIGNER, version: 4 });
     const r = await run(cwd, [other, '--trust-store', store, '--json']);
     expect(r.exitCode).toBe(1);

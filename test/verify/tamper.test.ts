@@ -1,4 +1,4 @@
-import { appendFileSync, chmodSync, mkdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../../src/seal/manifest.js';
@@ -86,6 +86,20 @@ describe('verify a sealed folder', () => {
       expect(report.problems).toContainEqual(expect.objectContaining({ kind, path }));
     });
   }
+
+  it('detects symbolic links: an added one, and one replacing a listed file', async () => {
+    const dir = writeSealedFixture();
+    symlinkSync('/etc/hostname', join(dir, 'leak.html'));
+    rmSync(join(dir, '404.html'));
+    symlinkSync(join(dir, 'index.html'), join(dir, '404.html'));
+    const report = await verify(dir);
+    expect(report.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'added', path: 'leak.html' }),
+        expect.objectContaining({ kind: 'modified', path: '404.html' }),
+      ]),
+    );
+  });
 
   it('detects a rename as one missing and one added file', async () => {
     const dir = writeSealedFixture();
