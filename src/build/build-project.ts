@@ -171,7 +171,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   }
   const resolveImage = (projectPath: string, alt: string, pagePath: string, loading: 'lazy' | 'eager') => {
     const r = imageByPath.get(projectPath);
-    return r && r.files.length ? renderPicture(r, { alt, pagePath, loading }) : undefined;
+    return r?.files.length ? renderPicture(r, { alt, pagePath, loading }) : undefined;
   };
 
   // render

@@ -149,7 +149,10 @@ export async function loadContent(config: ResolvedConfig, host: Host, options: L
   for (const raw of raws) {
     const gk = entryGroupKey(raw.collection, raw.key);
     let g = groups.get(gk);
-    if (!g) groups.set(gk, (g = new Map()));
+    if (!g) {
+      g = new Map();
+      groups.set(gk, g);
+    }
     const other = g.get(raw.lang);
     if (other) {
       diagnostics.push(createDiagnostic(ContentDuplicateLanguage, { file: raw.file, line: 1, column: 1 }, raw.key, raw.lang, other.file));

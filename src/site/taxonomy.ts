@@ -24,7 +24,10 @@ export function groupByTag(list: RenderedEntry[]): Map<string, { name: string; e
     for (const tag of new Set(r.entry.data.tags)) {
       const slug = slugifyTag(tag);
       let g = out.get(slug);
-      if (!g) out.set(slug, (g = { name: tag, entries: [] }));
+      if (!g) {
+        g = { name: tag, entries: [] };
+        out.set(slug, g);
+      }
       g.entries.push(r);
     }
   }
@@ -38,7 +41,10 @@ export function groupByYear(list: RenderedEntry[]): Map<string, RenderedEntry[]>
     const year = r.entry.data.date?.slice(0, 4);
     if (!year) continue;
     let g = out.get(year);
-    if (!g) out.set(year, (g = []));
+    if (!g) {
+      g = [];
+      out.set(year, g);
+    }
     g.push(r);
   }
   return out;
