@@ -76,6 +76,19 @@ describe('interoperability with minisign 0.11', () => {
     expect(minisign(['-Vm', file, '-p', join(dir, 'stele.pub')]).status).not.toBe(0);
   });
 
+  it('a sealed manifest and channels.json verify with stock minisign', async () => {
+    const { sealFixture, writeOutput, SIGNER } = await import('../verify/fixture.js');
+    const dir = tempDir();
+    writeOutput(sealFixture(), dir);
+    writeFileSync(join(dir, 'stele.pub'), SIGNER.publicKeyFile);
+    for (const f of ['manifest.json', 'channels.json']) {
+      const r = minisign(['-Vm', join(dir, '.well-known/stele', f), '-p', join(dir, 'stele.pub')]);
+      expect(r.status, r.out).toBe(0);
+    }
+    const r = minisign(['-Vm', join(dir, '.well-known/stele/manifest.json'), '-p', join(dir, '.well-known/stele/stele.pub')]);
+    expect(r.out).toContain('stele site=rights-watch version=3');
+  });
+
   it('stele verifies a signature made by minisign -G -W / -S, and signs with that key', async () => {
     const dir = tempDir();
     const pub = join(dir, 'm.pub');
