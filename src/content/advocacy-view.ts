@@ -360,15 +360,34 @@ export interface EventView {
 }
 
 function formatInstant(iso: string, instant: Date, lang: ContentLang, timeZone?: string): string {
+  let y: string;
+  let mo: string;
+  let d: string;
+  let h: string;
+  let mi: string;
+  let zone: string;
   if (timeZone) {
-    const locale = lang === 'en' ? 'en-GB' : lang === 'zh-Hant' ? 'zh-TW' : 'zh-CN';
-    return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone, timeZoneName: 'short' }).format(instant);
+    // Wall-clock time in the event's zone.
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).formatToParts(instant);
+    const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+    [y, mo, d, h, mi] = [get('year').padStart(4, '0'), get('month'), get('day'), get('hour'), get('minute')];
+    zone = timeZone;
+  } else {
+    // No zone: the wall-clock time as written, with its UTC offset.
+    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(iso)!;
+    [y, mo, d, h, mi] = [m[1]!, m[2]!, m[3]!, m[4]!, m[5]!];
+    zone = `UTC${iso.endsWith('Z') ? '+00:00' : iso.slice(-6)}`;
   }
-  // No zone: show the wall-clock time as written, with its UTC offset.
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(iso)!;
-  const offset = iso.endsWith('Z') ? '+00:00' : iso.slice(-6);
-  const day = formatEdtf(resolveEdtf(`${m[1]}-${m[2]}-${m[3]}`), lang);
-  return lang === 'en' ? `${day}, ${m[4]}:${m[5]} (UTC${offset})` : `${day} ${m[4]}:${m[5]}（UTC${offset}）`;
+  const day = formatEdtf(resolveEdtf(`${y}-${mo}-${d}`), lang);
+  return lang === 'en' ? `${day}, ${h}:${mi} (${zone})` : `${day} ${h}:${mi}（${zone}）`;
 }
 
 function eventTimeView(input: string | number, lang: ContentLang, timeZone?: string): DateView {

@@ -43,8 +43,8 @@ const PROTECTED = new RegExp(
     String.raw`(\`+)[\s\S]*?\2`,
     // link / image destinations: ](url "title")
     String.raw`\]\([^)\s]*(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)`,
-    // reference definitions: [label]: url "title"
-    String.raw`(?:^|\n)[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S+`,
+    // reference definitions: the destination of `[label]: url` (the label is converted like its uses)
+    String.raw`(?<=(?:^|\n)[ \t]{0,3}\[[^\]\n]+)\]:[ \t]*\S+`,
     // HTML comments
     String.raw`<!--[\s\S]*?-->`,
     // autolinks and HTML tags (attributes may hold URLs)

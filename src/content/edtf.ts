@@ -251,6 +251,9 @@ export function parseEdtf(input: EdtfInput, location: Location = {}): EdtfParseR
   const { text, qualifier } = normalizeInput(input);
   try {
     let value: EdtfValue;
+    if (/^\d{1,2}[./]\d{1,2}[./]\d{4}$/.test(text) || /^\d{4}[./]\d{1,2}[./]\d{1,2}$/.test(text)) {
+      throw new EdtfError('write the date as YYYY-MM-DD with hyphens (14 February 2012 is 2012-02-14)');
+    }
     const slash = text.indexOf('/');
     if (slash >= 0) {
       if (text.indexOf('/', slash + 1) >= 0) throw new EdtfError('an interval has exactly one "/"');

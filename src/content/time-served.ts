@@ -57,32 +57,33 @@ function dayStart(d: Date): Date {
   return out;
 }
 
-/** Add a calendar duration to a UTC day. */
-export function addDuration(date: Date, d: Duration): Date {
-  const out = new Date(date.getTime());
-  out.setUTCFullYear(date.getUTCFullYear() + d.years, date.getUTCMonth() + d.months, date.getUTCDate() + d.days);
+function addMonthsClamped(date: Date, months: number): Date {
+  const total = date.getUTCFullYear() * 12 + date.getUTCMonth() + months;
+  const year = Math.floor(total / 12);
+  const month = (total % 12) + 1;
+  const out = new Date(0);
+  out.setUTCFullYear(year, month - 1, Math.min(date.getUTCDate(), daysInMonth(year, month)));
+  out.setUTCHours(0, 0, 0, 0);
   return out;
 }
 
-/** Calendar difference from `a` to `b` (zero when `b` is not after `a`). */
+/** Add a calendar duration to a UTC day (31 January + 1 month = the last day of February). */
+export function addDuration(date: Date, d: Duration): Date {
+  const out = addMonthsClamped(dayStart(date), d.years * 12 + d.months);
+  out.setUTCDate(out.getUTCDate() + d.days);
+  return out;
+}
+
+/** Calendar difference from `a` to `b`: whole months first (clamped to month ends), then days; zero when `b` is not after `a`. */
 export function diffDuration(a: Date, b: Date): Duration {
   const from = dayStart(a);
   const to = dayStart(b);
   if (to <= from) return { years: 0, months: 0, days: 0 };
-  let years = to.getUTCFullYear() - from.getUTCFullYear();
-  let months = to.getUTCMonth() - from.getUTCMonth();
-  let days = to.getUTCDate() - from.getUTCDate();
-  if (days < 0) {
-    months -= 1;
-    const prevMonth = to.getUTCMonth() === 0 ? 12 : to.getUTCMonth();
-    const prevYear = to.getUTCMonth() === 0 ? to.getUTCFullYear() - 1 : to.getUTCFullYear();
-    days += daysInMonth(prevYear, prevMonth);
-  }
-  if (months < 0) {
-    years -= 1;
-    months += 12;
-  }
-  return { years, months, days };
+  let months = (to.getUTCFullYear() - from.getUTCFullYear()) * 12 + (to.getUTCMonth() - from.getUTCMonth());
+  if (addMonthsClamped(from, months) > to) months -= 1;
+  const anchor = addMonthsClamped(from, months);
+  const days = Math.round((to.getTime() - anchor.getTime()) / 86_400_000);
+  return { years: Math.floor(months / 12), months: months % 12, days };
 }
 
 function sameDuration(a: Duration, b: Duration): boolean {
