@@ -10,8 +10,11 @@ import { registerCheckCommand } from './commands/check.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDevCommand } from './commands/dev.js';
 import { registerInitCommand } from './commands/init.js';
+import { registerKeyCommand } from './commands/key.js';
+import { registerKeygenCommand } from './commands/keygen.js';
 import { registerNewCommand } from './commands/new.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerVerifyCommand } from './commands/verify.js';
 import { registerWatchCommand } from './commands/watch.js';
 import type { CliContext, RegisterCommand } from './context.js';
 
@@ -24,6 +27,9 @@ const COMMANDS: RegisterCommand[] = [
   registerNewCommand,
   registerDemoCommand,
   registerWatchCommand,
+  registerKeygenCommand,
+  registerKeyCommand,
+  registerVerifyCommand,
 ];
 
 /** Overrides for tests: capture output, inject a host, set the cwd. */
