@@ -18,7 +18,7 @@ const OPTIONS: sanitizeHtml.IOptions = {
     'dd', 'details', 'summary', 'input', 'q', 'cite', 'time', 'ruby', 'rt', 'rp', 'bdi', 'wbr',
   ],
   allowedAttributes: {
-    '*': ['lang', 'title', { name: 'dir', multiple: false, values: ['ltr', 'rtl', 'auto'] }],
+    '*': ['lang', 'title'],
     a: ['href', 'id', 'class', 'rel', 'hreflang'],
     img: ['src', 'srcset', 'sizes', 'alt', 'width', 'height', 'loading', 'decoding', 'class'],
     source: ['srcset', 'type', 'sizes', 'media'],
@@ -72,6 +72,14 @@ const OPTIONS: sanitizeHtml.IOptions = {
     ),
   },
 };
+
+// sanitize-html honours value-restricted attributes only when listed per tag (not under '*'),
+// so `dir` is added to every allowed tag here.
+const DIR_ATTRIBUTE: sanitizeHtml.AllowedAttribute = { name: 'dir', multiple: false, values: ['ltr', 'rtl', 'auto'] };
+for (const tag of OPTIONS.allowedTags as string[]) {
+  const attributes = OPTIONS.allowedAttributes as Record<string, sanitizeHtml.AllowedAttribute[]>;
+  attributes[tag] = [...(attributes[tag] ?? []), DIR_ATTRIBUTE];
+}
 
 /** Sanitize author HTML against stele's allowlist. */
 export function sanitizeAuthorHtml(dirty: string): SafeHtml {
