@@ -153,3 +153,19 @@ describe('rejects bad input with useful messages', () => {
     expect(ds[0]!.file).toBe('campaigns/c.en.md');
   });
 });
+
+describe('validateAdvocacyEntry (loader hook)', () => {
+  it('checks originals, skips translations and derived entries', async () => {
+    const { validateAdvocacyEntry } = await import('../../src/content/collections/index.js');
+    const people = registry.get('people')!;
+    const bad = people.schema.parse({ title: 'x', names: { en: 'A B' }, status: 'released' });
+    expect(validateAdvocacyEntry({ collection: 'people', data: bad }).map((d) => d.code)).toEqual(['STELE6103']);
+    expect(validateAdvocacyEntry({ collection: 'people', data: bad, derived: true })).toEqual([]);
+    expect(validateAdvocacyEntry({ collection: 'people', data: { title: '刘晓波' } })).toEqual([]);
+    const rally = registry.get('events')!.schema.parse(readExample('events/rally-2012-02-14.en.md').data);
+    expect(validateAdvocacyEntry({ collection: 'events', data: rally })).toEqual([]);
+    const noConsent = { ...rally, roster: [{ id: 'm01', names: { en: 'A B' }, publish: 'full' }] };
+    expect(validateAdvocacyEntry({ collection: 'events', data: noConsent }).map((d) => d.code)).toEqual(['STELE6400']);
+    expect(validateAdvocacyEntry({ collection: 'posts', data: {} })).toEqual([]);
+  });
+});

@@ -10,9 +10,9 @@ import { createDiagnostic, type Location } from '../../errors/catalogue.js';
 import { CampaignSubjectUnknown, EventReferenceUnknown } from '../../errors/codes-advocacy.js';
 import type { Diagnostic } from '../../errors/diagnostic.js';
 import { suggestName } from '../../errors/zod-issues.js';
-import { type CampaignFields, campaignFields } from './campaigns.js';
-import { type EventFields, eventFields } from './events.js';
-import { type PersonFields, personFields } from './people.js';
+import { type CampaignFields, campaignFields, checkCampaign } from './campaigns.js';
+import { checkEvent, type EventFields, eventFields } from './events.js';
+import { checkPerson, type FieldLocator, type PersonFields, personFields } from './people.js';
 
 export * from './campaigns.js';
 export * from './events.js';
@@ -61,4 +61,34 @@ export function checkAdvocacyReferences(entries: AdvocacyEntries, locate: EntryL
     });
   }
   return out;
+}
+
+/** The slice of a loaded content entry that {@link validateAdvocacyEntry} needs. */
+export interface AdvocacyEntryLike {
+  collection: string;
+  data: Record<string, unknown>;
+  derived?: boolean;
+}
+
+/**
+ * Per-entry cross-field checks for the loader's `validateEntry` hook.
+ * Runs on entries that carry the collection's structured fields (originals);
+ * translations and derived zh-Hant entries, which do not, are skipped, so
+ * every problem is reported once, against the file that holds the field.
+ */
+export function validateAdvocacyEntry(entry: AdvocacyEntryLike, locate: FieldLocator = () => ({})): Diagnostic[] {
+  if (entry.derived) return [];
+  const d = entry.data;
+  switch (entry.collection) {
+    case 'people':
+      return d.names !== undefined && d.status !== undefined ? checkPerson(d as unknown as PersonFields, locate) : [];
+    case 'campaigns':
+      return d.goal !== undefined && d.status !== undefined ? checkCampaign(d as unknown as CampaignFields, locate) : [];
+    case 'events':
+      return d.kind !== undefined && d.start !== undefined && Array.isArray(d.roster)
+        ? checkEvent(d as unknown as EventFields, locate)
+        : [];
+    default:
+      return [];
+  }
 }
