@@ -218,8 +218,8 @@ export function createPersonView(person: WithTitle<PersonFields>, o: ViewOptions
     otherNames.push({ text: person.names.en, lang: 'en' });
   }
 
-  const sourcesById = new Map(person.sources.map((s) => [s.id, s]));
-  const sources: SourceView[] = person.sources.map((s) => ({ ...s }));
+  const sourcesById = new Map((person.sources ?? []).map((s) => [s.id, s]));
+  const sources: SourceView[] = (person.sources ?? []).map((s) => ({ ...s }));
   const facts: FactView[] = [];
   const add = (key: keyof typeof FACT_LABELS, value: TextView | undefined, datetime?: string) => {
     if (!value?.text) return;
@@ -241,9 +241,10 @@ export function createPersonView(person: WithTitle<PersonFields>, o: ViewOptions
   add('ethnicity', text(person.ethnicity, o));
   add('religion', text(person.religion, o));
   add('placeOfDetention', text(person.placeOfDetention, o));
-  if (person.charges.length) {
+  const charges = person.charges ?? [];
+  if (charges.length) {
     const sep = lang === 'en' ? '; ' : '；';
-    add('charges', { text: person.charges.map((c) => resolveLocalizedText(c.name, lang, o.toTraditional) + (c.law ? ` (${c.law})` : '')).join(sep), lang });
+    add('charges', { text: charges.map((c) => resolveLocalizedText(c.name, lang, o.toTraditional) + (c.law ? ` (${c.law})` : '')).join(sep), lang });
   }
   add('court', text(person.court, o));
   if (person.sentence) add('sentence', { text: formatSentence(person.sentence, lang), lang });
@@ -255,7 +256,7 @@ export function createPersonView(person: WithTitle<PersonFields>, o: ViewOptions
     }
   }
 
-  const timeline = person.timeline
+  const timeline = (person.timeline ?? [])
     .map((t, i) => ({ t, i, value: resolveEdtf(t.date) }))
     .sort((a, b) => compareEdtf(a.value, b.value) || a.i - b.i)
     .map(({ t, value }): TimelineItemView => ({
@@ -327,16 +328,16 @@ export function createCampaignView(
   const view: CampaignView = {
     goal: text(campaign.goal, o)!,
     status: { value: campaign.status, label: CAMPAIGN_STATUS_LABELS[campaign.status][lang] },
-    subjects: campaign.subjects.map((key) => {
+    subjects: (campaign.subjects ?? []).map((key) => {
       const p = o.people?.get(key);
       if (!p) return { key, name: key };
       return { key, name: resolveLocalizedText(p.names, lang, o.toTraditional) || p.title || key, status: STATUS_LABELS[p.status][lang] };
     }),
-    updates: campaign.updates
+    updates: (campaign.updates ?? [])
       .map((u, i) => ({ u, i, value: resolveEdtf(u.date) }))
       .sort((a, b) => compareEdtf(b.value, a.value) || b.i - a.i)
       .map(({ u, value }) => ({ date: dateView(value, lang), text: text(u.text, o)! })),
-    actions: campaign.actions.map((a) => text(a, o)!),
+    actions: (campaign.actions ?? []).map((a) => text(a, o)!),
   };
   if (campaign.started !== undefined) view.started = dateView(campaign.started, lang);
   if (campaign.ended !== undefined) view.ended = dateView(campaign.ended, lang);
@@ -405,7 +406,7 @@ export function createEventView(event: WithTitle<EventFields>, o: ViewOptions): 
   );
   const roster: string[] = [];
   let hidden = 0;
-  for (const entry of event.roster) {
+  for (const entry of event.roster ?? []) {
     const shown = resolveRosterName(entry, lang, o.now, o.toTraditional ? { toTraditional: o.toTraditional } : undefined);
     if (shown === null) hidden += 1;
     else roster.push(shown);
@@ -421,10 +422,10 @@ export function createEventView(event: WithTitle<EventFields>, o: ViewOptions): 
       ...(event.place.country ? { country: text(event.place.country, o)! } : {}),
       ...(event.place.geo ? { geo: { ...event.place.geo } } : {}),
     },
-    photos: event.photos.map((p) => ({ src: p.src, alt: text(p.alt, o)?.text ?? '', ...(p.blur ? { blur: p.blur } : {}) })),
+    photos: (event.photos ?? []).map((p) => ({ src: p.src, alt: text(p.alt, o)?.text ?? '', ...(p.blur ? { blur: p.blur } : {}) })),
     roster,
     rosterHidden: hidden,
-    concerns: { people: [...event.concerns.people], campaigns: [...event.concerns.campaigns] },
+    concerns: { people: [...(event.concerns?.people ?? [])], campaigns: [...(event.concerns?.campaigns ?? [])] },
   };
   if (event.end !== undefined) view.end = eventTimeView(event.end, lang, event.timeZone);
   if (event.timeZone) view.timeZone = event.timeZone;

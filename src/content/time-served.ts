@@ -93,7 +93,7 @@ function sameDuration(a: Duration, b: Duration): boolean {
 const CUSTODY_STARTS: TimelineEventKind[] = ['detained', 'arrested', 'disappeared'];
 
 function findStart(person: PersonFields): { basis: TimeServedBasis; from: EdtfValue } | undefined {
-  const entries = person.timeline.map((t) => ({ event: t.event, value: resolveEdtf(t.date) }));
+  const entries = (person.timeline ?? []).map((t) => ({ event: t.event, value: resolveEdtf(t.date) }));
   const byDate = (a: { value: EdtfValue }, b: { value: EdtfValue }) =>
     (a.value.earliest?.getTime() ?? Number.NEGATIVE_INFINITY) - (b.value.earliest?.getTime() ?? Number.NEGATIVE_INFINITY);
   entries.sort(byDate);

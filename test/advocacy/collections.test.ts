@@ -72,6 +72,15 @@ describe('rejects bad input with useful messages', () => {
   const people = registry.get('people')!.schema;
   const base = { title: 'Zhu Yufu', names: { en: 'Zhu Yufu', 'zh-Hans': '朱虞夫' }, status: 'imprisoned' };
 
+  it('translations get no defaults that would override the original when merged', () => {
+    const translation = registry.get('people')!.translationSchema.parse({ title: '朱虞夫' });
+    expect(Object.keys(translation).filter((k) => k in advocacyCollectionFields.people)).toEqual([]);
+    const ev = registry.get('events')!.translationSchema.parse({ title: '集会' });
+    expect(Object.keys(ev).filter((k) => k in advocacyCollectionFields.events)).toEqual([]);
+    const c = registry.get('campaigns')!.translationSchema.parse({ title: '行动' });
+    expect(Object.keys(c).filter((k) => k in advocacyCollectionFields.campaigns)).toEqual([]);
+  });
+
   it('refuses unknown keys (strict)', () => {
     const r = people.safeParse({ ...base, nickname: 'x' });
     expect(r.success).toBe(false);
@@ -161,6 +170,9 @@ describe('validateAdvocacyEntry (loader hook)', () => {
     const bad = people.schema.parse({ title: 'x', names: { en: 'A B' }, status: 'released' });
     expect(validateAdvocacyEntry({ collection: 'people', data: bad }).map((d) => d.code)).toEqual(['STELE6103']);
     expect(validateAdvocacyEntry({ collection: 'people', data: bad, derived: true })).toEqual([]);
+    expect(validateAdvocacyEntry({ collection: 'people', data: bad, lang: 'zh-Hans' })).toEqual([]);
+    expect(validateAdvocacyEntry({ collection: 'people', data: bad, lang: 'en' }).map((d) => d.code)).toEqual(['STELE6103']);
+    expect(validateAdvocacyEntry({ collection: 'people', data: bad, lang: 'zh-Hans' }, undefined, { originalLang: 'zh-Hans' })).toHaveLength(1);
     expect(validateAdvocacyEntry({ collection: 'people', data: { title: '刘晓波' } })).toEqual([]);
     const rally = registry.get('events')!.schema.parse(readExample('events/rally-2012-02-14.en.md').data);
     expect(validateAdvocacyEntry({ collection: 'events', data: rally })).toEqual([]);

@@ -127,7 +127,8 @@ describe('checkRoster', () => {
 
 describe('the CFCR rally roster', () => {
   const events = createCollectionRegistry(advocacyCollectionFields).get('events')!.schema;
-  const rally = events.parse(readExample('events/rally-2012-02-14.en.md').data) as EventFields;
+  const parsed = events.parse(readExample('events/rally-2012-02-14.en.md').data) as EventFields;
+  const rally = { ...parsed, roster: parsed.roster ?? [] };
 
   it('has exactly the 33 members of the statement, in order, in both scripts', () => {
     expect(rally.roster).toHaveLength(33);

@@ -26,14 +26,14 @@ export const campaignUpdateSchema = z.strictObject({
 export const campaignFields = {
   goal: localizedStringSchema,
   /** People the campaign is about: file names in content/people/ without the language suffix. */
-  subjects: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a people file name such as liu-xiaobo')).default([]),
+  subjects: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a people file name such as liu-xiaobo')).optional(),
   status: z.enum(CAMPAIGN_STATUSES),
   /** When the campaign began; leave out when the sources do not say (never guess). */
   started: edtfInputSchema.optional(),
   ended: edtfInputSchema.optional(),
-  updates: z.array(campaignUpdateSchema).default([]),
+  updates: z.array(campaignUpdateSchema).optional(),
   /** "What you can do": short, concrete actions. */
-  actions: z.array(localizedStringSchema).default([]),
+  actions: z.array(localizedStringSchema).optional(),
 };
 
 /** Campaign fields as validated. */

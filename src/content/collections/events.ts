@@ -100,10 +100,10 @@ export const eventFields = {
       people: z.array(z.string()).default([]),
       campaigns: z.array(z.string()).default([]),
     })
-    .default({ people: [], campaigns: [] }),
+    .optional(),
   organizer: localizedStringSchema.optional(),
-  photos: z.array(eventPhotoSchema).default([]),
-  roster: rosterSchema.default([]),
+  photos: z.array(eventPhotoSchema).optional(),
+  roster: rosterSchema.optional(),
 };
 
 /** Event fields as validated. */
@@ -136,6 +136,6 @@ export function checkEvent(event: EventFields, locate: FieldLocator = () => ({})
       out.push(createDiagnostic(PersonDatesInconsistent, locate(['end']), `end (${describe(end)})`, `start (${describe(start)})`));
     }
   }
-  out.push(...checkRoster(event.roster, locate(['roster'])));
+  out.push(...checkRoster(event.roster ?? [], locate(['roster'])));
   return out;
 }

@@ -42,19 +42,19 @@ export function checkAdvocacyReferences(entries: AdvocacyEntries, locate: EntryL
   const people = [...entries.people.keys()];
   const campaigns = [...entries.campaigns.keys()];
   for (const [key, campaign] of entries.campaigns) {
-    campaign.subjects.forEach((subject, i) => {
+    (campaign.subjects ?? []).forEach((subject, i) => {
       if (!entries.people.has(subject)) {
         out.push(createDiagnostic(CampaignSubjectUnknown, locate('campaigns', key, ['subjects', i]), subject, suggestName(subject, people)));
       }
     });
   }
   for (const [key, event] of entries.events) {
-    event.concerns.people.forEach((p, i) => {
+    (event.concerns?.people ?? []).forEach((p, i) => {
       if (!entries.people.has(p)) {
         out.push(createDiagnostic(EventReferenceUnknown, locate('events', key, ['concerns', 'people', i]), 'person', p, suggestName(p, people)));
       }
     });
-    event.concerns.campaigns.forEach((c, i) => {
+    (event.concerns?.campaigns ?? []).forEach((c, i) => {
       if (!entries.campaigns.has(c)) {
         out.push(createDiagnostic(EventReferenceUnknown, locate('events', key, ['concerns', 'campaigns', i]), 'campaign', c, suggestName(c, campaigns)));
       }
@@ -67,17 +67,26 @@ export function checkAdvocacyReferences(entries: AdvocacyEntries, locate: EntryL
 export interface AdvocacyEntryLike {
   collection: string;
   data: Record<string, unknown>;
+  /** The entry's language; when given, only entries in the original language are checked. */
+  lang?: string;
   derived?: boolean;
 }
 
 /**
  * Per-entry cross-field checks for the loader's `validateEntry` hook.
- * Runs on entries that carry the collection's structured fields (originals);
- * translations and derived zh-Hant entries, which do not, are skipped, so
- * every problem is reported once, against the file that holds the field.
+ * Structured fields live in the original-language file (`en` by default), so
+ * only entries in that language are checked: translations (which may carry
+ * the original's fields after merging) and derived zh-Hant entries are
+ * skipped, and every problem is reported once, against the file that holds
+ * the field.
  */
-export function validateAdvocacyEntry(entry: AdvocacyEntryLike, locate: FieldLocator = () => ({})): Diagnostic[] {
+export function validateAdvocacyEntry(
+  entry: AdvocacyEntryLike,
+  locate: FieldLocator = () => ({}),
+  options: { originalLang?: string } = {},
+): Diagnostic[] {
   if (entry.derived) return [];
+  if (entry.lang !== undefined && entry.lang !== (options.originalLang ?? 'en')) return [];
   const d = entry.data;
   switch (entry.collection) {
     case 'people':
@@ -85,9 +94,7 @@ export function validateAdvocacyEntry(entry: AdvocacyEntryLike, locate: FieldLoc
     case 'campaigns':
       return d.goal !== undefined && d.status !== undefined ? checkCampaign(d as unknown as CampaignFields, locate) : [];
     case 'events':
-      return d.kind !== undefined && d.start !== undefined && Array.isArray(d.roster)
-        ? checkEvent(d as unknown as EventFields, locate)
-        : [];
+      return d.kind !== undefined && d.start !== undefined ? checkEvent(d as unknown as EventFields, locate) : [];
     default:
       return [];
   }

@@ -128,14 +128,14 @@ export const personFields = {
   statusAsOf: isoDaySchema.optional(),
   /** Where the person is held (prison, detention centre), when known. */
   placeOfDetention: localizedStringSchema.optional(),
-  timeline: z.array(timelineEntrySchema).default([]),
-  charges: z.array(chargeSchema).default([]),
+  timeline: z.array(timelineEntrySchema).optional(),
+  charges: z.array(chargeSchema).optional(),
   court: localizedStringSchema.optional(),
   sentence: sentenceSchema.optional(),
   sentenceStart: edtfInputSchema.optional(),
   expectedRelease: edtfInputSchema.optional(),
   actualRelease: edtfInputSchema.optional(),
-  sources: z.array(personSourceSchema).default([]),
+  sources: z.array(personSourceSchema).optional(),
   portrait: portraitSchema.optional(),
   /** Record numbers in other databases, for cross-reference. */
   externalIds: z.strictObject({ cecc: z.string().optional(), duiHua: z.string().optional() }).optional(),
@@ -171,13 +171,15 @@ function edtfText(input: EdtfInput | undefined): string {
  */
 export function checkPerson(person: PersonFields, locate: FieldLocator = () => ({})): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const sources = person.sources ?? [];
+  const timeline = person.timeline ?? [];
   const ids = new Set<string>();
-  person.sources.forEach((s, i) => {
+  sources.forEach((s, i) => {
     if (ids.has(s.id)) out.push(createDiagnostic(PersonSourceDuplicate, locate(['sources', i, 'id']), s.id));
     ids.add(s.id);
   });
   const known = [...ids].join(', ');
-  person.timeline.forEach((entry, i) => {
+  timeline.forEach((entry, i) => {
     entry.sources.forEach((id, j) => {
       if (!ids.has(id)) {
         out.push(createDiagnostic(PersonSourceUnknown, locate(['timeline', i, 'sources', j]), `Timeline entry ${i + 1} (${entry.event})`, id, known));
@@ -186,7 +188,7 @@ export function checkPerson(person: PersonFields, locate: FieldLocator = () => (
   });
   const s = person.sentence;
   if (s && !s.life && s.years === 0 && s.months === 0 && s.days === 0) out.push(createDiagnostic(PersonSentenceEmpty, locate(['sentence'])));
-  const events = new Set(person.timeline.map((t) => t.event));
+  const events = new Set(timeline.map((t) => t.event));
   if (person.status === 'released' && person.actualRelease === undefined && !events.has('released')) {
     out.push(createDiagnostic(PersonReleaseDateMissing, locate(['status'])));
   }
@@ -217,7 +219,7 @@ export function checkPerson(person: PersonFields, locate: FieldLocator = () => (
   }
   if (person.born !== undefined) {
     const born = resolveEdtf(person.born);
-    person.timeline.forEach((entry, i) => {
+    timeline.forEach((entry, i) => {
       const d = resolveEdtf(entry.date);
       if (d.latest && born.earliest && d.latest < born.earliest) {
         out.push(
