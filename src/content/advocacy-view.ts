@@ -6,7 +6,7 @@
  * Roster names go through consent resolution: the view's `roster` never
  * holds a withheld or withdrawn name, and the JSON-LD never lists attendees.
  */
-import type { TextConverter } from './chinese.js';
+import { convertPersonName, type TextConverter } from './chinese.js';
 import type { CampaignFields, CampaignStatus } from './collections/campaigns.js';
 import { type EventFields, type EventKind, resolveEventTime } from './collections/events.js';
 import { type LocalizedString, resolveLocalized, resolveLocalizedText } from './collections/localized.js';
@@ -204,13 +204,20 @@ function isoDayText(iso: string, lang: ContentLang): DateView {
   return dateView(iso, lang);
 }
 
+/** Names with a name-aware Traditional form filled in (a hand-written `zh-Hant` wins). */
+export function resolvePersonNames(names: LocalizedString, toTraditional?: TextConverter): LocalizedString {
+  if (names['zh-Hant'] || !names['zh-Hans'] || !toTraditional) return names;
+  return { ...names, 'zh-Hant': convertPersonName(names['zh-Hans'], toTraditional) };
+}
+
 /** Build the view model of a person page. */
 export function createPersonView(person: WithTitle<PersonFields>, o: ViewOptions): PersonView {
   const { lang } = o;
-  const name = text(person.names, o) ?? { text: person.title ?? '', lang };
+  const names = resolvePersonNames(person.names, o.toTraditional);
+  const name = text(names, o) ?? { text: person.title ?? '', lang };
   const otherNames: TextView[] = [];
-  const hans = person.names['zh-Hans'];
-  const hant = person.names['zh-Hant'] ?? (hans && o.toTraditional ? o.toTraditional(hans) : undefined);
+  const hans = names['zh-Hans'];
+  const hant = names['zh-Hant'];
   if (lang === 'en') {
     if (hans) otherNames.push({ text: hans, lang: 'zh-Hans' });
     if (hant && hant !== hans) otherNames.push({ text: hant, lang: 'zh-Hant' });
@@ -331,7 +338,7 @@ export function createCampaignView(
     subjects: (campaign.subjects ?? []).map((key) => {
       const p = o.people?.get(key);
       if (!p) return { key, name: key };
-      return { key, name: resolveLocalizedText(p.names, lang, o.toTraditional) || p.title || key, status: STATUS_LABELS[p.status][lang] };
+      return { key, name: resolveLocalizedText(resolvePersonNames(p.names, o.toTraditional), lang, o.toTraditional) || p.title || key, status: STATUS_LABELS[p.status][lang] };
     }),
     updates: (campaign.updates ?? [])
       .map((u, i) => ({ u, i, value: resolveEdtf(u.date) }))
@@ -439,8 +446,9 @@ export type JsonLd = Record<string, unknown>;
 
 /** schema.org Person for a person page. Only published facts; no roster data. */
 export function createPersonJsonLd(person: WithTitle<PersonFields>, o: ViewOptions): JsonLd {
-  const name = resolveLocalizedText(person.names, o.lang, o.toTraditional) || person.title || '';
-  const alternate = [person.names.en, person.names['zh-Hans'], person.names['zh-Hant']].filter(
+  const names = resolvePersonNames(person.names, o.toTraditional);
+  const name = resolveLocalizedText(names, o.lang, o.toTraditional) || person.title || '';
+  const alternate = [names.en, names['zh-Hans'], names['zh-Hant']].filter(
     (n): n is string => n !== undefined && n !== name,
   );
   const ld: JsonLd = { '@context': 'https://schema.org', '@type': 'Person', name };

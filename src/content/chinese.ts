@@ -137,6 +137,26 @@ export function suggestPinyin(hanzi: string): string {
   return [capitalise(s), capitalise(g)].filter(Boolean).join(' ');
 }
 
+/**
+ * Surnames that keep their form in Traditional Chinese although the same
+ * character is converted in prose (朴素 → 樸素, but the surname 朴 stays 朴;
+ * 余 → 餘 in prose, but the writer 余华 is 余華).
+ */
+const SURNAMES_KEPT = new Set(['朴', '余', '于', '范', '党', '种', '干', '后', '台', '丑', '郁', '占', '涂', '岳', '姜', '谷', '沈', '仇']);
+
+/**
+ * Convert a Chinese personal name to Traditional: the surname with
+ * surname-specific rules (see `SURNAMES_KEPT`), the given name with the
+ * prose converter. Use this, not the prose converter, for `names.zh-Hans`;
+ * a hand-written `names.zh-Hant` always wins over either.
+ */
+export function convertPersonName(hanzi: string, toTraditional: TextConverter): string {
+  const { surname, given } = splitChineseName(hanzi);
+  if (!surname) return toTraditional(hanzi);
+  const sur = surname.length === 1 && SURNAMES_KEPT.has(surname) ? surname : toTraditional(surname);
+  return sur + (given ? toTraditional(given) : '');
+}
+
 /** True when the text contains Han characters. */
 export function containsHan(text: string): boolean {
   return /[\u3400-\u9fff\uf900-\ufaff\u{20000}-\u{2ffff}]/u.test(text);

@@ -34,7 +34,15 @@ import {
   RosterWithdrawalBeforeConsent,
 } from '../errors/codes-advocacy.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
-import { containsHan, createTraditionalConverter, splitChineseName, suggestPinyin, type TextConverter, toPinyinSyllables } from './chinese.js';
+import {
+  containsHan,
+  convertPersonName,
+  createTraditionalConverter,
+  splitChineseName,
+  suggestPinyin,
+  type TextConverter,
+  toPinyinSyllables,
+} from './chinese.js';
 import { type LocalizedString, localizedStringSchema, type PersonNames, resolveLocalizedText } from './collections/localized.js';
 import type { ContentLang } from './edtf.js';
 
@@ -166,7 +174,7 @@ export function resolveRosterName(
   if (isRosterEntryHidden(entry, now)) return null;
   const { names } = entry;
   const hans = names['zh-Hans'];
-  const hant = names['zh-Hant'] ?? (hans ? traditional(options)(hans) : undefined);
+  const hant = names['zh-Hant'] ?? (hans ? convertPersonName(hans, traditional(options)) : undefined);
   switch (entry.publish) {
     case 'full': {
       const text = lang === 'en' ? (names.en ?? hans ?? hant) : lang === 'zh-Hans' ? (hans ?? hant ?? names.en) : (hant ?? names.en);
@@ -270,6 +278,8 @@ export function collectWithheldNames(
     const hanForms = new Set<string>();
     if (names['zh-Hans']) {
       hanForms.add(names['zh-Hans']);
+      // both the name-aware form and the plain prose conversion (朴 → 朴 and 樸), in case either reaches output
+      hanForms.add(convertPersonName(names['zh-Hans'], traditional(options)));
       hanForms.add(traditional(options)(names['zh-Hans']));
     }
     if (names['zh-Hant']) hanForms.add(names['zh-Hant']);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createTraditionalConverter, splitChineseName, suggestPinyin } from '../../src/content/chinese.js';
+import { convertPersonName, createTraditionalConverter, splitChineseName, suggestPinyin } from '../../src/content/chinese.js';
 
 describe('createTraditionalConverter', () => {
   const convert = createTraditionalConverter();
@@ -76,5 +76,16 @@ describe('suggestPinyin', () => {
   it('splits compound surnames', () => {
     expect(splitChineseName('司马迁')).toEqual({ surname: '司马', given: '迁' });
     expect(splitChineseName('马迁')).toEqual({ surname: '马', given: '迁' });
+  });
+});
+
+describe('convertPersonName', () => {
+  const convert = createTraditionalConverter();
+  it('keeps surnames that prose conversion would change', () => {
+    expect(convert('朴美花')).toBe('樸美花'); // prose conversion is wrong for the surname
+    expect(convertPersonName('朴美花', convert)).toBe('朴美花');
+    expect(convertPersonName('余华', convert)).toBe('余華');
+    expect(convertPersonName('邓欢欢', convert)).toBe('鄧歡歡');
+    expect(convertPersonName('欧阳修', convert)).toBe('歐陽修');
   });
 });

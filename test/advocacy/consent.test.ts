@@ -28,6 +28,10 @@ describe('resolveRosterName', () => {
     expect(resolveRosterName(zhu(), 'en', NOW)).toBe('Zhu Yufu');
     expect(resolveRosterName(zhu(), 'zh-Hans', NOW)).toBe('朱虞夫');
     expect(resolveRosterName(zhu({ names: { en: 'Deng Huanhuan', 'zh-Hans': '邓欢欢' } }), 'zh-Hant', NOW)).toBe('鄧歡歡');
+    // surname 朴 stays 朴 in Traditional (prose conversion would give 樸)
+    expect(resolveRosterName(zhu({ names: { en: 'Piao Hulin', 'zh-Hans': '朴虎林' } }), 'zh-Hant', NOW)).toBe('朴虎林');
+    // a hand-written Traditional form wins
+    expect(resolveRosterName(zhu({ names: { 'zh-Hans': '朱虞夫', 'zh-Hant': '硃虞夫' } }), 'zh-Hant', NOW)).toBe('硃虞夫');
   });
 
   it('initials: Latin initials in English, surname + 某 in Chinese', () => {
@@ -64,6 +68,7 @@ describe('collectWithheldNames', () => {
     zhu({ id: 'm03', names: { en: 'Deng Huanhuan', 'zh-Hans': '邓欢欢' }, publish: 'full' }),
     zhu({ id: 'm04', names: { en: 'Cui Yonglu', 'zh-Hans': '崔永绿' }, publish: 'full', withdrawn: '2025-01-01' }),
     zhu({ id: 'm05', names: { en: 'Ming Jian', 'zh-Hans': '明键' }, publish: 'full', consent: undefined }),
+    zhu({ id: 'm06', names: { en: 'Piao Meihua', 'zh-Hans': '朴美花' }, publish: 'withheld' }),
   ];
   const names = collectWithheldNames(entries, { now: NOW });
   const set = new Set(names.map((n) => n.name));
@@ -73,7 +78,7 @@ describe('collectWithheldNames', () => {
   });
 
   it('includes Simplified, Traditional and spaced Chinese', () => {
-    for (const n of ['朱虞夫', '朱 虞 夫', '金凤女', '金鳳女', '崔永绿', '崔永綠', '明键', '明鍵']) expect(set).toContain(n);
+    for (const n of ['朱虞夫', '朱 虞 夫', '金凤女', '金鳳女', '崔永绿', '崔永綠', '明键', '明鍵', '朴美花', '樸美花']) expect(set).toContain(n);
   });
 
   it('includes pinyin with and without tones and spaces, and ü spellings', () => {

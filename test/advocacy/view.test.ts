@@ -112,6 +112,7 @@ describe('event view', () => {
     const hant = createEventView(rally, { lang: 'zh-Hant', now: NOW, toTraditional });
     expect(hant.roster).toContain('石某');
     expect(hant.roster).toContain('鄧歡歡');
+    expect(hant.roster).toContain('朴虎林');
     expect(hant.roster).not.toContain('廉姬子');
     expect(hant.place.text).toBe('聯合國廣場');
   });
