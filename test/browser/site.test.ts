@@ -1,0 +1,256 @@
+/**
+ * The built example site in real Chromium: every page in every language loads
+ * cleanly (no console error, failed load, page error, CSP violation or request
+ * to another host), works with JavaScript off and from file://, the language
+ * switcher round-trips, and the CSP is really enforced.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StaticServer } from '../../src/dev/static-server.js';
+import {
+  type BuiltSite,
+  buildExampleSite,
+  createContext,
+  createPageProblems,
+  guardContextRequests,
+  launchChromium,
+  listHtmlPages,
+  type PageProblems,
+  removeTempDir,
+  resolvePageLanguage,
+  serveSite,
+  watchPage,
+} from './helpers.js';
+
+/** Logs every CSP violation the page sees as a console error (init scripts run whatever the page CSP says). */
+const CSP_LISTENER = `document.addEventListener('securitypolicyviolation', (e) => {
+  console.error('securitypolicyviolation ' + e.violatedDirective + ' ' + e.blockedURI);
+}, true);`;
+
+/**
+ * Chromium asks every origin for /favicon.ico and logs the 404 as a console
+ * error. The site has no favicon yet (reported to the lead); this is the only
+ * failure these tests let through, and only for exactly that URL.
+ */
+function isFaviconNoise(text: string): boolean {
+  return /\/favicon\.ico\b/.test(text);
+}
+
+function withoutFaviconNoise(p: PageProblems): PageProblems {
+  return Object.fromEntries(Object.entries(p).map(([k, list]) => [k, list.filter((t: string) => !isFaviconNoise(t))])) as unknown as PageProblems;
+}
+
+/** Make lazy images load now and wait for every image to decode or fail. */
+async function loadAllImages(page: Page): Promise<{ src: string; ok: boolean }[]> {
+  return page.evaluate(async () => {
+    const imgs = [...document.images];
+    for (const img of imgs) img.loading = 'eager';
+    await Promise.all(imgs.map((img) => img.decode().catch(() => undefined)));
+    return imgs.map((img) => ({ src: img.currentSrc || img.src, ok: img.complete && img.naturalWidth > 0 }));
+  });
+}
+
+let site: BuiltSite;
+let server: StaticServer;
+let browser: Browser;
+let pages: string[];
+
+beforeAll(async () => {
+  site = await buildExampleSite();
+  pages = listHtmlPages(site.output);
+  server = await serveSite(site.output);
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await removeTempDir(site?.root);
+});
+
+describe('built example in Chromium', () => {
+  it('builds the real example and has pages in all three languages', () => {
+    if (process.env.STELE_BROWSER_FALLBACK !== 'starter') expect(site.source).toBe('cfcr');
+    const langs = new Set(pages.map(resolvePageLanguage));
+    expect([...langs].sort()).toEqual(['en', 'zh-Hans', 'zh-Hant']);
+    for (const home of ['index.html', 'zh-hans/index.html', 'zh-hant/index.html']) expect(pages).toContain(home);
+  });
+
+  it('loads every page with no console error, page error, failed or foreign request, CSP violation or script', async () => {
+    const context = await createContext(browser);
+    const problems = createPageProblems();
+    await guardContextRequests(context, [server.url], (url) => problems.foreignRequests.push(url));
+    await context.addInitScript(CSP_LISTENER);
+    const page = await context.newPage();
+    watchPage(page, problems);
+    const brokenImages: string[] = [];
+    const scripts: string[] = [];
+    let imageCount = 0;
+    for (const path of pages) {
+      const res = await page.goto(server.url + path, { waitUntil: 'load' });
+      expect(res?.status(), path).toBe(200);
+      const images = await loadAllImages(page);
+      imageCount += images.length;
+      for (const img of images) if (!img.ok) brokenImages.push(`${path}: ${img.src}`);
+      const executable = await page.evaluate(
+        () => [...document.scripts].filter((s) => s.type !== 'application/ld+json').map((s) => s.outerHTML.slice(0, 80)),
+      );
+      for (const s of executable) scripts.push(`${path}: ${s}`);
+    }
+    await context.close();
+    expect(withoutFaviconNoise(problems)).toEqual(createPageProblems());
+    expect(brokenImages).toEqual([]);
+    expect(scripts).toEqual([]);
+    // The listener must be live: it is what turns violations into console errors.
+    expect(pages.length).toBeGreaterThan(10);
+    if (site.source === 'cfcr') expect(imageCount).toBeGreaterThan(0);
+  }, 90_000);
+
+  it('answers an unknown address with the 404 page and status', async () => {
+    const context = await createContext(browser);
+    const page = await context.newPage();
+    const res = await page.goto(`${server.url}no/such/page/`);
+    expect(res?.status()).toBe(404);
+    expect(await page.locator('main h1').first().textContent()).toBe('Page not found');
+    await context.close();
+  });
+
+  it('enforces the CSP: an injected inline script is refused and reported', async () => {
+    const context = await createContext(browser);
+    await context.addInitScript(CSP_LISTENER);
+    const page = await context.newPage();
+    const messages: string[] = [];
+    page.on('console', (m) => messages.push(m.text()));
+    const res = await page.goto(server.url);
+    expect(res?.headers()['content-security-policy']).toMatch(/script-src 'none'/);
+    expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toMatch(/script-src 'none'/);
+    await expect(page.addScriptTag({ content: 'window.__injected = true' })).rejects.toThrow(/Content Security Policy/);
+    expect(await page.evaluate(() => (window as unknown as { __injected?: boolean }).__injected)).toBeUndefined();
+    await page.evaluate(() => {
+      const img = document.createElement('img');
+      img.alt = '';
+      img.src = 'http://127.0.0.2:9/probe.png';
+      document.body.append(img);
+    });
+    await expect.poll(() => messages.some((m) => /^securitypolicyviolation img-src http:\/\/127\.0\.0\.2:9\//.test(m))).toBe(true);
+    expect(messages.some((m) => /^securitypolicyviolation script-src/.test(m))).toBe(true);
+    await context.close();
+  });
+
+  it('language switcher round-trips en → zh-Hans → zh-Hant → en on a post', async () => {
+    const post = pages.find(
+      (p) => /^posts\/[^/]+\/index\.html$/.test(p) && pages.includes(`zh-hans/${p}`) && pages.includes(`zh-hant/${p}`),
+    );
+    expect(post, 'a post translated into Chinese').toBeDefined();
+    const context = await createContext(browser);
+    const page = await context.newPage();
+    await page.goto(server.url + post);
+    const enTitle = await page.locator('h1').first().textContent();
+    const steps: [string, string][] = [
+      ['zh-Hans', `zh-hans/${post}`],
+      ['zh-Hant', `zh-hant/${post}`],
+      ['en', post!],
+    ];
+    for (const [lang, path] of steps) {
+      await Promise.all([page.waitForURL(server.url + path), page.locator(`nav.lang-switch a[hreflang="${lang}"]`).click()]);
+      expect(page.url()).toBe(server.url + path);
+      expect(await page.locator('html').getAttribute('lang')).toBe(lang);
+      await expect
+        .poll(() => page.locator(`nav.lang-switch a[hreflang="${lang}"]`).getAttribute('aria-current'))
+        .toBe('page');
+    }
+    expect(await page.locator('h1').first().textContent()).toBe(enTitle);
+    await context.close();
+  });
+
+  it('says so when a page has no translation, and links to that language’s home', async () => {
+    const untranslated = pages.find((p) => /class="lang-switch"[\s\S]*?<small>/.test(new TextDecoder().decode(site.output.get(p))));
+    expect(untranslated, 'some page without a translation (tag pages differ by language)').toBeDefined();
+    const context = await createContext(browser);
+    const page = await context.newPage();
+    await page.goto(server.url + untranslated);
+    const link = page.locator('nav.lang-switch a:has(small)').first();
+    const lang = await link.getAttribute('hreflang');
+    const note = lang === 'en' ? /not translated/ : lang === 'zh-Hant' ? /尚未翻譯/ : /尚未翻译/;
+    expect(await link.textContent()).toMatch(note);
+    expect(await link.getAttribute('title')).toBeTruthy();
+    await link.click();
+    await page.waitForLoadState('load');
+    const expectedHome = lang === 'en' ? 'index.html' : `${lang!.toLowerCase()}/index.html`;
+    expect(page.url()).toBe(server.url + expectedHome);
+    expect(await page.locator('html').getAttribute('lang')).toBe(lang);
+    await context.close();
+  });
+
+  it('renders every page’s main content and navigation with JavaScript disabled', async () => {
+    const context = await createContext(browser, { javaScriptEnabled: false });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    for (const path of pages) {
+      await page.goto(server.url + path);
+      const main = page.locator('main#main');
+      if (!(await main.isVisible())) problems.push(`${path}: main not visible`);
+      else if (((await main.textContent()) ?? '').trim().length < 2) problems.push(`${path}: main is empty`);
+      if (!(await page.locator('main h1').first().isVisible())) problems.push(`${path}: no visible h1`);
+      // The 404 page is served at any address, so it links home by the site title only (its menus are empty).
+      const navLinks = page.locator(path === '404.html' ? 'header.site a.site-title' : 'header.site nav a');
+      const count = await navLinks.count();
+      if (count < (path === '404.html' ? 1 : 3)) problems.push(`${path}: ${count} navigation links`);
+      for (let i = 0; i < count; i++) if (!(await navLinks.nth(i).isVisible())) problems.push(`${path}: nav link ${i} hidden`);
+    }
+    await context.close();
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('works from file://: home → news → post and home → Chinese home, with styles and images', async () => {
+    const base = pathToFileURL(site.outDir).href;
+    const context = await createContext(browser);
+    const problems = createPageProblems();
+    await guardContextRequests(context, [`${base}/`], (url) => problems.foreignRequests.push(url));
+    await context.addInitScript(CSP_LISTENER);
+    const page = await context.newPage();
+    watchPage(page, problems);
+    const checkPage = async (label: string) => {
+      // The theme's inline stylesheet is applied (its hash is in the CSP): body margin is 0, not the UA's 8px.
+      expect(await page.evaluate(() => getComputedStyle(document.body).marginTop), label).toBe('0px');
+      const images = await loadAllImages(page);
+      expect(images.filter((i) => !i.ok), label).toEqual([]);
+      return images.length;
+    };
+
+    await page.goto(`${base}/index.html`);
+    let images = await checkPage('home');
+    const newsLink = page.locator('header.site nav[aria-label] a').nth(1);
+    await Promise.all([page.waitForURL(/\/archive\/index\.html$/), newsLink.click()]);
+    images += await checkPage('news');
+    await Promise.all([page.waitForURL(/\/posts\/[^/]+\/index\.html$/), page.locator('main a[href*="posts/"]').first().click()]);
+    images += await checkPage('post');
+    expect(await page.locator('main article h1').isVisible()).toBe(true);
+    await page.goto(`${base}/index.html`);
+    await Promise.all([page.waitForURL(/\/zh-hans\/index\.html$/), page.locator('nav.lang-switch a[hreflang="zh-Hans"]').click()]);
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-Hans');
+    images += await checkPage('zh-Hans home');
+    // Pages with portraits are reachable too, when the example has them.
+    const withImage = listHtmlPages(site.output).find((p) => /<img\b/.test(new TextDecoder().decode(site.output.get(p))));
+    if (withImage) {
+      await page.goto(`${base}/${withImage}`);
+      images += await checkPage(withImage);
+      expect(images).toBeGreaterThan(0);
+    }
+    await context.close();
+    expect(problems).toEqual(createPageProblems());
+  });
+
+  it('links from file:// resolve to files, never to folders (which a browser would list)', async () => {
+    const html = await readFile(join(site.outDir, 'index.html'), 'utf8');
+    const hrefs = [...html.matchAll(/<a [^>]*href="([^"]+)"/g)].map((m) => m[1]!);
+    expect(hrefs.length).toBeGreaterThan(3);
+    for (const href of hrefs) {
+      if (/^[a-z]+:/i.test(href) || href.startsWith('#')) continue;
+      expect(href, href).toMatch(/\.(html|xml|json)(#.*)?$/);
+    }
+  });
+});
