@@ -40,7 +40,8 @@ export function parseFrontMatter(source: string, file: string): ParsedFrontMatte
   const yamlText = rest.slice(0, close.index);
   const lineOffset = 1; // the opening `---` line
   const body = rest.slice(close.index + close[0].length);
-  const bodyLine = lineOffset + yamlText.split('\n').length + 1 - (yamlText.endsWith('\n') ? 1 : 0);
+  // Opening line + one line per YAML line + closing line; the body starts on the next line.
+  const bodyLine = lineOffset + (yamlText.match(/\n/g)?.length ?? 0) + 2;
   const lineCounter = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number): Location => {
