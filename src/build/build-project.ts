@@ -13,6 +13,8 @@ import type { ProcessedImage } from '../assets/types.js';
 import { type ResolvedConfig, resolveConfig } from '../config/resolve-config.js';
 import { createTraditionalConverter } from '../content/chinese.js';
 import { createCollectionRegistry } from '../content/collection-registry.js';
+import { advocacyCollectionFields, validateAdvocacyEntry } from '../content/collections/index.js';
+import { checkContentReferences } from '../content/references.js';
 import { collectImageRequests } from '../content/image-refs.js';
 import { collectProjectWithheldNames } from '../content/withheld.js';
 import { type ContentSet, convertData, loadContent } from '../content/load-content.js';
@@ -115,8 +117,12 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
 
   // content
   options.onProgress?.('content', 0, 1);
-  const content = await loadContent(config, host, { collections: createCollectionRegistry(), toTraditional });
-  diagnostics.push(...content.diagnostics);
+  const content = await loadContent(config, host, {
+    collections: createCollectionRegistry(advocacyCollectionFields),
+    toTraditional,
+    validateEntry: (entry, locate) => validateAdvocacyEntry(entry, locate, { originalLang: config.defaultLanguage }),
+  });
+  diagnostics.push(...content.diagnostics, ...checkContentReferences(content, config.defaultLanguage));
 
   // signing key (public part is needed by the theme's footer)
   let signer = options.signer;
@@ -191,6 +197,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     keyFingerprint: keyId ? formatKeyFingerprint(keyId) : undefined,
     keyId,
     headExtra: options.headExtra,
+    toTraditional,
   });
   diagnostics.push(...site.diagnostics);
   const output = site.output;

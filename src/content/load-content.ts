@@ -236,9 +236,15 @@ function validateRaw(
     return undefined;
   }
   const parsed = result.data as Record<string, unknown>;
-  // Translations inherit every field they do not set from the original.
-  const data = (original ? { ...original.data, ...stripUndefined(parsed), draft: parsed.draft ?? original.data.draft } : parsed) as EntryData;
-  if (original && raw.data.tags === undefined) data.tags = original.data.tags;
+  // Translations inherit every field they do not write themselves from the
+  // original. Only keys present in the file count: schema defaults (tags: [],
+  // draft: false) must not overwrite the original's values.
+  let data = parsed as EntryData;
+  if (original) {
+    const merged: Record<string, unknown> = { ...original.data };
+    for (const key of Object.keys(raw.data)) if (parsed[key] !== undefined) merged[key] = parsed[key];
+    data = merged as EntryData;
+  }
   const slugSource = typeof data.slug === 'string' && (!original || raw.data.slug !== undefined) ? data.slug : raw.collection === 'posts' ? stripDatePrefix(raw.base) : raw.base;
   const unsafe = explainUnsafeSlug(slugSource);
   if (unsafe) {
@@ -265,10 +271,6 @@ function validateRaw(
   return entry;
 }
 
-function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-}
-
 /** Deep-convert Simplified strings to Traditional; `{ 'zh-Hans': x }` objects gain a `zh-Hant` twin. */
 export function convertData<T>(value: T, convert: (s: string) => string, keyHint?: string): T {
   if (typeof value === 'string') {
@@ -280,7 +282,9 @@ export function convertData<T>(value: T, convert: (s: string) => string, keyHint
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      if (k === 'en') out[k] = v;
+      // Names are converted by the name-aware converter at render time
+      // (surnames such as 朴 must not become 樸), so they are left alone here.
+      if (k === 'en' || k === 'names') out[k] = v;
       else out[k] = convertData(v, convert, k);
     }
     if ('zh-Hans' in out && !('zh-Hant' in (value as object))) out['zh-Hant'] = out['zh-Hans'];

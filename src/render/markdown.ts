@@ -39,7 +39,8 @@ export interface RenderedMarkdown {
   headings: Heading[];
 }
 
-const CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]+(?:[\s·・]*[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]+)*/g;
+// A run of CJK text; digits and spaces between CJK characters belong to the run (抗议判处朱虞夫7年监禁).
+const CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]+(?:[\s·・0-9]*[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]+)*/g;
 
 /** Heading ids keep letters of any script, so Chinese headings get readable anchors. */
 export function slugifyHeading(text: string): string {

@@ -7,6 +7,7 @@ import { posix } from 'node:path';
 import { type LanguageCode, LANGUAGES } from '../config/languages.js';
 import { localize, type ResolvedConfig } from '../config/resolve-config.js';
 import type { CollectionName } from '../content/collection-registry.js';
+import { type AdvocacyContext, renderCampaignPage, renderEventPage, renderPersonPage } from '../render/theme/advocacy.js';
 import type { ContentSet } from '../content/load-content.js';
 import { absoluteUrl, languagePrefix, pagePath, relativeUrl } from '../content/urls.js';
 import { createDiagnostic } from '../errors/catalogue.js';
@@ -31,11 +32,6 @@ import { renderSearchIndex } from './search-index.js';
 import { renderRobots, renderSitemap, type SitemapPage } from './sitemap.js';
 import { entriesInLanguage, groupByTag, groupByYear, slugifyTag, sortByDateDesc } from './taxonomy.js';
 
-/** A collection-specific page body (advocacy templates plug in here). */
-export type EntryView = (r: RenderedEntry, ctx: BodyContext & { content: ContentSet; rendered: Map<string, RenderedEntry>; now: Date }) =>
-  | { body: SafeHtml; jsonLd?: object[] }
-  | undefined;
-
 export interface SiteInput {
   config: ResolvedConfig;
   content: ContentSet;
@@ -45,8 +41,8 @@ export interface SiteInput {
   /** Key fingerprint shown in every footer. */
   keyFingerprint?: string;
   keyId?: string;
-  /** Per-collection page bodies; the generic article is used otherwise. */
-  views?: Partial<Record<CollectionName, EntryView>>;
+  /** Simplified → Traditional converter (names and structured text on zh-Hant pages). */
+  toTraditional?: (text: string) => string;
   /** Extra head markup from stele (dev live reload). */
   headExtra?: SafeHtml;
 }
@@ -57,6 +53,12 @@ export interface SiteResult {
   pages: { path: string; lang: LanguageCode }[];
   diagnostics: Diagnostic[];
 }
+
+const ADVOCACY_PAGES: Partial<Record<CollectionName, (r: RenderedEntry, ctx: AdvocacyContext) => { body: SafeHtml; jsonLd: object[] }>> = {
+  people: renderPersonPage,
+  campaigns: renderCampaignPage,
+  events: renderEventPage,
+};
 
 /** Paths of well-known files (kept here so every stage agrees). */
 export const WELL_KNOWN = {
@@ -143,7 +145,15 @@ export function createSite(input: SiteInput): SiteResult {
     });
     const ctx = bodyContext(entry.lang, r.path);
     const coverPath = entry.data.cover ? posix.normalize(posix.join(posix.dirname(entry.file), entry.data.cover.src)) : undefined;
-    const view = input.views?.[entry.collection]?.(r, { ...ctx, content, rendered, now: input.now });
+    const renderer = ADVOCACY_PAGES[entry.collection];
+    const view = renderer?.(r, {
+      ...ctx,
+      content,
+      now: input.now,
+      defaultLanguage: def,
+      toTraditional: input.toTraditional,
+      url: config.baseUrl ? absoluteUrl(config.baseUrl, r.path) : undefined,
+    });
     const jsonLd = view?.jsonLd ?? (entry.collection === 'posts' ? [articleJsonLd(r, config)] : undefined);
     write(entry.lang, r.path, entry.data.title, view?.body ?? renderArticle(r, ctx, { coverPath }), alternates, {
       jsonLd,
