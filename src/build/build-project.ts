@@ -23,6 +23,7 @@ import { BuildNotSealed, BuildSealRequired, BuildVerifyFailed, ContentMissingIma
 import { type Diagnostic, hasErrors, sortDiagnostics } from '../errors/diagnostic.js';
 import { runChecks } from '../check/run-checks.js';
 import { hardenSite } from '../harden/harden-site.js';
+import { createServerConfigs } from '../harden/server-configs.js';
 import type { Host } from '../io/host.js';
 import type { SafeHtml } from '../render/html.js';
 import { renderContent } from '../render/render-content.js';
@@ -31,7 +32,7 @@ import { formatKeyFingerprint, readManifestVersion, resolveNextVersion, sealSite
 import { readKeyPublications } from '../seal/key-store.js';
 import { loadSignerFromText, type Signer } from '../seal/signer.js';
 import { createSite } from '../site/create-site.js';
-import type { OutputFiles } from '../site/output.js';
+import { emitFile, type OutputFiles } from '../site/output.js';
 import { verifySite } from '../verify/verify-site.js';
 import { writeOutputAtomically } from './write-output.js';
 
@@ -205,6 +206,13 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
 
   // harden
   diagnostics.push(...hardenSite(output, options.devConnect ? { connectSrc: ["'self'"] } : {}));
+  // Static hosts that read `_headers` (Netlify, Cloudflare Pages) or `.htaccess` (Apache) get
+  // the security headers from files inside the site; they are sealed like every other file.
+  // nginx and Caddy configs live outside the site: `stele server-config`.
+  if (mode === 'production') {
+    const configs = createServerConfigs(output);
+    for (const name of ['_headers', '.htaccess']) emitFile(output, name, configs.get(name)!);
+  }
 
   // check: every safety check on the final bytes; any error refuses to seal or write.
   options.onProgress?.('check', 0, output.size);

@@ -14,6 +14,7 @@ import { registerKeyCommand } from './commands/key.js';
 import { registerKeygenCommand } from './commands/keygen.js';
 import { registerNewCommand } from './commands/new.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerServerConfigCommand } from './commands/server-config.js';
 import { registerVerifyCommand } from './commands/verify.js';
 import { registerWatchCommand } from './commands/watch.js';
 import type { CliContext, RegisterCommand } from './context.js';
@@ -30,6 +31,7 @@ const COMMANDS: RegisterCommand[] = [
   registerKeygenCommand,
   registerKeyCommand,
   registerVerifyCommand,
+  registerServerConfigCommand,
 ];
 
 /** Overrides for tests: capture output, inject a host, set the cwd. */
