@@ -60,6 +60,11 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
   cli.version(STELE_VERSION);
   try {
     cli.parse(['node', 'stele', ...argv], { run: false });
+    // cac prints the version only when no command matched; `stele keygen --version` must not run keygen.
+    if (cli.options.version && cli.matchedCommand) {
+      cli.outputVersion();
+      return 0;
+    }
     if (!cli.matchedCommand) {
       if (cli.options.help || cli.options.version) return 0;
       if (cli.args.length) {
