@@ -1,0 +1,167 @@
+/**
+ * The `stele` command line through `runCli` (no child processes): help and
+ * version on every command, `init` + `build` working first time, `new`, and
+ * exit codes for usage errors. cac prints help and version with
+ * `console.info`, so those are captured with a spy.
+ */
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../src/cli/index.js';
+import { STELE_VERSION } from '../../src/version.js';
+import { createTempDir, createTestHost, FIXED_NOW, removeTempDirs } from '../helpers/temp-site.js';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** What cac printed with console.info (help, version). */
+  printed: string;
+}
+
+async function run(argv: string[], cwd: string): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const log = vi.spyOn(console, 'info').mockImplementation(() => {});
+  try {
+    const code = await runCli(argv, {
+      cwd,
+      host: createTestHost(),
+      isTTY: false,
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: (t) => {
+        stderr += t;
+      },
+    });
+    return { code, stdout, stderr, printed: log.mock.calls.map((c) => c.join(' ')).join('\n') };
+  } finally {
+    log.mockRestore();
+  }
+}
+
+afterEach(() => vi.restoreAllMocks());
+afterAll(removeTempDirs);
+
+describe('help and version', () => {
+  it('lists the commands in `stele --help`', async () => {
+    const cwd = await createTempDir();
+    const r = await run(['--help'], cwd);
+    expect(r.code).toBe(0);
+    for (const name of ['build', 'dev', 'serve', 'init', 'new']) expect(r.printed).toMatch(new RegExp(`^  ${name} `, 'm'));
+  });
+
+  it('answers --help and --version on every command with exit 0 and does nothing else', async () => {
+    const cwd = await createTempDir();
+    const top = await run(['--help'], cwd);
+    const commands = [...top.printed.matchAll(/^ {2}\$ stele (\S+) --help$/gm)].map((m) => m[1]!);
+    expect(commands.length).toBeGreaterThanOrEqual(6);
+    expect(commands).toEqual(expect.arrayContaining(['build', 'dev', 'serve', 'init', 'new']));
+    for (const command of commands) {
+      const help = await run([command, '--help'], cwd);
+      expect(help.code, `${command} --help`).toBe(0);
+      expect(help.printed, `${command} --help`).toContain(`$ stele ${command}`);
+      expect(help.stderr, `${command} --help`).toBe('');
+      const version = await run([command, '--version'], cwd);
+      expect(version.code, `${command} --version`).toBe(0);
+      expect(version.printed, `${command} --version`).toContain(`stele/${STELE_VERSION}`);
+      expect(version.stderr, `${command} --version`).toBe('');
+    }
+    const top2 = await run(['--version'], cwd);
+    expect(top2.code).toBe(0);
+    expect(top2.printed).toContain(`stele/${STELE_VERSION}`);
+    // Neither help nor version ran a command: nothing was created.
+    expect(await readdir(cwd)).toEqual([]);
+  });
+});
+
+describe('init, build and new', () => {
+  it('builds the starter site first time, then adds posts in both languages', async () => {
+    const cwd = await createTempDir();
+    const init = await run(['init', 'my-site'], cwd);
+    expect(init.code).toBe(0);
+    expect(init.stdout).toContain(`created ${join(cwd, 'my-site')}`);
+    expect(existsSync(join(cwd, 'my-site/stele.config.ts'))).toBe(true);
+
+    // A second init does not overwrite anything.
+    const again = await run(['init', 'my-site'], cwd);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already has a stele.config.ts');
+
+    const build = await run(['build', 'my-site'], cwd);
+    expect(build.stderr).not.toMatch(/\berror\b/);
+    expect(build.code).toBe(0);
+    expect(build.stdout).toMatch(/^built \d+ pages, \d+ files, .* → .*my-site\/dist; NOT sealed\n$/);
+    // Without a key the build says loudly that it is not signed.
+    expect(build.stderr).toContain('STELE1300');
+    const home = await readFile(join(cwd, 'my-site/dist/index.html'), 'utf8');
+    expect(home).toContain('<title>My organisation</title>');
+    expect(existsSync(join(cwd, 'my-site/dist/zh-hans/posts/welcome/index.html'))).toBe(true);
+
+    const date = FIXED_NOW.toISOString().slice(0, 10);
+    const en = await run(['new', 'post', 'Rally for Zhu Yufu', '--dir', 'my-site'], cwd);
+    expect(en.code).toBe(0);
+    const enFile = join(cwd, `my-site/content/posts/${date}-rally-for-zhu-yufu.en.md`);
+    expect(en.stdout).toBe(`${enFile}\n`);
+    expect(await readFile(enFile, 'utf8')).toBe(`---\ntitle: "Rally for Zhu Yufu"\ndate: ${date}\ntags: []\ndraft: true\n---\n\nWrite here.\n`);
+
+    const zh = await run(['new', 'post', 'Rally for Zhu Yufu', '--lang', 'zh', '--dir', 'my-site'], cwd);
+    expect(zh.code).toBe(0);
+    expect(existsSync(join(cwd, `my-site/content/posts/${date}-rally-for-zhu-yufu.zh.md`))).toBe(true);
+
+    // Refuses to overwrite.
+    const dup = await run(['new', 'post', 'Rally for Zhu Yufu', '--dir', 'my-site'], cwd);
+    expect(dup.code).toBe(1);
+    expect(dup.stderr).toContain('already exists');
+
+    // The new files are valid: the site still builds, and the drafts appear only with --drafts.
+    const rebuilt = await run(['build', 'my-site'], cwd);
+    expect(rebuilt.code).toBe(0);
+    expect(existsSync(join(cwd, 'my-site/dist/posts/rally-for-zhu-yufu/index.html'))).toBe(false);
+    const drafts = await run(['build', 'my-site', '--drafts'], cwd);
+    expect(drafts.code).toBe(0);
+    expect(existsSync(join(cwd, 'my-site/dist/posts/rally-for-zhu-yufu/index.html'))).toBe(true);
+    expect(existsSync(join(cwd, 'my-site/dist/zh-hans/posts/rally-for-zhu-yufu/index.html'))).toBe(true);
+  }, 30_000);
+
+  it('makes Chinese titles into pinyin file names', async () => {
+    const cwd = await createTempDir();
+    expect((await run(['init', 'site'], cwd)).code).toBe(0);
+    const r = await run(['new', 'page', '言论自由', '--lang', 'zh', '--dir', 'site'], cwd);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(join(cwd, 'site/content/pages/yan-lun-zi-you.zh.md'));
+  });
+});
+
+describe('usage errors', () => {
+  it('exits 2 for an unknown command', async () => {
+    const cwd = await createTempDir();
+    const r = await run(['frobnicate'], cwd);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: unknown command "frobnicate"; run `stele --help`\n');
+  });
+
+  it('exits 2 for a missing argument, an unknown kind or language', async () => {
+    const cwd = await createTempDir();
+    const missing = await run(['init'], cwd);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('missing required args');
+    expect((await run(['init', 'site'], cwd)).code).toBe(0);
+    const kind = await run(['new', 'poem', 'X', '--dir', 'site'], cwd);
+    expect(kind.code).toBe(2);
+    expect(kind.stderr).toContain('unknown kind "poem"');
+    const lang = await run(['new', 'post', 'X', '--lang', 'fr', '--dir', 'site'], cwd);
+    expect(lang.code).toBe(2);
+    expect(lang.stderr).toContain('unknown language "fr"');
+  });
+
+  it('exits 1 when `new` runs outside a project', async () => {
+    const cwd = await createTempDir();
+    const r = await run(['new', 'post', 'X'], cwd);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('STELE1000');
+    expect(await readdir(cwd)).toEqual([]);
+  });
+});
