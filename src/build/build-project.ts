@@ -72,6 +72,8 @@ export interface BuildStats {
   files: number;
   bytes: number;
   ms: number;
+  /** Milliseconds spent in each stage, in pipeline order. */
+  stages: Record<string, number>;
 }
 
 export interface BuildResult {
@@ -93,8 +95,20 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const { host } = options;
   const mode = options.mode ?? 'production';
   const diagnostics: Diagnostic[] = [];
-  const stats: BuildStats = { pages: 0, files: 0, bytes: 0, ms: 0 };
+  const stats: BuildStats = { pages: 0, files: 0, bytes: 0, ms: 0, stages: {} };
+  let stageStart = started;
+  let stageName = 'config';
+  /** Close the running stage's timer and start the next one. */
+  const stage = (next: string, total = 0) => {
+    const now = performance.now();
+    stats.stages[stageName] = Math.round(now - stageStart);
+    stageStart = now;
+    stageName = next;
+    options.onProgress?.(next, 0, total);
+  };
   const done = (extra: Partial<BuildResult> = {}): BuildResult => {
+    stage('done');
+    delete stats.stages.done;
     stats.ms = Math.round(performance.now() - started);
     const all = sortDiagnostics(diagnostics);
     return { ok: !hasErrors(all), diagnostics: all, stats, ...extra };
@@ -116,8 +130,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
       }
     : resolved.config;
 
-  // content
-  options.onProgress?.('content', 0, 1);
+  stage('content');
   const content = await loadContent(config, host, {
     collections: createCollectionRegistry(advocacyCollectionFields),
     toTraditional,
@@ -145,7 +158,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   }
   if (hasErrors(diagnostics)) return done({ config, content });
 
-  // assets
+  stage('images');
   const requests = collectImageRequests(content);
   const processed = options.cache?.processed ?? new Map<string, ProcessedImage>();
   const todo: { key: string; job: ImageJob }[] = [];
@@ -181,12 +194,11 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     return r?.files.length ? renderPicture(r, { alt, pagePath, loading }) : undefined;
   };
 
-  // render
-  options.onProgress?.('render', 0, content.entries.length);
+  stage('render', content.entries.length);
   const rendered = renderContent(config, content, resolveImage);
   diagnostics.push(...rendered.diagnostics);
 
-  // site
+  stage('site');
   const publicKey = signer ? parsePublicKey(signer.publicKeyFile) : undefined;
   const keyId = publicKey?.ok ? publicKey.value.keyId : undefined;
   const site = createSite({
@@ -204,7 +216,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const output = site.output;
   for (const r of imageByPath.values()) for (const f of r.files) output.set(f.path, f.data);
 
-  // harden
+  stage('harden');
   diagnostics.push(...hardenSite(output, options.devConnect ? { connectSrc: ["'self'"] } : {}));
   // Static hosts that read `_headers` (Netlify, Cloudflare Pages) or `.htaccess` (Apache) get
   // the security headers from files inside the site; they are sealed like every other file.
@@ -215,7 +227,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   }
 
   // check: every safety check on the final bytes; any error refuses to seal or write.
-  options.onProgress?.('check', 0, output.size);
+  stage('check', output.size);
   const withheldNames = [
     ...collectProjectWithheldNames(content, host.now(), config.traditional.overrides),
     ...config.check.forbiddenTerms.map((name, i) => ({ name, label: `check.forbiddenTerms[${i}]` })),
@@ -227,7 +239,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   stats.pages = site.pages.length;
   if (hasErrors(diagnostics)) return done({ config, content, output });
 
-  // seal
+  stage('seal');
   let seal: BuildResult['seal'];
   if (signer && shouldSeal) {
     const previous = await readManifestVersion(config.outDirAbs);
@@ -248,10 +260,11 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   for (const data of output.values()) stats.bytes += data.byteLength;
   stats.files = output.size;
 
-  // write + verify
+  stage('write');
   const write = options.write ?? mode === 'production';
   if (write) {
     await writeOutputAtomically(output, config.outDirAbs, host);
+    stage('verify');
     if (seal && signer) {
       const report = await verifySite(config.outDirAbs, { publicKey: signer.publicKeyFile, trustStoreDir: false, now: host.now() });
       if (report.status !== 'genuine') {

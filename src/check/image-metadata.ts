@@ -201,12 +201,22 @@ export async function inspectWithExifr(bytes: Uint8Array): Promise<Set<string>> 
 }
 
 /** Check every image of the output for metadata. */
+/**
+ * Results per byte buffer. Rebuilds in `stele dev` reuse the same buffers for
+ * unchanged images, so they are inspected once; a changed image is a new buffer.
+ */
+const METADATA_CACHE = new WeakMap<Uint8Array, Set<string>>();
+
 export async function checkImageMetadata(output: OutputFiles): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
   for (const path of [...output.keys()].sort()) {
     if (!METADATA_IMAGE_EXTENSIONS.test(path)) continue;
     const bytes = output.get(path)!;
-    const found = new Set([...scanImageContainer(bytes), ...(await inspectWithExifr(bytes))]);
+    let found = METADATA_CACHE.get(bytes);
+    if (!found) {
+      found = new Set([...scanImageContainer(bytes), ...(await inspectWithExifr(bytes))]);
+      METADATA_CACHE.set(bytes, found);
+    }
     if (found.size === 0) continue;
     const order = ['GPS', 'camera make/model', 'EXIF', 'XMP', 'IPTC', 'JPEG comment'];
     const list = [...found].sort((a, b) => order.indexOf(a) - order.indexOf(b));

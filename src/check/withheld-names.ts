@@ -81,8 +81,9 @@ export function createSearchViews(text: string): MappedText[] {
   const decoded = decodeEscapes(raw);
   const stripped = decodeEscapes(stripMarkup(decoded));
   const twice = decodeEscapes(stripMarkup(stripped));
-  const views = [raw, decoded, stripped, twice].map(foldText);
-  // Drop views identical to an earlier one.
+  // Drop views identical to an earlier one before folding (folding is the costly step).
+  const unique = [raw, decoded, stripped, twice].filter((v, i, all) => all.findIndex((w) => w.text === v.text) === i);
+  const views = unique.map(foldText);
   return views.filter((v, i) => views.findIndex((w) => w.text === v.text) === i);
 }
 
@@ -122,9 +123,12 @@ function decodeUtf8(bytes: Uint8Array): string | undefined {
   }
 }
 
+const BINARY_CACHE = new WeakMap<Uint8Array, { names: string; diagnostics: Diagnostic[] }>();
+
 /** Check every file's path and content for withheld names. */
 export function checkWithheldNames(output: OutputFiles, names: readonly WithheldName[]): Diagnostic[] {
   const matcher = createWithheldNameMatcher(names);
+  const namesKey = names.map((n) => `${n.name}\u0000${n.label}`).join('\n');
   const diagnostics: Diagnostic[] = [];
   for (const path of [...output.keys()].sort()) {
     const pathHits = findInText(matcher, path);
@@ -142,6 +146,13 @@ export function checkWithheldNames(output: OutputFiles, names: readonly Withheld
       continue;
     }
     // Binary (images, fonts, PDFs): search byte-as-Latin-1, lossy UTF-8 and UTF-16 views.
+    // Unchanged buffers (images reused across `stele dev` rebuilds) are scanned once per name list.
+    const cached = BINARY_CACHE.get(bytes);
+    if (cached && cached.names === namesKey) {
+      diagnostics.push(...cached.diagnostics.map((d) => ({ ...d, file })));
+      continue;
+    }
+    const before = diagnostics.length;
     const reported = new Set<string>();
     const report = (label: string, where: string) => {
       if (reported.has(label)) return;
@@ -153,6 +164,7 @@ export function checkWithheldNames(output: OutputFiles, names: readonly Withheld
       const view = new TextDecoder(encoding, { fatal: false }).decode(bytes);
       for (const hit of findInText(matcher, view)) report(hit.label, `in this binary file (${encoding} text)`);
     }
+    BINARY_CACHE.set(bytes, { names: namesKey, diagnostics: diagnostics.slice(before) });
   }
   return diagnostics;
 }
