@@ -6,7 +6,7 @@
  * is verified against the signed manifest before the build reports success).
  * Invariant: a build with error diagnostics writes nothing.
  */
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { createFileSystemImageCache, type ImageCache, type ImageJob, createPlaceholderPortrait, processImages, renderPicture } from '../assets/index.js';
 import type { ProcessedImage } from '../assets/types.js';
@@ -43,6 +43,8 @@ export interface BuildOptions {
   host: Host;
   /** production: drafts dropped, sealed, written. development: drafts shown, not sealed. */
   mode?: 'production' | 'development';
+  /** Output folder instead of the config's `outDir` (absolute or relative to `root`). */
+  outDir?: string;
   /** Write to disk (default true in production). */
   write?: boolean;
   /** Passphrase for the secret key, or a function asked only when the key is encrypted (prompt). */
@@ -117,6 +119,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   // config
   const resolved = await resolveConfig(options.root, host, { mode });
   diagnostics.push(...resolved.diagnostics);
+  if (resolved.config && options.outDir) resolved.config.outDirAbs = resolve(resolved.config.root, options.outDir);
   if (!resolved.config) return done();
   const toTraditional = createTraditionalConverter(resolved.config.traditional.overrides);
   // Config text (title, description, menu) gets its Traditional form the same way content does.
@@ -243,7 +246,9 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   let seal: BuildResult['seal'];
   if (signer && shouldSeal) {
     const previous = await readManifestVersion(config.outDirAbs);
-    const version = resolveNextVersion(previous, Math.floor(host.now().getTime() / 1000));
+    // Versions only go up: the build time in seconds, or one more than the last
+    // published version when the clock is fixed (SOURCE_DATE_EPOCH) or behind.
+    const version = resolveNextVersion(previous, Math.max((previous ?? 0) + 1, Math.floor(host.now().getTime() / 1000)));
     const keysDir = dirname(join(config.root, config.seal.secretKey));
     sealSite(output, {
       siteId: config.siteId,
