@@ -1,0 +1,73 @@
+/**
+ * `stele dev`: serves drafts, rebuilds on save and tells the browser to reload
+ * over server-sent events. Runs the real CLI (dist/) as a child process.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStarterFiles } from '../../src/cli/commands/init.js';
+
+const bin = join(import.meta.dirname, '../../bin/stele.js');
+let dir: string;
+let child: ChildProcess;
+let url: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'stele-dev-'));
+  for (const [rel, text] of Object.entries(createStarterFiles('devsite'))) {
+    await mkdir(dirname(join(dir, rel)), { recursive: true });
+    await writeFile(join(dir, rel), text);
+  }
+  await writeFile(join(dir, 'content/posts/2026-02-01-draft.en.md'), '---\ntitle: Draft post\ndate: 2026-02-01\ndraft: true\n---\n\nNot yet.\n');
+  child = spawn(process.execPath, [bin, 'dev', dir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (b) => {
+      out += b;
+      const m = /dev server at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`dev exited ${code}: ${out}`)));
+  });
+}, 60_000);
+
+afterAll(() => {
+  child?.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('stele dev', () => {
+  it('serves drafts with the live-reload script allowed by the CSP', async () => {
+    const res = await fetch(`${url}posts/draft/index.html`);
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    expect(page).toContain('Draft post');
+    expect(page).toContain('new EventSource("/__stele/reload")');
+    expect(page).toMatch(/connect-src 'self'/);
+    expect(page).toMatch(/script-src 'sha256-/);
+  });
+
+  it('rebuilds on save and sends a reload event', async () => {
+    const controller = new AbortController();
+    const events = await fetch(`${url}__stele/reload`, { signal: controller.signal });
+    const reader = events.body!.getReader();
+    const gotReload = (async () => {
+      let text = '';
+      while (!text.includes('data: reload')) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+      return text;
+    })();
+    writeFileSync(join(dir, 'content/posts/2026-01-01-welcome.en.md'), '---\ntitle: Welcome back\ndate: 2026-01-01\ntags: [news]\n---\n\nEdited while the server runs.\n');
+    expect(await gotReload).toContain('data: reload');
+    controller.abort();
+    const page = await (await fetch(`${url}posts/welcome/index.html`)).text();
+    expect(page).toContain('Edited while the server runs.');
+    expect(page).toContain('Welcome back');
+  });
+});
