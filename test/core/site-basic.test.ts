@@ -51,7 +51,7 @@ describe('basic site, production build', () => {
 
   for (const path of ['index.html', 'posts/rally-for-zhu-yufu/index.html', 'zh-hant/posts/rally-for-zhu-yufu/index.html', 'atom.xml', 'sitemap.xml']) {
     it(`pins ${path}`, async () => {
-      await expect(text(production, path)).toMatchFileSnapshot(`__snapshots__/site-basic/${path.replace(/\//g, '__')}`);
+      await expect(text(production, path)).toMatchFileSnapshot(`__snapshots__/site-basic/${path.replace(/\//g, '__')}.snap`);
     });
   }
 
