@@ -4,8 +4,10 @@
  * page for errors, failed loads, CSP violations and requests to other hosts.
  */
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 import { buildProject } from '../../src/build/build-project.js';
@@ -80,8 +82,8 @@ export async function buildSiteAt(root: string, source: BuiltSite['source']): Pr
   return { source, root, outDir: result.outDir, output: result.output, diagnostics: result.diagnostics };
 }
 
-/** Write `files` (relative path → text) under a new temp folder and build it. */
-export async function buildSiteFromFiles(files: Record<string, string>, source: BuiltSite['source'] = 'custom'): Promise<BuiltSite> {
+/** Write `files` (relative path → text or bytes) under a new temp folder and build it. */
+export async function buildSiteFromFiles(files: Record<string, string | Uint8Array>, source: BuiltSite['source'] = 'custom'): Promise<BuiltSite> {
   const root = await createTempDir('site');
   try {
     for (const [path, text] of Object.entries(files)) {
@@ -134,9 +136,58 @@ export function resolvePageLanguage(path: string): 'en' | 'zh-Hans' | 'zh-Hant' 
   return 'en';
 }
 
-/** Serve `output` on 127.0.0.1 on a free port. */
+/** Serve `output` on 127.0.0.1 on a free port, with stele's production security headers. */
 export async function serveSite(output: OutputFiles): Promise<StaticServer> {
   return startStaticServer(output, { port: 0, host: '127.0.0.1' });
+}
+
+/** A plain server with no security headers at all (for proving the sanitizer holds without the CSP). */
+export interface PlainServer {
+  url: string;
+  /** Paths requested, in order. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+const PLAIN_TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  xml: 'application/xml; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  txt: 'text/plain; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  webp: 'image/webp',
+  avif: 'image/avif',
+  svg: 'image/svg+xml',
+};
+
+/** Serve `output` on 127.0.0.1 without any security header (folders → index.html, else 404). */
+export async function servePlain(output: OutputFiles): Promise<PlainServer> {
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    requests.push(url.pathname);
+    let path = decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    if (path === '' || path.endsWith('/')) path += 'index.html';
+    const body = output.get(path);
+    if (!body) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': PLAIN_TYPES[extname(path).slice(1)] ?? 'application/octet-stream' }).end(body);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    requests,
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 /** Everything that went wrong while a page was open. */
