@@ -159,7 +159,8 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
       diagnostics.push(createDiagnostic(BuildNotSealed, {}, config.seal.secretKey));
     }
   }
-  if (hasErrors(diagnostics)) return done({ config, content });
+  // Problems in content do not stop images and render: their problems (missing
+  // images, broken links) come in the same run. Layout and later stages need valid content.
 
   stage('images');
   const requests = collectImageRequests(content);
@@ -172,7 +173,8 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     if (req.placeholderSeed) input = await createPlaceholderPortrait({ seed: req.placeholderSeed });
     else if (await host.fs.exists(join(config.root, req.path))) input = await host.fs.readFile(join(config.root, req.path));
     if (!input) {
-      diagnostics.push(createDiagnostic(ContentMissingImage, { file: req.file }, req.path));
+      // Markdown images are reported by render, with their line.
+      if (!req.fromMarkdown) diagnostics.push(createDiagnostic(ContentMissingImage, { file: req.file }, req.path));
       continue;
     }
     todo.push({ key, job: { input, sourcePath: req.path, blur: req.blur.length ? req.blur : undefined } });
@@ -200,6 +202,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   stage('render', content.entries.length);
   const rendered = renderContent(config, content, resolveImage);
   diagnostics.push(...rendered.diagnostics);
+  if (hasErrors(diagnostics)) return done({ config, content });
 
   stage('site');
   const publicKey = signer ? parsePublicKey(signer.publicKeyFile) : undefined;

@@ -12,6 +12,7 @@ import type { z } from 'zod';
 import { createDiagnostic } from '../errors/catalogue.js';
 import { ConfigInvalid, ConfigLoadFailed, ConfigNotFound } from '../errors/codes-core.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
+import { suggestName } from '../errors/zod-issues.js';
 import type { Host } from '../io/host.js';
 import type { LanguageCode } from './languages.js';
 import { type LocalizedText, type UserConfig, userConfigSchema } from './schema.js';
@@ -142,7 +143,10 @@ export function validateConfig(
         const where = options.source ? locateInSource(options.source, keys.length ? [...path, keys[0]!] : path) : {};
         const label = [...path, ...keys.slice(0, 1)].map(String).join('.') || '(root)';
         const message = issue.code === 'unrecognized_keys' ? `unknown key(s) ${keys.join(', ')}` : issue.message;
-        return createDiagnostic(ConfigInvalid, { file, ...where }, label, message);
+        const d = createDiagnostic(ConfigInvalid, { file, ...where }, label, message);
+        const suggestion = keys.length && path.length === 0 ? suggestName(keys[0]!, Object.keys(userConfigSchema.shape)) : undefined;
+        if (suggestion) d.hint = `Did you mean \`${suggestion}\`?`;
+        return d;
       }),
     };
   }

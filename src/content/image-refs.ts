@@ -15,6 +15,8 @@ export interface ImageRequest {
   placeholderSeed?: string;
   /** Where it was referenced first (for diagnostics). */
   file: string;
+  /** Only referenced from Markdown bodies (render reports those with their line). */
+  fromMarkdown: boolean;
 }
 
 const MARKDOWN_IMAGE = /!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g;
@@ -27,12 +29,14 @@ export function placeholderPortraitPath(key: string): string {
 /** Collect image requests from all entries (derived entries share their source's images). */
 export function collectImageRequests(content: ContentSet): ImageRequest[] {
   const out = new Map<string, ImageRequest>();
-  const add = (file: string, src: string, blur: ImageRequest['blur'] = [], placeholderSeed?: string) => {
+  const add = (file: string, src: string, blur: ImageRequest['blur'] = [], placeholderSeed?: string, fromMarkdown = false) => {
     if (!placeholderSeed && /^[a-z][a-z0-9+.-]*:|^\/\//i.test(src)) return; // external: reported by render
     const path = placeholderSeed ? src : posix.normalize(posix.join(posix.dirname(file), decodeURI(src.split(/[?#]/)[0]!)));
     const prev = out.get(path);
-    if (prev) prev.blur.push(...blur);
-    else out.set(path, { path, blur: [...blur], file, ...(placeholderSeed ? { placeholderSeed } : {}) });
+    if (prev) {
+      prev.blur.push(...blur);
+      prev.fromMarkdown &&= fromMarkdown;
+    } else out.set(path, { path, blur: [...blur], file, fromMarkdown, ...(placeholderSeed ? { placeholderSeed } : {}) });
   };
   for (const e of content.entries) {
     if (e.derived) continue;
@@ -43,7 +47,7 @@ export function collectImageRequests(content: ContentSet): ImageRequest[] {
     if (portrait?.placeholder) add(e.file, placeholderPortraitPath(e.key), [], e.key);
     const photos = d.photos as { src: string; blur?: ImageRequest['blur'] }[] | undefined;
     for (const p of photos ?? []) add(e.file, p.src, p.blur);
-    for (const m of e.body.matchAll(MARKDOWN_IMAGE)) add(e.file, m[1]!);
+    for (const m of e.body.matchAll(MARKDOWN_IMAGE)) add(e.file, m[1]!, [], undefined, true);
   }
   return [...out.values()].sort((a, b) => a.path.localeCompare(b.path));
 }

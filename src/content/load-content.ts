@@ -56,6 +56,8 @@ export interface ContentSet {
   byKey: Map<string, Map<LanguageCode, ContentEntry>>;
   /** Non-Markdown files under content/ (images and attachments), project-relative. */
   assets: string[];
+  /** Every Markdown file found, valid or not, project-relative (links to a file with errors are not reported twice). */
+  files: string[];
   diagnostics: Diagnostic[];
 }
 
@@ -190,7 +192,8 @@ export async function loadContent(config: ResolvedConfig, host: Host, options: L
     for (const lang of config.languages) {
       const e = built.get(lang);
       if (!e) {
-        if (lang !== 'zh-Hant' || !built.has('zh-Hans'))
+        // zh-Hant is derived from zh-Hans: its absence is reported once, as zh-Hans.
+        if (lang !== 'zh-Hant' || !config.traditional.enabled)
           diagnostics.push(createDiagnostic(ContentMissingTranslation, { file: original.file }, original.key, lang));
         continue;
       }
@@ -214,7 +217,7 @@ export async function loadContent(config: ResolvedConfig, host: Host, options: L
       diagnostics.push(createDiagnostic(ContentDuplicateSlug, { file: e.file, line: 1, column: 1 }, `${c.urlPrefix ? `${c.urlPrefix}/` : ''}${e.slug}/ (${e.lang})`, prev.file));
     } else seen.set(url, e);
   }
-  return { entries, byKey, assets, diagnostics: sortDiagnostics(diagnostics) };
+  return { entries, byKey, assets, files: mdFiles.map((f) => `${contentRel}/${f}`), diagnostics: sortDiagnostics(diagnostics) };
 }
 
 function validateRaw(
@@ -231,6 +234,7 @@ function validateRaw(
       ...mapZodIssues(result.error, raw.locate, {
         collection: collection.name,
         knownKeys: (path) => (path.length === 0 ? Object.keys(collection.schema.shape) : []),
+        input: raw.data,
       }),
     );
     return undefined;

@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import { createDiagnostic, type Location } from './catalogue.js';
-import { FrontMatterInvalid, FrontMatterMissing, FrontMatterUnknownKey } from './codes-core.js';
+import { FrontMatterBadDate, FrontMatterInvalid, FrontMatterMissing, FrontMatterUnknownKey } from './codes-core.js';
 import type { Diagnostic } from './diagnostic.js';
 
 /** Resolves a path inside the validated object to a place in the file. */
@@ -42,11 +42,20 @@ function editDistance(a: string, b: string): number {
   return row[b.length]!;
 }
 
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v = input;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[seg];
+  }
+  return v;
+}
+
 /** Turn every zod issue into a diagnostic. `knownKeys(path)` lists valid keys at a path, for suggestions. */
 export function mapZodIssues(
   error: z.ZodError,
   locate: PathLocator,
-  options: { collection: string; knownKeys?: (path: readonly PropertyKey[]) => string[] },
+  options: { collection: string; knownKeys?: (path: readonly PropertyKey[]) => string[]; input?: unknown },
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const issue of error.issues) {
@@ -64,6 +73,10 @@ export function mapZodIssues(
     const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
     if (missing) {
       out.push(createDiagnostic(FrontMatterMissing, locate(path.slice(0, -1), false), formatPath(path)));
+      continue;
+    }
+    if (issue.code === 'custom' && /^must be a date like/.test(issue.message)) {
+      out.push(createDiagnostic(FrontMatterBadDate, locate(path), formatPath(path), String(valueAt(options.input, path) ?? '')));
       continue;
     }
     out.push(createDiagnostic(FrontMatterInvalid, locate(path), formatPath(path), issue.message));

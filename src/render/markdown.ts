@@ -19,7 +19,7 @@ export interface MarkdownContext {
   /** Line of the body's first line in the file. */
   bodyLine: number;
   lang: LanguageCode;
-  /** Map a relative link (`../events/rally.en.md#roster`) to a page URL; undefined when the target is unknown. */
+  /** Map a relative link (`../events/rally.en.md#roster`) to a page URL; undefined when the target is unknown (the link loses its href). */
   resolveLink?(href: string, line: number): string | undefined;
   /** Produce markup for a local image, or undefined after reporting a diagnostic. */
   resolveImage?(src: string, alt: string, line: number): string | undefined;
@@ -59,11 +59,13 @@ export function slugifyHeading(text: string): string {
 export function createMarkdownRenderer(): { render(source: string, ctx: MarkdownContext): RenderedMarkdown } {
   const md = new MarkdownIt({ html: true, linkify: false, typographer: false });
   md.use(footnote);
-  md.use(taskLists, { enabled: false });
+  // Checkboxes are wrapped in their <label> so screen readers announce the item text.
+  md.use(taskLists, { enabled: false, label: true });
+  // The heading text itself is the link to its anchor: nothing extra for screen readers to read.
   md.use(anchor, {
     level: [2, 3, 4],
     slugify: slugifyHeading,
-    permalink: anchor.permalink.linkInsideHeader({ symbol: '#', placement: 'after', ariaHidden: true }),
+    permalink: anchor.permalink.headerLink({ safariReaderFix: false }),
   });
 
   // GFM table alignment uses inline styles, which the CSP forbids: use classes.
@@ -104,6 +106,7 @@ export function createMarkdownRenderer(): { render(source: string, ctx: Markdown
           if (env.resolveLink && /^(?![a-z][a-z0-9+.-]*:|\/\/|#)[^?#]*\.md(#.*)?$/i.test(href)) {
             const resolved = env.resolveLink(href, line);
             if (resolved !== undefined) t.attrSet('href', resolved);
+            else t.attrs = (t.attrs ?? []).filter(([k]) => k !== 'href');
           }
         }
         if (t.type === 'image') {

@@ -39,6 +39,7 @@ export function renderContent(config: ResolvedConfig, content: ContentSet, resol
   // Source file → entries (by language) for link resolution.
   const byFile = new Map<string, ContentEntry>();
   for (const e of content.entries) if (!e.derived) byFile.set(e.file, e);
+  const knownFiles = new Set(content.files);
 
   for (const entry of content.entries) {
     const path = entryPath(entry, config.defaultLanguage);
@@ -54,7 +55,8 @@ export function renderContent(config: ResolvedConfig, content: ContentSet, resol
         const targetFile = posix.normalize(posix.join(dir, decodeURI(target!)));
         const found = byFile.get(targetFile);
         if (!found) {
-          ctxDiagnostics.push(createDiagnostic(ContentBrokenLink, { file: entry.file, line }, href));
+          // A file that exists but has errors of its own is not reported again.
+          if (!knownFiles.has(targetFile)) ctxDiagnostics.push(createDiagnostic(ContentBrokenLink, { file: entry.file, line }, href));
           return undefined;
         }
         // Prefer the page in the current language when it exists.

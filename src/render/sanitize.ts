@@ -15,7 +15,7 @@ const OPTIONS: sanitizeHtml.IOptions = {
     ...HEADINGS, 'p', 'br', 'hr', 'blockquote', 'pre', 'code', 'em', 'strong', 'b', 'i', 'u', 'del', 's', 'ins',
     'sub', 'sup', 'ul', 'ol', 'li', 'a', 'img', 'picture', 'source', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'th',
     'td', 'caption', 'figure', 'figcaption', 'section', 'span', 'div', 'kbd', 'abbr', 'mark', 'small', 'dl', 'dt',
-    'dd', 'details', 'summary', 'input', 'q', 'cite', 'time', 'ruby', 'rt', 'rp', 'bdi', 'wbr',
+    'dd', 'details', 'summary', 'input', 'label', 'q', 'cite', 'time', 'ruby', 'rt', 'rp', 'bdi', 'wbr',
   ],
   allowedAttributes: {
     '*': ['lang', 'title'],
@@ -31,6 +31,7 @@ const OPTIONS: sanitizeHtml.IOptions = {
     section: ['class'],
     hr: ['class'],
     input: [{ name: 'type', multiple: false, values: ['checkbox'] }, 'checked', 'disabled', 'class'],
+    label: ['class'],
     time: ['datetime'],
     span: ['class'],
     div: ['class'],
@@ -39,7 +40,7 @@ const OPTIONS: sanitizeHtml.IOptions = {
   },
   allowedClasses: {
     '*': ['footnotes', 'footnotes-sep', 'footnotes-list', 'footnote-item', 'footnote-ref', 'footnote-backref',
-      'task-list-item', 'task-list-item-checkbox', 'contains-task-list', 'header-anchor', 'align-left',
+      'task-list-item', 'task-list-item-checkbox', 'task-list-item-label', 'contains-task-list', 'header-anchor', 'align-left',
       'align-center', 'align-right', 'cjk', 'name', 'figure', 'note'],
   },
   allowedSchemes: ['http', 'https', 'mailto'],

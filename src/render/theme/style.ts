@@ -28,7 +28,7 @@ main{padding-top:1.5rem;padding-bottom:3rem}
 h1,h2,h3{line-height:1.3;margin:1.6em 0 .5em}
 h1{font-size:1.9rem;margin-top:.5em}
 h2{font-size:1.4rem}
-.header-anchor{text-decoration:none;margin-left:.35em;color:var(--muted);font-weight:400}
+.header-anchor{color:inherit;text-decoration:none}.header-anchor:hover,.header-anchor:focus-visible{text-decoration:underline}
 .meta{color:var(--muted);font-size:.9375rem}
 .notice{border-left:4px solid var(--accent);background:var(--accent-bg);padding:.75rem 1rem;margin:1rem 0}
 .cards{list-style:none;padding:0;margin:0}
