@@ -100,12 +100,12 @@ export async function buildSiteFromFiles(files: Record<string, string | Uint8Arr
 
 /**
  * Build a copy of `examples/cfcr` (without its gitignored keys and output, as
- * a fresh clone has it) in a temp folder. When the example does not build and
+ * a fresh clone has it, plus `extraFiles`) in a temp folder. When the example does not build and
  * `STELE_BROWSER_FALLBACK=starter` is set, build the `stele init` starter site
  * instead (for working on the harness while the example is being changed);
  * otherwise the build failure is thrown.
  */
-export async function buildExampleSite(): Promise<BuiltSite> {
+export async function buildExampleSite(options: { extraFiles?: Record<string, string> } = {}): Promise<BuiltSite> {
   const root = await createTempDir('cfcr');
   const example = join(REPO_ROOT, 'examples', 'cfcr');
   await cp(example, root, {
@@ -115,12 +115,16 @@ export async function buildExampleSite(): Promise<BuiltSite> {
       return !/^\/(dist|keys|\.stele-[^/]*)(\/|$)/.test(rel);
     },
   });
+  for (const [path, text] of Object.entries(options.extraFiles ?? {})) {
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), text);
+  }
   try {
     return await buildSiteAt(root, 'cfcr');
   } catch (e) {
     await removeTempDir(root);
     if (!(e instanceof BuildFailedError) || process.env.STELE_BROWSER_FALLBACK !== 'starter') throw e;
-    return buildSiteFromFiles(createStarterFiles('starter'), 'starter');
+    return buildSiteFromFiles({ ...createStarterFiles('starter'), ...options.extraFiles }, 'starter');
   }
 }
 
