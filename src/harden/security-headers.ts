@@ -31,14 +31,10 @@ export interface SecurityHeadersOptions {
 /** Permissions-Policy: deny every powerful feature a static site never needs. */
 export const PERMISSIONS_POLICY = [
   'accelerometer=()',
-  'ambient-light-sensor=()',
   'autoplay=()',
-  'battery=()',
-  'bluetooth=()',
   'browsing-topics=()',
   'camera=()',
   'display-capture=()',
-  'document-domain=()',
   'encrypted-media=()',
   'geolocation=()',
   'gyroscope=()',

@@ -10,6 +10,22 @@ import { type SafeHtml, unsafeRawHtml } from './html.js';
 const HEADINGS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'];
 const SAFE_ID = /^[\p{L}\p{N}_-][\p{L}\p{N}_:.-]{0,120}$/u;
 
+/** A URL without a scheme and not protocol-relative: it stays on this site. */
+const LOCAL_URL = /^(?![a-z][a-z0-9+.-]*:|[\\/]{2})/i;
+
+/**
+ * sanitize-html checks `srcset` candidates against the global schemes, not the
+ * tag's, so a second candidate could load from another site. Keep a srcset
+ * only when every candidate is local.
+ */
+function keepLocalSrcset(tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
+  if (attribs.srcset === undefined) return { tagName, attribs };
+  const urls = attribs.srcset.split(',').map((c) => c.replace(/[\u0000-\u0020]+/g, ' ').trim().split(' ')[0] ?? '');
+  if (urls.every((u) => LOCAL_URL.test(u))) return { tagName, attribs };
+  const { srcset: _dropped, ...rest } = attribs;
+  return { tagName, attribs: rest };
+}
+
 const OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [
     ...HEADINGS, 'p', 'br', 'hr', 'blockquote', 'pre', 'code', 'em', 'strong', 'b', 'i', 'u', 'del', 's', 'ins',
@@ -61,6 +77,8 @@ const OPTIONS: sanitizeHtml.IOptions = {
       return { tagName, attribs: out };
     },
     input: (tagName, attribs) => ({ tagName, attribs: { ...attribs, type: 'checkbox', disabled: '' } }),
+    img: keepLocalSrcset,
+    source: keepLocalSrcset,
     ...Object.fromEntries(
       HEADINGS.map((h) => [
         h,

@@ -26,6 +26,7 @@ import {
 } from '../render/theme/components.js';
 import { type Alternate, type NavItem, renderLayout } from '../render/theme/layout.js';
 import { getThemeStrings } from '../render/theme/strings.js';
+import { FAVICON_PATH, FAVICON_SVG } from '../render/theme/style.js';
 import { renderAtomFeed, renderJsonFeed } from './feeds.js';
 import { emitFile, type OutputFiles } from './output.js';
 import { renderSearchIndex } from './search-index.js';
@@ -243,6 +244,7 @@ ${campaigns.length ? html`<section><h2>${t.campaigns}</h2>${renderCards(campaign
   // 404: one page for every language, links from the site root.
   emitFile(output, '404.html', render404(config));
   emitFile(output, 'robots.txt', renderRobots(config.baseUrl));
+  emitFile(output, FAVICON_PATH, FAVICON_SVG);
   if (config.baseUrl) emitFile(output, 'sitemap.xml', renderSitemap(config.baseUrl, sitemap));
   else diagnostics.push(createDiagnostic(SiteNoBaseUrl, { file: config.configFile ? posix.basename(config.configFile) : undefined }));
   return { output, pages, diagnostics };

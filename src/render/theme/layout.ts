@@ -7,7 +7,7 @@ import { relativeUrl } from '../../content/urls.js';
 import { html, join, type SafeHtml, unsafeRawHtml } from '../html.js';
 import { renderJsonLd } from './json-ld.js';
 import { getThemeStrings } from './strings.js';
-import { THEME_CSS } from './style.js';
+import { FAVICON_PATH, THEME_CSS } from './style.js';
 
 /** One language version of the current page; `path` null when not translated. */
 export interface Alternate {
@@ -77,6 +77,7 @@ ${p.canonicalUrl ? html`<link rel="canonical" href="${p.canonicalUrl}">` : ''}
 ${join(hreflangs, '\n')}
 ${p.feedPath ? html`<link rel="alternate" type="application/atom+xml" title="${p.siteTitle}" href="${rel(p.feedPath)}">` : ''}
 ${p.onionUrl ? html`<meta http-equiv="onion-location" content="${p.onionUrl}">` : ''}
+<link rel="icon" type="image/svg+xml" href="${rel(FAVICON_PATH)}">
 <style>${unsafeRawHtml(THEME_CSS)}</style>
 ${(p.jsonLd ?? []).map((d) => renderJsonLd(d))}
 ${p.headExtra ?? ''}
@@ -85,8 +86,8 @@ ${p.headExtra ?? ''}
 <a class="skip" href="#main">${t.skipToContent}</a>
 <header class="site">
 <a class="site-title" href="${rel(p.homePath)}">${p.siteTitle}</a>
-<nav aria-label="${t.mainNav}"><ul>${p.nav.map((n) => html`<li><a href="${rel(n.path)}"${n.path === p.path ? unsafeRawHtml(' aria-current="page"') : ''}>${n.label}</a></li>`)}</ul></nav>
-${switcher}
+${p.nav.length ? html`<nav aria-label="${t.mainNav}"><ul>${p.nav.map((n) => html`<li><a href="${rel(n.path)}"${n.path === p.path ? unsafeRawHtml(' aria-current="page"') : ''}>${n.label}</a></li>`)}</ul></nav>` : ''}
+${p.alternates.length ? switcher : ''}
 </header>
 <main id="main">
 ${p.derived && t.derivedNote ? html`<p class="meta">${t.derivedNote}</p>` : ''}

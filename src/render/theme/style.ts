@@ -69,3 +69,10 @@ footer.site code{word-break:break-all}
 `
   .trim()
   .replace(/\n/g, '');
+
+/** Site-relative path of the icon every page links (browsers ask for one anyway). */
+export const FAVICON_PATH = 'favicon.svg';
+
+/** A plain stele (an upright inscribed stone): no text, no external references. */
+export const FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path d="M8 30V9a8 8 0 0 1 16 0v21z" fill="#8a1c12"/><path d="M12 12h8M12 17h8M12 22h8" stroke="#fdfcf8" stroke-width="2" stroke-linecap="round"/></svg>
+`;
