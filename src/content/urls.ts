@@ -37,7 +37,11 @@ export function absoluteUrl(baseUrl: string, path: string): string {
 /** URL folder of a collection (mirrors the collection registry). */
 const COLLECTION_PREFIX: Record<string, string> = { posts: 'posts', pages: '', campaigns: 'campaigns', people: 'people', events: 'events' };
 
-/** Output path of a content entry's page. */
+/** Slug of the page whose body is shown on the home page (`content/pages/home.<lang>.md`). */
+export const HOME_PAGE_SLUG = 'home';
+
+/** Output path of a content entry's page. `pages/home` is the language's home page. */
 export function entryPath(entry: { collection: string; lang: LanguageCode; slug: string }, defaultLanguage: LanguageCode): string {
+  if (entry.collection === 'pages' && entry.slug === HOME_PAGE_SLUG) return pagePath(entry.lang, defaultLanguage);
   return pagePath(entry.lang, defaultLanguage, COLLECTION_PREFIX[entry.collection] ?? entry.collection, entry.slug);
 }
