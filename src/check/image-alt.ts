@@ -14,18 +14,18 @@ export function checkImageAlt(pages: readonly SitePage[]): Diagnostic[] {
   for (const page of pages) {
     for (const element of page.scanned.elements) {
       if (element.name !== 'img') continue;
-      const at = { file: page.path, ...page.locate(element.start) };
+      const at = () => ({ file: page.path, ...page.locate(element.start) });
       const src = getAttribute(element, 'src')?.value ?? '';
       const alt = getAttribute(element, 'alt');
       if (!alt) {
-        diagnostics.push(createDiagnostic(CHECK_IMG_ALT_MISSING, at, src));
+        diagnostics.push(createDiagnostic(CHECK_IMG_ALT_MISSING, at(), src));
         continue;
       }
       if (alt.value.trim() !== '') continue;
       const role = getAttributeTokens(element, 'role');
       const decorative =
         role.includes('presentation') || role.includes('none') || getAttribute(element, 'aria-hidden')?.value.trim().toLowerCase() === 'true';
-      if (!decorative) diagnostics.push(createDiagnostic(CHECK_IMG_ALT_EMPTY, at, src));
+      if (!decorative) diagnostics.push(createDiagnostic(CHECK_IMG_ALT_EMPTY, at(), src));
     }
   }
   return diagnostics;

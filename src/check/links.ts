@@ -75,37 +75,38 @@ export function checkLinks(output: OutputFiles, pages: readonly SitePage[]): Dia
   const ids = collectIds(pages);
   for (const page of pages) {
     for (const { attribute, url } of collectPageUrls(page)) {
-      const at = { file: page.path, ...page.locate(attribute.start) };
       const target = classifyUrl(page.path, url);
       if (target.kind === 'external' || target.kind === 'scheme') continue;
+      // Located only when reported: most links are fine, and locating costs a scan of the line.
+      const at = () => ({ file: page.path, ...page.locate(attribute.start) });
       let targetPath = page.path;
       let fragment: string | undefined;
       if (target.kind === 'fragment') {
         fragment = target.fragment;
       } else {
         if (target.rootRelative) {
-          diagnostics.push(createDiagnostic(CHECK_LINK_ROOT_RELATIVE, at, url));
+          diagnostics.push(createDiagnostic(CHECK_LINK_ROOT_RELATIVE, at(), url));
           continue;
         }
         if (target.escapesRoot) {
-          diagnostics.push(createDiagnostic(CHECK_LINK_ESCAPES_ROOT, at, url));
+          diagnostics.push(createDiagnostic(CHECK_LINK_ESCAPES_ROOT, at(), url));
           continue;
         }
         targetPath = target.path;
         fragment = target.fragment;
         if (!output.has(targetPath)) {
           if (!target.folder && output.has(`${targetPath}/index.html`)) {
-            diagnostics.push(createDiagnostic(CHECK_LINK_FOLDER_NO_SLASH, at, url));
+            diagnostics.push(createDiagnostic(CHECK_LINK_FOLDER_NO_SLASH, at(), url));
             targetPath = `${targetPath}/index.html`;
           } else {
-            diagnostics.push(createDiagnostic(CHECK_LINK_BROKEN, at, url, targetPath));
+            diagnostics.push(createDiagnostic(CHECK_LINK_BROKEN, at(), url, targetPath));
             continue;
           }
         }
       }
       if (!fragment || fragment === 'top' || !isHtmlPath(targetPath)) continue;
       if (!ids.get(targetPath)?.has(fragment)) {
-        diagnostics.push(createDiagnostic(CHECK_ANCHOR_MISSING, at, url, fragment, targetPath));
+        diagnostics.push(createDiagnostic(CHECK_ANCHOR_MISSING, at(), url, fragment, targetPath));
       }
     }
   }

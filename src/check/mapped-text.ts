@@ -67,23 +67,38 @@ const ESCAPES =
  * JavaScript/JSON `\uXXXX`, `\u{…}` and `\xXX` escapes, and CSS `\hex` escapes.
  */
 export function decodeEscapes(input: MappedText): MappedText {
-  return replaceMapped(input, ESCAPES, (m) => {
-    if (m.startsWith('&')) return decodeHTML(m);
-    if (m.startsWith('%')) return decodePercentRun(m);
-    let hex: string;
-    if (m.startsWith('\\u{')) hex = m.slice(3, -1);
-    else if (m.startsWith('\\u') || m.startsWith('\\x')) hex = m.slice(2);
-    else hex = m.slice(1).trim();
-    const code = Number.parseInt(hex, 16);
-    if (!Number.isFinite(code) || code > 0x10ffff) return m;
-    return m.startsWith('\\u') && !m.startsWith('\\u{') ? String.fromCharCode(code) : String.fromCodePoint(code);
-  });
+  return replaceMapped(input, ESCAPES, decodeEscape);
+}
+
+/** `decodeEscapes` on plain text (same result, no offset map). */
+export function decodeEscapesText(text: string): string {
+  return text.replace(ESCAPES, decodeEscape);
+}
+
+/** Decode one match of `ESCAPES`. */
+function decodeEscape(m: string): string {
+  if (m.startsWith('&')) return decodeHTML(m);
+  if (m.startsWith('%')) return decodePercentRun(m);
+  let hex: string;
+  if (m.startsWith('\\u{')) hex = m.slice(3, -1);
+  else if (m.startsWith('\\u') || m.startsWith('\\x')) hex = m.slice(2);
+  else hex = m.slice(1).trim();
+  const code = Number.parseInt(hex, 16);
+  if (!Number.isFinite(code) || code > 0x10ffff) return m;
+  return m.startsWith('\\u') && !m.startsWith('\\u{') ? String.fromCharCode(code) : String.fromCodePoint(code);
 }
 
 /** Remove markup: comments, tags, CDATA brackets (text between tags stays). */
 export function stripMarkup(input: MappedText): MappedText {
-  return replaceMapped(input, /<!--[\s\S]*?-->|<!\[CDATA\[|\]\]>|<\/?[A-Za-z!?][^<>]*>/g, () => '');
+  return replaceMapped(input, MARKUP, () => '');
 }
+
+/** `stripMarkup` on plain text. */
+export function stripMarkupText(text: string): string {
+  return text.replace(MARKUP, '');
+}
+
+const MARKUP = /<!--[\s\S]*?-->|<!\[CDATA\[|\]\]>|<\/?[A-Za-z!?][^<>]*>/g;
 
 const IGNORABLE_RANGES: [number, number][] = [
   [0x00ad, 0x00ad],
@@ -150,6 +165,26 @@ export function foldText(input: MappedText): MappedText {
 }
 
 const FOLD_CACHE = new Map<number, string>();
+const NOT_FAST = /[^\u0000-\u007f\u4e00-\u9fff]/gu;
+
+/**
+ * `foldText` on plain text, with the same result: characters outside the fast
+ * ranges are folded one by one (cached), then ASCII capitals lowered. Used to
+ * rule out files quickly; positions come from `foldText` only when needed.
+ */
+export function foldPlainText(text: string): string {
+  return text
+    .replace(NOT_FAST, (ch) => {
+      const cp = ch.codePointAt(0)!;
+      let folded = FOLD_CACHE.get(cp);
+      if (folded === undefined) {
+        folded = foldCharacter(ch);
+        FOLD_CACHE.set(cp, folded);
+      }
+      return folded;
+    })
+    .replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
 
 /** Fold one character: '' when ignorable, else NFKD without marks, lower-cased. */
 function foldCharacter(ch: string): string {

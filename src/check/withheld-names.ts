@@ -18,7 +18,16 @@ import { CHECK_WITHHELD_NAME, CHECK_WITHHELD_NAME_IN_PATH } from '../errors/code
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { createOffsetLocator } from '../harden/text-location.js';
 import type { OutputFiles } from '../site/output.js';
-import { createMappedText, decodeEscapes, foldText, type MappedText, stripMarkup } from './mapped-text.js';
+import {
+  createMappedText,
+  decodeEscapes,
+  decodeEscapesText,
+  foldPlainText,
+  foldText,
+  type MappedText,
+  stripMarkup,
+  stripMarkupText,
+} from './mapped-text.js';
 
 /** A name that must not appear, with a safe label to show instead. */
 export interface WithheldName {
@@ -32,6 +41,10 @@ export interface WithheldName {
 export interface WithheldNameMatcher {
   /** Every match in `text`: original offsets [start, end] (end inclusive) and the label. */
   findAll(input: MappedText): { start: number; last: number; label: string }[];
+  /** True when some name occurs in the (already folded) text. */
+  test(folded: string): boolean;
+  /** False when no name has anything searchable (nothing can match). */
+  searchable: boolean;
 }
 
 const CJK = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}\p{sc=Bopomofo}]/u;
@@ -61,7 +74,10 @@ export function createWithheldNameMatcher(names: readonly WithheldName[]): Withh
     labels.push(label);
   }
   const regex = sources.length ? new RegExp(sources.join('|'), 'gu') : undefined;
+  const probe = sources.length ? new RegExp(sources.join('|'), 'u') : undefined;
   return {
+    test: (folded) => probe?.test(folded) ?? false,
+    searchable: probe !== undefined,
     findAll(input) {
       if (!regex) return [];
       const found: { start: number; last: number; label: string }[] = [];
@@ -87,7 +103,18 @@ export function createSearchViews(text: string): MappedText[] {
   return views.filter((v, i) => views.findIndex((w) => w.text === v.text) === i);
 }
 
+/** The same views as `createSearchViews`, as plain folded strings (cheap: no offset maps). */
+export function createSearchTexts(text: string): string[] {
+  const decoded = decodeEscapesText(text);
+  const stripped = decodeEscapesText(stripMarkupText(decoded));
+  const twice = decodeEscapesText(stripMarkupText(stripped));
+  return [...new Set([text, decoded, stripped, twice])].map(foldPlainText);
+}
+
 function findInText(matcher: WithheldNameMatcher, text: string): { start: number; last: number; label: string }[] {
+  // Most files hold no secret name: rule them out on plain strings, and build
+  // the offset-mapped views (for file:line:column) only when a name is there.
+  if (!createSearchTexts(text).some((t) => matcher.test(t))) return [];
   const seen = new Set<string>();
   const out: { start: number; last: number; label: string }[] = [];
   for (const view of createSearchViews(text)) {
@@ -128,6 +155,7 @@ const BINARY_CACHE = new WeakMap<Uint8Array, { names: string; diagnostics: Diagn
 /** Check every file's path and content for withheld names. */
 export function checkWithheldNames(output: OutputFiles, names: readonly WithheldName[]): Diagnostic[] {
   const matcher = createWithheldNameMatcher(names);
+  if (!matcher.searchable) return [];
   const namesKey = names.map((n) => `${n.name}\u0000${n.label}`).join('\n');
   const diagnostics: Diagnostic[] = [];
   for (const path of [...output.keys()].sort()) {

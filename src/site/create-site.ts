@@ -83,18 +83,37 @@ export function createSite(input: SiteInput): SiteResult {
   const generatedAlternates = (parts: string[], exists: (lang: LanguageCode) => boolean = () => true): Alternate[] =>
     config.languages.map((lang) => ({ lang, path: exists(lang) ? pagePath(lang, def, ...parts) : null, homePath: pagePath(lang, def) }));
 
+  // Computed once per language, not per page: sites have thousands of pages.
+  const collectionsByLang = new Map<LanguageCode, Set<CollectionName>>();
+  for (const r of all) {
+    let set = collectionsByLang.get(r.entry.lang);
+    if (!set) {
+      set = new Set();
+      collectionsByLang.set(r.entry.lang, set);
+    }
+    set.add(r.entry.collection);
+  }
+  const navByLang = new Map<LanguageCode, NavItem[]>(
+    config.languages.map((lang) => {
+      const t = getThemeStrings(lang);
+      const prefix = languagePrefix(lang, def);
+      return [
+        lang,
+        [
+          { label: t.home, path: pagePath(lang, def) },
+          { label: t.posts, path: pagePath(lang, def, 'archive') },
+          ...(['campaigns', 'people', 'events'] as const)
+            .filter((c) => collectionsByLang.get(lang)?.has(c))
+            .map((c) => ({ label: t[c], path: pagePath(lang, def, c) })),
+          ...config.menu.map((m) => ({ label: localize(m.label, lang, def), path: `${prefix}${m.path.replace(/^\//, '')}` })),
+          { label: t.verify, path: pagePath(lang, def, 'verify') },
+        ],
+      ];
+    }),
+  );
+
   const write = (lang: LanguageCode, path: string, title: string, body: SafeHtml, alternates: Alternate[], extra: { jsonLd?: object[]; description?: string; derived?: boolean; lastmod?: string; noindex?: boolean } = {}) => {
-    const t = getThemeStrings(lang);
-    const prefix = languagePrefix(lang, def);
-    const nav: NavItem[] = [
-      { label: t.home, path: pagePath(lang, def) },
-      { label: t.posts, path: pagePath(lang, def, 'archive') },
-      ...(['campaigns', 'people', 'events'] as const)
-        .filter((c) => all.some((r) => r.entry.collection === c && r.entry.lang === lang))
-        .map((c) => ({ label: t[c], path: pagePath(lang, def, c) })),
-      ...config.menu.map((m) => ({ label: localize(m.label, lang, def), path: `${prefix}${m.path.replace(/^\//, '')}` })),
-      { label: t.verify, path: pagePath(lang, def, 'verify') },
-    ];
+    const nav = navByLang.get(lang)!;
     const alternateUrls = config.baseUrl
       ? Object.fromEntries(alternates.filter((a) => a.path).map((a) => [a.lang, absoluteUrl(config.baseUrl!, a.path!)]))
       : undefined;
@@ -109,7 +128,7 @@ export function createSite(input: SiteInput): SiteResult {
       nav,
       homePath: pagePath(lang, def),
       verifyPath: pagePath(lang, def, 'verify'),
-      feedPath: `${prefix}atom.xml`,
+      feedPath: `${languagePrefix(lang, def)}atom.xml`,
       keyFingerprint: input.keyFingerprint,
       canonicalUrl: config.baseUrl ? absoluteUrl(config.baseUrl, path) : undefined,
       alternateUrls,
@@ -164,6 +183,15 @@ export function createSite(input: SiteInput): SiteResult {
     });
   }
 
+  // Which archive years and tag pages exist in each language (for alternates).
+  const yearsByLang = new Map<LanguageCode, Set<string>>();
+  const tagsByLang = new Map<LanguageCode, Map<string, { name: string; entries: RenderedEntry[] }>>();
+  for (const lang of config.languages) {
+    const mine = entriesInLanguage(all, lang);
+    yearsByLang.set(lang, new Set([...groupByYear(mine.filter((r) => r.entry.collection === 'posts' || r.entry.collection === 'events')).keys()]));
+    tagsByLang.set(lang, groupByTag(mine.filter((r) => r.entry.collection !== 'pages')));
+  }
+
   for (const lang of config.languages) {
     const t = getThemeStrings(lang);
     const prefix = languagePrefix(lang, def);
@@ -189,17 +217,17 @@ ${campaigns.length ? html`<section><h2>${t.campaigns}</h2>${renderCards(campaign
     write(lang, archivePath, t.archive, renderArchive(years, (y) => pagePath(lang, def, 'archive', y), bodyContext(lang, archivePath)), generatedAlternates(['archive']));
     for (const [year, list] of years) {
       const path = pagePath(lang, def, 'archive', year);
-      const exists = (l: LanguageCode) => entriesInLanguage(all, l).some((r) => r.entry.data.date?.startsWith(year));
+      const exists = (l: LanguageCode) => yearsByLang.get(l)!.has(year);
       write(lang, path, t.postsInYear(year), renderListPage(t.postsInYear(year), list, bodyContext(lang, path)), generatedAlternates(['archive', year], exists));
     }
 
     // Tags.
-    const tags = groupByTag(mine.filter((r) => r.entry.collection !== 'pages'));
+    const tags = tagsByLang.get(lang)!;
     const tagsPath = pagePath(lang, def, 'tags');
     write(lang, tagsPath, t.tags, renderTagIndex(tags, bodyContext(lang, tagsPath)), generatedAlternates(['tags']));
     for (const [slug, g] of tags) {
       const path = pagePath(lang, def, 'tags', slug);
-      const exists = (l: LanguageCode) => groupByTag(entriesInLanguage(all, l)).has(slug);
+      const exists = (l: LanguageCode) => tagsByLang.get(l)!.has(slug);
       write(lang, path, t.taggedWith(g.name), renderListPage(t.taggedWith(g.name), g.entries, bodyContext(lang, path)), generatedAlternates(['tags', slug], exists));
     }
 
