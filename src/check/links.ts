@@ -54,31 +54,41 @@ export function collectPageUrls(page: SitePage): { element: string; attribute: S
   return out;
 }
 
-/** The ids (and `<a name>`) of every page. */
-function collectIds(pages: readonly SitePage[]): Map<string, Set<string>> {
-  const ids = new Map<string, Set<string>>();
-  for (const page of pages) {
-    const set = new Set<string>();
-    for (const e of page.scanned.elements) {
-      for (const a of e.attributes) {
-        if (a.name === 'id' || (a.name === 'name' && e.name === 'a')) set.add(a.value);
-      }
+/** What the link check keeps of a page once it is parsed: its ids and its URLs. */
+export interface PageLinks {
+  path: string;
+  ids: Set<string>;
+  urls: { url: string; start: number }[];
+  /** 1-based line/column of an offset in the page (only called to report a problem). */
+  locate(offset: number): { line: number; column: number };
+}
+
+/** Extract the link data of a parsed page, so the parse tree can be dropped. */
+export function collectPageLinks(page: SitePage): PageLinks {
+  const ids = new Set<string>();
+  for (const e of page.scanned.elements) {
+    for (const a of e.attributes) {
+      if (a.name === 'id' || (a.name === 'name' && e.name === 'a')) ids.add(a.value);
     }
-    ids.set(page.path, set);
   }
-  return ids;
+  return { path: page.path, ids, urls: collectPageUrls(page).map((u) => ({ url: u.url, start: u.attribute.start })), locate: page.locate };
 }
 
 /** Check internal links and anchors. */
 export function checkLinks(output: OutputFiles, pages: readonly SitePage[]): Diagnostic[] {
+  return checkPageLinks(output, pages.map(collectPageLinks));
+}
+
+/** Check internal links and anchors from extracted link data (see `collectPageLinks`). */
+export function checkPageLinks(output: OutputFiles, pages: readonly PageLinks[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const ids = collectIds(pages);
+  const ids = new Map(pages.map((p) => [p.path, p.ids]));
   for (const page of pages) {
-    for (const { attribute, url } of collectPageUrls(page)) {
+    for (const { url, start } of page.urls) {
       const target = classifyUrl(page.path, url);
       if (target.kind === 'external' || target.kind === 'scheme') continue;
       // Located only when reported: most links are fine, and locating costs a scan of the line.
-      const at = () => ({ file: page.path, ...page.locate(attribute.start) });
+      const at = () => ({ file: page.path, ...page.locate(start) });
       let targetPath = page.path;
       let fragment: string | undefined;
       if (target.kind === 'fragment') {

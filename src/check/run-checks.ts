@@ -6,9 +6,9 @@ import { type Diagnostic, sortDiagnostics } from '../errors/diagnostic.js';
 import type { OutputFiles } from '../site/output.js';
 import { checkImageAlt } from './image-alt.js';
 import { checkImageMetadata } from './image-metadata.js';
-import { checkLinks } from './links.js';
+import { checkPageLinks, collectPageLinks, type PageLinks } from './links.js';
 import { checkScriptsAndCsp } from './scripts-and-csp.js';
-import { createSitePages } from './site-pages.js';
+import { createSitePage, listPagePaths } from './site-pages.js';
 import { checkThirdParty } from './third-party.js';
 import { checkWithheldNames, type WithheldName } from './withheld-names.js';
 
@@ -22,16 +22,31 @@ export interface CheckOptions {
   skipImageMetadata?: boolean;
 }
 
-/** Run every check on the built output; diagnostics sorted by file, line, column, code. */
+/** Pages parsed at a time: parse trees are large, so they are dropped chunk by chunk. */
+const CHUNK = 200;
+
+/**
+ * Run every check on the built output; diagnostics sorted by file, line,
+ * column, code. Pages are parsed in chunks and only their link data is kept,
+ * so memory stays flat on sites with thousands of pages.
+ */
 export async function runChecks(output: OutputFiles, options: CheckOptions = {}): Promise<Diagnostic[]> {
-  const pages = createSitePages(output);
-  const diagnostics: Diagnostic[] = [
-    ...checkLinks(output, pages),
-    ...checkImageAlt(pages),
-    ...checkThirdParty(output, pages, { allowedOrigins: options.allowedOrigins ?? [] }),
-    ...checkScriptsAndCsp(pages),
+  const paths = listPagePaths(output);
+  const links: PageLinks[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (let i = 0; i < paths.length; i += CHUNK) {
+    const pages = paths.slice(i, i + CHUNK).map((path) => createSitePage(output, path));
+    diagnostics.push(
+      ...checkImageAlt(pages),
+      ...checkThirdParty(output, pages, { allowedOrigins: options.allowedOrigins ?? [], skipCssFiles: i > 0 }),
+      ...checkScriptsAndCsp(pages),
+    );
+    for (const page of pages) links.push(collectPageLinks(page));
+  }
+  diagnostics.push(
+    ...checkPageLinks(output, links),
     ...checkWithheldNames(output, options.withheldNames ?? []),
     ...(options.skipImageMetadata ? [] : await checkImageMetadata(output)),
-  ];
+  );
   return sortDiagnostics(diagnostics);
 }

@@ -15,15 +15,26 @@ export interface SitePage {
   locate(offset: number): { line: number; column: number };
 }
 
+/** Paths of the files parsed as pages: HTML, and SVG (as XML), in path order. */
+export function listPagePaths(output: OutputFiles): string[] {
+  return [...output.keys()].filter((path) => isHtmlPath(path) || /\.svg$/i.test(path)).sort();
+}
+
+/** Parse one page of the output. Locations are computed on demand, from the bytes. */
+export function createSitePage(output: OutputFiles, path: string): SitePage {
+  const text = new TextDecoder().decode(output.get(path)!);
+  let locator: ((offset: number) => { line: number; column: number }) | undefined;
+  return {
+    path,
+    scanned: scanHtml(text, { xml: /\.svg$/i.test(path) }),
+    locate(offset) {
+      locator ??= createOffsetLocator(new TextDecoder().decode(output.get(path)!));
+      return locator(offset);
+    },
+  };
+}
+
 /** Parse every HTML page (and SVG, as XML) of the output, in path order. */
 export function createSitePages(output: OutputFiles): SitePage[] {
-  const decoder = new TextDecoder();
-  const pages: SitePage[] = [];
-  for (const path of [...output.keys()].sort()) {
-    const svg = /\.svg$/i.test(path);
-    if (!isHtmlPath(path) && !svg) continue;
-    const text = decoder.decode(output.get(path)!);
-    pages.push({ path, scanned: scanHtml(text, { xml: svg }), locate: createOffsetLocator(text) });
-  }
-  return pages;
+  return listPagePaths(output).map((path) => createSitePage(output, path));
 }

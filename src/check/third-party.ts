@@ -66,6 +66,8 @@ const FETCHED: Record<string, string[]> = {
 export interface ThirdPartyOptions {
   /** Origins that may be contacted (e.g. a donation form's `https://pay.example`). */
   allowedOrigins?: readonly string[];
+  /** Skip the site's `.css` files (when checking pages chunk by chunk, they are checked with the first chunk). */
+  skipCssFiles?: boolean;
 }
 
 function isThirdParty(pagePath: string, url: string, allowed: readonly string[]): boolean {
@@ -125,7 +127,7 @@ export function checkThirdParty(output: OutputFiles, pages: readonly SitePage[],
     }
   }
   const decoder = new TextDecoder();
-  for (const path of [...output.keys()].sort()) {
+  for (const path of options.skipCssFiles ? [] : [...output.keys()].sort()) {
     if (!/\.css$/i.test(path)) continue;
     const css = decoder.decode(output.get(path)!);
     const locate = createOffsetLocator(css);

@@ -30,6 +30,26 @@ interface Edit {
   text: string;
 }
 
+/** The inline code and linked files of one hardened page (for the site-wide header CSP). */
+export interface PageCodeSummary {
+  inlineStyles: string[];
+  inlineScripts: string[];
+  selfStyles: boolean;
+  selfScripts: boolean;
+}
+
+/**
+ * Summaries of pages hardened in this process, keyed by the exact bytes written
+ * to the output, so the server configs need not parse every page again.
+ * Different bytes (a page changed later) simply miss the cache.
+ */
+const PAGE_SUMMARIES = new WeakMap<Uint8Array, PageCodeSummary>();
+
+/** The summary of a page hardened by `hardenSite`, if these are its bytes. */
+export function getHardenedPageSummary(bytes: Uint8Array): PageCodeSummary | undefined {
+  return PAGE_SUMMARIES.get(bytes);
+}
+
 /** True for paths harden treats as HTML pages. */
 export function isHtmlPath(path: string): boolean {
   return /\.html?$/i.test(path);
@@ -63,7 +83,7 @@ export function hardenPage(
   path: string,
   source: string,
   options: HardenOptions = {},
-): { html: string; diagnostics: Diagnostic[] } {
+): { html: string; diagnostics: Diagnostic[]; summary: PageCodeSummary } {
   const diagnostics: Diagnostic[] = [];
   const scanned = scanHtml(source);
   const edits: Edit[] = [];
@@ -143,7 +163,13 @@ export function hardenPage(
       text: `<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}"><meta name="referrer" content="no-referrer">`,
     });
   }
-  return { html: applyEdits(source, edits), diagnostics };
+  const summary: PageCodeSummary = {
+    inlineStyles: inline.filter((c) => c.kind === 'style').map((c) => c.body),
+    inlineScripts: inline.filter((c) => c.kind === 'script').map((c) => c.body),
+    selfStyles,
+    selfScripts,
+  };
+  return { html: applyEdits(source, edits), diagnostics, summary };
 }
 
 /**
@@ -160,6 +186,7 @@ export function hardenSite(output: OutputFiles, options: HardenOptions = {}): Di
     const result = hardenPage(output, path, source, options);
     diagnostics.push(...result.diagnostics);
     if (result.html !== source) output.set(path, encoder.encode(result.html));
+    PAGE_SUMMARIES.set(output.get(path)!, result.summary);
   }
   return diagnostics;
 }

@@ -17,7 +17,7 @@ import {
   resolveContentType,
   UTF8_TYPES,
 } from './content-types.js';
-import { isHtmlPath } from './harden-site.js';
+import { getHardenedPageSummary, isHtmlPath } from './harden-site.js';
 import { getAttribute, getAttributeTokens, scanHtml } from './html-scan.js';
 import { collectInlineCode } from './inline-code.js';
 import { createSecurityHeaders, type SecurityHeadersOptions } from './security-headers.js';
@@ -54,6 +54,14 @@ export function collectSiteHeaderOptions(output: OutputFiles, options: ServerCon
   const decoder = new TextDecoder();
   for (const path of [...output.keys()].sort()) {
     if (!isHtmlPath(path)) continue;
+    const known = getHardenedPageSummary(output.get(path)!);
+    if (known) {
+      for (const body of known.inlineStyles) inlineStyles.add(body);
+      for (const body of known.inlineScripts) inlineScripts.add(body);
+      selfStyles ||= known.selfStyles;
+      selfScripts ||= known.selfScripts;
+      continue;
+    }
     const scanned = scanHtml(decoder.decode(output.get(path)!));
     for (const code of collectInlineCode(scanned)) (code.kind === 'style' ? inlineStyles : inlineScripts).add(code.body);
     for (const e of scanned.elements) {

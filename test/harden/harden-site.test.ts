@@ -108,3 +108,24 @@ describe('hardenSite', () => {
     expect(new Map([...b].map(([k, v]) => [k, dec.decode(v)]))).toEqual(once);
   });
 });
+
+describe('site-wide header options', () => {
+  it('are the same from harden’s page summaries as from parsing every page again', async () => {
+    const { collectSiteHeaderOptions } = await import('../../src/harden/server-configs.js');
+    const enc = new TextEncoder();
+    const out: OutputFiles = new Map([
+      ['index.html', enc.encode('<!doctype html><html><head><title>a</title><style>p{color:red}</style></head><body><p>a</p></body></html>')],
+      ['b/index.html', enc.encode('<!doctype html><html><head><title>b</title><style>h1{margin:0}</style><link rel="stylesheet" href="../s.css"></head><body><script>1</script></body></html>')],
+      ['s.css', enc.encode('p{}')],
+    ]);
+    hardenSite(out);
+    const fromSummaries = collectSiteHeaderOptions(out);
+    // Fresh byte arrays miss the summary cache and are parsed again.
+    const copy: OutputFiles = new Map([...out].map(([k, v]) => [k, new Uint8Array(v)]));
+    const parsed = collectSiteHeaderOptions(copy);
+    const norm = (o: typeof parsed) => ({ ...o, inlineStyles: [...(o.inlineStyles ?? [])].sort(), inlineScripts: [...(o.inlineScripts ?? [])].sort() });
+    expect(norm(fromSummaries)).toEqual(norm(parsed));
+    expect(parsed.inlineStyles).toHaveLength(2);
+    expect(parsed.selfStyles).toBe(true);
+  });
+});
