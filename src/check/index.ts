@@ -1,7 +1,6 @@
 /**
  * Public API of the check stage.
  */
-export { formatCheckReport } from './format-report.js';
 export { checkImageAlt } from './image-alt.js';
 export { checkImageMetadata, scanImageContainer } from './image-metadata.js';
 export { checkLinks } from './links.js';

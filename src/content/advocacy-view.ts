@@ -190,6 +190,8 @@ export interface PersonView {
   facts: FactView[];
   timeline: TimelineItemView[];
   timeServed?: {
+    /** "Time held so far" in the page's language. */
+    label: string;
     text: string;
     /** True when the sentence has run out and no release is recorded. */
     capped: boolean;
@@ -303,7 +305,7 @@ export function createPersonView(person: WithTitle<PersonFields>, o: ViewOptions
       const asOf = isoDayText(person.statusAsOf, lang).text;
       notice = lang === 'en' ? `As of ${asOf}, the last date this record was confirmed.` : lang === 'zh-Hant' ? `截至${asOf}（本記錄最後核實的日期）。` : `截至${asOf}（本记录最后核实的日期）。`;
     }
-    view.timeServed = { text: formatTimeServed(served, lang), capped: served.capped, ...(notice ? { notice } : {}) };
+    view.timeServed = { label: FACT_LABELS.timeServed[lang], text: formatTimeServed(served, lang), capped: served.capped, ...(notice ? { notice } : {}) };
   }
 
   if (person.portrait) {

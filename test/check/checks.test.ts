@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { formatCheckReport } from '../../src/check/format-report.js';
+import { formatDiagnostic, summarizeDiagnostics } from '../../src/errors/format.js';
 import { checkImageAlt } from '../../src/check/image-alt.js';
 import { checkImageMetadata, scanImageContainer } from '../../src/check/image-metadata.js';
 import { checkLinks } from '../../src/check/links.js';
@@ -171,9 +171,8 @@ describe('runChecks and the report', () => {
     const d = await runChecks(out, { withheldNames: [{ name: 'Zhu Yufu', label: 'witness 1' }] });
     expect(d.map((x) => x.code).sort()).toEqual(['STELE4101', 'STELE4201', 'STELE4301', 'STELE4501']);
     expect(JSON.parse(JSON.stringify(d))).toEqual(d);
-    const text = formatCheckReport(d);
-    expect(text).toMatch(/^index\.html:1:\d+ {2}error STELE4\d{3}/m);
-    expect(text).toContain('4 errors, 0 warnings');
-    expect(formatCheckReport([])).toBe('check: no problems found.\n');
+    const text = d.map((x) => formatDiagnostic(x)).join('\n');
+    expect(text).toMatch(/^index\.html:1:\d+ error STELE4\d{3}/m);
+    expect(summarizeDiagnostics(d)).toBe('4 errors, 0 warnings');
   });
 });

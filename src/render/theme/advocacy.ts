@@ -42,7 +42,6 @@ export interface AdvocacyContext extends BodyContext {
 
 type Labels = Record<LanguageCode, string>;
 const L = {
-  status: { en: 'Status', 'zh-Hans': '现状', 'zh-Hant': '現狀' },
   statusAsOf: { en: 'as of', 'zh-Hans': '截至', 'zh-Hant': '截至' },
   facts: { en: 'Case', 'zh-Hans': '案情', 'zh-Hant': '案情' },
   timeline: { en: 'Timeline', 'zh-Hans': '时间线', 'zh-Hant': '時間線' },
@@ -108,7 +107,7 @@ export function renderPersonPage(r: RenderedEntry, ctx: AdvocacyContext): { body
 <p><span class="badge ${v.status.value}">${v.status.label}</span>${v.statusAsOf ? html` <span class="meta">${L.statusAsOf[lang]} ${timeEl(v.statusAsOf)}</span>` : ''}</p>
 ${portraitPath && v.portrait ? html`<figure class="portrait">${picture(ctx, portraitPath, v.portrait.alt, 'eager')}</figure>` : ''}
 ${v.facts.length ? html`<h2>${L.facts[lang]}</h2><dl class="facts">${v.facts.map((f) => html`<dt>${f.label}</dt><dd${f.lang ? html` lang="${LANGUAGES[f.lang].htmlLang}"` : ''}>${f.datetime ? html`<time datetime="${f.datetime}">${f.value}</time>` : f.value}</dd>`)}${
-    v.timeServed ? html`<dt>${lang === 'en' ? 'Time held so far' : lang === 'zh-Hant' ? '已被關押' : '已被关押'}</dt><dd>${v.timeServed.text}${v.timeServed.notice ? html` <small>(${v.timeServed.notice})</small>` : ''}</dd>` : ''
+    v.timeServed ? html`<dt>${v.timeServed.label}</dt><dd>${v.timeServed.text}${v.timeServed.notice ? html` <small>(${v.timeServed.notice})</small>` : ''}</dd>` : ''
   }</dl>` : ''}
 ${r.html}
 ${v.timeline.length ? html`<h2>${L.timeline[lang]}</h2><ol class="timeline">${v.timeline.map((t) => html`<li>${timeEl(t.date)}<strong>${t.label}</strong>${t.court ? html` · ${textEl(t.court, lang)}` : ''}${t.note ? html`<br>${textEl(t.note, lang)}` : ''}${t.sources.length ? html` <small>[${t.sources.map((s) => html`<a href="#source-${s.id}">${s.id}</a>`)}]</small>` : ''}</li>`)}</ol>` : ''}
