@@ -200,7 +200,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   };
 
   stage('render', content.entries.length);
-  const rendered = renderContent(config, content, resolveImage);
+  const rendered = renderContent(config, content, resolveImage, (done, total) => options.onProgress?.('render', done, total));
   diagnostics.push(...rendered.diagnostics);
   if (hasErrors(diagnostics)) return done({ config, content });
 
@@ -240,7 +240,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   ];
   // Output paths are reported under the output folder's name (`dist/404.html`).
   const outPrefix = config.outDir.replace(/^\.\//, '').replace(/\/+$/, '');
-  for (const d of await runChecks(output, { withheldNames })) diagnostics.push(d.file ? { ...d, file: `${outPrefix}/${d.file}` } : d);
+  for (const d of await runChecks(output, { withheldNames, onProgress: (done, total) => options.onProgress?.('check', done, total) })) diagnostics.push(d.file ? { ...d, file: `${outPrefix}/${d.file}` } : d);
 
   stats.pages = site.pages.length;
   if (hasErrors(diagnostics)) return done({ config, content, output });

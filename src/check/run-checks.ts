@@ -20,6 +20,8 @@ export interface CheckOptions {
   allowedOrigins?: readonly string[];
   /** Skip the image metadata check (e.g. when only HTML changed in watch mode). */
   skipImageMetadata?: boolean;
+  /** Called after each chunk of pages: pages checked, total pages. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Pages parsed at a time: parse trees are large, so they are dropped chunk by chunk. */
@@ -42,6 +44,7 @@ export async function runChecks(output: OutputFiles, options: CheckOptions = {})
       ...checkScriptsAndCsp(pages),
     );
     for (const page of pages) links.push(collectPageLinks(page));
+    options.onProgress?.(Math.min(i + CHUNK, paths.length), paths.length);
   }
   diagnostics.push(
     ...checkPageLinks(output, links),

@@ -32,7 +32,12 @@ export interface RenderResult {
 }
 
 /** Render all entries. `resolveImage` comes from the assets stage. */
-export function renderContent(config: ResolvedConfig, content: ContentSet, resolveImage: ImageResolver): RenderResult {
+export function renderContent(
+  config: ResolvedConfig,
+  content: ContentSet,
+  resolveImage: ImageResolver,
+  onProgress?: (done: number, total: number) => void,
+): RenderResult {
   const md = createMarkdownRenderer();
   const diagnostics: Diagnostic[] = [];
   const rendered = new Map<string, RenderedEntry>();
@@ -41,7 +46,8 @@ export function renderContent(config: ResolvedConfig, content: ContentSet, resol
   for (const e of content.entries) if (!e.derived) byFile.set(e.file, e);
   const knownFiles = new Set(content.files);
 
-  for (const entry of content.entries) {
+  for (const [index, entry] of content.entries.entries()) {
+    if (onProgress && index % 100 === 0) onProgress(index, content.entries.length);
     const path = entryPath(entry, config.defaultLanguage);
     const dir = posix.dirname(entry.file);
     const ctxDiagnostics: Diagnostic[] = [];
