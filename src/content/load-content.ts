@@ -299,12 +299,14 @@ export function convertData<T>(value: T, convert: (s: string) => string, keyHint
 }
 
 function deriveTraditional(hans: ContentEntry, convert: (s: string) => string): ContentEntry {
+  const body = convert(hans.body);
+  body.charCodeAt(0); // flatten the converter's concatenation rope: it would otherwise stay in memory as thousands of nodes
   return {
     ...hans,
     id: `${hans.collection}/${hans.key}/zh-Hant`,
     lang: 'zh-Hant',
     data: convertData(hans.data, convert),
-    body: convert(hans.body),
+    body,
     derived: true,
   };
 }

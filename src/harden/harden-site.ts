@@ -45,6 +45,20 @@ export interface PageCodeSummary {
  */
 const PAGE_SUMMARIES = new WeakMap<Uint8Array, PageCodeSummary>();
 
+/**
+ * Inline code bodies are slices of their page's text; keeping a slice would keep
+ * the whole page alive. Keep one flat copy per distinct body (a site has few).
+ */
+const INTERNED = new Map<string, string>();
+function internCode(body: string): string {
+  let flat = INTERNED.get(body);
+  if (flat === undefined) {
+    flat = Buffer.from(body, 'utf8').toString('utf8');
+    INTERNED.set(flat, flat);
+  }
+  return flat;
+}
+
 /** The summary of a page hardened by `hardenSite`, if these are its bytes. */
 export function getHardenedPageSummary(bytes: Uint8Array): PageCodeSummary | undefined {
   return PAGE_SUMMARIES.get(bytes);
@@ -164,8 +178,8 @@ export function hardenPage(
     });
   }
   const summary: PageCodeSummary = {
-    inlineStyles: inline.filter((c) => c.kind === 'style').map((c) => c.body),
-    inlineScripts: inline.filter((c) => c.kind === 'script').map((c) => c.body),
+    inlineStyles: inline.filter((c) => c.kind === 'style').map((c) => internCode(c.body)),
+    inlineScripts: inline.filter((c) => c.kind === 'script').map((c) => internCode(c.body)),
     selfStyles,
     selfScripts,
   };
