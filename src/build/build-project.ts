@@ -21,12 +21,13 @@ import { type ContentSet, convertData, loadContent } from '../content/load-conte
 import { createDiagnostic } from '../errors/catalogue.js';
 import { BuildNotSealed, BuildSealRequired, BuildVerifyFailed, ContentMissingImage } from '../errors/codes-core.js';
 import { type Diagnostic, hasErrors, sortDiagnostics } from '../errors/diagnostic.js';
-import { runChecks } from '../check/run-checks.js';
-import { hardenSite } from '../harden/harden-site.js';
+import { type PageCheckMemo, runChecks } from '../check/run-checks.js';
+import { type HardenOptions, hardenSite } from '../harden/harden-site.js';
 import { createServerConfigs } from '../harden/server-configs.js';
 import type { Host } from '../io/host.js';
+import { hashKey, Memo } from '../io/memo.js';
 import type { SafeHtml } from '../render/html.js';
-import { renderContent } from '../render/render-content.js';
+import { type RenderMemoValue, renderContent } from '../render/render-content.js';
 import { isSecretKeyEncrypted, parsePublicKey } from '../seal/minisign.js';
 import { formatKeyFingerprint, readManifestVersion, resolveNextVersion, sealSite } from '../seal/seal-site.js';
 import { readKeyPublications } from '../seal/key-store.js';
@@ -67,6 +68,11 @@ export interface BuildOptions {
 export interface BuildCache {
   images?: ImageCache;
   processed?: Map<string, ProcessedImage>;
+  /** Simplified → Traditional conversions, by source text. */
+  traditional?: Memo<string>;
+  render?: Memo<RenderMemoValue>;
+  harden?: NonNullable<HardenOptions['memo']>;
+  check?: Memo<PageCheckMemo>;
 }
 
 export interface BuildStats {
@@ -111,6 +117,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const done = (extra: Partial<BuildResult> = {}): BuildResult => {
     stage('done');
     delete stats.stages.done;
+    for (const memo of [options.cache?.traditional, options.cache?.render, options.cache?.harden, options.cache?.check]) memo?.prune();
     stats.ms = Math.round(performance.now() - started);
     const all = sortDiagnostics(diagnostics);
     return { ok: !hasErrors(all), diagnostics: all, stats, ...extra };
@@ -121,7 +128,26 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   diagnostics.push(...resolved.diagnostics);
   if (resolved.config && options.outDir) resolved.config.outDirAbs = resolve(resolved.config.root, options.outDir);
   if (!resolved.config) return done();
-  const toTraditional = createTraditionalConverter(resolved.config.traditional.overrides);
+  const cache = options.cache;
+  if (cache) {
+    cache.traditional ??= new Memo();
+    cache.render ??= new Memo();
+    cache.harden ??= new Memo();
+    cache.check ??= new Memo();
+  }
+  const convert = createTraditionalConverter(resolved.config.traditional.overrides);
+  const conversions = cache?.traditional;
+  const toTraditional = conversions
+    ? (text: string) => {
+        const key = `${JSON.stringify(resolved.config!.traditional.overrides)}\u0000${text}`;
+        let out = conversions.get(key);
+        if (out === undefined) {
+          out = convert(text);
+          conversions.set(key, out);
+        }
+        return out;
+      }
+    : convert;
   // Config text (title, description, menu) gets its Traditional form the same way content does.
   const config: ResolvedConfig = resolved.config.languages.includes('zh-Hant')
     ? {
@@ -200,7 +226,21 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   };
 
   stage('render', content.entries.length);
-  const rendered = renderContent(config, content, resolveImage, (done, total) => options.onProgress?.('render', done, total));
+  // Rendered HTML depends on the body and on the site's structure (link targets, images).
+  const structure = cache
+    ? hashKey(
+        config.defaultLanguage,
+        content.entries.map((e) => `${e.file}|${e.lang}|${e.collection}|${e.key}|${e.slug}`).join('\n'),
+        [...imageByPath].map(([p, r]) => `${p}|${r.files.map((f) => `${f.path}:${f.width}`).join(',')}`).join('\n'),
+      )
+    : '';
+  const rendered = renderContent(
+    config,
+    content,
+    resolveImage,
+    (done, total) => options.onProgress?.('render', done, total),
+    cache?.render ? { table: cache.render, context: structure } : undefined,
+  );
   diagnostics.push(...rendered.diagnostics);
   if (hasErrors(diagnostics)) return done({ config, content });
 
@@ -223,7 +263,12 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   for (const r of imageByPath.values()) for (const f of r.files) output.set(f.path, f.data);
 
   stage('harden');
-  diagnostics.push(...hardenSite(output, options.devConnect ? { connectSrc: ["'self'"] } : {}));
+  diagnostics.push(
+    ...hardenSite(output, {
+      ...(options.devConnect ? { connectSrc: ["'self'"] } : {}),
+      ...(cache?.harden ? { memo: cache.harden } : {}),
+    }),
+  );
   // Static hosts that read `_headers` (Netlify, Cloudflare Pages) or `.htaccess` (Apache) get
   // the security headers from files inside the site; they are sealed like every other file.
   // nginx and Caddy configs live outside the site: `stele server-config`.
@@ -240,7 +285,11 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   ];
   // Output paths are reported under the output folder's name (`dist/404.html`).
   const outPrefix = config.outDir.replace(/^\.\//, '').replace(/\/+$/, '');
-  for (const d of await runChecks(output, { withheldNames, onProgress: (done, total) => options.onProgress?.('check', done, total) })) diagnostics.push(d.file ? { ...d, file: `${outPrefix}/${d.file}` } : d);
+  for (const d of await runChecks(output, {
+    withheldNames,
+    onProgress: (done, total) => options.onProgress?.('check', done, total),
+    ...(cache?.check ? { memo: cache.check } : {}),
+  })) diagnostics.push(d.file ? { ...d, file: `${outPrefix}/${d.file}` } : d);
 
   stats.pages = site.pages.length;
   if (hasErrors(diagnostics)) return done({ config, content, output });

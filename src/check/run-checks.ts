@@ -3,12 +3,13 @@
  * must stop the build from sealing.
  */
 import { type Diagnostic, sortDiagnostics } from '../errors/diagnostic.js';
+import { hashKey, type Memo } from '../io/memo.js';
 import type { OutputFiles } from '../site/output.js';
 import { checkImageAlt } from './image-alt.js';
 import { checkImageMetadata } from './image-metadata.js';
 import { checkPageLinks, collectPageLinks, type PageLinks } from './links.js';
 import { checkScriptsAndCsp } from './scripts-and-csp.js';
-import { createSitePage, listPagePaths } from './site-pages.js';
+import { createPageLocator, createSitePage, listPagePaths } from './site-pages.js';
 import { checkThirdParty } from './third-party.js';
 import { checkWithheldNames, type WithheldName } from './withheld-names.js';
 
@@ -20,6 +21,8 @@ export interface CheckOptions {
   allowedOrigins?: readonly string[];
   /** Skip the image metadata check (e.g. when only HTML changed in watch mode). */
   skipImageMetadata?: boolean;
+  /** Results of earlier builds in this process, by page bytes (`stele dev`). */
+  memo?: Memo<PageCheckMemo>;
   /** Called after each chunk of pages: pages checked, total pages. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -27,26 +30,48 @@ export interface CheckOptions {
 /** Pages parsed at a time: parse trees are large, so they are dropped chunk by chunk. */
 const CHUNK = 200;
 
+/** What the check memo keeps per page: its own diagnostics and its link data. */
+export interface PageCheckMemo {
+  diagnostics: Diagnostic[];
+  ids: Set<string>;
+  urls: { url: string; start: number }[];
+}
+
 /**
  * Run every check on the built output; diagnostics sorted by file, line,
  * column, code. Pages are parsed in chunks and only their link data is kept,
- * so memory stays flat on sites with thousands of pages.
+ * so memory stays flat on sites with thousands of pages. With `memo`, a page
+ * whose bytes were checked before in this process is not parsed again.
  */
 export async function runChecks(output: OutputFiles, options: CheckOptions = {}): Promise<Diagnostic[]> {
   const paths = listPagePaths(output);
   const links: PageLinks[] = [];
   const diagnostics: Diagnostic[] = [];
+  const allowedOrigins = options.allowedOrigins ?? [];
+  const memoContext = JSON.stringify(allowedOrigins);
   for (let i = 0; i < paths.length; i += CHUNK) {
-    const pages = paths.slice(i, i + CHUNK).map((path) => createSitePage(output, path));
-    diagnostics.push(
-      ...checkImageAlt(pages),
-      ...checkThirdParty(output, pages, { allowedOrigins: options.allowedOrigins ?? [], skipCssFiles: i > 0 }),
-      ...checkScriptsAndCsp(pages),
-    );
-    for (const page of pages) links.push(collectPageLinks(page));
+    const todo: { path: string; key: string }[] = [];
+    for (const path of paths.slice(i, i + CHUNK)) {
+      const key = options.memo ? hashKey(memoContext, path, output.get(path)!) : '';
+      const hit = options.memo?.get(key);
+      if (hit) {
+        diagnostics.push(...hit.diagnostics);
+        links.push({ path, ids: hit.ids, urls: hit.urls, locate: createPageLocator(output, path) });
+      } else todo.push({ path, key });
+    }
+    const pages = todo.map(({ path }) => createSitePage(output, path));
+    pages.forEach((page, k) => {
+      const own = [...checkImageAlt([page]), ...checkThirdParty(output, [page], { allowedOrigins, skipCssFiles: true }), ...checkScriptsAndCsp([page])];
+      const pageLinks = collectPageLinks(page);
+      diagnostics.push(...own);
+      links.push(pageLinks);
+      options.memo?.set(todo[k]!.key, { diagnostics: own, ids: pageLinks.ids, urls: pageLinks.urls });
+    });
     options.onProgress?.(Math.min(i + CHUNK, paths.length), paths.length);
   }
   diagnostics.push(
+    // The site's .css files.
+    ...checkThirdParty(output, [], { allowedOrigins }),
     ...checkPageLinks(output, links),
     ...checkWithheldNames(output, options.withheldNames ?? []),
     ...(options.skipImageMetadata ? [] : await checkImageMetadata(output)),

@@ -23,14 +23,15 @@ export function listPagePaths(output: OutputFiles): string[] {
 /** Parse one page of the output. Locations are computed on demand, from the bytes. */
 export function createSitePage(output: OutputFiles, path: string): SitePage {
   const text = new TextDecoder().decode(output.get(path)!);
+  return { path, scanned: scanHtml(text, { xml: /\.svg$/i.test(path) }), locate: createPageLocator(output, path) };
+}
+
+/** A line/column locator for a page that decodes it only when first asked. */
+export function createPageLocator(output: OutputFiles, path: string): (offset: number) => { line: number; column: number } {
   let locator: ((offset: number) => { line: number; column: number }) | undefined;
-  return {
-    path,
-    scanned: scanHtml(text, { xml: /\.svg$/i.test(path) }),
-    locate(offset) {
-      locator ??= createOffsetLocator(new TextDecoder().decode(output.get(path)!));
-      return locator(offset);
-    },
+  return (offset) => {
+    locator ??= createOffsetLocator(new TextDecoder().decode(output.get(path)!));
+    return locator(offset);
   };
 }
 

@@ -12,6 +12,7 @@ import type { OutputFiles } from '../site/output.js';
 import { computeSha256Base64, createContentSecurityPolicy } from './csp.js';
 import { getAttribute, getAttributeTokens, type ScannedElement, scanHtml } from './html-scan.js';
 import { collectInlineCode } from './inline-code.js';
+import { hashKey, type Memo } from '../io/memo.js';
 import { classifyUrl } from './site-url.js';
 import { locateOffset } from './text-location.js';
 
@@ -21,6 +22,8 @@ export interface HardenOptions {
   formAction?: string[];
   /** `connect-src` sources (dev live reload only). */
   connectSrc?: string[];
+  /** Results of earlier builds in this process, by page text (`stele dev`). */
+  memo?: Memo<{ html: Uint8Array; diagnostics: Diagnostic[]; summary: PageCodeSummary }>;
 }
 
 /** One source edit: replace [start, end) with text. */
@@ -197,10 +200,20 @@ export function hardenSite(output: OutputFiles, options: HardenOptions = {}): Di
   for (const path of [...output.keys()].sort()) {
     if (!isHtmlPath(path)) continue;
     const source = decoder.decode(output.get(path)!);
+    // A page that links stylesheets or scripts depends on those files (SRI): not memoised.
+    const key = options.memo && !/<link\b[^>]*stylesheet|<script\b[^>]*\bsrc=/i.test(source) ? hashKey(path, JSON.stringify(options.formAction ?? []), JSON.stringify(options.connectSrc ?? []), source) : undefined;
+    const hit = key ? options.memo!.get(key) : undefined;
+    if (hit) {
+      diagnostics.push(...hit.diagnostics);
+      output.set(path, hit.html);
+      PAGE_SUMMARIES.set(hit.html, hit.summary);
+      continue;
+    }
     const result = hardenPage(output, path, source, options);
     diagnostics.push(...result.diagnostics);
     if (result.html !== source) output.set(path, encoder.encode(result.html));
     PAGE_SUMMARIES.set(output.get(path)!, result.summary);
+    if (key) options.memo!.set(key, { html: output.get(path)!, diagnostics: result.diagnostics, summary: result.summary });
   }
   return diagnostics;
 }

@@ -10,6 +10,7 @@ import { entryPath, relativeUrl } from '../content/urls.js';
 import { createDiagnostic } from '../errors/catalogue.js';
 import { ContentBrokenLink, ContentExternalImage, ContentMissingAlt, ContentMissingImage } from '../errors/codes-core.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
+import { hashKey, type Memo } from '../io/memo.js';
 import { createMarkdownRenderer, type Heading } from './markdown.js';
 import type { SafeHtml } from './html.js';
 
@@ -26,6 +27,13 @@ export interface RenderedEntry {
   summary: string;
 }
 
+/** What the render memo keeps per entry. */
+export interface RenderMemoValue {
+  html: SafeHtml;
+  headings: Heading[];
+  diagnostics: Diagnostic[];
+}
+
 export interface RenderResult {
   rendered: Map<string, RenderedEntry>;
   diagnostics: Diagnostic[];
@@ -37,6 +45,7 @@ export function renderContent(
   content: ContentSet,
   resolveImage: ImageResolver,
   onProgress?: (done: number, total: number) => void,
+  memo?: { table: Memo<RenderMemoValue>; context: string },
 ): RenderResult {
   const md = createMarkdownRenderer();
   const diagnostics: Diagnostic[] = [];
@@ -49,6 +58,14 @@ export function renderContent(
   for (const [index, entry] of content.entries.entries()) {
     if (onProgress && index % 100 === 0) onProgress(index, content.entries.length);
     const path = entryPath(entry, config.defaultLanguage);
+    // Same body, place and site structure → same HTML (`stele dev` rebuilds).
+    const key = memo ? hashKey(memo.context, entry.file, entry.lang, String(entry.bodyLine), entry.derived ? 'd' : '', entry.body) : '';
+    const hit = memo?.table.get(key);
+    if (hit) {
+      if (!entry.derived) diagnostics.push(...hit.diagnostics);
+      rendered.set(entry.id, { entry, path, html: hit.html, headings: hit.headings, summary: summarize(entry, hit.html.value) });
+      continue;
+    }
     const dir = posix.dirname(entry.file);
     const ctxDiagnostics: Diagnostic[] = [];
     const out = md.render(entry.body, {
@@ -87,6 +104,7 @@ export function renderContent(
     });
     // Derived (Traditional) entries repeat their source's problems; report once.
     if (!entry.derived) diagnostics.push(...ctxDiagnostics);
+    memo?.table.set(key, { html: out.html, headings: out.headings, diagnostics: ctxDiagnostics });
     rendered.set(entry.id, { entry, path, html: out.html, headings: out.headings, summary: summarize(entry, out.html.value) });
   }
   return { rendered, diagnostics };

@@ -1,0 +1,45 @@
+/**
+ * Memo tables for rebuilds in one process (`stele dev`): results of pure
+ * per-item work (a Markdown body, a page's hardening, a page's checks) keyed by
+ * a hash of everything the result depends on. Entries not used by a build are
+ * dropped after it, so memory follows the site, not the editing session.
+ */
+import { createHash } from 'node:crypto';
+
+/** A memo table with per-build pruning. */
+export class Memo<V> {
+  private readonly map = new Map<string, V>();
+  private readonly used = new Set<string>();
+
+  /** The value for `key`, marking it used by this build. */
+  get(key: string): V | undefined {
+    const v = this.map.get(key);
+    if (v !== undefined) this.used.add(key);
+    return v;
+  }
+
+  set(key: string, value: V): void {
+    this.map.set(key, value);
+    this.used.add(key);
+  }
+
+  /** Forget what the last build did not use. */
+  prune(): void {
+    for (const key of this.map.keys()) if (!this.used.has(key)) this.map.delete(key);
+    this.used.clear();
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+/** A hash of the given parts (strings or bytes), as a memo key. */
+export function hashKey(...parts: (string | Uint8Array)[]): string {
+  const h = createHash('sha1');
+  for (const p of parts) {
+    h.update(p);
+    h.update('\u0000');
+  }
+  return h.digest('base64');
+}

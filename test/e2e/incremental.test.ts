@@ -1,0 +1,52 @@
+/**
+ * Rebuilds with a warm in-process cache (what `stele dev` does) must give
+ * exactly the bytes of a fresh build, before and after an edit.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type BuildCache, buildProject, digestOutput } from '../../src/build/build-project.js';
+import { createNodeHost } from '../../src/io/host.js';
+
+const now = new Date('2026-11-25T12:00:00Z');
+const host = { ...createNodeHost({ quiet: true }), now: () => now };
+const dir = mkdtempSync(join(tmpdir(), 'stele-incremental-'));
+cpSync(join(import.meta.dirname, '../../examples/cfcr/content'), join(dir, 'content'), { recursive: true });
+cpSync(join(import.meta.dirname, '../../examples/cfcr/stele.config.ts'), join(dir, 'stele.config.ts'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const build = (cache?: BuildCache) => buildProject({ root: dir, host, mode: 'development', write: false, cache });
+
+describe('incremental rebuilds', () => {
+  it('give the same bytes as fresh builds, before and after an edit', async () => {
+    const cache: BuildCache = { processed: new Map() };
+    const fresh = await build();
+    expect(fresh.ok).toBe(true);
+    const warm1 = await build(cache);
+    const warm2 = await build(cache);
+    expect(digestOutput(warm1.output!)).toBe(digestOutput(fresh.output!));
+    expect(digestOutput(warm2.output!)).toBe(digestOutput(fresh.output!));
+    expect(cache.render!.size).toBeGreaterThan(0);
+
+    const post = join(dir, 'content/posts/2012-02-14-rally-for-zhu-yufu.en.md');
+    writeFileSync(post, readFileSync(post, 'utf8').replace('Earlier this month', 'Earlier in February'));
+    const edited = await build(cache);
+    const editedFresh = await build();
+    expect(digestOutput(edited.output!)).toBe(digestOutput(editedFresh.output!));
+    expect(digestOutput(edited.output!)).not.toBe(digestOutput(fresh.output!));
+    expect(new TextDecoder().decode(edited.output!.get('posts/rally-for-zhu-yufu/index.html'))).toContain('Earlier in February');
+  }, 120_000);
+
+  it('report the same problems as fresh builds', async () => {
+    const cache: BuildCache = { processed: new Map() };
+    const post = join(dir, 'content/posts/2026-11-25-our-new-signed-site.en.md');
+    writeFileSync(post, `${readFileSync(post, 'utf8')}\n[broken](./missing.en.md)\n`);
+    const first = await build(cache);
+    const second = await build(cache);
+    const fresh = await build();
+    expect(first.ok).toBe(false);
+    expect(second.diagnostics).toEqual(fresh.diagnostics);
+    expect(second.diagnostics.some((d) => d.code === 'STELE1211')).toBe(true);
+  }, 120_000);
+});
