@@ -199,9 +199,8 @@ export function hardenSite(output: OutputFiles, options: HardenOptions = {}): Di
   const encoder = new TextEncoder();
   for (const path of [...output.keys()].sort()) {
     if (!isHtmlPath(path)) continue;
-    const source = decoder.decode(output.get(path)!);
-    // A page that links stylesheets or scripts depends on those files (SRI): not memoised.
-    const key = options.memo && !/<link\b[^>]*stylesheet|<script\b[^>]*\bsrc=/i.test(source) ? hashKey(path, JSON.stringify(options.formAction ?? []), JSON.stringify(options.connectSrc ?? []), source) : undefined;
+    const bytes = output.get(path)!;
+    const key = options.memo ? hashKey(path, JSON.stringify(options.formAction ?? []), JSON.stringify(options.connectSrc ?? []), bytes) : undefined;
     const hit = key ? options.memo!.get(key) : undefined;
     if (hit) {
       diagnostics.push(...hit.diagnostics);
@@ -209,11 +208,15 @@ export function hardenSite(output: OutputFiles, options: HardenOptions = {}): Di
       PAGE_SUMMARIES.set(hit.html, hit.summary);
       continue;
     }
+    const source = decoder.decode(bytes);
     const result = hardenPage(output, path, source, options);
     diagnostics.push(...result.diagnostics);
     if (result.html !== source) output.set(path, encoder.encode(result.html));
     PAGE_SUMMARIES.set(output.get(path)!, result.summary);
-    if (key) options.memo!.set(key, { html: output.get(path)!, diagnostics: result.diagnostics, summary: result.summary });
+    // A page that links stylesheets or scripts depends on those files (SRI): not memoised.
+    if (key && !/<link\b[^>]*stylesheet|<script\b[^>]*\bsrc=/i.test(source)) {
+      options.memo!.set(key, { html: output.get(path)!, diagnostics: result.diagnostics, summary: result.summary });
+    }
   }
   return diagnostics;
 }
