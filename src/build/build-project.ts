@@ -6,35 +6,36 @@
  * is verified against the signed manifest before the build reports success).
  * Invariant: a build with error diagnostics writes nothing.
  */
-import { dirname, join, resolve } from 'node:path';
+
 import { createHash } from 'node:crypto';
-import { createFileSystemImageCache, type ImageCache, type ImageJob, createPlaceholderPortrait, processImages, renderPicture } from '../assets/index.js';
+import { dirname, join, resolve } from 'node:path';
+import { renderPicture } from '../assets/index.js';
 import type { ProcessedImage } from '../assets/types.js';
+import { type PageCheckMemo, runChecks } from '../check/run-checks.js';
 import { type ResolvedConfig, resolveConfig } from '../config/resolve-config.js';
 import { createTraditionalConverter } from '../content/chinese.js';
 import { createCollectionRegistry } from '../content/collection-registry.js';
 import { advocacyCollectionFields, validateAdvocacyEntry } from '../content/collections/index.js';
-import { checkContentReferences } from '../content/references.js';
-import { collectImageRequests } from '../content/image-refs.js';
-import { collectProjectWithheldNames } from '../content/withheld.js';
 import { type ContentSet, convertData, loadContent } from '../content/load-content.js';
+import { checkContentReferences } from '../content/references.js';
+import { collectProjectWithheldNames } from '../content/withheld.js';
 import { createDiagnostic } from '../errors/catalogue.js';
-import { BuildNotSealed, BuildSealRequired, BuildVerifyFailed, ContentMissingImage } from '../errors/codes-core.js';
+import { BuildNotSealed, BuildSealRequired, BuildVerifyFailed } from '../errors/codes-core.js';
 import { type Diagnostic, hasErrors, sortDiagnostics } from '../errors/diagnostic.js';
-import { type PageCheckMemo, runChecks } from '../check/run-checks.js';
 import { type HardenOptions, hardenSite } from '../harden/harden-site.js';
 import { createServerConfigs } from '../harden/server-configs.js';
 import type { Host } from '../io/host.js';
 import { hashKey, Memo } from '../io/memo.js';
 import type { SafeHtml } from '../render/html.js';
 import { type RenderMemoValue, renderContent } from '../render/render-content.js';
+import { readKeyPublications } from '../seal/key-store.js';
 import { isSecretKeyEncrypted, parsePublicKey } from '../seal/minisign.js';
 import { formatKeyFingerprint, readManifestVersion, resolveNextVersion, sealSite } from '../seal/seal-site.js';
-import { readKeyPublications } from '../seal/key-store.js';
 import { loadSignerFromText, type Signer } from '../seal/signer.js';
 import { createSite } from '../site/create-site.js';
 import { emitFile, type OutputFiles } from '../site/output.js';
 import { verifySite } from '../verify/verify-site.js';
+import { processContentImages } from './build-images.js';
 import { writeOutputAtomically } from './write-output.js';
 
 /** Options for `buildProject`. */
@@ -66,7 +67,7 @@ export interface BuildOptions {
 
 /** State kept between builds in one process (dev server, benchmarks). */
 export interface BuildCache {
-  images?: ImageCache;
+  /** Processed images by source bytes and blur regions. */
   processed?: Map<string, ProcessedImage>;
   /** Simplified → Traditional conversions, by source text. */
   traditional?: Memo<string>;
@@ -189,37 +190,11 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   // images, broken links) come in the same run. Layout and later stages need valid content.
 
   stage('images');
-  const requests = collectImageRequests(content);
-  const processed = options.cache?.processed ?? new Map<string, ProcessedImage>();
-  const todo: { key: string; job: ImageJob }[] = [];
-  for (const req of requests) {
-    const key = `${req.path}\0${JSON.stringify(req.blur)}`;
-    if (processed.has(key)) continue;
-    let input: Uint8Array | undefined;
-    if (req.placeholderSeed) input = await createPlaceholderPortrait({ seed: req.placeholderSeed });
-    else if (await host.fs.exists(join(config.root, req.path))) input = await host.fs.readFile(join(config.root, req.path));
-    if (!input) {
-      // Markdown images are reported by render, with their line.
-      if (!req.fromMarkdown) diagnostics.push(createDiagnostic(ContentMissingImage, { file: req.file }, req.path));
-      continue;
-    }
-    todo.push({ key, job: { input, sourcePath: req.path, blur: req.blur.length ? req.blur : undefined } });
-  }
-  options.onProgress?.('images', 0, todo.length);
-  const imageCache = options.cache?.images ?? createFileSystemImageCache(host.fs, join(config.root, 'node_modules', '.cache', 'stele', 'images'));
-  const { results } = await processImages(
-    todo.map((t) => t.job),
-    { cache: imageCache },
+  const images = await processContentImages(config, content, host, options.cache?.processed ?? new Map(), (done, total) =>
+    options.onProgress?.('images', done, total),
   );
-  results.forEach((r, i) => {
-    diagnostics.push(...r.diagnostics);
-    processed.set(todo[i]!.key, r);
-  });
-  const imageByPath = new Map<string, ProcessedImage>();
-  for (const req of requests) {
-    const r = processed.get(`${req.path}\0${JSON.stringify(req.blur)}`);
-    if (r) imageByPath.set(req.path, r);
-  }
+  diagnostics.push(...images.diagnostics);
+  const imageByPath = images.byPath;
   const resolveImage = (projectPath: string, alt: string, pagePath: string, loading: 'lazy' | 'eager') => {
     const r = imageByPath.get(projectPath);
     return r?.files.length ? renderPicture(r, { alt, pagePath, loading }) : undefined;

@@ -50,3 +50,24 @@ describe('incremental rebuilds', () => {
     expect(second.diagnostics.some((d) => d.code === 'STELE1211')).toBe(true);
   }, 120_000);
 });
+
+describe('incremental rebuilds and images', () => {
+  it('re-encode an image whose bytes changed, and reuse an unchanged one', async () => {
+    const sharp = (await import('sharp')).default;
+    const png = (r: number) => sharp({ create: { width: 40, height: 30, channels: 3, background: { r, g: 80, b: 80 } } }).png().toBuffer();
+    writeFileSync(join(dir, 'content/posts/photo.png'), await png(10));
+    const post = join(dir, 'content/posts/2026-11-25-our-new-signed-site.en.md');
+    writeFileSync(post, `${readFileSync(post, 'utf8').replace(/\n\[broken\]\(\.\/missing\.en\.md\)\n/, '')}\n![A plain test image](./photo.png)\n`);
+    const cache: BuildCache = { processed: new Map() };
+    const first = await build(cache);
+    expect(first.ok).toBe(true);
+    const images = (r: typeof first) => [...r.output!.keys()].filter((p) => p.startsWith('assets/img/photo-')).sort();
+    expect(images(first).length).toBeGreaterThan(0);
+    const again = await build(cache);
+    expect(images(again)).toEqual(images(first));
+    writeFileSync(join(dir, 'content/posts/photo.png'), await png(200));
+    const changed = await build(cache);
+    expect(images(changed)).not.toEqual(images(first));
+    expect(digestOutput(changed.output!)).toBe(digestOutput((await build()).output!));
+  }, 120_000);
+});

@@ -1,0 +1,72 @@
+/**
+ * The build's `assets` step: read every image the content refers to (or make a
+ * placeholder portrait), process each once through the sharp pipeline, and
+ * return them by project path.
+ */
+import { join } from 'node:path';
+import { createFileSystemImageCache, createPlaceholderPortrait, type ImageJob, processImages } from '../assets/index.js';
+import type { ProcessedImage } from '../assets/types.js';
+import type { ResolvedConfig } from '../config/resolve-config.js';
+import { collectImageRequests } from '../content/image-refs.js';
+import type { ContentSet } from '../content/load-content.js';
+import { createDiagnostic } from '../errors/catalogue.js';
+import { ContentMissingImage } from '../errors/codes-core.js';
+import type { Diagnostic } from '../errors/diagnostic.js';
+import type { Host } from '../io/host.js';
+import { hashKey } from '../io/memo.js';
+
+/** Processed images of the content, by project-relative source path. */
+export interface ContentImages {
+  byPath: Map<string, ProcessedImage>;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Process the content's images. `processed` (kept by `stele dev`) holds results
+ * by source bytes and blur regions, so an unchanged image is never re-encoded
+ * and a changed one always is.
+ */
+export async function processContentImages(
+  config: ResolvedConfig,
+  content: ContentSet,
+  host: Host,
+  processed: Map<string, ProcessedImage>,
+  onProgress?: (done: number, total: number) => void,
+): Promise<ContentImages> {
+  const diagnostics: Diagnostic[] = [];
+  const requests = collectImageRequests(content);
+  const keys = new Map<string, string>();
+  const todo: { key: string; job: ImageJob }[] = [];
+  for (const req of requests) {
+    let input: Uint8Array | undefined;
+    if (req.placeholderSeed) input = await createPlaceholderPortrait({ seed: req.placeholderSeed });
+    else if (await host.fs.exists(join(config.root, req.path))) input = await host.fs.readFile(join(config.root, req.path));
+    if (!input) {
+      // Markdown images are reported by render, with their line.
+      if (!req.fromMarkdown) diagnostics.push(createDiagnostic(ContentMissingImage, { file: req.file }, req.path));
+      continue;
+    }
+    const key = hashKey(req.path, JSON.stringify(req.blur), input);
+    keys.set(req.path, key);
+    if (!processed.has(key) && !todo.some((t) => t.key === key)) {
+      todo.push({ key, job: { input, sourcePath: req.path, blur: req.blur.length ? req.blur : undefined } });
+    }
+  }
+  onProgress?.(0, todo.length);
+  const cache = createFileSystemImageCache(host.fs, join(config.root, 'node_modules', '.cache', 'stele', 'images'));
+  const { results } = await processImages(
+    todo.map((t) => t.job),
+    { cache },
+  );
+  results.forEach((r, i) => {
+    diagnostics.push(...r.diagnostics);
+    processed.set(todo[i]!.key, r);
+  });
+  onProgress?.(todo.length, todo.length);
+  const byPath = new Map<string, ProcessedImage>();
+  for (const [path, key] of keys) {
+    const r = processed.get(key);
+    if (r) byPath.set(path, r);
+  }
+  return { byPath, diagnostics };
+}
