@@ -5,6 +5,7 @@
  */
 import { createDiagnostic, type Location } from '../errors/catalogue.js';
 import { IMAGE_ALT_FILENAME, IMAGE_ALT_MISSING } from '../errors/codes-assets.js';
+import { relativeUrl } from '../content/urls.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { html, join, type SafeHtml } from '../render/html.js';
 import type { ProcessedImage, ProcessedImageFile } from './types.js';
@@ -25,32 +26,11 @@ export interface RenderPictureOptions {
 const MIME: Record<string, string> = { avif: 'image/avif', webp: 'image/webp', jpeg: 'image/jpeg', png: 'image/png' };
 const SOURCE_ORDER = ['avif', 'webp'];
 
-function splitSegments(path: string): string[] {
-  const out: string[] = [];
-  for (const s of path.split('/')) {
-    if (s === '' || s === '.') continue;
-    if (s === '..') {
-      if (out.length === 0) throw new RangeError(`path escapes the site root: ${path}`);
-      out.pop();
-    } else out.push(s);
-  }
-  return out;
-}
-
 /**
  * The URL of site-relative `targetPath` relative to the page at `pagePath`
- * (see `RenderPictureOptions.pagePath`), each segment percent-encoded.
- * Throws RangeError for paths that escape the site root (a caller bug).
+ * (see `RenderPictureOptions.pagePath`): the site-wide `relativeUrl`.
  */
-export function resolveRelativeUrl(pagePath: string, targetPath: string): string {
-  const pageSegments = splitSegments(pagePath);
-  if (!pagePath.endsWith('/')) pageSegments.pop();
-  const target = splitSegments(targetPath);
-  let common = 0;
-  while (common < pageSegments.length && common < target.length - 1 && pageSegments[common] === target[common]) common++;
-  const up = pageSegments.slice(common).map(() => '..');
-  return [...up, ...target.slice(common).map((s) => encodeURIComponent(s))].join('/');
-}
+export const resolveRelativeUrl = relativeUrl;
 
 /**
  * Check alt text. Missing, non-string, empty or blank alt is an error

@@ -16,15 +16,31 @@ export function pagePath(lang: LanguageCode, defaultLanguage: LanguageCode, ...p
   return `${languagePrefix(lang, defaultLanguage)}${folder ? `${folder}/` : ''}index.html`;
 }
 
-/** Relative URL from one output file to another (`../../tags/x/index.html`). */
+function splitSegments(path: string): string[] {
+  const out: string[] = [];
+  for (const s of path.split('/')) {
+    if (s === '' || s === '.') continue;
+    if (s === '..') {
+      if (out.length === 0) throw new RangeError(`path escapes the site root: ${path}`);
+      out.pop();
+    } else out.push(s);
+  }
+  return out;
+}
+
+/**
+ * Relative URL from one output file to another (`../../tags/x/index.html`),
+ * each segment percent-encoded. `fromFile` may also be a folder (`news/x/`).
+ * Throws RangeError for paths that escape the site root (a caller bug).
+ */
 export function relativeUrl(fromFile: string, toFile: string): string {
-  const from = fromFile.split('/').slice(0, -1);
-  const to = toFile.split('/');
-  let i = 0;
-  while (i < from.length && i < to.length - 1 && from[i] === to[i]) i++;
-  const up = from.length - i;
-  const rest = to.slice(i).join('/');
-  return `${'../'.repeat(up)}${rest}` || './';
+  const from = splitSegments(fromFile);
+  if (!fromFile.endsWith('/')) from.pop();
+  const to = splitSegments(toFile);
+  let common = 0;
+  while (common < from.length && common < to.length - 1 && from[common] === to[common]) common++;
+  const up = from.slice(common).map(() => '..');
+  return [...up, ...to.slice(common).map((s) => encodeURIComponent(s))].join('/');
 }
 
 /** Encode each segment of an output path for use in an absolute URL. */
