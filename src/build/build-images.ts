@@ -39,8 +39,16 @@ export async function processContentImages(
   const todo: { key: string; job: ImageJob }[] = [];
   for (const req of requests) {
     let input: Uint8Array | undefined;
-    if (req.placeholderSeed) input = await createPlaceholderPortrait({ seed: req.placeholderSeed });
-    else if (await host.fs.exists(join(config.root, req.path))) input = await host.fs.readFile(join(config.root, req.path));
+    if (req.placeholderSeed) {
+      // A placeholder is a pure function of its seed: no need to draw it again to know its key.
+      const key = hashKey('placeholder', req.path, req.placeholderSeed, JSON.stringify(req.blur));
+      keys.set(req.path, key);
+      if (processed.has(key) || todo.some((t) => t.key === key)) continue;
+      input = await createPlaceholderPortrait({ seed: req.placeholderSeed });
+      todo.push({ key, job: { input, sourcePath: req.path, blur: req.blur.length ? req.blur : undefined } });
+      continue;
+    }
+    if (await host.fs.exists(join(config.root, req.path))) input = await host.fs.readFile(join(config.root, req.path));
     if (!input) {
       // Markdown images are reported by render, with their line.
       if (!req.fromMarkdown) diagnostics.push(createDiagnostic(ContentMissingImage, { file: req.file }, req.path));

@@ -69,6 +69,10 @@ export interface BuildOptions {
 export interface BuildCache {
   /** Processed images by source bytes and blur regions. */
   processed?: Map<string, ProcessedImage>;
+  /** The loaded config module, by config source text. */
+  config?: Map<string, unknown>;
+  /** Withheld-name scan results, by file bytes and name list. */
+  names?: Memo<Diagnostic[]>;
   /** Simplified → Traditional conversions, by source text. */
   traditional?: Memo<string>;
   render?: Memo<RenderMemoValue>;
@@ -118,14 +122,16 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const done = (extra: Partial<BuildResult> = {}): BuildResult => {
     stage('done');
     delete stats.stages.done;
-    for (const memo of [options.cache?.traditional, options.cache?.render, options.cache?.harden, options.cache?.check]) memo?.prune();
+    const c = options.cache;
+    for (const memo of [c?.traditional, c?.render, c?.harden, c?.check, c?.names]) memo?.prune();
     stats.ms = Math.round(performance.now() - started);
     const all = sortDiagnostics(diagnostics);
     return { ok: !hasErrors(all), diagnostics: all, stats, ...extra };
   };
 
   // config
-  const resolved = await resolveConfig(options.root, host, { mode });
+  if (options.cache) options.cache.config ??= new Map();
+  const resolved = await resolveConfig(options.root, host, { mode, cache: options.cache?.config });
   diagnostics.push(...resolved.diagnostics);
   if (resolved.config && options.outDir) resolved.config.outDirAbs = resolve(resolved.config.root, options.outDir);
   if (!resolved.config) return done();
@@ -135,6 +141,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     cache.render ??= new Memo();
     cache.harden ??= new Memo();
     cache.check ??= new Memo();
+    cache.names ??= new Memo();
   }
   const convert = createTraditionalConverter(resolved.config.traditional.overrides);
   const conversions = cache?.traditional;
@@ -264,6 +271,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     withheldNames,
     onProgress: (done, total) => options.onProgress?.('check', done, total),
     ...(cache?.check ? { memo: cache.check } : {}),
+    ...(cache?.names ? { namesMemo: cache.names } : {}),
   })) diagnostics.push(d.file ? { ...d, file: `${outPrefix}/${d.file}` } : d);
 
   stats.pages = site.pages.length;

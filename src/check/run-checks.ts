@@ -23,6 +23,8 @@ export interface CheckOptions {
   skipImageMetadata?: boolean;
   /** Results of earlier builds in this process, by page bytes (`stele dev`). */
   memo?: Memo<PageCheckMemo>;
+  /** Withheld-name results of earlier builds, by file bytes and name list (`stele dev`). */
+  namesMemo?: Memo<Diagnostic[]>;
   /** Called after each chunk of pages: pages checked, total pages. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -73,7 +75,7 @@ export async function runChecks(output: OutputFiles, options: CheckOptions = {})
     // The site's .css files.
     ...checkThirdParty(output, [], { allowedOrigins }),
     ...checkPageLinks(output, links),
-    ...checkWithheldNames(output, options.withheldNames ?? []),
+    ...checkWithheldNames(output, options.withheldNames ?? [], options.namesMemo),
     ...(options.skipImageMetadata ? [] : await checkImageMetadata(output)),
   );
   return sortDiagnostics(diagnostics);

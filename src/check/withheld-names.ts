@@ -17,6 +17,7 @@ import { createDiagnostic } from '../errors/catalogue.js';
 import { CHECK_WITHHELD_NAME, CHECK_WITHHELD_NAME_IN_PATH } from '../errors/codes-harden.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { createOffsetLocator } from '../harden/text-location.js';
+import { hashKey, type Memo } from '../io/memo.js';
 import type { OutputFiles } from '../site/output.js';
 import {
   createMappedText,
@@ -153,7 +154,7 @@ function decodeUtf8(bytes: Uint8Array): string | undefined {
 const BINARY_CACHE = new WeakMap<Uint8Array, { names: string; diagnostics: Diagnostic[] }>();
 
 /** Check every file's path and content for withheld names. */
-export function checkWithheldNames(output: OutputFiles, names: readonly WithheldName[]): Diagnostic[] {
+export function checkWithheldNames(output: OutputFiles, names: readonly WithheldName[], memo?: Memo<Diagnostic[]>): Diagnostic[] {
   const matcher = createWithheldNameMatcher(names);
   if (!matcher.searchable) return [];
   const namesKey = names.map((n) => `${n.name}\u0000${n.label}`).join('\n');
@@ -165,12 +166,20 @@ export function checkWithheldNames(output: OutputFiles, names: readonly Withheld
       diagnostics.push(createDiagnostic(CHECK_WITHHELD_NAME_IN_PATH, { file }, label));
     }
     const bytes = output.get(path)!;
+    const key = memo ? hashKey(namesKey, file, bytes) : '';
+    const known = memo?.get(key);
+    if (known) {
+      diagnostics.push(...known);
+      continue;
+    }
     const text = decodeUtf8(bytes);
     if (text !== undefined) {
       const locate = createOffsetLocator(text);
-      for (const hit of findInText(matcher, text)) {
-        diagnostics.push(createDiagnostic(CHECK_WITHHELD_NAME, { file, ...locate(hit.start) }, hit.label, 'in this file'));
-      }
+      const found = findInText(matcher, text).map((hit) =>
+        createDiagnostic(CHECK_WITHHELD_NAME, { file, ...locate(hit.start) }, hit.label, 'in this file'),
+      );
+      diagnostics.push(...found);
+      memo?.set(key, found);
       continue;
     }
     // Binary (images, fonts, PDFs): search byte-as-Latin-1, lossy UTF-8 and UTF-16 views.

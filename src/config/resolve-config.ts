@@ -184,16 +184,24 @@ function relativeTo(root: string, file: string): string {
 export async function resolveConfig(
   root: string,
   host: Host,
-  options: { mode?: 'production' | 'development' } = {},
+  options: { mode?: 'production' | 'development'; cache?: Map<string, unknown> } = {},
 ): Promise<{ config?: ResolvedConfig; diagnostics: Diagnostic[] }> {
   const absRoot = resolve(root);
   for (const name of CONFIG_FILES) {
     const file = join(absRoot, name);
     if (!(await host.fs.exists(file))) continue;
-    const loaded = await loadConfigModule(file, host);
-    if (loaded.diagnostics.length) return { diagnostics: loaded.diagnostics.map((d) => ({ ...d, file: name })) };
     const source = await host.fs.readText(file);
-    return validateConfig(loaded.value, { root: absRoot, configFile: file, source, mode: options.mode });
+    // `stele dev` keeps loaded configs by source text: an unchanged file is not bundled again.
+    const cacheKey = `${file}\u0000${source}`;
+    let value = options.cache?.get(cacheKey);
+    if (value === undefined) {
+      const loaded = await loadConfigModule(file, host);
+      if (loaded.diagnostics.length) return { diagnostics: loaded.diagnostics.map((d) => ({ ...d, file: name })) };
+      value = loaded.value;
+      options.cache?.clear();
+      options.cache?.set(cacheKey, value);
+    }
+    return validateConfig(value, { root: absRoot, configFile: file, source, mode: options.mode });
   }
   return { diagnostics: [createDiagnostic(ConfigNotFound, {}, absRoot)] };
 }
