@@ -28,6 +28,7 @@ import type { Host } from '../io/host.js';
 import { hashKey, Memo } from '../io/memo.js';
 import type { SafeHtml } from '../render/html.js';
 import { type RenderMemoValue, renderContent } from '../render/render-content.js';
+import { renderContentInWorkers, resolveRenderWorkers } from '../render/render-parallel.js';
 import { readKeyPublications } from '../seal/key-store.js';
 import { isSecretKeyEncrypted, parsePublicKey } from '../seal/minisign.js';
 import { formatKeyFingerprint, readManifestVersion, resolveNextVersion, sealSite } from '../seal/seal-site.js';
@@ -87,6 +88,8 @@ export interface BuildStats {
   ms: number;
   /** Milliseconds spent in each stage, in pipeline order. */
   stages: Record<string, number>;
+  /** Worker threads the render stage used (0: rendered in process). */
+  renderWorkers: number;
 }
 
 export interface BuildResult {
@@ -108,7 +111,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const { host } = options;
   const mode = options.mode ?? 'production';
   const diagnostics: Diagnostic[] = [];
-  const stats: BuildStats = { pages: 0, files: 0, bytes: 0, ms: 0, stages: {} };
+  const stats: BuildStats = { pages: 0, files: 0, bytes: 0, ms: 0, stages: {}, renderWorkers: 0 };
   let stageStart = started;
   let stageName = 'config';
   /** Close the running stage's timer and start the next one. */
@@ -216,13 +219,15 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
         [...imageByPath].map(([p, r]) => `${p}|${r.files.map((f) => `${f.path}:${f.width}`).join(',')}`).join('\n'),
       )
     : '';
-  const rendered = renderContent(
-    config,
-    content,
-    resolveImage,
-    (done, total) => options.onProgress?.('render', done, total),
-    cache?.render ? { table: cache.render, context: structure } : undefined,
-  );
+  const onRenderProgress = (done: number, total: number) => options.onProgress?.('render', done, total);
+  const workers = cache ? 0 : resolveRenderWorkers(content.entries.length);
+  stats.renderWorkers = workers;
+  const rendered = workers
+    ? await renderContentInWorkers(config, content, imageByPath, workers, onRenderProgress)
+    : renderContent(config, content, resolveImage, {
+        onProgress: onRenderProgress,
+        ...(cache?.render ? { memo: { table: cache.render, context: structure } } : {}),
+      });
   diagnostics.push(...rendered.diagnostics);
   if (hasErrors(diagnostics)) return done({ config, content });
 

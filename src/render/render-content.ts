@@ -39,14 +39,18 @@ export interface RenderResult {
   diagnostics: Diagnostic[];
 }
 
+/** Options for `renderContent`. */
+export interface RenderOptions {
+  onProgress?: (done: number, total: number) => void;
+  /** Results of earlier builds in this process (`stele dev`), valid for one site structure (`context`). */
+  memo?: { table: Memo<RenderMemoValue>; context: string };
+  /** Render only these entries (a worker's share); links still resolve against all of `content`. */
+  entries?: readonly ContentEntry[];
+}
+
 /** Render all entries. `resolveImage` comes from the assets stage. */
-export function renderContent(
-  config: ResolvedConfig,
-  content: ContentSet,
-  resolveImage: ImageResolver,
-  onProgress?: (done: number, total: number) => void,
-  memo?: { table: Memo<RenderMemoValue>; context: string },
-): RenderResult {
+export function renderContent(config: ResolvedConfig, content: ContentSet, resolveImage: ImageResolver, options: RenderOptions = {}): RenderResult {
+  const { onProgress, memo } = options;
   const md = createMarkdownRenderer();
   const diagnostics: Diagnostic[] = [];
   const rendered = new Map<string, RenderedEntry>();
@@ -55,8 +59,9 @@ export function renderContent(
   for (const e of content.entries) if (!e.derived) byFile.set(e.file, e);
   const knownFiles = new Set(content.files);
 
-  for (const [index, entry] of content.entries.entries()) {
-    if (onProgress && index % 100 === 0) onProgress(index, content.entries.length);
+  const todo = options.entries ?? content.entries;
+  for (const [index, entry] of todo.entries()) {
+    if (onProgress && index % 100 === 0) onProgress(index, todo.length);
     const path = entryPath(entry, config.defaultLanguage);
     // Same body, place and site structure → same HTML (`stele dev` rebuilds).
     const key = memo ? hashKey(memo.context, entry.file, entry.lang, String(entry.bodyLine), entry.derived ? 'd' : '', entry.body) : '';

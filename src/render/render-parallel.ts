@@ -1,0 +1,130 @@
+/**
+ * The render stage on several cores: entries are shared out to worker threads
+ * (each renders its share with the same `renderContent`, resolving links
+ * against the whole site), and the results are put back in entry order, so the
+ * output is byte-identical to a single-threaded render.
+ *
+ * Used by CLI builds of large sites when stele runs compiled (dist/); `stele
+ * dev` keeps its in-process memo instead, and tests running from TypeScript
+ * sources render in process.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ProcessedImage } from '../assets/types.js';
+import type { ResolvedConfig } from '../config/resolve-config.js';
+import type { ContentEntry, ContentSet } from '../content/load-content.js';
+import { entryPath } from '../content/urls.js';
+import type { Diagnostic } from '../errors/diagnostic.js';
+import type { Heading } from './markdown.js';
+import { unsafeRawHtml } from './html.js';
+import type { RenderedEntry, RenderResult } from './render-content.js';
+
+/** Below this many entries, starting workers costs more than it saves. */
+export const PARALLEL_RENDER_THRESHOLD = 400;
+
+const WORKER_URL = new URL('./render-worker.js', import.meta.url);
+
+/**
+ * How many render workers to use: `STELE_WORKERS` when set (0 disables),
+ * otherwise one per core for large sites, and none when stele runs from
+ * TypeScript sources (no compiled worker script).
+ */
+export function resolveRenderWorkers(entries: number, env: NodeJS.ProcessEnv = process.env): number {
+  if (!existsSync(fileURLToPath(WORKER_URL))) return 0;
+  const forced = env.STELE_WORKERS;
+  if (forced !== undefined && /^\d+$/.test(forced)) return Math.min(Number(forced), 16);
+  if (entries < PARALLEL_RENDER_THRESHOLD) return 0;
+  const cores = availableParallelism();
+  return cores > 1 ? Math.min(cores, 8) : 0;
+}
+
+/** What a worker is asked to do. */
+export interface RenderJob {
+  config: ResolvedConfig;
+  /** Every entry; bodies only for the ones this worker renders. */
+  entries: ContentEntry[];
+  files: string[];
+  /** Ids of the entries to render. */
+  ids: string[];
+  /** Processed images without their bytes (markup needs names and sizes only). */
+  images: [string, ProcessedImage][];
+}
+
+/** What a worker sends back, per entry in job order. */
+export interface RenderJobResult {
+  results: { id: string; html: string; headings: Heading[]; summary: string }[];
+  /** Render problems, each naming the source file of its entry. */
+  diagnostics: Diagnostic[];
+}
+
+/** Render `content` with `workers` threads. */
+export async function renderContentInWorkers(
+  config: ResolvedConfig,
+  content: ContentSet,
+  images: Map<string, ProcessedImage>,
+  workers: number,
+  onProgress?: (done: number, total: number) => void,
+): Promise<RenderResult> {
+  const shares: ContentEntry[][] = Array.from({ length: workers }, () => []);
+  for (const [i, e] of content.entries.entries()) shares[i % workers]!.push(e);
+  const imageList: [string, ProcessedImage][] = [...images].map(([path, r]) => [
+    path,
+    { ...r, files: r.files.map((f) => ({ ...f, data: new Uint8Array(0) })) },
+  ]);
+  let done = 0;
+  const results = await Promise.all(
+    shares.map(async (share) => {
+      const ids = new Set(share.map((e) => e.id));
+      const job: RenderJob = {
+        config,
+        entries: content.entries.map((e) => (ids.has(e.id) ? e : { ...e, body: '' })),
+        files: content.files,
+        ids: [...ids],
+        images: imageList,
+      };
+      const result = await runWorker(job);
+      done += share.length;
+      onProgress?.(done, content.entries.length);
+      return result;
+    }),
+  );
+  const byId = new Map(results.flatMap((r) => r.results.map((x) => [x.id, x] as const)));
+  // A single-threaded render reports each source file's problems at its entry's
+  // turn; group by file and replay in entry order for the same sequence.
+  const byFile = new Map<string, Diagnostic[]>();
+  for (const d of results.flatMap((r) => r.diagnostics)) {
+    const list = byFile.get(d.file ?? '') ?? [];
+    list.push(d);
+    byFile.set(d.file ?? '', list);
+  }
+  const rendered = new Map<string, RenderedEntry>();
+  const diagnostics: Diagnostic[] = [];
+  for (const entry of content.entries) {
+    const r = byId.get(entry.id)!;
+    if (!entry.derived) diagnostics.push(...(byFile.get(entry.file) ?? []));
+    rendered.set(entry.id, {
+      entry,
+      path: entryPath(entry, config.defaultLanguage),
+      html: unsafeRawHtml(r.html),
+      headings: r.headings,
+      summary: r.summary,
+    });
+  }
+  return { rendered, diagnostics };
+}
+
+function runWorker(job: RenderJob): Promise<RenderJobResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_URL, { workerData: job });
+    worker.once('message', (result: RenderJobResult) => {
+      resolve(result);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`render worker exited with code ${code}`));
+    });
+  });
+}
