@@ -252,6 +252,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   stage('harden');
   diagnostics.push(
     ...hardenSite(output, {
+      ...(config.harden.formAction.length ? { formAction: config.harden.formAction } : {}),
       ...(options.devConnect ? { connectSrc: ["'self'"] } : {}),
       ...(cache?.harden ? { memo: cache.harden } : {}),
     }),
@@ -260,7 +261,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   // the security headers from files inside the site; they are sealed like every other file.
   // nginx and Caddy configs live outside the site: `stele server-config`.
   if (mode === 'production') {
-    const configs = createServerConfigs(output);
+    const configs = createServerConfigs(output, config.harden.formAction.length ? { formAction: config.harden.formAction } : {});
     for (const name of ['_headers', '.htaccess']) emitFile(output, name, configs.get(name)!);
   }
 

@@ -55,6 +55,8 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
     exitCode: 0,
   };
   const cli = cac('stele');
+  // Every command accepts --quiet (only problems are printed); the host's logger honours it.
+  cli.option('--quiet', 'Print only problems');
   for (const register of COMMANDS) register(cli, ctx);
   cli.help();
   cli.version(STELE_VERSION);

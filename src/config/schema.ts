@@ -57,6 +57,13 @@ export const userConfigSchema = z
       })
       .strict()
       .default({ publicKey: 'keys/stele.pub', secretKey: 'keys/stele.key', expiresInDays: 30, required: false, official: [], revoked: [] }),
+    harden: z
+      .object({
+        /** Where forms may submit (CSP `form-action`); default none: the site has no forms. */
+        formAction: z.array(z.string().url()).default([]),
+      })
+      .strict()
+      .default({ formAction: [] }),
     check: z
       .object({
         /** Terms that must never appear in output, besides withheld roster names. */
