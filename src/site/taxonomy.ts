@@ -7,8 +7,16 @@ import type { RenderedEntry } from '../render/render-content.js';
 
 /** A URL-safe slug for a tag in any script: Chinese tags become pinyin (`言论自由` → `yan-lun-zi-you`). */
 export function slugifyTag(tag: string): string {
-  return slugify(tag) || `tag-${[...tag].map((c) => c.codePointAt(0)!.toString(16)).join('')}`.slice(0, 80);
+  let slug = TAG_SLUGS.get(tag);
+  if (slug === undefined) {
+    slug = slugify(tag) || `tag-${[...tag].map((c) => c.codePointAt(0)!.toString(16)).join('')}`.slice(0, 80);
+    TAG_SLUGS.set(tag, slug);
+  }
+  return slug;
 }
+
+/** Tags repeat on every page that lists them; pinyin conversion is worth doing once per tag. */
+const TAG_SLUGS = new Map<string, string>();
 
 /** Sort newest first, by date then key (deterministic). */
 export function sortByDateDesc(list: RenderedEntry[]): RenderedEntry[] {
