@@ -1,31 +1,25 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cac } from 'cac';
 import { afterAll, describe, expect, it } from 'vitest';
-import { registerVerifyCommand } from '../../src/cli/commands/verify.js';
-import type { CliContext } from '../../src/cli/context.js';
+import { runCli } from '../../src/cli/index.js';
 import { createNodeHost } from '../../src/io/host.js';
 import type { VerifyReport } from '../../src/verify/types.js';
 import { cleanupTempDirs, makeTempDir, NOW, OTHER_SIGNER, SIGNER, writeSealedFixture } from './fixture.js';
 
 afterAll(cleanupTempDirs);
 
+/** Run `stele verify` through the real CLI entry, capturing its output. */
 async function run(cwd: string, args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const ctx: CliContext = {
+  const exitCode = await runCli(['verify', ...args], {
     host: createNodeHost({ now: () => NOW }),
     cwd,
     stdout: (t) => out.push(t),
     stderr: (t) => err.push(t),
     isTTY: false,
-    exitCode: -1,
-  };
-  const cli = cac('stele');
-  registerVerifyCommand(cli, ctx);
-  cli.parse(['node', 'stele', 'verify', ...args], { run: false });
-  await cli.runMatchedCommand();
-  return { exitCode: ctx.exitCode, stdout: out.join(''), stderr: err.join('') };
+  });
+  return { exitCode, stdout: out.join(''), stderr: err.join('') };
 }
 
 describe('stele verify (CLI)', () => {
