@@ -43,8 +43,9 @@ const PROTECTED = new RegExp(
     String.raw`(\`+)[\s\S]*?\2`,
     // link / image destinations: ](url "title")
     String.raw`\]\([^)\s]*(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)`,
-    // reference definitions: the destination of `[label]: url` (the label is converted like its uses)
-    String.raw`(?<=(?:^|\n)[ \t]{0,3}\[[^\]\n]+)\]:[ \t]*\S+`,
+    // reference definitions: the destination of `[label]: url` (the label is converted like its uses).
+    // The cheap lookahead runs first, so the variable-length lookbehind is only tried at `]:`.
+    String.raw`(?=\]:)(?<=(?:^|\n)[ \t]{0,3}\[[^\]\n]+)\]:[ \t]*\S+`,
     // HTML comments
     String.raw`<!--[\s\S]*?-->`,
     // autolinks and HTML tags (attributes may hold URLs)
