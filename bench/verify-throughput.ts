@@ -11,7 +11,6 @@
  * written to disk, then sealed. Both tools read it warm from the page cache (it was just
  * written). `verifySite` runs in a child process so its peak RSS (`maxRSS`) is its own.
  */
-import { spawn } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -22,6 +21,7 @@ import { sealSite } from '../src/seal/seal-site.js';
 import { createSignerFromSeed } from '../src/seal/signer.js';
 import type { OutputFiles } from '../src/site/output.js';
 import { verifySite } from '../src/verify/verify-site.js';
+import { runProcess } from './measure.js';
 
 /** What one benchmark run measured. */
 export interface VerifyThroughputResult {
@@ -102,22 +102,6 @@ export async function generateSealedTree(dir: string, count: number, totalBytes:
   return signer.publicKeyFile;
 }
 
-function runProcess(command: string, args: string[], cwd?: string): Promise<{ stdout: string; stderr: string; code: number | null }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => {
-      stdout += c;
-    });
-    child.stderr.setEncoding('utf8').on('data', (c: string) => {
-      stderr += c;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ stdout, stderr, code }));
-  });
-}
-
 async function timeShell(script: string): Promise<number> {
   const start = performance.now();
   const r = await runProcess('/bin/sh', ['-c', script]);
@@ -184,7 +168,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Verify
     const generated = await runProcess(
       process.execPath,
       ['--import', 'tsx', self, '--generate-child', tree, pubFile, String(count), String(totalBytesPlanned)],
-      repo,
+      { cwd: repo },
     );
     if (generated.code !== 0) throw new Error(`generating the tree failed: ${generated.stderr}`);
 
@@ -201,7 +185,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Verify
     const child = await runProcess(
       process.execPath,
       ['--import', 'tsx', self, '--verify-child', tree, pubFile],
-      repo,
+      { cwd: repo },
     );
     if (child.code !== 0) throw new Error(`verify child failed: ${child.stderr}`);
     const v = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}');
