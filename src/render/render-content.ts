@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path';
 import type { ResolvedConfig } from '../config/resolve-config.js';
-import type { ContentEntry, ContentSet } from '../content/load-content.js';
+import { type ContentEntry, type ContentSet, entryGroupKey } from '../content/load-content.js';
 import { entryPath, relativeUrl } from '../content/urls.js';
 import { createDiagnostic } from '../errors/catalogue.js';
 import { ContentBrokenLink, ContentExternalImage, ContentMissingAlt, ContentMissingImage } from '../errors/codes-core.js';
@@ -88,7 +88,7 @@ export function renderContent(config: ResolvedConfig, content: ContentSet, resol
           return undefined;
         }
         // Prefer the page in the current language when it exists.
-        const group = content.byKey.get(`${found.collection}/${found.key}`);
+        const group = content.byKey.get(entryGroupKey(found.collection, found.key));
         const target2 = group?.get(entry.lang) ?? found;
         return relativeUrl(path, entryPath(target2, config.defaultLanguage)) + (hash ? `#${hash}` : '');
       },

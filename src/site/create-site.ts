@@ -8,7 +8,7 @@ import { type LanguageCode, LANGUAGES } from '../config/languages.js';
 import { localize, type ResolvedConfig } from '../config/resolve-config.js';
 import type { CollectionName } from '../content/collection-registry.js';
 import { type AdvocacyContext, renderCampaignPage, renderEventPage, renderPersonPage } from '../render/theme/advocacy.js';
-import type { ContentSet } from '../content/load-content.js';
+import { type ContentSet, entryGroupKey } from '../content/load-content.js';
 import { absoluteUrl, languagePrefix, pagePath, relativeUrl } from '../content/urls.js';
 import { createDiagnostic } from '../errors/catalogue.js';
 import { SiteNoBaseUrl } from '../errors/codes-site.js';
@@ -158,7 +158,7 @@ export function createSite(input: SiteInput): SiteResult {
   for (const r of all) {
     const { entry } = r;
     if (`${entry.collection}/${entry.key}` === homeKey) continue;
-    const group = content.byKey.get(`${entry.collection}/${entry.key}`)!;
+    const group = content.byKey.get(entryGroupKey(entry.collection, entry.key))!;
     const alternates = config.languages.map((lang) => {
       const other = group.get(lang);
       return { lang, path: other ? rendered.get(other.id)!.path : null, homePath: pagePath(lang, def) };

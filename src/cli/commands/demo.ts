@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { buildProject } from '../../build/build-project.js';
 import { resolveConfig } from '../../config/resolve-config.js';
-import { readSiteFolder, startStaticServer } from '../../dev/static-server.js';
+import { startStaticServer } from '../../dev/static-server.js';
 import { createKeyFiles } from '../../seal/key-store.js';
 import { verifySite } from '../../verify/verify-site.js';
 import type { RegisterCommand } from '../context.js';
@@ -57,7 +57,8 @@ export const registerDemoCommand: RegisterCommand = (cli, ctx) => {
         return;
       }
       if (opts.serve === false) return;
-      const site = await readSiteFolder(result.outDir, ctx.host.fs);
+      // The build's in-memory output is exactly what it wrote and verified.
+      const site = result.output!;
       let server: Awaited<ReturnType<typeof startStaticServer>>;
       try {
         server = await startStaticServer(site, { port: Number(opts.port) });

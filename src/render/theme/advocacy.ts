@@ -24,7 +24,8 @@ import type { TextConverter } from '../../content/chinese.js';
 import type { CampaignFields, EventFields, PersonFields } from '../../content/collections/index.js';
 import { type RosterEntry, resolveRosterName } from '../../content/consent.js';
 import { placeholderPortraitPath } from '../../content/image-refs.js';
-import type { ContentSet } from '../../content/load-content.js';
+import type { CollectionName } from '../../content/collection-registry.js';
+import { type ContentSet, entryGroupKey } from '../../content/load-content.js';
 import { entryPath, relativeUrl } from '../../content/urls.js';
 import { html, type SafeHtml, unsafeRawHtml } from '../html.js';
 import type { RenderedEntry } from '../render-content.js';
@@ -76,10 +77,14 @@ function textEl(t: TextView | undefined, lang: LanguageCode): SafeHtml {
   return t.lang !== lang ? html`<span lang="${LANGUAGES[t.lang].htmlLang}">${t.text}</span>` : html`${t.text}`;
 }
 
-/** Link to an entry of `collection` by key, in the page's language when it exists. */
-function entryLink(ctx: AdvocacyContext, collection: string, key: string, label: SafeHtml | string): SafeHtml {
-  const group = ctx.content.byKey.get(`${collection}/${key}`);
+/**
+ * Link to an entry of `collection` by key, in the page's language when it
+ * exists; the label defaults to that entry's title (the key when unknown).
+ */
+function entryLink(ctx: AdvocacyContext, collection: CollectionName, key: string, label?: SafeHtml | string): SafeHtml {
+  const group = ctx.content.byKey.get(entryGroupKey(collection, key));
   const target = group?.get(ctx.lang) ?? group?.get(ctx.defaultLanguage);
+  label ??= target?.data.title ?? key;
   if (!target) return html`${label}`;
   return html`<a href="${relativeUrl(ctx.path, entryPath(target, ctx.defaultLanguage))}">${label}</a>`;
 }
@@ -111,7 +116,7 @@ ${v.facts.length ? html`<h2>${L.facts[lang]}</h2><dl class="facts">${v.facts.map
   }</dl>` : ''}
 ${r.html}
 ${v.timeline.length ? html`<h2>${L.timeline[lang]}</h2><ol class="timeline">${v.timeline.map((t) => html`<li>${timeEl(t.date)}<strong>${t.label}</strong>${t.court ? html` · ${textEl(t.court, lang)}` : ''}${t.note ? html`<br>${textEl(t.note, lang)}` : ''}${t.sources.length ? html` <small>[${t.sources.map((s) => html`<a href="#source-${s.id}">${s.id}</a>`)}]</small>` : ''}</li>`)}</ol>` : ''}
-${campaigns.length ? html`<h2>${L.campaignsFor[lang]}</h2><ul>${campaigns.map((c) => html`<li>${entryLink(ctx, 'campaigns', c.key, ctx.content.byKey.get(`campaigns/${c.key}`)?.get(lang)?.data.title ?? c.data.title)}</li>`)}</ul>` : ''}
+${campaigns.length ? html`<h2>${L.campaignsFor[lang]}</h2><ul>${campaigns.map((c) => html`<li>${entryLink(ctx, 'campaigns', c.key)}</li>`)}</ul>` : ''}
 ${v.sources.length ? html`<h2>${L.sources[lang]}</h2><ol>${v.sources.map((s) => html`<li id="source-${s.id}"><a href="${s.url}">${s.title}</a>, ${s.publisher} (${L.accessed[lang]} <time datetime="${s.accessed}">${s.accessed}</time>)</li>`)}</ol>` : ''}
 ${renderTags(r.entry.data.tags, ctx)}
 </article>`;
@@ -161,8 +166,8 @@ export function renderEventPage(r: RenderedEntry, ctx: AdvocacyContext): { body:
   const hidden = (data.roster ?? []).length - shown.length;
   const photos = v.photos.map((p) => picture(ctx, posix.normalize(posix.join(posix.dirname(r.entry.file), p.src)), p.alt, 'lazy'));
   const concerns = [
-    ...v.concerns.people.map((k) => entryLink(ctx, 'people', k, ctx.content.byKey.get(`people/${k}`)?.get(lang)?.data.title ?? k)),
-    ...v.concerns.campaigns.map((k) => entryLink(ctx, 'campaigns', k, ctx.content.byKey.get(`campaigns/${k}`)?.get(lang)?.data.title ?? k)),
+    ...v.concerns.people.map((k) => entryLink(ctx, 'people', k)),
+    ...v.concerns.campaigns.map((k) => entryLink(ctx, 'campaigns', k)),
   ];
   const body = html`<article class="event">
 <h1>${r.entry.data.title}</h1>
