@@ -282,8 +282,9 @@ function validateRaw(
 function collectSrcLines(data: unknown, locate: PathLocator): Record<string, number> {
   const out: Record<string, number> = {};
   const walk = (value: unknown, path: (string | number)[]) => {
-    if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]));
-    else if (value && typeof value === 'object') {
+    if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) walk(v, [...path, i]);
+    } else if (value && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) {
         if (k === 'src' && typeof v === 'string') {
           const line = locate([...path, k]).line;
