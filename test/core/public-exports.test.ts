@@ -36,7 +36,6 @@ describe('public exports', () => {
         "renderContent",
         "resolveConfig",
         "runChecks",
-        "runCli",
         "sanitizeAuthorHtml",
         "sealSite",
         "validateConfig",
