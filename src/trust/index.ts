@@ -120,7 +120,6 @@ export { checkRevokedAddress, checkRevokedKeys, type RevokedKeysCheck } from './
 /** The protocol steps before any listed file is fetched: read, verify signature, freshness. */
 export {
   checkManifestFreshness,
-  hashSha256Hex,
   type ManifestAnchor,
   type ManifestSignatureResult,
   type ManifestSummary,
@@ -132,3 +131,9 @@ export {
   type VerifyManifestSignatureInput,
   verifyManifestSignature,
 } from './signed-manifest.js';
+/** RFC 9162 Merkle tree hashing and inclusion/consistency proofs (the release log's tree). */
+export * from './merkle.js';
+/** The release log: entries, bundles, tiles, checkpoints and their checks. */
+export * from './release-log.js';
+/** The timestamp document (freshness signed by a delegated online key). */
+export * from './timestamp.js';

@@ -3,7 +3,7 @@
  * The one definition: seal writes these, verify, watch and the extension read them.
  */
 
-/** Folder of stele's published files. */
+/** Folder of stele's published files (the release log and timestamp paths in `release-log.ts` and `timestamp.ts` build on it). */
 export const STELE_DIR = '.well-known/stele';
 /** The signed manifest: every file of the site with its size and SHA-256. */
 export const MANIFEST_PATH = `${STELE_DIR}/manifest.json`;

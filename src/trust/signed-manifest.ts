@@ -5,8 +5,7 @@
  * with a revoked key), then expiry and rollback. Files named by a manifest are
  * worth fetching only when {@link verifyManifestSignature} says `trusted`.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import { decodeUtf8, encodeHex } from './bytes.js';
+import { decodeUtf8 } from './bytes.js';
 import { followRotation } from './keys.js';
 import {
   formatManifestTrustedComment,
@@ -26,6 +25,7 @@ import {
 import { MANIFEST_PATH, MANIFEST_SIG_PATH } from './paths.js';
 import type { VerifyProblem } from './problems.js';
 import type { TrustReader } from './reader.js';
+import { hashSha256Hex } from './release-log.js';
 
 /** What a report shows of a signed manifest. */
 export interface ManifestSummary {
@@ -201,11 +201,6 @@ export function checkManifestFreshness(manifest: Manifest, now: Date, highestVer
     });
   }
   return problems;
-}
-
-/** Lowercase hex SHA-256 of bytes. */
-export function hashSha256Hex(data: Uint8Array): string {
-  return encodeHex(sha256(data));
 }
 
 /** True when `data` has exactly the size and SHA-256 the manifest lists for it. */
