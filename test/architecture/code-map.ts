@@ -8,7 +8,8 @@
  *
  * An item is a unit name (`errors`), optionally narrowed to a file or folder
  * inside it (`seal/channels`); a note in parentheses is a comment, except
- * `(types)`, which allows only type-only imports. `nothing` allows nothing.
+ * `(types)`, which allows only type-only imports. `nothing` (with an optional
+ * note in parentheses) allows nothing.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -53,7 +54,7 @@ export function parseCodeMap(markdown: string): Map<string, MapEntry> {
       .trim()
       .replace(/\.$/, '');
     const allows: MapAllowance[] = [];
-    if (list !== 'nothing') {
+    if (!/^nothing(\s+\([^)]*\))?$/.test(list)) {
       for (const raw of splitTopLevel(list)) {
         const item = /^([a-z0-9-]+)((?:\/[a-z0-9.-]+)*)(?:\s+\(([^)]*)\))?$/.exec(raw.trim());
         if (!item) throw new Error(`ARCHITECTURE.md:${i + 1}: cannot read import item ${JSON.stringify(raw.trim())} (write "unit", "unit/path" or "unit (note)")`);
