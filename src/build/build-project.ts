@@ -9,7 +9,6 @@
 
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
-import { renderPicture } from '../assets/index.js';
 import type { ProcessedImage } from '../assets/types.js';
 import { type PageCheckMemo, runChecks } from '../check/run-checks.js';
 import { type ResolvedConfig, resolveConfig } from '../config/resolve-config.js';
@@ -27,13 +26,16 @@ import { createServerConfigs } from '../harden/server-configs.js';
 import type { Host } from '../io/host.js';
 import { hashKey, Memo } from '../io/memo.js';
 import type { SafeHtml } from '../render/html.js';
+import { renderPicture } from '../render/picture.js';
 import { type RenderMemoValue, renderContent } from '../render/render-content.js';
 import { renderContentInWorkers, resolveRenderWorkers } from '../render/render-parallel.js';
 import { readKeyPublications } from '../seal/key-store.js';
-import { isSecretKeyEncrypted, parsePublicKey } from '../seal/minisign.js';
-import { formatKeyFingerprint, readManifestVersion, resolveNextVersion, sealSite } from '../seal/seal-site.js';
+import { isSecretKeyEncrypted } from '../seal/minisign.js';
+import { readManifestVersion, resolveNextVersion, sealSite } from '../seal/seal-site.js';
+import { formatKeyFingerprint, parsePublicKey } from '../trust/minisign.js';
 import { loadSignerFromText, type Signer } from '../seal/signer.js';
-import { createSite, WELL_KNOWN } from '../site/create-site.js';
+import { createSite } from '../site/create-site.js';
+import { MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { emitFile, type OutputFiles } from '../site/output.js';
 import { verifySite } from '../verify/verify-site.js';
 import { processContentImages } from './build-images.js';
@@ -199,7 +201,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   }
   // Invariant: an unsigned build never replaces a sealed output folder.
   const write = options.write ?? mode === 'production';
-  if (write && !shouldSeal && (await host.fs.exists(join(config.outDirAbs, `${WELL_KNOWN.manifest}.minisig`)))) {
+  if (write && !shouldSeal && (await host.fs.exists(join(config.outDirAbs, MANIFEST_SIG_PATH)))) {
     diagnostics.push(createDiagnostic(BuildWouldReplaceSealed, { file: config.outDir.replace(/^\.\//, '').replace(/\/*$/, '/') }, config.outDir.replace(/^\.\//, '').replace(/\/*$/, '/')));
   }
   // Problems in content do not stop images and render: their problems (missing
