@@ -47,6 +47,8 @@ export interface ContentEntry {
   bodyLine: number;
   /** True when generated (Traditional Chinese from Simplified). */
   derived: boolean;
+  /** Line of each front-matter `src:` value (covers, portraits, photos), for diagnostics about the file it names. */
+  srcLines?: Record<string, number>;
 }
 
 /** The content stage's result. */
@@ -266,6 +268,7 @@ function validateRaw(
     body: raw.body,
     bodyLine: raw.bodyLine,
     derived: false,
+    srcLines: collectSrcLines(raw.data, raw.locate),
   };
   if (options.validateEntry) {
     const extra = options.validateEntry(entry, raw.locate);
@@ -273,6 +276,25 @@ function validateRaw(
     if (extra.some((d) => d.severity === 'error')) return undefined;
   }
   return entry;
+}
+
+/** The line of every string `src` in the front matter (any depth), by value. */
+function collectSrcLines(data: unknown, locate: PathLocator): Record<string, number> {
+  const out: Record<string, number> = {};
+  const walk = (value: unknown, path: (string | number)[]) => {
+    if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) walk(v, [...path, i]);
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        if (k === 'src' && typeof v === 'string') {
+          const line = locate([...path, k]).line;
+          if (line !== undefined && out[v] === undefined) out[v] = line;
+        } else walk(v, [...path, k]);
+      }
+    }
+  };
+  walk(data, []);
+  return out;
 }
 
 /** Deep-convert Simplified strings to Traditional; `{ 'zh-Hans': x }` objects gain a `zh-Hant` twin. */

@@ -218,3 +218,27 @@ export const BuildVerifyFailed = defineError({
   message: (detail: string) => `The site just written does not verify: ${detail}`,
   hint: 'This is a bug in stele or something changed the output folder while building; build again and report it if it persists.',
 });
+
+export const ContentImageOutside = defineError({
+  code: 'STELE1250',
+  title: 'Image outside the content folder',
+  severity: 'error',
+  message: (src: string, why: string) => `Image ${JSON.stringify(src)} ${why}; only files inside the content folder are published.`,
+  hint: 'Copy the image into the content folder, next to the Markdown file, and refer to it relatively: `![Description](./photo.jpg)`. Absolute paths, `..` out of the folder and symbolic links to other places are refused.',
+});
+
+export const ContentMalformedPath = defineError({
+  code: 'STELE1251',
+  title: 'Malformed path',
+  severity: 'error',
+  message: (src: string) => `Path ${JSON.stringify(src)} has a malformed percent escape (a % must be followed by two hexadecimal digits of valid UTF-8).`,
+  hint: 'Write the file name as it is (spaces may be written as %20), e.g. `![Rally](./rally%20photo.jpg)`.',
+});
+
+export const FrontMatterAliasExpansion = defineError({
+  code: 'STELE1252',
+  title: 'Front matter expands too much',
+  severity: 'error',
+  message: () => 'The YAML aliases (`*name`) in this front matter expand to too many values (a "billion laughs" pattern); it was not read.',
+  hint: 'Write the values out instead of repeating anchors (`&name`) and aliases (`*name`) inside each other.',
+});
