@@ -79,14 +79,22 @@ export async function processContentImages(
     { cache },
   );
   results.forEach((r, i) => {
-    diagnostics.push(...r.diagnostics);
     processed.set(todo[i]!.key, r);
   });
   onProgress?.(todo.length, todo.length);
   const byPath = new Map<string, ProcessedImage>();
+  const requestByPath = new Map(requests.map((r) => [r.path, r]));
   for (const [path, key] of keys) {
     const r = processed.get(key);
-    if (r) byPath.set(path, r);
+    if (!r) continue;
+    byPath.set(path, r);
+    // Every build reports the image's problems (also when its result comes from an earlier
+    // build), at the content file and line that refer to it, naming the image.
+    const req = requestByPath.get(path);
+    for (const d of r.diagnostics) {
+      if (!req || req.placeholderSeed) diagnostics.push(d);
+      else diagnostics.push({ ...d, file: req.file, ...(req.line ? { line: req.line } : {}), message: `${req.path}: ${d.message}` });
+    }
   }
   return { byPath, diagnostics };
 }

@@ -174,9 +174,10 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const content = await loadContent(config, host, {
     collections: createCollectionRegistry(advocacyCollectionFields),
     toTraditional,
-    validateEntry: (entry, locate) => validateAdvocacyEntry(entry, locate, { originalLang: config.defaultLanguage }),
+    // Structured fields live in the original (the default language, or the only language a page is written in).
+    validateEntry: (entry, locate, { original }) => (original ? validateAdvocacyEntry(entry, locate, { originalLang: entry.lang }) : []),
   });
-  diagnostics.push(...content.diagnostics, ...checkContentReferences(content, config.defaultLanguage));
+  diagnostics.push(...content.diagnostics, ...checkContentReferences(content, config.languages, config.defaultLanguage));
 
   // signing key (public part is needed by the theme's footer)
   let signer = options.signer;

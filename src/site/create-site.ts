@@ -171,6 +171,7 @@ export function createSite(input: SiteInput): SiteResult {
       content,
       now: input.now,
       defaultLanguage: def,
+      languages: config.languages,
       toTraditional: input.toTraditional,
       url: config.baseUrl ? absoluteUrl(config.baseUrl, r.path) : undefined,
     });
@@ -237,7 +238,8 @@ ${campaigns.length ? html`<section><h2>${t.campaigns}</h2>${renderCards(campaign
       if (!list.length) continue;
       const path = pagePath(lang, def, c);
       const sorted = c === 'people' ? [...list].sort((a, b) => a.entry.data.title.localeCompare(b.entry.data.title, lang)) : sortByDateDesc(list);
-      write(lang, path, t[c], renderListPage(t[c], sorted, bodyContext(lang, path)), generatedAlternates([c]));
+      const exists = (l: LanguageCode) => !!collectionsByLang.get(l)?.has(c);
+      write(lang, path, t[c], renderListPage(t[c], sorted, bodyContext(lang, path)), generatedAlternates([c], exists));
     }
 
     // Verification page.
