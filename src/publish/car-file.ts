@@ -5,8 +5,8 @@
  */
 import { CarReader, CarWriter } from '@ipld/car';
 import * as dagPb from '@ipld/dag-pb';
-import { importer } from 'ipfs-unixfs-importer';
 import { UnixFS } from 'ipfs-unixfs';
+import { importer } from 'ipfs-unixfs-importer';
 import { CID } from 'multiformats/cid';
 import * as raw from 'multiformats/codecs/raw';
 

@@ -4,7 +4,8 @@
  */
 import { join } from 'node:path';
 import type { FileSystem } from '../io/host.js';
-import { MANIFEST_PATH, MANIFEST_SIG_PATH, parseManifest } from '../seal/manifest.js';
+import { parseManifest } from '../trust/manifest.js';
+import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { verifySite } from '../verify/verify-site.js';
 import type { SealedSite } from './types.js';
 

@@ -5,7 +5,7 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import type { CarTargetConfig } from '../config/publish-schema.js';
-import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../seal/manifest.js';
+import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { createCarFile, readCarFile } from './car-file.js';
 import type { PublishTarget, SealedSite, TargetContext, TargetSendResult } from './types.js';
 

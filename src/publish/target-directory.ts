@@ -11,7 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, link, readdir, readlink, rename, symlink, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { DirectoryTargetConfig } from '../config/publish-schema.js';
-import { MANIFEST_PATH, MANIFEST_SIG_PATH, parseManifest } from '../seal/manifest.js';
+import { parseManifest } from '../trust/manifest.js';
+import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { listChangedFiles } from './sealed-site.js';
 import { PublishError, type PublishTarget, type SealedSite, type TargetContext, type TargetSendResult } from './types.js';
 

@@ -6,7 +6,7 @@
  */
 import { join, resolve } from 'node:path';
 import type { GitTargetConfig } from '../config/publish-schema.js';
-import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../seal/manifest.js';
+import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { createSshCommand } from './target-rsync.js';
 import { PublishError, type PublishTarget, type SealedSite, type TargetContext, type TargetSendResult } from './types.js';
 

@@ -7,7 +7,7 @@
  */
 import { resolve } from 'node:path';
 import type { RsyncTargetConfig } from '../config/publish-schema.js';
-import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../seal/manifest.js';
+import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { PublishError, type PublishTarget, type SealedSite, type TargetContext, type TargetSendResult } from './types.js';
 
 /** Quote one word for rsync's `-e` parser (it splits on spaces and honours single quotes). */

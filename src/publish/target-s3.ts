@@ -18,7 +18,8 @@ import {
 } from '@aws-sdk/client-s3';
 import type { S3TargetConfig } from '../config/publish-schema.js';
 import { CACHE_IMMUTABLE, CACHE_REVALIDATE, isHashedAssetPath, resolveContentType } from '../harden/content-types.js';
-import { MANIFEST_PATH, MANIFEST_SIG_PATH, type Manifest, parseManifest } from '../seal/manifest.js';
+import { type Manifest, parseManifest } from '../trust/manifest.js';
+import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { listChangedFiles } from './sealed-site.js';
 import { PublishError, type PublishTarget, type SealedSite, type TargetContext, type TargetSendResult } from './types.js';
 

@@ -5,7 +5,7 @@
 import type { FileSystem } from '../io/host.js';
 import type { FetchPort } from '../io/network.js';
 import type { ProcessRunner } from '../io/process.js';
-import type { Manifest, ManifestFile } from '../seal/manifest.js';
+import type { Manifest, ManifestFile } from '../trust/manifest.js';
 
 /** A sealed, verified build folder, ready to be sent. */
 export interface SealedSite {

@@ -32,6 +32,7 @@ import { emitFile, type OutputFiles } from './output.js';
 import { renderSearchIndex } from './search-index.js';
 import { renderRobots, renderSitemap, type SitemapPage } from './sitemap.js';
 import { entriesInLanguage, groupByTag, groupByYear, slugifyTag, sortByDateDesc } from './taxonomy.js';
+import { CHANNELS_PATH, MANIFEST_PATH, PUBLIC_KEY_PATH } from '../trust/paths.js';
 
 export interface SiteInput {
   config: ResolvedConfig;
@@ -59,13 +60,6 @@ const ADVOCACY_PAGES: Partial<Record<CollectionName, (r: RenderedEntry, ctx: Adv
   people: renderPersonPage,
   campaigns: renderCampaignPage,
   events: renderEventPage,
-};
-
-/** Paths of well-known files (kept here so every stage agrees). */
-export const WELL_KNOWN = {
-  manifest: '.well-known/stele/manifest.json',
-  channels: '.well-known/stele/channels.json',
-  publicKey: '.well-known/stele/stele.pub',
 };
 
 /** Build the site in memory. */
@@ -254,9 +248,9 @@ ${campaigns.length ? html`<section><h2>${t.campaigns}</h2>${renderCards(campaign
           revoked: config.seal.revoked,
           keyFingerprint: input.keyFingerprint,
           keyId: input.keyId,
-          channelsPath: WELL_KNOWN.channels,
-          manifestPath: WELL_KNOWN.manifest,
-          publicKeyPath: input.keyId ? WELL_KNOWN.publicKey : undefined,
+          channelsPath: CHANNELS_PATH,
+          manifestPath: MANIFEST_PATH,
+          publicKeyPath: input.keyId ? PUBLIC_KEY_PATH : undefined,
         },
         bodyContext(lang, verifyPath),
       ),

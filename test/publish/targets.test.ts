@@ -14,7 +14,7 @@ import { CarReader } from '@ipld/car';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
 import { readCarFile } from '../../src/publish/car-file.js';
-import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../../src/seal/manifest.js';
+import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../../src/trust/paths.js';
 import { verifySite } from '../../src/verify/verify-site.js';
 import { createTestHost } from '../helpers/temp-site.js';
 import { createBareRepo, createSealedOutput, HASHED, NOW, replaceDist, SIGNER, startNginx, startS3, startSshd, writeProject } from './peers.js';
