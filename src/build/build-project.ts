@@ -9,7 +9,6 @@
 
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
-import { renderPicture } from '../assets/index.js';
 import type { ProcessedImage } from '../assets/types.js';
 import { type PageCheckMemo, runChecks } from '../check/run-checks.js';
 import { type ResolvedConfig, resolveConfig } from '../config/resolve-config.js';
@@ -27,6 +26,7 @@ import { createServerConfigs } from '../harden/server-configs.js';
 import type { Host } from '../io/host.js';
 import { hashKey, Memo } from '../io/memo.js';
 import type { SafeHtml } from '../render/html.js';
+import { renderPicture } from '../render/picture.js';
 import { type RenderMemoValue, renderContent } from '../render/render-content.js';
 import { renderContentInWorkers, resolveRenderWorkers } from '../render/render-parallel.js';
 import { readKeyPublications } from '../seal/key-store.js';

@@ -148,10 +148,10 @@ export function createSite(input: SiteInput): SiteResult {
   });
 
   // Entry pages.
-  const homeKey = 'pages/home';
+  const homeKey = entryGroupKey('pages', 'home');
   for (const r of all) {
     const { entry } = r;
-    if (`${entry.collection}/${entry.key}` === homeKey) continue;
+    if (entryGroupKey(entry.collection, entry.key) === homeKey) continue;
     const group = content.byKey.get(entryGroupKey(entry.collection, entry.key))!;
     const alternates = config.languages.map((lang) => {
       const other = group.get(lang);
