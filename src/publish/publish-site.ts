@@ -4,11 +4,12 @@
  * target produced). One failing target never stops the others; running again
  * resumes, because every target compares with what it already has.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PublishTargetConfig } from '../config/publish-schema.js';
 import type { FileSystem } from '../io/host.js';
+import type { LinkPort } from '../io/links.js';
 import type { FetchPort } from '../io/network.js';
 import type { ProcessRunner } from '../io/process.js';
 import { verifySite } from '../verify/verify-site.js';
@@ -30,6 +31,7 @@ export interface PublishOptions {
   /** Text of the project's public key (`stele.pub`): the build and every copy must verify with it. */
   publicKey: string;
   fs: FileSystem;
+  links: LinkPort;
   processes: ProcessRunner;
   fetch: FetchPort;
   env: Readonly<Record<string, string | undefined>>;
@@ -95,11 +97,13 @@ async function publishOne(target: PublishTarget, site: SealedSite, options: Publ
     durationMs: 0,
     verified: 'not-checked',
   };
-  const tempDir = await mkdtemp(join(tmpdir(), `stele-publish-${target.name}-`));
+  const tempDir = join(tmpdir(), `stele-publish-${target.name}-${randomBytes(6).toString('hex')}`);
+  await options.fs.mkdir(tempDir);
   try {
     const delay = options.delayPerFileMs ?? 0;
     const result = await target.send(site, {
       fs: options.fs,
+      links: options.links,
       processes: options.processes,
       fetch: options.fetch,
       env: options.env,
@@ -139,7 +143,7 @@ async function publishOne(target: PublishTarget, site: SealedSite, options: Publ
     report.error = error instanceof PublishError ? error.message : `unexpected error: ${(error as Error)?.message ?? String(error)}`;
   } finally {
     report.durationMs = Date.now() - started;
-    await rm(tempDir, { recursive: true, force: true });
+    await options.fs.rm(tempDir);
   }
   options.onTargetDone?.(report);
   return report;

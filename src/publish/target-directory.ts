@@ -3,14 +3,12 @@
  * `versions/`, then a new `current` symbolic link is renamed over the old one,
  * so a reader sees the old site or the new one and never a mix. The last N
  * versions stay for `stele publish --rollback`.
- *
- * Symbolic and hard links are not in the `FileSystem` port; this module uses
- * `node:fs` for them (a directory target is by nature a local disk).
  */
 import { randomBytes } from 'node:crypto';
-import { copyFile, link, readdir, readlink, rename, symlink, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { DirectoryTargetConfig } from '../config/publish-schema.js';
+import type { FileSystem } from '../io/host.js';
+import type { LinkPort } from '../io/links.js';
 import { parseManifest } from '../trust/manifest.js';
 import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { listChangedFiles } from './sealed-site.js';
@@ -23,37 +21,28 @@ function nativePath(root: string, path: string): string {
 }
 
 /** The version folders under `root/versions`, oldest first. */
-async function listVersions(root: string): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await readdir(join(root, 'versions'));
-  } catch {
-    return [];
-  }
+async function listVersions(root: string, links: LinkPort): Promise<string[]> {
+  const names = await links.listNames(join(root, 'versions'));
   return names
     .filter((n) => VERSION_DIR.test(n))
     .sort((a, b) => Number(VERSION_DIR.exec(a)![1]) - Number(VERSION_DIR.exec(b)![1]) || a.localeCompare(b));
 }
 
 /** The version folder name `current` points to, or undefined. */
-async function readCurrent(root: string): Promise<string | undefined> {
-  try {
-    const target = await readlink(join(root, 'current'));
-    const name = target.replace(/^versions\//, '');
-    return VERSION_DIR.test(name) ? name : undefined;
-  } catch {
-    return undefined;
-  }
+async function readCurrent(root: string, links: LinkPort): Promise<string | undefined> {
+  const target = await links.readlink(join(root, 'current'));
+  const name = target?.replace(/^versions\//, '');
+  return name && VERSION_DIR.test(name) ? name : undefined;
 }
 
 /** Point `root/current` at `versions/name` atomically (a new link renamed over the old one). */
-async function switchCurrent(root: string, name: string): Promise<void> {
+async function switchCurrent(root: string, name: string, fs: FileSystem, links: LinkPort): Promise<void> {
   const tmp = join(root, `.current-${randomBytes(6).toString('hex')}`);
-  await symlink(`versions/${name}`, tmp);
+  await links.symlink(`versions/${name}`, tmp);
   try {
-    await rename(tmp, join(root, 'current'));
+    await fs.rename(tmp, join(root, 'current'));
   } catch (error) {
-    await unlink(tmp).catch(() => {});
+    await fs.rm(tmp).catch(() => {});
     throw error;
   }
 }
@@ -73,10 +62,10 @@ export function createDirectoryTarget(config: DirectoryTargetConfig, projectRoot
     async send(site: SealedSite, ctx: TargetContext): Promise<TargetSendResult> {
       await ctx.fs.mkdir(join(root, 'versions'));
       // Folders left by an interrupted publish are never served; clear them.
-      for (const n of await readdir(join(root, 'versions'))) if (n.startsWith('.incoming-')) await ctx.fs.rm(join(root, 'versions', n));
-      for (const n of await readdir(root)) if (n.startsWith('.current-')) await unlink(join(root, n)).catch(() => {});
+      for (const n of await ctx.links.listNames(join(root, 'versions'))) if (n.startsWith('.incoming-')) await ctx.fs.rm(join(root, 'versions', n));
+      for (const n of await ctx.links.listNames(root)) if (n.startsWith('.current-')) await ctx.fs.rm(join(root, n));
 
-      const currentName = await readCurrent(root);
+      const currentName = await readCurrent(root, ctx.links);
       const currentDir = currentName ? join(root, 'versions', currentName) : undefined;
       let previous: SealedSite['files'] | undefined;
       if (currentDir) {
@@ -100,7 +89,7 @@ export function createDirectoryTarget(config: DirectoryTargetConfig, projectRoot
         if (!changedSet.has(file.path) && currentDir) {
           // Unchanged: a hard link to the live copy (a copy when links are not possible).
           const src = nativePath(currentDir, file.path);
-          await link(src, dest).catch(() => copyFile(src, dest));
+          await ctx.links.linkOrCopy(src, dest);
         } else {
           await ctx.pace();
           const data = await site.read(file.path);
@@ -119,7 +108,7 @@ export function createDirectoryTarget(config: DirectoryTargetConfig, projectRoot
       let name = `v${site.manifest.version}-${stamp(ctx.now)}`;
       for (let i = 2; await ctx.fs.exists(join(root, 'versions', name)); i++) name = `v${site.manifest.version}-${stamp(ctx.now)}-${i}`;
       await ctx.fs.rename(incoming, join(root, 'versions', name));
-      await switchCurrent(root, name);
+      await switchCurrent(root, name, ctx.fs, ctx.links);
       await pruneVersions(root, config.keep, name, ctx);
       return {
         filesSent: changed.length + 2,
@@ -133,7 +122,7 @@ export function createDirectoryTarget(config: DirectoryTargetConfig, projectRoot
 }
 
 async function pruneVersions(root: string, keep: number, live: string, ctx: TargetContext): Promise<void> {
-  const versions = await listVersions(root);
+  const versions = await listVersions(root, ctx.links);
   const excess = versions.length - keep;
   for (const name of versions.slice(0, Math.max(0, excess))) {
     if (name !== live) await ctx.fs.rm(join(root, 'versions', name));
@@ -144,14 +133,15 @@ async function pruneVersions(root: string, keep: number, live: string, ctx: Targ
 export async function rollbackDirectoryTarget(
   config: DirectoryTargetConfig,
   projectRoot: string,
+  ports: { fs: FileSystem; links: LinkPort },
 ): Promise<{ from: string; to: string; folder: string }> {
   const root = resolve(projectRoot, config.path);
-  const current = await readCurrent(root);
+  const current = await readCurrent(root, ports.links);
   if (!current) throw new PublishError(`${root} has no live version to roll back from`);
-  const versions = await listVersions(root);
+  const versions = await listVersions(root, ports.links);
   const index = versions.indexOf(current);
   const to = index > 0 ? versions[index - 1] : undefined;
   if (!to) throw new PublishError(`no older version is kept in ${join(root, 'versions')}; nothing to roll back to`);
-  await switchCurrent(root, to);
+  await switchCurrent(root, to, ports.fs, ports.links);
   return { from: current, to, folder: join(root, 'current') };
 }

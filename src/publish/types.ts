@@ -3,6 +3,7 @@
  * every target implements, and what a run reports per target.
  */
 import type { FileSystem } from '../io/host.js';
+import type { LinkPort } from '../io/links.js';
 import type { FetchPort } from '../io/network.js';
 import type { ProcessRunner } from '../io/process.js';
 import type { Manifest, ManifestFile } from '../trust/manifest.js';
@@ -24,6 +25,8 @@ export interface SealedSite {
 /** What a target receives besides the site: the injected effects and the run's hooks. */
 export interface TargetContext {
   fs: FileSystem;
+  /** Symbolic and hard links (directory targets). */
+  links: LinkPort;
   processes: ProcessRunner;
   fetch: FetchPort;
   /** Environment variables (secrets are read from here, never from config text). */

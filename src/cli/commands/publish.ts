@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { resolveConfig } from '../../config/resolve-config.js';
+import { createNodeLinkPort } from '../../io/links.js';
 import { createNodeFetch } from '../../io/network.js';
 import { createNodeProcessRunner } from '../../io/process.js';
 import { formatPublishReport } from '../../publish/format-report.js';
@@ -90,7 +91,7 @@ export async function runPublishCommand(ctx: CliContext, dir: string | undefined
       return fail(`rollback switches directory targets only; ${name} is a ${target.type} target (publish an older build to it instead)`);
     }
     try {
-      const done = await rollbackDirectoryTarget(target, root);
+      const done = await rollbackDirectoryTarget(target, root, { fs: ctx.host.fs, links: createNodeLinkPort() });
       const check = await verifySite(done.folder, { publicKey, trustStoreDir: false, now: ctx.host.now() });
       const ok = check.status === 'genuine';
       const line = `${name}: now serving ${done.to} (was ${done.from}); the copy ${ok ? 'verifies' : `does NOT verify: ${check.problems[0]?.message ?? check.status}`}`;
@@ -113,6 +114,7 @@ export async function runPublishCommand(ctx: CliContext, dir: string | undefined
     targets: config.publish.targets,
     publicKey,
     fs: ctx.host.fs,
+    links: createNodeLinkPort(),
     processes: createNodeProcessRunner(),
     fetch: createNodeFetch(),
     env: process.env,
