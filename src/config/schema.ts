@@ -50,14 +50,14 @@ export const userConfigSchema = z
         secretKey: z.string().default('keys/stele.key'),
         expiresInDays: z.number().int().min(1).max(3650).default(30),
         /** Refuse to build without a usable signing key (otherwise: a loud warning). */
-        required: z.boolean().default(false),
+        required: z.boolean().default(true),
         /** Official addresses (domains, mirrors, onion, feeds, social accounts). */
         official: z.array(channelSchema).default([]),
         /** Addresses that are no longer the organisation's, with date and reason. */
         revoked: z.array(revokedAddressSchema).default([]),
       })
       .strict()
-      .default({ publicKey: 'keys/stele.pub', secretKey: 'keys/stele.key', expiresInDays: 30, required: false, official: [], revoked: [] }),
+      .default({ publicKey: 'keys/stele.pub', secretKey: 'keys/stele.key', expiresInDays: 30, required: true, official: [], revoked: [] }),
     harden: z
       .object({
         /** Where forms may submit (CSP `form-action`); default none: the site has no forms. */
