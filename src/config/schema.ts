@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { channelSchema, revokedAddressSchema } from '../trust/channels.js';
+import { publishSchema } from './publish-schema.js';
 
 const languageCode = z.enum(['en', 'zh-Hans', 'zh-Hant']);
 
@@ -71,6 +72,8 @@ export const userConfigSchema = z
       })
       .strict()
       .default({ forbiddenTerms: [] }),
+    /** Where `stele publish` sends the sealed build (see `publish-schema.ts`). */
+    publish: publishSchema,
   })
   .strict();
 
