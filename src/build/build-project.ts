@@ -9,7 +9,6 @@
 
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
-import { renderPicture } from '../assets/index.js';
 import type { ProcessedImage } from '../assets/types.js';
 import { type PageCheckMemo, runChecks } from '../check/run-checks.js';
 import { type ResolvedConfig, resolveConfig } from '../config/resolve-config.js';
@@ -20,20 +19,23 @@ import { type ContentSet, convertData, loadContent } from '../content/load-conte
 import { checkContentReferences } from '../content/references.js';
 import { collectProjectWithheldNames } from '../content/withheld.js';
 import { createDiagnostic } from '../errors/catalogue.js';
-import { BuildNotSealed, BuildSealRequired, BuildVerifyFailed } from '../errors/codes-core.js';
+import { BuildNotSealed, BuildSealRequired, BuildVerifyFailed, BuildWouldReplaceSealed } from '../errors/codes-core.js';
 import { type Diagnostic, hasErrors, sortDiagnostics } from '../errors/diagnostic.js';
 import { type HardenOptions, hardenSite } from '../harden/harden-site.js';
 import { createServerConfigs } from '../harden/server-configs.js';
 import type { Host } from '../io/host.js';
 import { hashKey, Memo } from '../io/memo.js';
 import type { SafeHtml } from '../render/html.js';
+import { renderPicture } from '../render/picture.js';
 import { type RenderMemoValue, renderContent } from '../render/render-content.js';
 import { renderContentInWorkers, resolveRenderWorkers } from '../render/render-parallel.js';
 import { readKeyPublications } from '../seal/key-store.js';
-import { isSecretKeyEncrypted, parsePublicKey } from '../seal/minisign.js';
-import { formatKeyFingerprint, readManifestVersion, resolveNextVersion, sealSite } from '../seal/seal-site.js';
+import { isSecretKeyEncrypted } from '../seal/minisign.js';
+import { readManifestVersion, resolveNextVersion, sealSite } from '../seal/seal-site.js';
+import { formatKeyFingerprint, parsePublicKey } from '../trust/minisign.js';
 import { loadSignerFromText, type Signer } from '../seal/signer.js';
 import { createSite } from '../site/create-site.js';
+import { MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { emitFile, type OutputFiles } from '../site/output.js';
 import { createSearchIndex } from '../site/search-pagefind.js';
 import { verifySite } from '../verify/verify-site.js';
@@ -175,9 +177,10 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const content = await loadContent(config, host, {
     collections: createCollectionRegistry(advocacyCollectionFields),
     toTraditional,
-    validateEntry: (entry, locate) => validateAdvocacyEntry(entry, locate, { originalLang: config.defaultLanguage }),
+    // Structured fields live in the original (the default language, or the only language a page is written in).
+    validateEntry: (entry, locate, { original }) => (original ? validateAdvocacyEntry(entry, locate, { originalLang: entry.lang }) : []),
   });
-  diagnostics.push(...content.diagnostics, ...checkContentReferences(content, config.defaultLanguage));
+  diagnostics.push(...content.diagnostics, ...checkContentReferences(content, config.languages, config.defaultLanguage));
 
   // signing key (public part is needed by the theme's footer)
   let signer = options.signer;
@@ -196,6 +199,11 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     } else {
       diagnostics.push(createDiagnostic(BuildNotSealed, {}, config.seal.secretKey));
     }
+  }
+  // Invariant: an unsigned build never replaces a sealed output folder.
+  const write = options.write ?? mode === 'production';
+  if (write && !shouldSeal && (await host.fs.exists(join(config.outDirAbs, MANIFEST_SIG_PATH)))) {
+    diagnostics.push(createDiagnostic(BuildWouldReplaceSealed, { file: config.outDir.replace(/^\.\//, '').replace(/\/*$/, '/') }, config.outDir.replace(/^\.\//, '').replace(/\/*$/, '/')));
   }
   // Problems in content do not stop images and render: their problems (missing
   // images, broken links) come in the same run. Layout and later stages need valid content.
@@ -243,6 +251,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     resolveImage,
     keyFingerprint: keyId ? formatKeyFingerprint(keyId) : undefined,
     keyId,
+    unsigned: !(signer && shouldSeal),
     headExtra: options.headExtra,
     toTraditional,
   });
@@ -311,7 +320,6 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   stats.files = output.size;
 
   stage('write');
-  const write = options.write ?? mode === 'production';
   if (write) {
     await writeOutputAtomically(output, config.outDirAbs, host);
     stage('verify');

@@ -99,11 +99,11 @@ const CASES: Case[] = [
     hint: 'different `slug:`',
   },
   {
-    name: 'translation without an original',
-    files: { 'content/posts/2012-02-14-rally.zh.md': post('title: 集会') },
-    expected: { code: 'STELE1203', file: 'content/posts/2012-02-14-rally.zh.md', line: 1, column: 1 },
-    message: 'This zh-Hans file is a translation of `2012-02-14-rally`, but there is no en original',
-    hint: 'Add `2012-02-14-rally.en.md`',
+    name: 'translation whose translationKey names no original',
+    files: { 'content/posts/2012-02-14-rally.zh.md': post('title: 集会\ndate: 2012-02-14\ntranslationKey: 2012-02-14-ralyl') },
+    expected: { code: 'STELE1203', file: 'content/posts/2012-02-14-rally.zh.md', line: 4, column: 17 },
+    message: 'This zh-Hans file says it is a translation of `2012-02-14-ralyl` (`translationKey:`), but there is no en file by that name',
+    hint: 'remove it to publish this page in its own language only',
   },
   {
     name: 'file name without a language',
@@ -352,7 +352,9 @@ describe('every problem in one run', () => {
     );
     expect(stderr).toContain('> 3 | date: 2012-02-30\n    |       ^');
     expect(stderr).toContain('content/posts/2012-02-16-verdict.md error STELE1200');
-    expect(stderr).toContain('4 errors, 2 warnings');
+    // Four content errors and the missing signing key.
+    expect(stderr).toContain('STELE1301');
+    expect(stderr).toContain('5 errors, 1 warning');
     expect(stderr).toContain('nothing was written');
     expect(await readdir(`${root}/dist`)).toEqual(['keep.txt']);
   });
