@@ -5,7 +5,7 @@
  * `console.info`, so those are captured with a spy.
  */
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
@@ -21,14 +21,14 @@ interface Run {
   printed: string;
 }
 
-async function run(argv: string[], cwd: string): Promise<Run> {
+async function run(argv: string[], cwd: string, now = FIXED_NOW): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const log = vi.spyOn(console, 'info').mockImplementation(() => {});
   try {
     const code = await runCli(argv, {
       cwd,
-      host: createTestHost(),
+      host: createTestHost({ now }),
       isTTY: false,
       stdout: (t) => {
         stdout += t;
@@ -174,6 +174,62 @@ describe('init, build and new', () => {
       if (saved === undefined) delete process.env.STELE_PASSPHRASE;
       else process.env.STELE_PASSPHRASE = saved;
     }
+  }, 60_000);
+
+  it('starts every kind in every language with front matter that builds once the draft flag is removed', async () => {
+    const cwd = await createTempDir();
+    expect((await run(['init', 'site'], cwd)).code).toBe(0);
+    const made: string[] = [];
+    for (const kind of ['post', 'page', 'campaign', 'person', 'event']) {
+      for (const [lang, title] of [['en', `English ${kind}`], ['zh', `中文${kind}`]] as const) {
+        const r = await run(['new', kind, title, '--lang', lang, '--dir', 'site', ...(lang === 'zh' ? ['--slug', `zh-${kind}`] : [])], cwd);
+        expect(r.code, r.stderr).toBe(0);
+        made.push(r.stdout.trim());
+      }
+    }
+    for (const file of made) await writeFile(file, (await readFile(file, 'utf8')).replace('draft: true\n', ''));
+    const build = await run(['build', 'site', '--no-seal'], cwd);
+    expect(build.stderr).not.toMatch(/\berror\b/);
+    expect(build.code).toBe(0);
+    expect(existsSync(join(cwd, 'site/dist/zh-hans/events/zh-event/index.html'))).toBe(true);
+    expect(existsSync(join(cwd, 'site/dist/people/english-person/index.html'))).toBe(true);
+  }, 60_000);
+
+  it('creates a translation with the original\'s name, date and key, on another day', async () => {
+    const cwd = await createTempDir();
+    expect((await run(['init', 'site'], cwd)).code).toBe(0);
+    const en = await run(['new', 'post', 'Rally for Zhu Yufu', '--dir', 'site'], cwd);
+    const original = en.stdout.trim();
+    expect(original).toMatch(/2026-03-01-rally-for-zhu-yufu\.en\.md$/);
+    await writeFile(original, (await readFile(original, 'utf8')).replace('draft: true\n', 'translationKey: rally-zhu\n'));
+    const nextDay = new Date('2026-03-02T09:00:00Z');
+    const zh = await run(['new', '--translation-of', 'site/content/posts/2026-03-01-rally-for-zhu-yufu.en.md', '--lang', 'zh', '为朱虞夫集会', '--dir', 'site'], cwd, nextDay);
+    expect(zh.code, zh.stderr).toBe(0);
+    expect(zh.stdout.trim()).toBe(join(cwd, 'site/content/posts/2026-03-01-rally-for-zhu-yufu.zh.md'));
+    expect(await readFile(zh.stdout.trim(), 'utf8')).toBe('---\ntitle: "为朱虞夫集会"\ntranslationKey: rally-zhu\ndraft: true\n---\n\nWrite here.\n');
+    // With the kind, and a path relative to the project; the title defaults to the original's.
+    const hant = await run(['new', 'post', '--translation-of', 'content/posts/2026-03-01-rally-for-zhu-yufu.en.md', '--lang', 'zh-Hant', '--dir', 'site'], cwd, nextDay);
+    expect(hant.code, hant.stderr).toBe(0);
+    expect(await readFile(hant.stdout.trim(), 'utf8')).toContain('title: "Rally for Zhu Yufu"');
+    await rm(hant.stdout.trim());
+    // The pair builds as one page in two languages.
+    const drafts = await run(['build', 'site', '--drafts'], cwd);
+    expect(drafts.stderr).not.toMatch(/\berror\b/);
+    expect(drafts.code).toBe(0);
+    expect(await readFile(join(cwd, 'site/dist/zh-hans/posts/rally-for-zhu-yufu/index.html'), 'utf8')).toContain('为朱虞夫集会');
+
+    const same = await run(['new', '--translation-of', original, '--lang', 'en', '--dir', 'site'], cwd);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toContain('already the en version');
+    const wrongKind = await run(['new', 'event', '--translation-of', original, '--lang', 'zh-Hant', '--dir', 'site'], cwd);
+    expect(wrongKind.code).toBe(2);
+    expect(wrongKind.stderr).toContain('is a post, not an event');
+    const missing = await run(['new', '--translation-of', 'site/content/posts/nope.en.md', '--lang', 'zh', '--dir', 'site'], cwd);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('does not exist');
+    const again = await run(['new', '--translation-of', original, '--lang', 'zh', '--dir', 'site'], cwd);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already exists');
   }, 60_000);
 
   it('makes Chinese titles into pinyin file names', async () => {
