@@ -34,7 +34,11 @@ export const INJECTED_PATH_PROBES: readonly string[] = [
 ];
 
 /** Where the copy being checked lives. */
-export type FilesTarget = { kind: 'dir'; dir: string } | { kind: 'http'; base: URL; http: HttpSourceOptions };
+export type FilesTarget =
+  | { kind: 'dir'; dir: string }
+  | { kind: 'http'; base: URL; http: HttpSourceOptions }
+  /** A zip bundle read in memory: `present` lists its entries. */
+  | { kind: 'zip'; present: readonly string[] };
 
 /** Options of {@link checkFiles}. */
 export interface CheckFilesOptions {
@@ -102,12 +106,14 @@ export async function checkFiles(
   });
 
   const ignored = new Set([MANIFEST_PATH, MANIFEST_SIG_PATH]);
-  if (target.kind === 'dir') {
-    let present: string[] = [];
-    try {
-      present = await listPresentFiles(target.dir);
-    } catch (error) {
-      problems.push({ kind: 'unreachable', message: `cannot list ${target.dir}: ${(error as Error).message}` });
+  if (target.kind === 'dir' || target.kind === 'zip') {
+    let present: readonly string[] = target.kind === 'zip' ? target.present : [];
+    if (target.kind === 'dir') {
+      try {
+        present = await listPresentFiles(target.dir);
+      } catch (error) {
+        problems.push({ kind: 'unreachable', message: `cannot list ${target.dir}: ${(error as Error).message}` });
+      }
     }
     for (const path of present) {
       if (!listed.has(path) && !ignored.has(path)) {

@@ -6,6 +6,7 @@
  * Steps 2 and 3 run only for a manifest whose signature is trusted. What was
  * learnt from a trusted signature is remembered in the trust store.
  */
+import { createNodeFileSystem, type FileSystem } from '../io/host.js';
 import { formatPublicKeyFile, type MinisignPublicKey } from '../trust/minisign.js';
 import { PROBLEM_KIND_INFO, resolveVerdict, type VerifyProblem } from '../trust/problems.js';
 import { summarizeManifest } from '../trust/signed-manifest.js';
@@ -17,6 +18,7 @@ import { createHttpSource, resolveBaseUrl } from './http-source.js';
 import type { SiteSource } from './site-source.js';
 import { readTrustStore, resolveTrustStoreDir, type TrustStore, writeTrustStore } from './trust-store.js';
 import type { VerifyReport } from './types.js';
+import { openZipSite } from './zip-source.js';
 
 export { INJECTED_PATH_PROBES } from './check-files.js';
 
@@ -35,6 +37,8 @@ export interface VerifyOptions {
   /** Per-request timeout over HTTP (default 30 s). */
   timeoutMs?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Reads a `.zip` bundle (default: the real disk). */
+  fs?: FileSystem;
 }
 
 function isUrl(source: string): boolean {
@@ -97,6 +101,17 @@ export async function verifySite(source: string, options: VerifyOptions): Promis
     const http = { fetch: options.fetch ?? fetch, timeoutMs };
     site = createHttpSource(base, http);
     target = { kind: 'http', base, http };
+  } else if (/\.zip$/i.test(source)) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await (options.fs ?? createNodeFileSystem()).readFile(source);
+    } catch (error) {
+      return createReport(source, [{ kind: 'unreachable', message: `cannot read ${source} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` }]);
+    }
+    const opened = openZipSite(bytes);
+    if ('error' in opened) return createReport(source, [{ kind: 'unreachable', message: `${source}: ${opened.error}` }]);
+    site = opened.source;
+    target = { kind: 'zip', present: opened.present };
   } else {
     site = createDirSource(source);
     target = { kind: 'dir', dir: source };
