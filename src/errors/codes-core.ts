@@ -110,9 +110,9 @@ export const ContentOrphanTranslation = defineError({
   title: 'Translation without an original',
   severity: 'error',
   message: (lang: string, key: string, defaultLang: string) =>
-    `This ${lang} file is a translation of \`${key}\`, but there is no ${defaultLang} original.`,
+    `This ${lang} file says it is a translation of \`${key}\` (\`translationKey:\`), but there is no ${defaultLang} file by that name.`,
   hint: (_lang: string, key: string, defaultLang: string) =>
-    `Add \`${key}.${defaultLang}.md\`, or set \`translationKey:\` to the name of the original.`,
+    `Set \`translationKey:\` to the name of the original file without its language suffix (\`${key}.${defaultLang}.md\` → \`${key}\`), or remove it to publish this page in its own language only.`,
 });
 
 export const ContentDuplicateLanguage = defineError({
@@ -159,8 +159,10 @@ export const ContentMissingTranslation = defineError({
   code: 'STELE1209',
   title: 'Missing translation',
   severity: 'warning',
-  message: (key: string, lang: string) => `\`${key}\` has no ${lang} version; the ${lang} site links to the original instead.`,
-  hint: 'Add the translation file when it is ready.',
+  message: (key: string, lang: string, originalLang = 'en', _file = '') =>
+    `\`${key}\` has no ${lang} version yet: the ${lang} site leaves it out of its lists, and links to it lead to the ${originalLang} page.`,
+  hint: (_key: string, lang: string, _originalLang = 'en', file = '<file>') =>
+    `Add the translation when it is ready: \`stele new --translation-of ${file} --lang ${lang === 'zh-Hans' ? 'zh' : lang}\`.`,
 });
 
 export const ContentNotUtf8 = defineError({

@@ -24,9 +24,10 @@ import {
   MissingLogDataError,
   verifyConsistencyProof,
 } from './merkle.js';
+import { STELE_DIR } from './paths.js';
 
 /** Folder of the release log in the site. */
-export const RELEASE_LOG_DIR = '.well-known/stele/log';
+export const RELEASE_LOG_DIR = `${STELE_DIR}/log`;
 /** The signed tree head. */
 export const LOG_CHECKPOINT_PATH = `${RELEASE_LOG_DIR}/checkpoint`;
 /** minisign signature of the checkpoint (by the key that signed the manifest). */

@@ -8,9 +8,10 @@
  * browser-safe.
  */
 import { z } from 'zod';
+import { STELE_DIR } from './paths.js';
 
 /** The timestamp document in the site. */
-export const TIMESTAMP_PATH = '.well-known/stele/timestamp.json';
+export const TIMESTAMP_PATH = `${STELE_DIR}/timestamp.json`;
 /** Its minisign signature, by the delegated timestamp key. */
 export const TIMESTAMP_SIG_PATH = `${TIMESTAMP_PATH}.minisig`;
 /** Default life of a timestamp. */

@@ -2,9 +2,9 @@ import { resolve } from 'node:path';
 import { buildProject } from '../../build/build-project.js';
 import { runChecks } from '../../check/run-checks.js';
 import { collectProjectWithheldNames } from '../../content/withheld.js';
-import { readSiteFolder } from '../../dev/static-server.js';
 import { hasErrors } from '../../errors/diagnostic.js';
 import { redactDiagnostic } from '../../errors/redact.js';
+import { readSiteFolder } from '../../site/output.js';
 import type { RegisterCommand } from '../context.js';
 import { createOutputSourceReader, printDiagnostics } from '../output.js';
 
