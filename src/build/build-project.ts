@@ -41,7 +41,7 @@ import { MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { emitFile, type OutputFiles } from '../site/output.js';
 import { verifySite } from '../verify/verify-site.js';
 import { processContentImages } from './build-images.js';
-import { writeOutputAtomically } from './write-output.js';
+import { recoverOutputFolder, writeOutputAtomically } from './write-output.js';
 
 /** Options for `buildProject`. */
 export interface BuildOptions {
@@ -150,6 +150,8 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   diagnostics.push(...resolved.diagnostics);
   if (resolved.config && options.outDir) resolved.config.outDirAbs = resolve(resolved.config.root, options.outDir);
   if (!resolved.config) return done();
+  // A build killed while switching its output left the previous one aside: put it back first.
+  await recoverOutputFolder(resolved.config.outDirAbs, host);
   const cache = options.cache;
   if (cache) {
     cache.traditional ??= new Memo();
@@ -329,14 +331,20 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
 
   stage('write');
   if (write) {
-    await writeOutputAtomically(output, config.outDirAbs, host);
-    stage('verify');
-    if (seal && signer) {
-      const report = await verifySite(config.outDirAbs, { publicKey: signer.publicKeyFile, trustStoreDir: false, now: host.now() });
-      if (report.status !== 'genuine') {
-        diagnostics.push(createDiagnostic(BuildVerifyFailed, {}, report.problems.map((p) => `${p.kind} ${p.path ?? ''}`).join(', ')));
-      }
-    }
+    // Verified where it was written, before it replaces the previous output: a
+    // site that does not verify never reaches the output folder.
+    const verify =
+      seal && signer
+        ? async (dir: string) => {
+            stage('verify');
+            const report = await verifySite(dir, { publicKey: signer.publicKeyFile, trustStoreDir: false, now: host.now(), fs: host.fs });
+            if (report.status === 'genuine') return true;
+            diagnostics.push(createDiagnostic(BuildVerifyFailed, {}, report.problems.map((p) => `${p.kind} ${p.path ?? ''}`).join(', ')));
+            return false;
+          }
+        : undefined;
+    const written = await writeOutputAtomically(output, config.outDirAbs, host, verify ? { verify } : {});
+    if (!written) return done({ config, content, output, seal });
   }
   return done({ config, content, output, seal, outDir: write ? config.outDirAbs : undefined });
 }

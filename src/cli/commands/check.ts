@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { buildProject } from '../../build/build-project.js';
+import { recoverOutputFolder } from '../../build/write-output.js';
 import { runChecks } from '../../check/run-checks.js';
 import { collectProjectWithheldNames } from '../../content/withheld.js';
 import { hasErrors } from '../../errors/diagnostic.js';
@@ -27,6 +28,7 @@ export const registerCheckCommand: RegisterCommand = (cli, ctx) => {
       let output = result.output;
       if (opts.site && result.content) {
         const folder = resolve(ctx.cwd, opts.site);
+        await recoverOutputFolder(folder, ctx.host);
         output = await readSiteFolder(folder, ctx.host.fs);
         const names = collectProjectWithheldNames(result.content, ctx.host.now(), result.config?.traditional.overrides);
         diagnostics = (await runChecks(output, { withheldNames: names })).map((d) => (d.file ? { ...d, file: `${opts.site}/${d.file}` } : d));
