@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import type { ProcessedImage } from '../assets/types.js';
+import { createNameRedactor } from '../check/redact-names.js';
 import { type PageCheckMemo, runChecks } from '../check/run-checks.js';
 import { type ResolvedConfig, resolveConfig } from '../config/resolve-config.js';
 import { createTraditionalConverter } from '../content/chinese.js';
@@ -21,6 +22,7 @@ import { collectProjectWithheldNames } from '../content/withheld.js';
 import { createDiagnostic } from '../errors/catalogue.js';
 import { BuildNotSealed, BuildSealRequired, BuildVerifyFailed, BuildWouldReplaceSealed } from '../errors/codes-core.js';
 import { type Diagnostic, hasErrors, sortDiagnostics } from '../errors/diagnostic.js';
+import { type Redactor, redactDiagnostic } from '../errors/redact.js';
 import { type HardenOptions, hardenSite } from '../harden/harden-site.js';
 import { createServerConfigs } from '../harden/server-configs.js';
 import type { Host } from '../io/host.js';
@@ -105,6 +107,12 @@ export interface BuildResult {
   seal?: { version: number; keyId: string; fingerprint: string };
   /** Absolute folder written, when written. */
   outDir?: string;
+  /**
+   * Protected names (withheld roster members in every spelling, forbidden
+   * terms) and roster lines: `diagnostics` are already redacted with it; pass
+   * it to `formatDiagnostic` so code frames are too. Absent when the config did not load.
+   */
+  redactor?: Redactor;
 }
 
 /** Run the whole pipeline. Never throws for bad input: problems come back as diagnostics. */
@@ -130,9 +138,11 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     const c = options.cache;
     for (const memo of [c?.traditional, c?.render, c?.harden, c?.check, c?.names]) memo?.prune();
     stats.ms = Math.round(performance.now() - started);
-    const all = sortDiagnostics(diagnostics);
-    return { ok: !hasErrors(all), diagnostics: all, stats, ...extra };
+    // No message, hint or file name leaves the build with a protected name in it.
+    const all = sortDiagnostics(redactor ? diagnostics.map((d) => redactDiagnostic(d, redactor!)) : diagnostics);
+    return { ok: !hasErrors(all), diagnostics: all, stats, ...extra, ...(redactor ? { redactor } : {}) };
   };
+  let redactor: Redactor | undefined;
 
   // config
   if (options.cache) options.cache.config ??= new Map();
@@ -182,6 +192,11 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     validateEntry: (entry, locate, { original }) => (original ? validateAdvocacyEntry(entry, locate, { originalLang: entry.lang }) : []),
   });
   diagnostics.push(...content.diagnostics, ...checkContentReferences(content, config.languages, config.defaultLanguage));
+  const forbiddenTerms = config.check.forbiddenTerms.map((name, i) => ({ name, label: `check.forbiddenTerms[${i}]` }));
+  redactor = createNameRedactor(
+    [...(content.protectedNames ?? []), ...collectProjectWithheldNames(content, host.now(), config.traditional.overrides), ...forbiddenTerms],
+    content.protectedLines,
+  );
 
   // signing key (public part is needed by the theme's footer)
   let signer = options.signer;
@@ -281,10 +296,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
 
   // check: every safety check on the final bytes; any error refuses to seal or write.
   stage('check', output.size);
-  const withheldNames = [
-    ...collectProjectWithheldNames(content, host.now(), config.traditional.overrides),
-    ...config.check.forbiddenTerms.map((name, i) => ({ name, label: `check.forbiddenTerms[${i}]` })),
-  ];
+  const withheldNames = [...collectProjectWithheldNames(content, host.now(), config.traditional.overrides), ...forbiddenTerms];
   // Output paths are reported under the output folder's name (`dist/404.html`).
   const outPrefix = config.outDir.replace(/^\.\//, '').replace(/\/+$/, '');
   for (const d of await runChecks(output, {
