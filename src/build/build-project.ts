@@ -35,7 +35,7 @@ import { readKeyPublications } from '../seal/key-store.js';
 import { isSecretKeyEncrypted } from '../seal/minisign.js';
 import { readManifestVersion, resolveNextVersion, sealSite } from '../seal/seal-site.js';
 import { formatKeyFingerprint, parsePublicKey } from '../trust/minisign.js';
-import { loadSignerFromText, type Signer } from '../seal/signer.js';
+import { loadSignerFromText, readSecretKeyFile, type Signer } from '../seal/signer.js';
 import { createSite } from '../site/create-site.js';
 import { MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { emitFile, type OutputFiles } from '../site/output.js';
@@ -203,13 +203,16 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const shouldSeal = mode === 'production' && !options.noSeal;
   if (shouldSeal && !signer) {
     const keyFile = join(config.root, config.seal.secretKey);
-    if (await host.fs.exists(keyFile)) {
-      const text = await host.fs.readText(keyFile);
+    const key = await readSecretKeyFile(keyFile, host.fs, config.seal.secretKey);
+    if (key.ok) {
+      const text = key.text;
       const passphrase =
         typeof options.passphrase === 'function' ? (isSecretKeyEncrypted(text) ? await options.passphrase() : undefined) : options.passphrase;
       const loaded = await loadSignerFromText(text, passphrase);
       if (loaded.ok) signer = loaded.signer;
       else diagnostics.push(createDiagnostic(BuildSealRequired, { file: config.seal.secretKey }, loaded.reason));
+    } else if (!key.missing) {
+      diagnostics.push(key.diagnostic);
     } else if (config.seal.required) {
       diagnostics.push(createDiagnostic(BuildSealRequired, { file: config.seal.secretKey }, `no secret key at ${config.seal.secretKey}`));
     } else {
