@@ -6,6 +6,8 @@
  * Steps 2 and 3 run only for a manifest whose signature is trusted. What was
  * learnt from a trusted signature is remembered in the trust store.
  */
+
+import { createNodeFileSystem, type FileSystem } from '../io/host.js';
 import { formatPublicKeyFile, type MinisignPublicKey } from '../trust/minisign.js';
 import { PROBLEM_KIND_INFO, resolveVerdict, type VerifyProblem } from '../trust/problems.js';
 import { summarizeManifest } from '../trust/signed-manifest.js';
@@ -17,6 +19,7 @@ import { createHttpSource, resolveBaseUrl } from './http-source.js';
 import type { SiteSource } from './site-source.js';
 import { readTrustStore, resolveTrustStoreDir, type TrustStore, writeTrustStore } from './trust-store.js';
 import type { VerifyReport } from './types.js';
+import { openZipSite } from './zip-source.js';
 
 export { INJECTED_PATH_PROBES } from './check-files.js';
 
@@ -35,6 +38,8 @@ export interface VerifyOptions {
   /** Per-request timeout over HTTP (default 30 s). */
   timeoutMs?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Where a folder, a zip bundle and the trust store are read from (default: the real disk). */
+  fs?: FileSystem;
 }
 
 function isUrl(source: string): boolean {
@@ -84,6 +89,7 @@ function rememberSite(
  */
 export async function verifySite(source: string, options: VerifyOptions): Promise<VerifyReport> {
   const concurrency = options.concurrency ?? 8;
+  const fs = options.fs ?? createNodeFileSystem();
   const timeoutMs = options.timeoutMs ?? 30_000;
   let site: SiteSource;
   let target: FilesTarget;
@@ -97,15 +103,26 @@ export async function verifySite(source: string, options: VerifyOptions): Promis
     const http = { fetch: options.fetch ?? fetch, timeoutMs };
     site = createHttpSource(base, http);
     target = { kind: 'http', base, http };
+  } else if (/\.zip$/i.test(source)) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await fs.readFile(source);
+    } catch (error) {
+      return createReport(source, [{ kind: 'unreachable', message: `cannot read ${source} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` }]);
+    }
+    const opened = openZipSite(bytes);
+    if ('error' in opened) return createReport(source, [{ kind: 'unreachable', message: `${source}: ${opened.error}` }]);
+    site = opened.source;
+    target = { kind: 'zip', present: opened.present };
   } else {
-    site = createDirSource(source);
-    target = { kind: 'dir', dir: source };
+    site = createDirSource(source, fs);
+    target = { kind: 'dir', dir: source, fs };
   }
 
   const storeDir = options.trustStoreDir === false ? undefined : (options.trustStoreDir ?? resolveTrustStoreDir());
   let store: TrustStore | undefined;
   if (storeDir) {
-    store = await readTrustStore(storeDir);
+    store = await readTrustStore(storeDir, fs);
     if (!store) return createReport(source, [{ kind: 'unreachable', message: `trust store in ${storeDir} is unreadable` }]);
   }
 
@@ -144,7 +161,7 @@ export async function verifySite(source: string, options: VerifyOptions): Promis
     rememberSite(store, manifest.siteId, signingKey, manifest.version, channels.revokedKeyIds, options.now);
     if (target.kind === 'http') store.origins[target.base.origin] = manifest.siteId;
     try {
-      await writeTrustStore(storeDir, store);
+      await writeTrustStore(storeDir, store, fs);
     } catch (error) {
       problems.push({ kind: 'unreachable', message: `cannot update trust store: ${(error as Error).message}` });
     }
