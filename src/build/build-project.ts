@@ -301,6 +301,8 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const outPrefix = config.outDir.replace(/^\.\//, '').replace(/\/+$/, '');
   for (const d of await runChecks(output, {
     withheldNames,
+    // Only `stele dev` (which allows its live-reload connection) may carry a script.
+    allowScripts: Boolean(options.devConnect),
     onProgress: (done, total) => options.onProgress?.('check', done, total),
     ...(cache?.check ? { memo: cache.check } : {}),
     ...(cache?.names ? { namesMemo: cache.names } : {}),
