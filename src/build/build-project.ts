@@ -19,6 +19,7 @@ import { advocacyCollectionFields, validateAdvocacyEntry } from '../content/coll
 import { type ContentSet, convertData, loadContent } from '../content/load-content.js';
 import { checkContentReferences } from '../content/references.js';
 import { collectProjectWithheldNames } from '../content/withheld.js';
+import { loadImportState, loadRedirects } from '../content/import-records.js';
 import { createDiagnostic } from '../errors/catalogue.js';
 import { BuildNotSealed, BuildSealRequired, BuildVerifyFailed } from '../errors/codes-core.js';
 import { type Diagnostic, hasErrors, sortDiagnostics } from '../errors/diagnostic.js';
@@ -177,6 +178,10 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     validateEntry: (entry, locate) => validateAdvocacyEntry(entry, locate, { originalLang: config.defaultLanguage }),
   });
   diagnostics.push(...content.diagnostics, ...checkContentReferences(content, config.defaultLanguage));
+  // What `stele import` left: old URLs to redirect, commenters' addresses that must never be published.
+  const redirects = await loadRedirects(config.root, host);
+  diagnostics.push(...redirects.diagnostics);
+  const importState = await loadImportState(config.root, host);
 
   // signing key (public part is needed by the theme's footer)
   let signer = options.signer;
@@ -244,6 +249,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     keyId,
     headExtra: options.headExtra,
     toTraditional,
+    redirects: redirects.redirects,
   });
   diagnostics.push(...site.diagnostics);
   const output = site.output;
@@ -275,6 +281,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const outPrefix = config.outDir.replace(/^\.\//, '').replace(/\/+$/, '');
   for (const d of await runChecks(output, {
     withheldNames,
+    excludedEmailHashes: new Set(importState.excludedEmails),
     onProgress: (done, total) => options.onProgress?.('check', done, total),
     ...(cache?.check ? { memo: cache.check } : {}),
     ...(cache?.names ? { namesMemo: cache.names } : {}),

@@ -9,6 +9,7 @@ import { registerBuildCommand } from './commands/build.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDevCommand } from './commands/dev.js';
+import { registerImportCommand } from './commands/import.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerKeyCommand } from './commands/key.js';
 import { registerKeygenCommand } from './commands/keygen.js';
@@ -26,6 +27,7 @@ const COMMANDS: RegisterCommand[] = [
   registerServeCommand,
   registerInitCommand,
   registerNewCommand,
+  registerImportCommand,
   registerDemoCommand,
   registerWatchCommand,
   registerKeygenCommand,

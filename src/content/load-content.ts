@@ -167,7 +167,10 @@ export async function loadContent(config: ResolvedConfig, host: Host, options: L
   const byKey = new Map<string, Map<LanguageCode, ContentEntry>>();
   const defaultLang = config.defaultLanguage;
   for (const [gk, group] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const original = group.get(defaultLang);
+    // The default-language file is the original; a file that says `original: true` stands in for it
+    // when there is none (an imported post that was only ever written in another language).
+    const original = group.get(defaultLang) ?? [...group.values()].find((raw) => raw.data.original === true);
+    const originalLang = original?.lang ?? defaultLang;
     const collection = options.collections.get([...group.values()][0]!.collection)!;
     if (!original) {
       for (const raw of group.values()) {
@@ -177,9 +180,9 @@ export async function loadContent(config: ResolvedConfig, host: Host, options: L
     }
     const originalEntry = validateRaw(original, collection, undefined, options, diagnostics);
     if (!originalEntry) continue;
-    const built = new Map<LanguageCode, ContentEntry>([[defaultLang, originalEntry]]);
+    const built = new Map<LanguageCode, ContentEntry>([[originalLang, originalEntry]]);
     for (const [lang, raw] of group) {
-      if (lang === defaultLang) continue;
+      if (lang === originalLang) continue;
       const e = validateRaw(raw, collection, originalEntry, options, diagnostics);
       if (e) built.set(lang, e);
     }

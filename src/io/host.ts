@@ -3,6 +3,7 @@
  * signer directly; they receive a `Host`, so tests run without disks or networks.
  */
 import type { Dirent } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 
 /** The slice of the file system stele uses. Paths are absolute, native separators. */
@@ -16,6 +17,8 @@ export interface FileSystem {
   mkdir(path: string): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   rm(path: string): Promise<void>;
+  /** Read a file piece by piece (large inputs such as blog exports): its size and its bytes in chunks. */
+  openRead(path: string): Promise<{ size: number; chunks: AsyncIterable<Uint8Array> }>;
 }
 
 /** Output lines for humans; `quiet` hosts drop `info`. */
@@ -68,6 +71,10 @@ export function createNodeFileSystem(): FileSystem {
     },
     rename: (a, b) => fsp.rename(a, b),
     rm: (p) => fsp.rm(p, { recursive: true, force: true }),
+    async openRead(p) {
+      const { size } = await fsp.stat(p);
+      return { size, chunks: createReadStream(p, { highWaterMark: 1 << 20 }) };
+    },
   };
 }
 

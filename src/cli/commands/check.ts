@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { buildProject } from '../../build/build-project.js';
 import { runChecks } from '../../check/run-checks.js';
 import { collectProjectWithheldNames } from '../../content/withheld.js';
+import { loadImportState } from '../../content/import-records.js';
 import { readSiteFolder } from '../../dev/static-server.js';
 import { hasErrors } from '../../errors/diagnostic.js';
 import type { RegisterCommand } from '../context.js';
@@ -28,7 +29,8 @@ export const registerCheckCommand: RegisterCommand = (cli, ctx) => {
         const folder = resolve(ctx.cwd, opts.site);
         output = await readSiteFolder(folder, ctx.host.fs);
         const names = collectProjectWithheldNames(result.content, ctx.host.now(), result.config?.traditional.overrides);
-        diagnostics = (await runChecks(output, { withheldNames: names })).map((d) => (d.file ? { ...d, file: `${opts.site}/${d.file}` } : d));
+        const excludedEmailHashes = new Set((await loadImportState(root, ctx.host)).excludedEmails);
+        diagnostics = (await runChecks(output, { withheldNames: names, excludedEmailHashes })).map((d) => (d.file ? { ...d, file: `${opts.site}/${d.file}` } : d));
       }
       if (opts.json) ctx.stdout(`${JSON.stringify({ ok: !hasErrors(diagnostics), diagnostics }, null, 2)}\n`);
       else {
