@@ -9,7 +9,6 @@
 
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
-import { renderPicture } from '../assets/index.js';
 import type { ProcessedImage } from '../assets/types.js';
 import { type PageCheckMemo, runChecks } from '../check/run-checks.js';
 import { type ResolvedConfig, resolveConfig } from '../config/resolve-config.js';
@@ -28,11 +27,13 @@ import { createServerConfigs } from '../harden/server-configs.js';
 import type { Host } from '../io/host.js';
 import { hashKey, Memo } from '../io/memo.js';
 import type { SafeHtml } from '../render/html.js';
+import { renderPicture } from '../render/picture.js';
 import { type RenderMemoValue, renderContent } from '../render/render-content.js';
 import { renderContentInWorkers, resolveRenderWorkers } from '../render/render-parallel.js';
 import { readKeyPublications } from '../seal/key-store.js';
-import { isSecretKeyEncrypted, parsePublicKey } from '../seal/minisign.js';
-import { formatKeyFingerprint, readManifestVersion, resolveNextVersion, sealSite } from '../seal/seal-site.js';
+import { isSecretKeyEncrypted } from '../seal/minisign.js';
+import { readManifestVersion, resolveNextVersion, sealSite } from '../seal/seal-site.js';
+import { formatKeyFingerprint, parsePublicKey } from '../trust/minisign.js';
 import { loadSignerFromText, type Signer } from '../seal/signer.js';
 import { createSite } from '../site/create-site.js';
 import { emitFile, type OutputFiles } from '../site/output.js';
@@ -175,9 +176,10 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const content = await loadContent(config, host, {
     collections: createCollectionRegistry(advocacyCollectionFields),
     toTraditional,
-    validateEntry: (entry, locate) => validateAdvocacyEntry(entry, locate, { originalLang: config.defaultLanguage }),
+    // Structured fields live in the original (the default language, or the only language a page is written in).
+    validateEntry: (entry, locate, { original }) => (original ? validateAdvocacyEntry(entry, locate, { originalLang: entry.lang }) : []),
   });
-  diagnostics.push(...content.diagnostics, ...checkContentReferences(content, config.defaultLanguage));
+  diagnostics.push(...content.diagnostics, ...checkContentReferences(content, config.languages, config.defaultLanguage));
   // What `stele import` left: old URLs to redirect, commenters' addresses that must never be published.
   const redirects = await loadRedirects(config.root, host);
   diagnostics.push(...redirects.diagnostics);

@@ -54,8 +54,6 @@ export const baseFields = {
   slug: z.string().optional(),
   translationKey: z.string().optional(),
   cover: imageRefSchema.optional(),
-  /** This file is the original although it is not in the default language (an imported post with no translation). */
-  original: z.boolean().optional(),
   /** A read-only archive of comments (from `stele import`): plain text, shown escaped under the entry. */
   comments: z.array(commentSchema()).optional(),
 };

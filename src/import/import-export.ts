@@ -360,8 +360,6 @@ export async function importExport(options: ImportOptions): Promise<ImportResult
         tags: [...new Set(d.tags.map((t) => t.replace(/\s+/g, ' ').trim().slice(0, 60)).filter(Boolean))],
         summary: d.summary ? redactEmails(d.summary, excluded) : undefined,
         draft: d.draft ? true : undefined,
-        // Without a version in the site's default language, this file is the original.
-        original: (!pair && d.lang !== defaultCode) || (pair && d.lang !== defaultCode && pair.lang !== defaultCode) ? true : undefined,
         comments: own.length
           ? own
               .sort((a, b) => ((a.published ?? '') < (b.published ?? '') ? -1 : (a.published ?? '') > (b.published ?? '') ? 1 : 0))

@@ -19,6 +19,8 @@ export interface FileSystem {
   rm(path: string): Promise<void>;
   /** Read a file piece by piece (large inputs such as blog exports): its size and its bytes in chunks. */
   openRead(path: string): Promise<{ size: number; chunks: AsyncIterable<Uint8Array> }>;
+  /** The canonical absolute path: `..` resolved and every symbolic link followed. Rejects (ENOENT) when the path does not exist. */
+  realpath(path: string): Promise<string>;
 }
 
 /** Output lines for humans; `quiet` hosts drop `info`. */
@@ -75,6 +77,7 @@ export function createNodeFileSystem(): FileSystem {
       const { size } = await fsp.stat(p);
       return { size, chunks: createReadStream(p, { highWaterMark: 1 << 20 }) };
     },
+    realpath: (p) => fsp.realpath(p),
   };
 }
 

@@ -34,6 +34,7 @@ import type { RedirectRule } from '../content/import-records.js';
 import { renderSearchIndex } from './search-index.js';
 import { renderRobots, renderSitemap, type SitemapPage } from './sitemap.js';
 import { entriesInLanguage, groupByTag, groupByYear, slugifyTag, sortByDateDesc } from './taxonomy.js';
+import { CHANNELS_PATH, MANIFEST_PATH, PUBLIC_KEY_PATH } from '../trust/paths.js';
 
 export interface SiteInput {
   config: ResolvedConfig;
@@ -63,13 +64,6 @@ const ADVOCACY_PAGES: Partial<Record<CollectionName, (r: RenderedEntry, ctx: Adv
   people: renderPersonPage,
   campaigns: renderCampaignPage,
   events: renderEventPage,
-};
-
-/** Paths of well-known files (kept here so every stage agrees). */
-export const WELL_KNOWN = {
-  manifest: '.well-known/stele/manifest.json',
-  channels: '.well-known/stele/channels.json',
-  publicKey: '.well-known/stele/stele.pub',
 };
 
 /** Build the site in memory. */
@@ -158,10 +152,10 @@ export function createSite(input: SiteInput): SiteResult {
   });
 
   // Entry pages.
-  const homeKey = 'pages/home';
+  const homeKey = entryGroupKey('pages', 'home');
   for (const r of all) {
     const { entry } = r;
-    if (`${entry.collection}/${entry.key}` === homeKey) continue;
+    if (entryGroupKey(entry.collection, entry.key) === homeKey) continue;
     const group = content.byKey.get(entryGroupKey(entry.collection, entry.key))!;
     const alternates = config.languages.map((lang) => {
       const other = group.get(lang);
@@ -175,6 +169,7 @@ export function createSite(input: SiteInput): SiteResult {
       content,
       now: input.now,
       defaultLanguage: def,
+      languages: config.languages,
       toTraditional: input.toTraditional,
       url: config.baseUrl ? absoluteUrl(config.baseUrl, r.path) : undefined,
     });
@@ -241,7 +236,8 @@ ${campaigns.length ? html`<section><h2>${t.campaigns}</h2>${renderCards(campaign
       if (!list.length) continue;
       const path = pagePath(lang, def, c);
       const sorted = c === 'people' ? [...list].sort((a, b) => a.entry.data.title.localeCompare(b.entry.data.title, lang)) : sortByDateDesc(list);
-      write(lang, path, t[c], renderListPage(t[c], sorted, bodyContext(lang, path)), generatedAlternates([c]));
+      const exists = (l: LanguageCode) => !!collectionsByLang.get(l)?.has(c);
+      write(lang, path, t[c], renderListPage(t[c], sorted, bodyContext(lang, path)), generatedAlternates([c], exists));
     }
 
     // Verification page.
@@ -256,9 +252,9 @@ ${campaigns.length ? html`<section><h2>${t.campaigns}</h2>${renderCards(campaign
           revoked: config.seal.revoked,
           keyFingerprint: input.keyFingerprint,
           keyId: input.keyId,
-          channelsPath: WELL_KNOWN.channels,
-          manifestPath: WELL_KNOWN.manifest,
-          publicKeyPath: input.keyId ? WELL_KNOWN.publicKey : undefined,
+          channelsPath: CHANNELS_PATH,
+          manifestPath: MANIFEST_PATH,
+          publicKeyPath: input.keyId ? PUBLIC_KEY_PATH : undefined,
         },
         bodyContext(lang, verifyPath),
       ),

@@ -3,8 +3,8 @@ import { buildProject } from '../../build/build-project.js';
 import { runChecks } from '../../check/run-checks.js';
 import { collectProjectWithheldNames } from '../../content/withheld.js';
 import { loadImportState } from '../../content/import-records.js';
-import { readSiteFolder } from '../../dev/static-server.js';
 import { hasErrors } from '../../errors/diagnostic.js';
+import { readSiteFolder } from '../../site/output.js';
 import type { RegisterCommand } from '../context.js';
 import { createOutputSourceReader, printDiagnostics } from '../output.js';
 

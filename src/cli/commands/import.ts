@@ -4,7 +4,7 @@ import { type ExportFormat, importExport } from '../../import/import-export.js';
 import type { RegisterCommand } from '../context.js';
 import { formatBytes } from '../output.js';
 import { formatDiagnostic, summarizeDiagnostics } from '../../errors/format.js';
-import { createStarterFiles } from './init.js';
+import { createStarterFiles } from '../../content/starter.js';
 
 const FORMATS: readonly ExportFormat[] = ['blogger', 'takeout', 'wordpress'];
 

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { readSiteFolder, startStaticServer } from '../../dev/static-server.js';
+import { startStaticServer } from '../../dev/static-server.js';
+import { readSiteFolder } from '../../site/output.js';
 import type { RegisterCommand } from '../context.js';
 
 /** Wait until SIGINT/SIGTERM (or the signal aborts), then resolve. */

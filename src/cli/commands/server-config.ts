@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { readSiteFolder } from '../../dev/static-server.js';
 import { createServerConfigs, type SERVER_CONFIG_FILES } from '../../harden/server-configs.js';
+import { readSiteFolder } from '../../site/output.js';
 import type { RegisterCommand } from '../context.js';
 
 const KINDS: Record<string, (typeof SERVER_CONFIG_FILES)[number]> = {
