@@ -348,7 +348,6 @@ export async function importExport(options: ImportOptions): Promise<ImportResult
     const files = new Map<string, string | Uint8Array>();
     for (const d of usable) {
       const rel = fileOf.get(d)!;
-      const pair = partner.get(d);
       const title = d.title.trim() || d.text.replace(/\s+/g, ' ').trim().slice(d.title.length).trim().split(' ').slice(0, 8).join(' ').slice(0, 80) || `Untitled (${(d.published ?? now).slice(0, 10)})`;
       const own = keepComments ? (comments.get(d.id) ?? []) : [];
       comments.delete(d.id);
