@@ -20,7 +20,7 @@ import { checkContentReferences } from '../content/references.js';
 import { collectProjectWithheldNames } from '../content/withheld.js';
 import { loadImportState, loadRedirects } from '../content/import-records.js';
 import { createDiagnostic } from '../errors/catalogue.js';
-import { BuildNotSealed, BuildSealRequired, BuildVerifyFailed } from '../errors/codes-core.js';
+import { BuildNotSealed, BuildSealRequired, BuildVerifyFailed, BuildWouldReplaceSealed } from '../errors/codes-core.js';
 import { type Diagnostic, hasErrors, sortDiagnostics } from '../errors/diagnostic.js';
 import { type HardenOptions, hardenSite } from '../harden/harden-site.js';
 import { createServerConfigs } from '../harden/server-configs.js';
@@ -36,6 +36,7 @@ import { readManifestVersion, resolveNextVersion, sealSite } from '../seal/seal-
 import { formatKeyFingerprint, parsePublicKey } from '../trust/minisign.js';
 import { loadSignerFromText, type Signer } from '../seal/signer.js';
 import { createSite } from '../site/create-site.js';
+import { MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { emitFile, type OutputFiles } from '../site/output.js';
 import { verifySite } from '../verify/verify-site.js';
 import { processContentImages } from './build-images.js';
@@ -203,6 +204,11 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
       diagnostics.push(createDiagnostic(BuildNotSealed, {}, config.seal.secretKey));
     }
   }
+  // Invariant: an unsigned build never replaces a sealed output folder.
+  const write = options.write ?? mode === 'production';
+  if (write && !shouldSeal && (await host.fs.exists(join(config.outDirAbs, MANIFEST_SIG_PATH)))) {
+    diagnostics.push(createDiagnostic(BuildWouldReplaceSealed, { file: config.outDir.replace(/^\.\//, '').replace(/\/*$/, '/') }, config.outDir.replace(/^\.\//, '').replace(/\/*$/, '/')));
+  }
   // Problems in content do not stop images and render: their problems (missing
   // images, broken links) come in the same run. Layout and later stages need valid content.
 
@@ -249,6 +255,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     resolveImage,
     keyFingerprint: keyId ? formatKeyFingerprint(keyId) : undefined,
     keyId,
+    unsigned: !(signer && shouldSeal),
     headExtra: options.headExtra,
     toTraditional,
     redirects: redirects.redirects,
@@ -316,7 +323,6 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   stats.files = output.size;
 
   stage('write');
-  const write = options.write ?? mode === 'production';
   if (write) {
     await writeOutputAtomically(output, config.outDirAbs, host);
     stage('verify');

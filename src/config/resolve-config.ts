@@ -112,6 +112,9 @@ async function loadConfigModule(file: string, host: Host): Promise<{ value?: unk
   }
 }
 
+/** Key names under `publish` that would hold a secret. */
+const SECRET_KEY_NAME = /secret|password|passphrase|token|private|credential(?!sFile)|accessKey(?!IdEnv)|^key$/i;
+
 /** Find the line/column of the last path key in config source text (best effort). */
 function locateInSource(source: string, path: readonly PropertyKey[]): { line?: number; column?: number } {
   for (let i = path.length - 1; i >= 0; i--) {
@@ -140,6 +143,13 @@ export function validateConfig(
       diagnostics: parsed.error.issues.map((issue) => {
         const path = issue.path as PropertyKey[];
         const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+        const secret = path[0] === 'publish' ? keys.find((k) => SECRET_KEY_NAME.test(k)) : undefined;
+        if (secret) {
+          // No line or code frame: the frame would print the secret itself.
+          const d = createDiagnostic(ConfigInvalid, { file }, [...path, secret].map(String).join('.'), 'secrets are not allowed in the config file');
+          d.hint = 'Put the value in an environment variable or a file and name it in the config (accessKeyIdEnv/secretAccessKeyEnv, credentialsFile, identityFile). Remove it from the file and replace the secret: it may have been shared.';
+          return d;
+        }
         const where = options.source ? locateInSource(options.source, keys.length ? [...path, keys[0]!] : path) : {};
         const label = [...path, ...keys.slice(0, 1)].map(String).join('.') || '(root)';
         const message = issue.code === 'unrecognized_keys' ? `unknown key(s) ${keys.join(', ')}` : issue.message;

@@ -17,6 +17,7 @@ export default defineConfig({
   languages: ['en', 'zh-Hans'],
   defaultLanguage: 'en',
   seal: {
+    required: true, // a build without the signing key fails (use --no-seal for an unsigned preview)
     official: [],
     revoked: [],
   },

@@ -45,6 +45,8 @@ export interface SiteInput {
   /** Key fingerprint shown in every footer. */
   keyFingerprint?: string;
   keyId?: string;
+  /** The output will not be signed: every page says so instead of how to verify it. */
+  unsigned?: boolean;
   /** Simplified → Traditional converter (names and structured text on zh-Hant pages). */
   toTraditional?: (text: string) => string;
   /** Extra head markup from stele (dev live reload). */
@@ -128,6 +130,7 @@ export function createSite(input: SiteInput): SiteResult {
       verifyPath: pagePath(lang, def, 'verify'),
       feedPath: `${languagePrefix(lang, def)}atom.xml`,
       keyFingerprint: input.keyFingerprint,
+      unsigned: input.unsigned,
       canonicalUrl: config.baseUrl ? absoluteUrl(config.baseUrl, path) : undefined,
       alternateUrls,
       onionUrl: onion ? onion.replace(/\/?$/, '/') + path.replace(/index\.html$/, '') : undefined,
@@ -255,6 +258,7 @@ ${campaigns.length ? html`<section><h2>${t.campaigns}</h2>${renderCards(campaign
           channelsPath: CHANNELS_PATH,
           manifestPath: MANIFEST_PATH,
           publicKeyPath: input.keyId ? PUBLIC_KEY_PATH : undefined,
+          unsigned: input.unsigned,
         },
         bodyContext(lang, verifyPath),
       ),

@@ -352,7 +352,9 @@ describe('every problem in one run', () => {
     );
     expect(stderr).toContain('> 3 | date: 2012-02-30\n    |       ^');
     expect(stderr).toContain('content/posts/2012-02-16-verdict.md error STELE1200');
-    expect(stderr).toContain('4 errors, 2 warnings');
+    // Four content errors and the missing signing key.
+    expect(stderr).toContain('STELE1301');
+    expect(stderr).toContain('5 errors, 1 warning');
     expect(stderr).toContain('nothing was written');
     expect(await readdir(`${root}/dist`)).toEqual(['keep.txt']);
   });

@@ -122,20 +122,34 @@ export interface ChannelView {
 
 /** The verification page: official addresses, revoked ones, key and instructions. */
 export function renderVerifyPage(
-  data: { official: ChannelView[]; revoked: ChannelView[]; keyFingerprint?: string; keyId?: string; channelsPath: string; manifestPath: string; publicKeyPath?: string },
+  data: {
+    official: ChannelView[];
+    revoked: ChannelView[];
+    keyFingerprint?: string;
+    keyId?: string;
+    channelsPath: string;
+    manifestPath: string;
+    publicKeyPath?: string;
+    /** This copy is not signed: no instructions for checking a signature that does not exist. */
+    unsigned?: boolean;
+  },
   ctx: BodyContext,
 ): SafeHtml {
   const t = getThemeStrings(ctx.lang);
   return html`<h1>${t.verify}</h1>
-<p class="notice">${t.verifyIntro}</p>
+<p class="notice">${data.unsigned ? t.footerUnsigned : t.verifyIntro}</p>
 <h2>${t.officialAddresses}</h2>
 <ul>${data.official.map((c) => html`<li>${c.label ? html`${c.label}: ` : ''}<code>${c.url}</code></li>`)}</ul>
 ${data.revoked.length ? html`<h2>${t.revokedAddresses}</h2><ul>${data.revoked.map((c) => html`<li><code>${c.url}</code> (${c.date}): ${c.reason}</li>`)}</ul>` : ''}
 ${data.keyFingerprint ? html`<h2>${t.footerKey}</h2><p class="fingerprint">${data.keyFingerprint}</p>` : ''}
 ${data.keyId ? html`<ul><li><code>${data.channelsPath}</code></li><li><code>${data.manifestPath}</code></li>${data.publicKeyPath ? html`<li><code>${data.publicKeyPath}</code></li>` : ''}</ul>` : ''}
-<p>${t.verifyHowTo}</p>
+${
+  data.unsigned
+    ? ''
+    : html`<p>${t.verifyHowTo}</p>
 <pre><code>npx stele verify https://…/${data.keyId ? html` --key-id ${data.keyId}` : ''}
-minisign -Vm manifest.json -p stele.pub</code></pre>`;
+minisign -Vm manifest.json -p stele.pub</code></pre>`
+}`;
 }
 
 /** Join bodies. */
