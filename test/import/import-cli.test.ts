@@ -102,7 +102,7 @@ describe('stele import + stele build', () => {
     expect(post).not.toContain('<script>alert');
     expect(post).toContain('H<sub>2</sub>O');
 
-    const built = await run(['build', 'site'], cwd);
+    const built = await run(['build', 'site', '--no-seal'], cwd);
     expect(built.stderr).not.toMatch(/\berror\b/);
     expect(built.code).toBe(0);
     const dist = join(site, 'dist');
@@ -142,7 +142,7 @@ describe('stele import + stele build', () => {
     expect(zh).toContain('summary: "我们记录了今年的网络审查案例。"');
     expect(existsSync(join(site, 'content/posts/2019-06-10-annual-report-on-online-censorship.en.md'))).toBe(true);
     expect(existsSync(join(site, 'content/pages/about.zh.md'))).toBe(true);
-    const built = await run(['build', 'site'], cwd);
+    const built = await run(['build', 'site', '--no-seal'], cwd);
     expect(built.stderr).not.toMatch(/\berror\b/);
     expect(built.code).toBe(0);
     const dist = join(site, 'dist');
@@ -192,7 +192,7 @@ describe('stele import + stele build', () => {
       const zh = await readFile(join(site, 'content/posts/2012-02-14-lawyer-detained.zh.md'), 'utf8');
       expect(zh).toContain('![法院](../media/court.jpg)\n\n*法院大楼*');
 
-      const built = await run(['build', 'site'], cwd);
+      const built = await run(['build', 'site', '--no-seal'], cwd);
       expect(built.stderr).not.toMatch(/\berror\b/);
       expect(built.code).toBe(0);
       const dist = join(site, 'dist');
@@ -254,7 +254,7 @@ describe('stele import + stele build', () => {
     expect(existsSync(join(site, 'content/posts/2012-02-14-rally-for-zhu-yufu.en.md'))).toBe(true);
     const redirects = JSON.parse(await readFile(join(site, 'redirects.json'), 'utf8')) as { redirects: { from: string }[] };
     expect(redirects.redirects.map((r) => r.from)).toEqual(expect.arrayContaining(['/?p=123', '/2012/02/rally-for-zhu-yufu.html']));
-    const built = await run(['build', 'site'], cwd);
+    const built = await run(['build', 'site', '--no-seal'], cwd);
     expect(built.stderr).not.toMatch(/\berror\b/);
     expect(built.code).toBe(0);
   }, 90_000);
@@ -264,7 +264,7 @@ describe('stele import + stele build', () => {
     expect((await run(['import', join(FIXTURES, 'wordpress-wxr-1.2.xml'), '--out', 'site'], cwd)).code).toBe(0);
     const about = join(cwd, 'site/content/pages/about.en.md');
     await writeFile(about, `${await readFile(about, 'utf8')}\nWrite to Chen.Mei&#64;example.com or chen.mei@EXAMPLE.com.\n`);
-    const built = await run(['build', 'site'], cwd);
+    const built = await run(['build', 'site', '--no-seal'], cwd);
     expect(built.code).toBe(1);
     expect(built.stderr).toContain('STELE7400');
     expect(built.stderr).not.toMatch(/chen\.mei/i);

@@ -1,4 +1,4 @@
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { hasErrors } from '../../errors/diagnostic.js';
 import { type ExportFormat, importExport } from '../../import/import-export.js';
 import type { RegisterCommand } from '../context.js';
@@ -86,7 +86,7 @@ export const registerImportCommand: RegisterCommand = (cli, ctx) => {
             `  redirects ${report.redirects}`,
             `  skipped ${report.skipped.length}${report.skipped.length ? ' (each listed above with its reason)' : ''}`,
             `  files written ${report.written.length}, unchanged ${report.unchanged.length}, kept because edited ${report.conflicts.length}`,
-            `next: stele build ${opts.out}`,
+            `next: stele keygen --dir ${join(opts.out, 'keys')} && stele build ${opts.out}`,
           ];
           ctx.stdout(`${lines.join('\n')}\n`);
         } else ctx.stderr('import: nothing was written\n');
