@@ -32,6 +32,7 @@ export const registerBuildCommand: RegisterCommand = (cli, ctx) => {
       } else {
         await printDiagnostics(ctx, result.diagnostics, root, {
           readSource: createOutputSourceReader(result.output, result.config?.outDir ?? 'dist'),
+          redactor: result.redactor,
         });
         if (result.ok && !opts.quiet) {
           const s = result.stats;

@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
 import { buildProject } from '../../build/build-project.js';
+import { recoverOutputFolder } from '../../build/write-output.js';
 import { runChecks } from '../../check/run-checks.js';
 import { collectProjectWithheldNames } from '../../content/withheld.js';
 import { loadImportState } from '../../content/import-records.js';
 import { hasErrors } from '../../errors/diagnostic.js';
+import { redactDiagnostic } from '../../errors/redact.js';
 import { readSiteFolder } from '../../site/output.js';
 import type { RegisterCommand } from '../context.js';
 import { createOutputSourceReader, printDiagnostics } from '../output.js';
@@ -27,14 +29,19 @@ export const registerCheckCommand: RegisterCommand = (cli, ctx) => {
       let output = result.output;
       if (opts.site && result.content) {
         const folder = resolve(ctx.cwd, opts.site);
+        await recoverOutputFolder(folder, ctx.host);
         output = await readSiteFolder(folder, ctx.host.fs);
         const names = collectProjectWithheldNames(result.content, ctx.host.now(), result.config?.traditional.overrides);
         const excludedEmailHashes = new Set((await loadImportState(root, ctx.host)).excludedEmails);
         diagnostics = (await runChecks(output, { withheldNames: names, excludedEmailHashes })).map((d) => (d.file ? { ...d, file: `${opts.site}/${d.file}` } : d));
+        if (result.redactor) diagnostics = diagnostics.map((d) => redactDiagnostic(d, result.redactor!));
       }
       if (opts.json) ctx.stdout(`${JSON.stringify({ ok: !hasErrors(diagnostics), diagnostics }, null, 2)}\n`);
       else {
-        await printDiagnostics(ctx, diagnostics, root, { readSource: createOutputSourceReader(output, opts.site ?? result.config?.outDir ?? 'dist') });
+        await printDiagnostics(ctx, diagnostics, root, {
+          readSource: createOutputSourceReader(output, opts.site ?? result.config?.outDir ?? 'dist'),
+          redactor: result.redactor,
+        });
         if (!opts.quiet && !hasErrors(diagnostics)) ctx.stdout('check: no errors\n');
       }
       ctx.exitCode = hasErrors(diagnostics) ? 1 : 0;

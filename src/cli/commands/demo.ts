@@ -41,7 +41,7 @@ export const registerDemoCommand: RegisterCommand = (cli, ctx) => {
       }
       ctx.stdout(`building ${root} …\n`);
       const result = await buildProject({ root, host: ctx.host, mode: 'production', write: true, passphrase });
-      await printDiagnostics(ctx, result.diagnostics, root);
+      await printDiagnostics(ctx, result.diagnostics, root, { redactor: result.redactor });
       if (!result.ok || !result.outDir || !result.seal) {
         ctx.stderr('build failed: nothing was written\n');
         ctx.exitCode = 1;
