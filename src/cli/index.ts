@@ -6,6 +6,7 @@ import { cac } from 'cac';
 import { createNodeHost, type Host } from '../io/host.js';
 import { STELE_VERSION } from '../version.js';
 import { registerBuildCommand } from './commands/build.js';
+import { registerBundleCommand } from './commands/bundle.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDevCommand } from './commands/dev.js';
@@ -35,6 +36,7 @@ const COMMANDS: RegisterCommand[] = [
   registerKeyCommand,
   registerVerifyCommand,
   registerPublishCommand,
+  registerBundleCommand,
   registerServerConfigCommand,
 ];
 

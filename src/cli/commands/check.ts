@@ -8,7 +8,7 @@ import { hasErrors } from '../../errors/diagnostic.js';
 import { redactDiagnostic } from '../../errors/redact.js';
 import { readSiteFolder } from '../../site/output.js';
 import type { RegisterCommand } from '../context.js';
-import { createOutputSourceReader, printDiagnostics } from '../output.js';
+import { createOutputSourceReader, printDiagnostics, resolveExitCode } from '../output.js';
 
 /**
  * `stele check [dir]`: run every safety check. Without `--site` it builds the
@@ -21,7 +21,6 @@ export const registerCheckCommand: RegisterCommand = (cli, ctx) => {
     .command('check [dir]', 'Run every safety check (links, alt text, third-party requests, scripts/CSP, image metadata, withheld names)')
     .option('--site <folder>', 'Check this built folder instead of building the project')
     .option('--json', 'Print diagnostics as JSON')
-    .option('--quiet', 'Print only problems')
     .action(async (dir: string | undefined, opts: { site?: string; json?: boolean; quiet?: boolean }) => {
       const root = resolve(ctx.cwd, dir ?? '.');
       const result = await buildProject({ root, host: ctx.host, mode: 'production', write: false, noSeal: true });
@@ -44,6 +43,6 @@ export const registerCheckCommand: RegisterCommand = (cli, ctx) => {
         });
         if (!opts.quiet && !hasErrors(diagnostics)) ctx.stdout('check: no errors\n');
       }
-      ctx.exitCode = hasErrors(diagnostics) ? 1 : 0;
+      ctx.exitCode = resolveExitCode(diagnostics);
     });
 };
