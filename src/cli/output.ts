@@ -32,6 +32,15 @@ export async function printDiagnostics(
   if (diagnostics.length) ctx.stderr(`${summarizeDiagnostics(diagnostics)}\n`);
 }
 
+/** Diagnostics that mean the command could not run at all (no project there), not that the input has problems. */
+const COULD_NOT_RUN = new Set(['STELE1000']);
+
+/** The exit code for a run's diagnostics: 2 could not run (no project folder or config), 1 problems found, 0 ok. */
+export function resolveExitCode(diagnostics: readonly Diagnostic[]): 0 | 1 | 2 {
+  if (diagnostics.some((d) => COULD_NOT_RUN.has(d.code))) return 2;
+  return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+}
+
 /** "1.2 MB" */
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;

@@ -65,6 +65,10 @@ describe('help and version', () => {
       expect(help.code, `${command} --help`).toBe(0);
       expect(help.printed, `${command} --help`).toContain(`$ stele ${command}`);
       expect(help.stderr, `${command} --help`).toBe('');
+      // Every option is listed once (a command must not repeat a global option such as --quiet).
+      const options = help.printed.split('\n').map((l) => /^\s+(--[a-z-]+|-[a-z], --[a-z-]+)/.exec(l)?.[1]).filter(Boolean);
+      expect(options.filter((o) => o!.endsWith('--quiet')), `${command} --help`).toHaveLength(1);
+      expect(new Set(options).size, `${command} --help: ${options.join(' ')}`).toBe(options.length);
       const version = await run([command, '--version'], cwd);
       expect(version.code, `${command} --version`).toBe(0);
       expect(version.printed, `${command} --version`).toContain(`stele/${STELE_VERSION}`);
@@ -156,6 +160,18 @@ describe('init, build and new', () => {
       expect(home).toContain('how to check this copy');
       expect(home).not.toContain('NOT signed');
 
+      // `stele demo` (npm start) explains why the verified count differs from the built count.
+      const demo = await run(['demo', 'my-site', '--no-serve'], cwd);
+      expect(demo.code, demo.stderr).toBe(0);
+      const built = Number(/built \d+ pages, (\d+) files/.exec(demo.stdout)?.[1]);
+      const m = /: genuine \((\d+) files match the signed manifest; the other (\d+) of the (\d+) built are the signature itself \((.*)\)\)/.exec(demo.stdout);
+      expect(m, demo.stdout).not.toBeNull();
+      expect(Number(m![1]) + Number(m![2])).toBe(built);
+      expect(Number(m![3])).toBe(built);
+      expect(m![4]).toContain('.well-known/stele/manifest.json.minisig');
+      const before2 = await readFile(manifest, 'utf8');
+      const home2 = await readFile(join(cwd, 'my-site/dist/index.html'), 'utf8');
+
       // The key is gone: the build fails and the sealed site stays.
       await rm(join(cwd, 'my-site/keys/stele.key'));
       const keyless = await run(['build', 'my-site'], cwd);
@@ -168,8 +184,10 @@ describe('init, build and new', () => {
         expect(unsigned.stderr, flag).toContain('STELE1303');
         expect(unsigned.stderr, flag).toContain('dist/ holds a sealed site');
       }
-      expect(await readFile(manifest, 'utf8')).toBe(before);
-      expect(await readFile(join(cwd, 'my-site/dist/index.html'), 'utf8')).toBe(home);
+      expect(before).not.toBe(before2);
+      expect(await readFile(manifest, 'utf8')).toBe(before2);
+      expect(await readFile(join(cwd, 'my-site/dist/index.html'), 'utf8')).toBe(home2);
+      expect(home2).toBe(home);
     } finally {
       if (saved === undefined) delete process.env.STELE_PASSPHRASE;
       else process.env.STELE_PASSPHRASE = saved;
@@ -263,10 +281,15 @@ describe('usage errors', () => {
     expect(lang.stderr).toContain('unknown language "fr"');
   });
 
-  it('exits 1 when `new` runs outside a project', async () => {
+  it('exits 2 (could not run) for a missing site folder or outside a project', async () => {
     const cwd = await createTempDir();
+    for (const command of ['build', 'check']) {
+      const r = await run([command, 'no-such-site'], cwd);
+      expect(r.code, command).toBe(2);
+      expect(r.stderr, command).toContain('STELE1000');
+    }
     const r = await run(['new', 'post', 'X'], cwd);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('STELE1000');
     expect(await readdir(cwd)).toEqual([]);
   });

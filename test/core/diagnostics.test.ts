@@ -219,6 +219,13 @@ const CASES: Case[] = [
     message: 'Config seal.expiresInDay: unknown key(s) expiresInDay',
   },
   {
+    name: 'config error under a commented-out key of the same name',
+    config: createConfigSource("\n  // baseUrl: 'https://example.org/',\n  /* homePosts: 3, */\n  homePosts: 'ten', // homePosts: 4"),
+    files: { 'content/posts/2012-02-14-rally.en.md': GOOD_POST },
+    expected: { code: 'STELE1002', file: 'stele.config.ts', line: 10, column: 3 },
+    message: 'Config homePosts: Invalid input: expected number',
+  },
+  {
     name: 'wrong type in stele.config.ts',
     config: createConfigSource("\n  homePosts: 'ten',"),
     files: { 'content/posts/2012-02-14-rally.en.md': GOOD_POST },

@@ -3,11 +3,12 @@ import { buildProject } from '../../build/build-project.js';
 import { recoverOutputFolder } from '../../build/write-output.js';
 import { runChecks } from '../../check/run-checks.js';
 import { collectProjectWithheldNames } from '../../content/withheld.js';
+import { loadImportState } from '../../content/import-records.js';
 import { hasErrors } from '../../errors/diagnostic.js';
 import { redactDiagnostic } from '../../errors/redact.js';
 import { readSiteFolder } from '../../site/output.js';
 import type { RegisterCommand } from '../context.js';
-import { createOutputSourceReader, printDiagnostics } from '../output.js';
+import { createOutputSourceReader, printDiagnostics, resolveExitCode } from '../output.js';
 
 /**
  * `stele check [dir]`: run every safety check. Without `--site` it builds the
@@ -20,7 +21,6 @@ export const registerCheckCommand: RegisterCommand = (cli, ctx) => {
     .command('check [dir]', 'Run every safety check (links, alt text, third-party requests, scripts/CSP, image metadata, withheld names)')
     .option('--site <folder>', 'Check this built folder instead of building the project')
     .option('--json', 'Print diagnostics as JSON')
-    .option('--quiet', 'Print only problems')
     .action(async (dir: string | undefined, opts: { site?: string; json?: boolean; quiet?: boolean }) => {
       const root = resolve(ctx.cwd, dir ?? '.');
       const result = await buildProject({ root, host: ctx.host, mode: 'production', write: false, noSeal: true });
@@ -31,7 +31,8 @@ export const registerCheckCommand: RegisterCommand = (cli, ctx) => {
         await recoverOutputFolder(folder, ctx.host);
         output = await readSiteFolder(folder, ctx.host.fs);
         const names = collectProjectWithheldNames(result.content, ctx.host.now(), result.config?.traditional.overrides);
-        diagnostics = (await runChecks(output, { withheldNames: names })).map((d) => (d.file ? { ...d, file: `${opts.site}/${d.file}` } : d));
+        const excludedEmailHashes = new Set((await loadImportState(root, ctx.host)).excludedEmails);
+        diagnostics = (await runChecks(output, { withheldNames: names, excludedEmailHashes })).map((d) => (d.file ? { ...d, file: `${opts.site}/${d.file}` } : d));
         if (result.redactor) diagnostics = diagnostics.map((d) => redactDiagnostic(d, result.redactor!));
       }
       if (opts.json) ctx.stdout(`${JSON.stringify({ ok: !hasErrors(diagnostics), diagnostics }, null, 2)}\n`);
@@ -42,6 +43,6 @@ export const registerCheckCommand: RegisterCommand = (cli, ctx) => {
         });
         if (!opts.quiet && !hasErrors(diagnostics)) ctx.stdout('check: no errors\n');
       }
-      ctx.exitCode = hasErrors(diagnostics) ? 1 : 0;
+      ctx.exitCode = resolveExitCode(diagnostics);
     });
 };

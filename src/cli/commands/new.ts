@@ -11,7 +11,7 @@ import {
   createTranslationContent,
 } from '../../content/write-front-matter.js';
 import type { CliContext, RegisterCommand } from '../context.js';
-import { printDiagnostics } from '../output.js';
+import { printDiagnostics, resolveExitCode } from '../output.js';
 
 interface NewFlags {
   lang: string;
@@ -49,7 +49,7 @@ export const registerNewCommand: RegisterCommand = (cli, ctx) => {
       const { config, diagnostics } = await resolveConfig(root, ctx.host);
       if (!config) {
         await printDiagnostics(ctx, diagnostics, root);
-        ctx.exitCode = 1;
+        ctx.exitCode = Math.max(1, resolveExitCode(diagnostics));
         return;
       }
       const suffix = LANGUAGES[lang].suffixes[0];

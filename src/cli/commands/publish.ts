@@ -142,7 +142,6 @@ export const registerPublishCommand: RegisterCommand = (cli, ctx) => {
     .option('--target <name>', 'Publish only to this target (repeat or comma-separate for several)')
     .option('--rollback <name>', 'Switch a directory target back to its previous version')
     .option('--json', 'Print the report as JSON')
-    .option('--quiet', 'Print only problems')
     .example('stele publish')
     .example('stele publish --target mirror-eu')
     .example('stele publish --rollback local')
