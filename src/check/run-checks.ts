@@ -7,6 +7,7 @@ import { hashKey, type Memo } from '../io/memo.js';
 import type { OutputFiles } from '../site/output.js';
 import { isCompressedSearchFile } from '../site/search-pagefind.js';
 import { gunzipSync } from 'node:zlib';
+import { checkExcludedEmails } from './excluded-emails.js';
 import { checkImageAlt } from './image-alt.js';
 import { checkImageMetadata } from './image-metadata.js';
 import { checkPageLinks, collectPageLinks, type PageLinks } from './links.js';
@@ -21,12 +22,16 @@ export interface CheckOptions {
   withheldNames?: readonly WithheldName[];
   /** Origins pages may contact (e.g. a form target). Default none. */
   allowedOrigins?: readonly string[];
+  /** Allow executable scripts covered by the CSP (`stele dev` only; production pages run no JavaScript). */
+  allowScripts?: boolean;
   /** Skip the image metadata check (e.g. when only HTML changed in watch mode). */
   skipImageMetadata?: boolean;
   /** Results of earlier builds in this process, by page bytes (`stele dev`). */
   memo?: Memo<PageCheckMemo>;
   /** Withheld-name results of earlier builds, by file bytes and name list (`stele dev`). */
   namesMemo?: Memo<Diagnostic[]>;
+  /** Hashes of commenters' e-mail addresses that must not appear (`stele import`'s exclusion list). */
+  excludedEmailHashes?: ReadonlySet<string>;
   /** Called after each chunk of pages: pages checked, total pages. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -52,7 +57,7 @@ export async function runChecks(output: OutputFiles, options: CheckOptions = {})
   const links: PageLinks[] = [];
   const diagnostics: Diagnostic[] = [];
   const allowedOrigins = options.allowedOrigins ?? [];
-  const memoContext = JSON.stringify(allowedOrigins);
+  const memoContext = JSON.stringify([allowedOrigins, Boolean(options.allowScripts)]);
   for (let i = 0; i < paths.length; i += CHUNK) {
     const todo: { path: string; key: string }[] = [];
     for (const path of paths.slice(i, i + CHUNK)) {
@@ -65,7 +70,7 @@ export async function runChecks(output: OutputFiles, options: CheckOptions = {})
     }
     const pages = todo.map(({ path }) => createSitePage(output, path));
     pages.forEach((page, k) => {
-      const own = [...checkImageAlt([page]), ...checkThirdParty(output, [page], { allowedOrigins, skipCssFiles: true }), ...checkScriptsAndCsp([page])];
+      const own = [...checkImageAlt([page]), ...checkThirdParty(output, [page], { allowedOrigins, skipCssFiles: true }), ...checkScriptsAndCsp([page], { allowScripts: options.allowScripts })];
       const pageLinks = collectPageLinks(page);
       diagnostics.push(...own);
       links.push(pageLinks);
@@ -77,7 +82,9 @@ export async function runChecks(output: OutputFiles, options: CheckOptions = {})
     // The site's .css files.
     ...checkThirdParty(output, [], { allowedOrigins }),
     ...checkPageLinks(output, links),
+    // Text scans see the search index decompressed: what is in the index is published.
     ...checkWithheldNames(decodeSearchIndex(output), options.withheldNames ?? [], options.namesMemo),
+    ...checkExcludedEmails(decodeSearchIndex(output), options.excludedEmailHashes ?? new Set()),
     ...(options.skipImageMetadata ? [] : await checkImageMetadata(output)),
   );
   return sortDiagnostics(diagnostics);

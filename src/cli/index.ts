@@ -10,6 +10,7 @@ import { registerBundleCommand } from './commands/bundle.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDevCommand } from './commands/dev.js';
+import { registerImportCommand } from './commands/import.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerKeyCommand } from './commands/key.js';
 import { registerKeygenCommand } from './commands/keygen.js';
@@ -28,6 +29,7 @@ const COMMANDS: RegisterCommand[] = [
   registerServeCommand,
   registerInitCommand,
   registerNewCommand,
+  registerImportCommand,
   registerDemoCommand,
   registerWatchCommand,
   registerKeygenCommand,
