@@ -41,6 +41,7 @@ import { createSite } from '../site/create-site.js';
 import { MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { emitFile, type OutputFiles } from '../site/output.js';
 import { createSearchIndex } from '../site/search-pagefind.js';
+import { SEARCH_BOOTSTRAP } from '../render/theme/search.js';
 import { verifySite } from '../verify/verify-site.js';
 import { processContentImages } from './build-images.js';
 import { recoverOutputFolder, writeOutputAtomically } from './write-output.js';
@@ -313,6 +314,8 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     withheldNames,
     // Only `stele dev` (which allows its live-reload connection) may carry a script.
     allowScripts: Boolean(options.devConnect),
+    // ...and the search pages, their bootstrap only.
+    searchPages: { paths: new Set(site.searchPages), script: SEARCH_BOOTSTRAP },
     excludedEmailHashes: new Set(importState.excludedEmails),
     onProgress: (done, total) => options.onProgress?.('check', done, total),
     ...(cache?.check ? { memo: cache.check } : {}),

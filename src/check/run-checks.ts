@@ -24,6 +24,8 @@ export interface CheckOptions {
   allowedOrigins?: readonly string[];
   /** Allow executable scripts covered by the CSP (`stele dev` only; production pages run no JavaScript). */
   allowScripts?: boolean;
+  /** Search pages and the bootstrap script they may carry (see `checkScriptsAndCsp`). */
+  searchPages?: { paths: ReadonlySet<string>; script: string };
   /** Skip the image metadata check (e.g. when only HTML changed in watch mode). */
   skipImageMetadata?: boolean;
   /** Results of earlier builds in this process, by page bytes (`stele dev`). */
@@ -57,7 +59,7 @@ export async function runChecks(output: OutputFiles, options: CheckOptions = {})
   const links: PageLinks[] = [];
   const diagnostics: Diagnostic[] = [];
   const allowedOrigins = options.allowedOrigins ?? [];
-  const memoContext = JSON.stringify([allowedOrigins, Boolean(options.allowScripts)]);
+  const memoContext = JSON.stringify([allowedOrigins, Boolean(options.allowScripts), [...(options.searchPages?.paths ?? [])], options.searchPages?.script ?? '']);
   for (let i = 0; i < paths.length; i += CHUNK) {
     const todo: { path: string; key: string }[] = [];
     for (const path of paths.slice(i, i + CHUNK)) {
@@ -70,7 +72,7 @@ export async function runChecks(output: OutputFiles, options: CheckOptions = {})
     }
     const pages = todo.map(({ path }) => createSitePage(output, path));
     pages.forEach((page, k) => {
-      const own = [...checkImageAlt([page]), ...checkThirdParty(output, [page], { allowedOrigins, skipCssFiles: true }), ...checkScriptsAndCsp([page], { allowScripts: options.allowScripts })];
+      const own = [...checkImageAlt([page]), ...checkThirdParty(output, [page], { allowedOrigins, skipCssFiles: true }), ...checkScriptsAndCsp([page], { allowScripts: options.allowScripts, searchPages: options.searchPages })];
       const pageLinks = collectPageLinks(page);
       diagnostics.push(...own);
       links.push(pageLinks);

@@ -46,6 +46,11 @@ function describeExecutableScript(element: ScannedElement): string | undefined {
 export interface ScriptCheckOptions {
   /** Allow executable scripts covered by the CSP (`stele dev` and its live-reload script only). Default: every executable script is an error. */
   allowScripts?: boolean;
+  /**
+   * The search pages and the one script they may carry (the search bootstrap,
+   * compared byte for byte): any other script there is still an error.
+   */
+  searchPages?: { paths: ReadonlySet<string>; script: string };
 }
 
 /**
@@ -59,7 +64,7 @@ export function checkScriptsAndCsp(pages: readonly SitePage[], options: ScriptCh
     const policies: string[] = [];
     for (const element of page.scanned.elements) {
       const at = (offset: number) => ({ file: page.path, ...page.locate(offset) });
-      if (element.name === 'script' && !options.allowScripts) {
+      if (element.name === 'script' && !options.allowScripts && !isAllowedSearchScript(page, element, options)) {
         const what = describeExecutableScript(element);
         if (what) diagnostics.push(createDiagnostic(CHECK_SCRIPT_IN_PRODUCTION, at(element.start), what));
       }
@@ -95,4 +100,11 @@ export function checkScriptsAndCsp(pages: readonly SitePage[], options: ScriptCh
     }
   }
   return diagnostics;
+}
+
+/** True for the search bootstrap, inline and unchanged, on a search page. */
+function isAllowedSearchScript(page: SitePage, element: SitePage['scanned']['elements'][number], options: ScriptCheckOptions): boolean {
+  const search = options.searchPages;
+  if (!search?.paths.has(page.path) || getAttribute(element, 'src') || getAttribute(element, 'type')) return false;
+  return collectInlineCode(page.scanned).some((code) => code.kind === 'script' && code.element === element && code.body === search.script);
 }

@@ -35,3 +35,23 @@ describe('withheld names in the search index', () => {
     expect(d.some((x) => x.file?.startsWith('pagefind/fragment/'))).toBe(true);
   }, 60_000);
 });
+
+describe('scripts on search pages', () => {
+  it('allows the search bootstrap on a search page only, and nothing else there', async () => {
+    const { SEARCH_BOOTSTRAP } = await import('../../src/render/theme/search.js');
+    const { computeSha256Base64 } = await import('../../src/harden/csp.js');
+    const page = (script: string) =>
+      encoder.encode(
+        `<!doctype html><html lang="en"><head><meta http-equiv="Content-Security-Policy" content="script-src 'sha256-${computeSha256Base64(script)}'"><title>s</title></head><body><main><h1>Search</h1><script>${script}</script></main></body></html>`,
+      );
+    const searchPages = { paths: new Set(['search/index.html']), script: SEARCH_BOOTSTRAP };
+    const out = new Map<string, Uint8Array>([
+      ['search/index.html', page(SEARCH_BOOTSTRAP)],
+      ['about/index.html', page(SEARCH_BOOTSTRAP)],
+    ]);
+    const codes = (d: Awaited<ReturnType<typeof runChecks>>) => d.filter((x) => x.code === 'STELE4406').map((x) => x.file);
+    expect(codes(await runChecks(out, { searchPages }))).toEqual(['about/index.html']);
+    out.set('search/index.html', page(`${SEARCH_BOOTSTRAP}fetch('//evil.example/');`));
+    expect(codes(await runChecks(out, { searchPages }))).toEqual(['about/index.html', 'search/index.html']);
+  });
+});

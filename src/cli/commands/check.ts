@@ -8,6 +8,9 @@ import { hasErrors } from '../../errors/diagnostic.js';
 import { redactDiagnostic } from '../../errors/redact.js';
 import { readSiteFolder } from '../../site/output.js';
 import type { RegisterCommand } from '../context.js';
+import { pagePath } from '../../content/urls.js';
+import type { ResolvedConfig } from '../../config/resolve-config.js';
+import { SEARCH_BOOTSTRAP } from '../../render/theme/search.js';
 import { createOutputSourceReader, printDiagnostics, resolveExitCode } from '../output.js';
 
 /**
@@ -32,7 +35,7 @@ export const registerCheckCommand: RegisterCommand = (cli, ctx) => {
         output = await readSiteFolder(folder, ctx.host.fs);
         const names = collectProjectWithheldNames(result.content, ctx.host.now(), result.config?.traditional.overrides);
         const excludedEmailHashes = new Set((await loadImportState(root, ctx.host)).excludedEmails);
-        diagnostics = (await runChecks(output, { withheldNames: names, excludedEmailHashes })).map((d) => (d.file ? { ...d, file: `${opts.site}/${d.file}` } : d));
+        diagnostics = (await runChecks(output, { withheldNames: names, excludedEmailHashes, searchPages: resolveSearchPages(result.config) })).map((d) => (d.file ? { ...d, file: `${opts.site}/${d.file}` } : d));
         if (result.redactor) diagnostics = diagnostics.map((d) => redactDiagnostic(d, result.redactor!));
       }
       if (opts.json) ctx.stdout(`${JSON.stringify({ ok: !hasErrors(diagnostics), diagnostics }, null, 2)}\n`);
@@ -46,3 +49,9 @@ export const registerCheckCommand: RegisterCommand = (cli, ctx) => {
       ctx.exitCode = resolveExitCode(diagnostics);
     });
 };
+
+/** The search pages a build of this config has, and the one script they may carry. */
+function resolveSearchPages(config: ResolvedConfig | undefined): { paths: Set<string>; script: string } | undefined {
+  if (!config) return undefined;
+  return { paths: new Set(config.languages.map((lang) => pagePath(lang, config.defaultLanguage, 'search'))), script: SEARCH_BOOTSTRAP };
+}
