@@ -26,6 +26,8 @@ export interface SecurityHeadersOptions {
   hstsPreload?: boolean;
   /** CSP report endpoint, header only. */
   reportUri?: string;
+  /** CSP `connect-src` (only `stele dev`'s live reload needs one). */
+  connectSrc?: string[];
 }
 
 /** Permissions-Policy: deny every powerful feature a static site never needs. */
@@ -64,6 +66,7 @@ export function createSecurityHeaders(options: SecurityHeadersOptions = {}): Rec
       selfStyles: options.selfStyles ?? false,
       selfScripts: options.selfScripts ?? false,
       ...(options.reportUri ? { reportUri: options.reportUri } : {}),
+      ...(options.connectSrc ? { connectSrc: options.connectSrc } : {}),
     }),
     'Referrer-Policy': 'no-referrer',
     'X-Content-Type-Options': 'nosniff',
