@@ -59,7 +59,7 @@ describe('stele dev diagnostics overlay', () => {
   it('shows the problems of a first build that failed, at the Markdown file and line', async () => {
     const res = await page.goto(`${url}posts/broken/index.html`);
     expect(res?.status()).toBe(500);
-    const text = await page.locator('main').innerText();
+    const text = (await page.locator('main').textContent()) ?? '';
     expect(text).toContain('The build failed');
     expect(text).toContain('content/posts/2026-02-01-broken.en.md:4:1 error STELE1103');
     expect(text).toContain('> 4 | tagz: [news]');
@@ -71,7 +71,7 @@ describe('stele dev diagnostics overlay', () => {
     await writeFile(post(), FIXED);
     await reloaded;
     await page.waitForFunction(() => document.title.includes('Fixed post'), undefined, { timeout: 60_000 });
-    expect(await page.locator('main').innerText()).toContain('All good now.');
+    expect(await page.locator('main').textContent()).toContain('All good now.');
   });
 
   it('replaces the old pages with the overlay when the build breaks again, and tells the terminal once about warnings', async () => {
@@ -80,13 +80,13 @@ describe('stele dev diagnostics overlay', () => {
     await reloaded.catch((e) => {
       throw new Error(`${e}\n${output}`);
     });
-    await page.waitForFunction(() => document.body.innerText.includes('STELE1103'), undefined, { timeout: 60_000 });
-    expect(await page.locator('h1').innerText()).toContain('The build failed: 1 error');
+    await page.waitForFunction(() => document.body.textContent!.includes('STELE1103'), undefined, { timeout: 60_000 });
+    expect(await page.locator('h1').textContent()).toContain('The build failed: 1 error');
     // Every URL shows it, not a stale page or an empty 404.
     const other = await browser!.newPage();
     const res = await other.goto(`${url}about/index.html`);
     expect(res?.status()).toBe(500);
-    expect(await other.locator('main').innerText()).toContain('STELE1103');
+    expect(await other.locator('main').textContent()).toContain('STELE1103');
     await other.close();
     // The starter has no baseUrl: that warning was printed on the first build only.
     expect(output.match(/STELE2000/g)?.length).toBe(1);

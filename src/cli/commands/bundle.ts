@@ -60,7 +60,6 @@ export const registerBundleCommand: RegisterCommand = (cli, ctx) => {
     .command('bundle [dir]', 'Pack the sealed build of dir (a project or a build folder) into one zip to pass hand to hand')
     .option('--out <file>', 'The zip file to write (default <siteId>-v<version>.zip)')
     .option('--key <file>', 'Public key the build must verify with (default: the project key)')
-    .option('--quiet', 'Print only problems')
     .example('stele bundle --out site.zip')
     .action((dir: string | undefined, flags: { out?: string; key?: string; quiet?: boolean }) => runBundleCommand(ctx, dir, flags));
 };
