@@ -27,6 +27,7 @@ import {
 import { type Alternate, type NavItem, renderLayout } from '../render/theme/layout.js';
 import { getThemeStrings } from '../render/theme/strings.js';
 import { FAVICON_PATH, FAVICON_SVG } from '../render/theme/style.js';
+import { STELE_VERSION } from '../version.js';
 import { renderAtomFeed, renderJsonFeed } from './feeds.js';
 import { emitFile, type OutputFiles } from './output.js';
 import { renderSearchIndex } from './search-index.js';
@@ -42,6 +43,8 @@ export interface SiteInput {
   /** Key fingerprint shown in every footer. */
   keyFingerprint?: string;
   keyId?: string;
+  /** The public key's base64 line (written out on the verify page for `minisign -P`). */
+  publicKey?: string;
   /** Simplified → Traditional converter (names and structured text on zh-Hant pages). */
   toTraditional?: (text: string) => string;
   /** Extra head markup from stele (dev live reload). */
@@ -66,6 +69,7 @@ export const WELL_KNOWN = {
   manifest: '.well-known/stele/manifest.json',
   channels: '.well-known/stele/channels.json',
   publicKey: '.well-known/stele/stele.pub',
+  sums: '.well-known/stele/SHA256SUMS',
 };
 
 /** Build the site in memory. */
@@ -252,6 +256,10 @@ ${campaigns.length ? html`<section><h2>${t.campaigns}</h2>${renderCards(campaign
           revoked: config.seal.revoked,
           keyFingerprint: input.keyFingerprint,
           keyId: input.keyId,
+          publicKey: input.publicKey,
+          siteAddress: config.baseUrl ?? config.seal.official.find((c) => c.type === 'domain')?.url,
+          packageFile: `stele-${STELE_VERSION}.tgz`,
+          sumsPath: WELL_KNOWN.sums,
           channelsPath: WELL_KNOWN.channels,
           manifestPath: WELL_KNOWN.manifest,
           publicKeyPath: input.keyId ? WELL_KNOWN.publicKey : undefined,
