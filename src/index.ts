@@ -14,6 +14,8 @@ export { type Diagnostic, hasErrors } from './errors/diagnostic.js';
 export { formatDiagnostic } from './errors/format.js';
 export { createNodeHost, type FileSystem, type Host } from './io/host.js';
 export { createMemoryFileSystem } from './io/memory-fs.js';
+export { createNodeFetch, type FetchPort } from './io/network.js';
+export { createNodeProcessRunner, type ProcessResult, type ProcessRunner, type RunProcessOptions } from './io/process.js';
 export { createMarkdownRenderer } from './render/markdown.js';
 export { renderContent } from './render/render-content.js';
 export { sanitizeAuthorHtml } from './render/sanitize.js';

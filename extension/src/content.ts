@@ -5,7 +5,7 @@
  * same-origin resource it loaded, from the page's own HTTP cache where the
  * browser kept them, and sends the digests to the background.
  */
-import { hashSha256Hex } from '../../src/trust/digest.js';
+import { hashSha256Hex } from '../../src/trust/release-log.js';
 import type { LoadedMessage, ResourceDigest, StartReply } from './protocol.js';
 
 /** Longest time a page stays hidden while its address is checked. */

@@ -60,7 +60,7 @@ export type ImportResult = { ok: true; key: ImportedKey } | { ok: false; reason:
  */
 export function parseImportedKey(text: string, label: string | undefined, now: Date): ImportResult {
   const trimmed = text.trim();
-  if (trimmed === '') return { ok: false, reason: 'nothing to import' };
+  if (trimmed === '') return { ok: false, reason: 'no key given' };
   const keyId = /^[0-9a-fA-F\s:-]+$/.test(trimmed) ? normalizeKeyId(trimmed) : undefined;
   if (keyId && trimmed.replace(/[\s:-]/g, '').length === 16) {
     return { ok: true, key: { keyId, label: label?.trim() || `fingerprint ${keyId}`, added: now.toISOString() } };

@@ -134,8 +134,12 @@ function failed(diagnostics: Diagnostic[]): ProcessedImage {
 }
 
 /** Decode to an upright 8-bit sRGB raster (alpha kept only when it is not fully opaque). */
-async function decodeUpright(input: Uint8Array): Promise<RawImage> {
-  const { data, info } = await sharp(input, { failOn: 'truncated', limitInputPixels: MAX_INPUT_PIXELS, pages: 1 })
+async function decodeUpright(input: Uint8Array, format: string): Promise<RawImage> {
+  // Strict decoding: libjpeg reports corrupt scan data only as a warning, and a
+  // JPEG decoded past it is published garbled; other decoders' warnings (PNG
+  // colour-profile notes) are harmless, so they fail on errors only.
+  const failOn = format === 'jpeg' ? 'warning' : 'error';
+  const { data, info } = await sharp(input, { failOn, limitInputPixels: MAX_INPUT_PIXELS, pages: 1 })
     .rotate()
     .toColourspace('srgb')
     .raw({ depth: 'uchar' })
@@ -230,7 +234,7 @@ export async function processImage(input: Uint8Array, options: ProcessImageOptio
 
   let raster: RawImage;
   try {
-    raster = await decodeUpright(input);
+    raster = await decodeUpright(input, format);
     await applyBlurRegions(raster, plan.blur);
   } catch (error) {
     const message = firstLine((error as Error).message);

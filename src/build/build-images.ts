@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { createFileSystemImageCache, createPlaceholderPortrait, type ImageJob, processImages } from '../assets/index.js';
 import type { ProcessedImage } from '../assets/types.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
+import { resolveContentFolder } from '../content/content-path.js';
 import { collectImageRequests } from '../content/image-refs.js';
 import type { ContentSet } from '../content/load-content.js';
 import { createDiagnostic } from '../errors/catalogue.js';
-import { ContentMissingImage } from '../errors/codes-core.js';
+import { ContentImageOutside, ContentMissingImage } from '../errors/codes-core.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { Host } from '../io/host.js';
 import { hashKey } from '../io/memo.js';
@@ -33,8 +34,11 @@ export async function processContentImages(
   processed: Map<string, ProcessedImage>,
   onProgress?: (done: number, total: number) => void,
 ): Promise<ContentImages> {
-  const diagnostics: Diagnostic[] = [];
-  const requests = collectImageRequests(content);
+  const collected = collectImageRequests(content, resolveContentFolder(config.root, config.contentDirAbs));
+  const diagnostics: Diagnostic[] = [...collected.diagnostics];
+  const requests = collected.requests;
+  // Symbolic links are followed to their real place, which must be inside the content folder too.
+  const contentReal = await host.fs.realpath(config.contentDirAbs).catch(() => config.contentDirAbs);
   const keys = new Map<string, string>();
   const todo: { key: string; job: ImageJob }[] = [];
   for (const req of requests) {
@@ -48,7 +52,15 @@ export async function processContentImages(
       todo.push({ key, job: { input, sourcePath: req.path, blur: req.blur.length ? req.blur : undefined } });
       continue;
     }
-    if (await host.fs.exists(join(config.root, req.path))) input = await host.fs.readFile(join(config.root, req.path));
+    const abs = join(config.root, req.path);
+    const real = await host.fs.realpath(abs).catch(() => undefined);
+    if (real !== undefined && !real.startsWith(`${contentReal}/`)) {
+      diagnostics.push(
+        createDiagnostic(ContentImageOutside, { file: req.file, ...(req.line ? { line: req.line } : {}) }, req.src, 'is a symbolic link to a file outside the content folder'),
+      );
+      continue;
+    }
+    if (real !== undefined) input = await host.fs.readFile(real).catch(() => undefined);
     if (!input) {
       // Markdown images are reported by render, with their line.
       if (!req.fromMarkdown) diagnostics.push(createDiagnostic(ContentMissingImage, { file: req.file }, req.path));
@@ -67,14 +79,22 @@ export async function processContentImages(
     { cache },
   );
   results.forEach((r, i) => {
-    diagnostics.push(...r.diagnostics);
     processed.set(todo[i]!.key, r);
   });
   onProgress?.(todo.length, todo.length);
   const byPath = new Map<string, ProcessedImage>();
+  const requestByPath = new Map(requests.map((r) => [r.path, r]));
   for (const [path, key] of keys) {
     const r = processed.get(key);
-    if (r) byPath.set(path, r);
+    if (!r) continue;
+    byPath.set(path, r);
+    // Every build reports the image's problems (also when its result comes from an earlier
+    // build), at the content file and line that refer to it, naming the image.
+    const req = requestByPath.get(path);
+    for (const d of r.diagnostics) {
+      if (!req || req.placeholderSeed) diagnostics.push(d);
+      else diagnostics.push({ ...d, file: req.file, ...(req.line ? { line: req.line } : {}), message: `${req.path}: ${d.message}` });
+    }
   }
   return { byPath, diagnostics };
 }

@@ -30,8 +30,9 @@ import type { SafeHtml } from '../render/html.js';
 import { type RenderMemoValue, renderContent } from '../render/render-content.js';
 import { renderContentInWorkers, resolveRenderWorkers } from '../render/render-parallel.js';
 import { readKeyPublications } from '../seal/key-store.js';
-import { isSecretKeyEncrypted, parsePublicKey } from '../seal/minisign.js';
-import { formatKeyFingerprint, readManifestVersion, resolveNextVersion, sealSite } from '../seal/seal-site.js';
+import { isSecretKeyEncrypted } from '../seal/minisign.js';
+import { readManifestVersion, resolveNextVersion, sealSite } from '../seal/seal-site.js';
+import { formatKeyFingerprint, parsePublicKey } from '../trust/minisign.js';
 import { loadSignerFromText, type Signer } from '../seal/signer.js';
 import { createSite } from '../site/create-site.js';
 import { emitFile, type OutputFiles } from '../site/output.js';
@@ -174,9 +175,10 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const content = await loadContent(config, host, {
     collections: createCollectionRegistry(advocacyCollectionFields),
     toTraditional,
-    validateEntry: (entry, locate) => validateAdvocacyEntry(entry, locate, { originalLang: config.defaultLanguage }),
+    // Structured fields live in the original (the default language, or the only language a page is written in).
+    validateEntry: (entry, locate, { original }) => (original ? validateAdvocacyEntry(entry, locate, { originalLang: entry.lang }) : []),
   });
-  diagnostics.push(...content.diagnostics, ...checkContentReferences(content, config.defaultLanguage));
+  diagnostics.push(...content.diagnostics, ...checkContentReferences(content, config.languages, config.defaultLanguage));
 
   // signing key (public part is needed by the theme's footer)
   let signer = options.signer;

@@ -2,9 +2,9 @@
  * Split a Markdown file into YAML front matter and body, keeping positions so
  * that every validation error points at the exact line and column.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import { createDiagnostic, type Location } from '../errors/catalogue.js';
-import { FrontMatterNotMapping, FrontMatterSyntax, FrontMatterUnclosed } from '../errors/codes-core.js';
+import { FrontMatterAliasExpansion, FrontMatterNotMapping, FrontMatterSyntax, FrontMatterUnclosed } from '../errors/codes-core.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { PathLocator } from '../errors/zod-issues.js';
 
@@ -53,7 +53,21 @@ export function parseFrontMatter(source: string, file: string): ParsedFrontMatte
     diagnostics.push(createDiagnostic(FrontMatterSyntax, at(error.pos[0]), error.message.split('\n')[0]!));
   }
   if (diagnostics.length) return { data: {}, body, bodyLine, locate: fallback, diagnostics };
-  const data = doc.toJS() ?? {};
+  let data: unknown;
+  try {
+    // Aliases that expand to more than `maxAliasCount` nodes each (a "billion laughs" bomb) throw.
+    data = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    let where: Location = { file, line: 2, column: 1 };
+    visit(doc, {
+      Alias(_, node) {
+        if (node.range) where = at(node.range[0]);
+        return visit.BREAK;
+      },
+    });
+    return { data: {}, body, bodyLine, locate: fallback, diagnostics: [createDiagnostic(FrontMatterAliasExpansion, where)] };
+  }
   if (typeof data !== 'object' || Array.isArray(data)) {
     return {
       data: {},

@@ -47,6 +47,8 @@ export interface ContentEntry {
   bodyLine: number;
   /** True when generated (Traditional Chinese from Simplified). */
   derived: boolean;
+  /** Line of each front-matter `src:` value (covers, portraits, photos), for diagnostics about the file it names. */
+  srcLines?: Record<string, number>;
 }
 
 /** The content stage's result. */
@@ -66,8 +68,11 @@ export interface LoadContentOptions {
   collections: Map<CollectionName, CollectionDefinition>;
   /** Converts Simplified to Traditional Chinese text (zh-Hant derivation). */
   toTraditional?: (text: string) => string;
-  /** Extra cross-field validation per entry (advocacy collections). */
-  validateEntry?: (entry: ContentEntry, locate: PathLocator) => Diagnostic[];
+  /**
+   * Extra cross-field validation per entry (advocacy collections); `original`
+   * is true for the entry that holds the group's structured fields.
+   */
+  validateEntry?: (entry: ContentEntry, locate: PathLocator, info: { original: boolean }) => Diagnostic[];
 }
 
 interface RawFile {
@@ -80,6 +85,25 @@ interface RawFile {
   body: string;
   bodyLine: number;
   locate: PathLocator;
+}
+
+/**
+ * The original of a translation group: the default-language entry, or, for a
+ * page written only in other languages, the first one written by hand in the
+ * order of `languages`.
+ */
+export function resolveGroupOriginal(
+  group: ReadonlyMap<LanguageCode, ContentEntry>,
+  languages: readonly LanguageCode[],
+  defaultLanguage: LanguageCode,
+): ContentEntry | undefined {
+  const def = group.get(defaultLanguage);
+  if (def) return def;
+  for (const lang of languages) {
+    const e = group.get(lang);
+    if (e && !e.derived) return e;
+  }
+  return [...group.values()].find((e) => !e.derived);
 }
 
 /** Group key for translations. */
@@ -167,19 +191,27 @@ export async function loadContent(config: ResolvedConfig, host: Host, options: L
   const byKey = new Map<string, Map<LanguageCode, ContentEntry>>();
   const defaultLang = config.defaultLanguage;
   for (const [gk, group] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const original = group.get(defaultLang);
     const collection = options.collections.get([...group.values()][0]!.collection)!;
+    // The original is the default-language file; without one, an entry written
+    // in another language only stands on its own (a page in that language
+    // alone). A file that names its original with `translationKey:` is a
+    // translation whose original is missing: that is an error, not a new page.
+    let original = group.get(defaultLang);
     if (!original) {
-      for (const raw of group.values()) {
-        diagnostics.push(createDiagnostic(ContentOrphanTranslation, { file: raw.file, line: 1, column: 1 }, raw.lang, raw.key, defaultLang));
+      const claimed = [...group.values()].filter((raw) => typeof raw.data.translationKey === 'string');
+      if (claimed.length) {
+        for (const raw of claimed) {
+          diagnostics.push(createDiagnostic(ContentOrphanTranslation, raw.locate(['translationKey']), raw.lang, raw.key, defaultLang));
+        }
+        continue;
       }
-      continue;
+      original = config.languages.map((l) => group.get(l)).find((raw) => raw !== undefined)!;
     }
     const originalEntry = validateRaw(original, collection, undefined, options, diagnostics);
     if (!originalEntry) continue;
-    const built = new Map<LanguageCode, ContentEntry>([[defaultLang, originalEntry]]);
+    const built = new Map<LanguageCode, ContentEntry>([[original.lang, originalEntry]]);
     for (const [lang, raw] of group) {
-      if (lang === defaultLang) continue;
+      if (lang === original.lang) continue;
       const e = validateRaw(raw, collection, originalEntry, options, diagnostics);
       if (e) built.set(lang, e);
     }
@@ -194,7 +226,7 @@ export async function loadContent(config: ResolvedConfig, host: Host, options: L
       if (!e) {
         // zh-Hant is derived from zh-Hans: its absence is reported once, as zh-Hans.
         if (lang !== 'zh-Hant' || !config.traditional.enabled)
-          diagnostics.push(createDiagnostic(ContentMissingTranslation, { file: original.file }, original.key, lang));
+          diagnostics.push(createDiagnostic(ContentMissingTranslation, { file: original.file }, original.key, lang, original.lang, original.file));
         continue;
       }
       if (config.mode === 'production' && e.data.draft) continue;
@@ -266,13 +298,33 @@ function validateRaw(
     body: raw.body,
     bodyLine: raw.bodyLine,
     derived: false,
+    srcLines: collectSrcLines(raw.data, raw.locate),
   };
   if (options.validateEntry) {
-    const extra = options.validateEntry(entry, raw.locate);
+    const extra = options.validateEntry(entry, raw.locate, { original: !original });
     diagnostics.push(...extra);
     if (extra.some((d) => d.severity === 'error')) return undefined;
   }
   return entry;
+}
+
+/** The line of every string `src` in the front matter (any depth), by value. */
+function collectSrcLines(data: unknown, locate: PathLocator): Record<string, number> {
+  const out: Record<string, number> = {};
+  const walk = (value: unknown, path: (string | number)[]) => {
+    if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) walk(v, [...path, i]);
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        if (k === 'src' && typeof v === 'string') {
+          const line = locate([...path, k]).line;
+          if (line !== undefined && out[v] === undefined) out[v] = line;
+        } else walk(v, [...path, k]);
+      }
+    }
+  };
+  walk(data, []);
+  return out;
 }
 
 /** Deep-convert Simplified strings to Traditional; `{ 'zh-Hans': x }` objects gain a `zh-Hant` twin. */

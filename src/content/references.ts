@@ -10,11 +10,11 @@ import {
   type EventFields,
   type PersonFields,
 } from './collections/index.js';
-import type { ContentSet } from './load-content.js';
+import { type ContentEntry, type ContentSet, resolveGroupOriginal } from './load-content.js';
 
-/** Check references between advocacy entries of the default language. */
-export function checkContentReferences(content: ContentSet, defaultLanguage: LanguageCode): Diagnostic[] {
-  const originals = content.entries.filter((e) => e.lang === defaultLanguage);
+/** Check references between advocacy entries, as written in their originals. */
+export function checkContentReferences(content: ContentSet, languages: readonly LanguageCode[], defaultLanguage: LanguageCode): Diagnostic[] {
+  const originals = listOriginals(content, languages, defaultLanguage);
   const pick = <T>(collection: string) =>
     new Map(originals.filter((e) => e.collection === collection).map((e) => [e.key, e.data as unknown as T]));
   const files = new Map(originals.map((e) => [`${e.collection}/${e.key}`, e.file]));
@@ -22,4 +22,14 @@ export function checkContentReferences(content: ContentSet, defaultLanguage: Lan
     { people: pick<PersonFields>('people'), campaigns: pick<CampaignFields>('campaigns'), events: pick<EventFields>('events') },
     (collection, key) => ({ file: files.get(`${collection}/${key}`) }),
   );
+}
+
+/** The original entry of every translation group (see `resolveGroupOriginal`). */
+export function listOriginals(content: ContentSet, languages: readonly LanguageCode[], defaultLanguage: LanguageCode): ContentEntry[] {
+  const out: ContentEntry[] = [];
+  for (const group of content.byKey.values()) {
+    const e = resolveGroupOriginal(group, languages, defaultLanguage);
+    if (e) out.push(e);
+  }
+  return out;
 }

@@ -110,9 +110,9 @@ export const ContentOrphanTranslation = defineError({
   title: 'Translation without an original',
   severity: 'error',
   message: (lang: string, key: string, defaultLang: string) =>
-    `This ${lang} file is a translation of \`${key}\`, but there is no ${defaultLang} original.`,
+    `This ${lang} file says it is a translation of \`${key}\` (\`translationKey:\`), but there is no ${defaultLang} file by that name.`,
   hint: (_lang: string, key: string, defaultLang: string) =>
-    `Add \`${key}.${defaultLang}.md\`, or set \`translationKey:\` to the name of the original.`,
+    `Set \`translationKey:\` to the name of the original file without its language suffix (\`${key}.${defaultLang}.md\` → \`${key}\`), or remove it to publish this page in its own language only.`,
 });
 
 export const ContentDuplicateLanguage = defineError({
@@ -159,8 +159,10 @@ export const ContentMissingTranslation = defineError({
   code: 'STELE1209',
   title: 'Missing translation',
   severity: 'warning',
-  message: (key: string, lang: string) => `\`${key}\` has no ${lang} version; the ${lang} site links to the original instead.`,
-  hint: 'Add the translation file when it is ready.',
+  message: (key: string, lang: string, originalLang = 'en', _file = '') =>
+    `\`${key}\` has no ${lang} version yet: the ${lang} site leaves it out of its lists, and links to it lead to the ${originalLang} page.`,
+  hint: (_key: string, lang: string, _originalLang = 'en', file = '<file>') =>
+    `Add the translation when it is ready: \`stele new --translation-of ${file} --lang ${lang === 'zh-Hans' ? 'zh' : lang}\`.`,
 });
 
 export const ContentNotUtf8 = defineError({
@@ -217,4 +219,28 @@ export const BuildVerifyFailed = defineError({
   severity: 'error',
   message: (detail: string) => `The site just written does not verify: ${detail}`,
   hint: 'This is a bug in stele or something changed the output folder while building; build again and report it if it persists.',
+});
+
+export const ContentImageOutside = defineError({
+  code: 'STELE1250',
+  title: 'Image outside the content folder',
+  severity: 'error',
+  message: (src: string, why: string) => `Image ${JSON.stringify(src)} ${why}; only files inside the content folder are published.`,
+  hint: 'Copy the image into the content folder, next to the Markdown file, and refer to it relatively: `![Description](./photo.jpg)`. Absolute paths, `..` out of the folder and symbolic links to other places are refused.',
+});
+
+export const ContentMalformedPath = defineError({
+  code: 'STELE1251',
+  title: 'Malformed path',
+  severity: 'error',
+  message: (src: string) => `Path ${JSON.stringify(src)} has a malformed percent escape (a % must be followed by two hexadecimal digits of valid UTF-8).`,
+  hint: 'Write the file name as it is (spaces may be written as %20), e.g. `![Rally](./rally%20photo.jpg)`.',
+});
+
+export const FrontMatterAliasExpansion = defineError({
+  code: 'STELE1252',
+  title: 'Front matter expands too much',
+  severity: 'error',
+  message: () => 'The YAML aliases (`*name`) in this front matter expand to too many values (a "billion laughs" pattern); it was not read.',
+  hint: 'Write the values out instead of repeating anchors (`&name`) and aliases (`*name`) inside each other.',
 });

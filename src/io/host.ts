@@ -16,6 +16,8 @@ export interface FileSystem {
   mkdir(path: string): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   rm(path: string): Promise<void>;
+  /** The canonical absolute path: `..` resolved and every symbolic link followed. Rejects (ENOENT) when the path does not exist. */
+  realpath(path: string): Promise<string>;
 }
 
 /** Output lines for humans; `quiet` hosts drop `info`. */
@@ -68,6 +70,7 @@ export function createNodeFileSystem(): FileSystem {
     },
     rename: (a, b) => fsp.rename(a, b),
     rm: (p) => fsp.rm(p, { recursive: true, force: true }),
+    realpath: (p) => fsp.realpath(p),
   };
 }
 

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { FileSystem } from './host.js';
 
 /**
@@ -10,6 +11,12 @@ export function createMemoryFileSystem(initial: Record<string, string | Uint8Arr
   const files = new Map<string, Uint8Array>();
   for (const [k, v] of Object.entries(initial)) files.set(k, typeof v === 'string' ? enc.encode(v) : v);
   const norm = (p: string) => p.replace(/\/+$/, '');
+  const has = (n: string) => {
+    if (files.has(n)) return true;
+    const prefix = `${n}/`;
+    for (const k of files.keys()) if (k.startsWith(prefix)) return true;
+    return false;
+  };
   const notFound = (p: string) => Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' });
   return {
     files,
@@ -34,11 +41,7 @@ export function createMemoryFileSystem(initial: Record<string, string | Uint8Arr
         .sort();
     },
     async exists(p) {
-      const n = norm(p);
-      if (files.has(n)) return true;
-      const prefix = `${n}/`;
-      for (const k of files.keys()) if (k.startsWith(prefix)) return true;
-      return false;
+      return has(norm(p));
     },
     async mkdir() {},
     async rename(from, to) {
@@ -50,6 +53,12 @@ export function createMemoryFileSystem(initial: Record<string, string | Uint8Arr
           files.set(b + k.slice(a.length), v);
         }
       }
+    },
+    // No symbolic links in memory: the canonical path is the normalised one.
+    async realpath(p) {
+      const n = posix.normalize(norm(p));
+      if (!has(n)) throw notFound(p);
+      return n;
     },
     async rm(p) {
       const n = norm(p);

@@ -5,10 +5,12 @@
  */
 import { posix } from 'node:path';
 import type { ResolvedConfig } from '../config/resolve-config.js';
+import { decodeReferencePath, isExternalReference, resolveContentFolder, resolveContentReference } from '../content/content-path.js';
+import { createContentPathDiagnostic } from '../content/image-refs.js';
 import { type ContentEntry, type ContentSet, entryGroupKey } from '../content/load-content.js';
 import { entryPath, relativeUrl } from '../content/urls.js';
 import { createDiagnostic } from '../errors/catalogue.js';
-import { ContentBrokenLink, ContentExternalImage, ContentMissingAlt, ContentMissingImage } from '../errors/codes-core.js';
+import { ContentBrokenLink, ContentExternalImage, ContentMalformedPath, ContentMissingAlt, ContentMissingImage } from '../errors/codes-core.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { hashKey, type Memo } from '../io/memo.js';
 import { createMarkdownRenderer, type Heading } from './markdown.js';
@@ -58,6 +60,7 @@ export function renderContent(config: ResolvedConfig, content: ContentSet, resol
   const byFile = new Map<string, ContentEntry>();
   for (const e of content.entries) if (!e.derived) byFile.set(e.file, e);
   const knownFiles = new Set(content.files);
+  const contentFolder = resolveContentFolder(config.root, config.contentDirAbs);
 
   const todo = options.entries ?? content.entries;
   for (const [index, entry] of todo.entries()) {
@@ -80,7 +83,12 @@ export function renderContent(config: ResolvedConfig, content: ContentSet, resol
       diagnostics: ctxDiagnostics,
       resolveLink(href, line) {
         const [target, hash] = href.split('#');
-        const targetFile = posix.normalize(posix.join(dir, decodeURI(target!)));
+        const decoded = decodeReferencePath(target!);
+        if (decoded === undefined) {
+          ctxDiagnostics.push(createDiagnostic(ContentMalformedPath, { file: entry.file, line }, href));
+          return undefined;
+        }
+        const targetFile = posix.normalize(posix.join(dir, decoded));
         const found = byFile.get(targetFile);
         if (!found) {
           // A file that exists but has errors of its own is not reported again.
@@ -93,7 +101,7 @@ export function renderContent(config: ResolvedConfig, content: ContentSet, resol
         return relativeUrl(path, entryPath(target2, config.defaultLanguage)) + (hash ? `#${hash}` : '');
       },
       resolveImage(src, alt, line) {
-        if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(src)) {
+        if (isExternalReference(src)) {
           ctxDiagnostics.push(createDiagnostic(ContentExternalImage, { file: entry.file, line }, src));
           return undefined;
         }
@@ -101,7 +109,12 @@ export function renderContent(config: ResolvedConfig, content: ContentSet, resol
           ctxDiagnostics.push(createDiagnostic(ContentMissingAlt, { file: entry.file, line }, src));
           return undefined;
         }
-        const projectPath = posix.normalize(posix.join(dir, decodeURI(src.split(/[?#]/)[0]!)));
+        const resolved = resolveContentReference(entry.file, src, contentFolder);
+        if (!resolved.ok) {
+          ctxDiagnostics.push(createContentPathDiagnostic(resolved.problem, src, { file: entry.file, line }));
+          return undefined;
+        }
+        const projectPath = resolved.path;
         const markup = resolveImage(projectPath, alt, path, 'lazy');
         if (markup === undefined) ctxDiagnostics.push(createDiagnostic(ContentMissingImage, { file: entry.file, line }, src));
         return markup;

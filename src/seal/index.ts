@@ -1,6 +1,7 @@
 /**
- * Public API of the seal area: minisign-compatible keys and signatures, the
- * signer port, key folders (rotation, revocation), channels and `sealSite`.
+ * Public API of the seal area: secret keys and signing, the signer port, key
+ * folders (rotation, revocation) and `sealSite`. The formats it writes (paths,
+ * manifest, channels, public keys, signatures) are the trust core's (`src/trust`).
  */
 export {
   type Channel,
@@ -11,9 +12,26 @@ export {
   createChannelsDocument,
   findRevokedAddress,
   type RevokedAddress,
-  type RevokedKey,
   revokedAddressSchema,
-} from './channels.js';
+} from '../trust/channels.js';
+export type { RevokedKey } from '../trust/keys.js';
+export { type Manifest, type ManifestFile, parseManifest } from '../trust/manifest.js';
+export {
+  formatKeyFingerprint,
+  formatKeyId,
+  type MinisignPublicKey,
+  type MinisignVerification,
+  parsePublicKey,
+  verifyMinisign,
+} from '../trust/minisign.js';
+export {
+  CHANNELS_PATH,
+  MANIFEST_PATH,
+  MANIFEST_SIG_PATH,
+  PUBLIC_KEY_PATH,
+  REVOKED_KEYS_PATH,
+  ROTATION_DIR,
+} from '../trust/paths.js';
 export {
   createKeyFiles,
   type KeyPublications,
@@ -22,31 +40,6 @@ export {
   rotateKeyFiles,
   verifyRevokedKeys,
 } from './key-store.js';
-export {
-  CHANNELS_PATH,
-  MANIFEST_PATH,
-  MANIFEST_SIG_PATH,
-  type Manifest,
-  type ManifestFile,
-  PUBLIC_KEY_PATH,
-  parseManifest,
-  REVOKED_KEYS_PATH,
-  ROTATION_DIR,
-} from './manifest.js';
-export {
-  DEFAULT_KDF_LIMITS,
-  formatKeyId,
-  isSecretKeyEncrypted,
-  type MinisignPublicKey,
-  type MinisignVerification,
-  parsePublicKey,
-  verifyMinisign,
-} from './minisign.js';
-export {
-  formatKeyFingerprint,
-  readManifestVersion,
-  resolveNextVersion,
-  type SealOptions,
-  sealSite,
-} from './seal-site.js';
+export { DEFAULT_KDF_LIMITS, isSecretKeyEncrypted } from './minisign.js';
+export { readManifestVersion, resolveNextVersion, type SealOptions, sealSite } from './seal-site.js';
 export { createSignerFromSeed, type LoadSignerResult, loadSigner, loadSignerFromText, type Signer } from './signer.js';

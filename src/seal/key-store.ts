@@ -12,8 +12,18 @@
  */
 import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RevokedKey } from './channels.js';
-import { formatSecretKeyFile, type KdfLimits, normalizeKeyId, parsePublicKey, verifyMinisign } from './minisign.js';
+import { encodeUtf8 } from '../trust/bytes.js';
+import {
+  formatRevokedKeysComment,
+  formatRotationComment,
+  parseRevokedKeys,
+  type RevokedKey,
+  type RevokedKeysDocument,
+  serializeRevokedKeys,
+  verifyRevokedKeys as verifyRevokedKeyBytes,
+} from '../trust/keys.js';
+import { normalizeKeyId, parsePublicKey } from '../trust/minisign.js';
+import { formatSecretKeyFile, type KdfLimits } from './minisign.js';
 import { createSignerFromSeed, generateKeyMaterial, loadSigner, type Signer } from './signer.js';
 
 /** File name of the public key in a key folder. */
@@ -94,17 +104,6 @@ export async function createKeyFiles(
   }
 }
 
-/** The trusted comment of a rotation link. */
-export function formatRotationComment(fromKeyId: string, toKeyId: string, date: Date): string {
-  return `stele rotation from=${fromKeyId} to=${toKeyId} date=${date.toISOString()}`;
-}
-
-/** Read `from` and `to` out of a rotation link's trusted comment. */
-export function parseRotationComment(comment: string): { from: string; to: string } | undefined {
-  const m = /^stele rotation from=([0-9A-F]{16}) to=([0-9A-F]{16})(?: |$)/.exec(comment);
-  return m ? { from: m[1], to: m[2] } : undefined;
-}
-
 /** Options for `rotateKeyFiles`. */
 export interface RotateKeyFilesOptions {
   dir: string;
@@ -167,48 +166,12 @@ export async function rotateKeyFiles(
   }
 }
 
-/** The signed revocation list document. */
-export interface RevokedKeysDocument {
-  stele: 1;
-  signedBy: string;
-  updated: string;
-  revoked: RevokedKey[];
-}
-
-/** Parse a revocation list (unsigned content check only). */
-export function parseRevokedKeys(text: string): RevokedKeysDocument | undefined {
-  try {
-    const data = JSON.parse(text) as RevokedKeysDocument;
-    if (data?.stele !== 1 || !Array.isArray(data.revoked)) return undefined;
-    const ok = data.revoked.every(
-      (r) => typeof r.keyId === 'string' && /^[0-9A-F]{16}$/.test(r.keyId) && typeof r.reason === 'string',
-    );
-    return ok ? data : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Serialise a revocation list deterministically. */
-export function serializeRevokedKeys(doc: RevokedKeysDocument): string {
-  return `${JSON.stringify(
-    {
-      stele: 1,
-      signedBy: doc.signedBy,
-      updated: doc.updated,
-      revoked: doc.revoked.map((r) => ({ keyId: r.keyId, date: r.date, reason: r.reason })),
-    },
-    null,
-    2,
-  )}\n`;
-}
-
 /** Sign a revocation list with `signer`; returns the JSON and `.minisig` texts. */
 export function signRevokedKeys(signer: Signer, revoked: readonly RevokedKey[], now: Date): { json: string; signature: string } {
   const json = serializeRevokedKeys({ stele: 1, signedBy: signer.keyId, updated: now.toISOString(), revoked: [...revoked] });
   const signature = signer.sign(
     new TextEncoder().encode(json),
-    `stele revoked-keys signer=${signer.keyId} count=${revoked.length} updated=${now.toISOString()}`,
+    formatRevokedKeysComment(signer.keyId, revoked.length, now),
   );
   return { json, signature };
 }
@@ -300,7 +263,5 @@ export async function readKeyPublications(dir: string): Promise<KeyPublications>
 
 /** Verify a revocation list against the public key file that should have signed it. */
 export function verifyRevokedKeys(json: string, signature: string, publicKeyFile: string): RevokedKeysDocument | undefined {
-  const result = verifyMinisign(new TextEncoder().encode(json), signature, publicKeyFile);
-  if (!result.ok) return undefined;
-  return parseRevokedKeys(json);
+  return verifyRevokedKeyBytes(encodeUtf8(json), signature, publicKeyFile);
 }

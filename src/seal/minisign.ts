@@ -1,54 +1,28 @@
 /**
- * minisign-compatible key and signature formats, implemented with node:crypto.
+ * The secret half of minisign: secret key files (scrypt-encrypted) and signing.
+ * Public keys, signature parsing and verification are the trust core's
+ * (`src/trust/minisign.ts`); BLAKE2b comes from @noble/hashes.
  *
- * Formats (from jedisct1/minisign `minisign.h`, checked against minisign 0.11):
- * - public key: `untrusted comment: …\n` + base64("Ed" ‖ keynum[8] ‖ pk[32]).
+ * Format (from jedisct1/minisign `minisign.h`, checked against minisign 0.11):
  * - secret key: `untrusted comment: …\n` + base64("Ed" ‖ kdf "Sc"|"\0\0" ‖ "B2" ‖
  *   salt[32] ‖ opslimit u64le ‖ memlimit u64le ‖ (keynum[8] ‖ seed[32] ‖ pk[32] ‖
  *   chk[32]) XOR scrypt(passphrase, salt)[104]); chk = BLAKE2b-256("Ed" ‖ keynum ‖ sk).
- * - signature: `untrusted comment: …\n` + base64("ED" ‖ keynum ‖ ed25519(BLAKE2b-512(file)))
- *   + `\ntrusted comment: …\n` + base64(ed25519(sig ‖ trusted comment)) + `\n`.
- * Key ids are shown as minisign shows them: the keynum read as a little-endian
- * u64, in uppercase hex (here always zero-padded to 16 digits).
  */
+import { createPrivateKey, createPublicKey, type KeyObject, randomBytes, scrypt, sign as signEd25519, timingSafeEqual } from 'node:crypto';
+import { blake2b } from '@noble/hashes/blake2.js';
 import {
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  type KeyObject,
-  randomBytes,
-  scrypt,
-  sign as signEd25519,
-  timingSafeEqual,
-  verify as verifyEd25519,
-} from 'node:crypto';
-import { computeBlake2b } from './blake2b.js';
-
-/** Either a value or the reason it could not be produced (user input problems are data). */
-export type MinisignResult<T> = { ok: true; value: T } | { ok: false; reason: string };
-
-/** A parsed minisign public key. */
-export interface MinisignPublicKey {
-  /** 16 uppercase hex digits, as minisign prints it. */
-  keyId: string;
-  /** The 8 raw key-number bytes. */
-  keyNum: Uint8Array;
-  /** Raw 32-byte Ed25519 public key. */
-  publicKey: Uint8Array;
-  untrustedComment: string;
-}
-
-/** A parsed minisign signature file. */
-export interface MinisignSignature {
-  untrustedComment: string;
-  /** "ED" (prehashed, default since minisign 0.8) or "Ed" (legacy). */
-  algorithm: 'ED' | 'Ed';
-  keyId: string;
-  keyNum: Uint8Array;
-  signature: Uint8Array;
-  trustedComment: string;
-  globalSignature: Uint8Array;
-}
+  assertComment,
+  formatKeyId,
+  hashBlake2b512,
+  MINISIGN_ALG_HASHED,
+  MINISIGN_ALG_PLAIN,
+  type MinisignResult,
+  TRUSTED_COMMENT_MAX_BYTES,
+  TRUSTED_COMMENT_PREFIX,
+  UNTRUSTED_COMMENT_MAX_BYTES,
+  UNTRUSTED_COMMENT_PREFIX,
+} from '../trust/minisign.js';
+import { decodeBase64Strict } from '../trust/bytes.js';
 
 /** Secret key material after decryption. Never log or serialise it. */
 export interface MinisignSecretKey {
@@ -69,48 +43,23 @@ export interface KdfLimits {
 /** minisign's defaults (libsodium `…_OPSLIMIT_SENSITIVE` / `…_MEMLIMIT_SENSITIVE`). */
 export const DEFAULT_KDF_LIMITS: KdfLimits = { opslimit: 33554432, memlimit: 1073741824 };
 
-const ALG_PLAIN = 'Ed';
-const ALG_HASHED = 'ED';
+const ALG_PLAIN = MINISIGN_ALG_PLAIN;
+const ALG_HASHED = MINISIGN_ALG_HASHED;
+const UNTRUSTED_PREFIX = UNTRUSTED_COMMENT_PREFIX;
+const TRUSTED_PREFIX = TRUSTED_COMMENT_PREFIX;
+const COMMENT_MAX_BYTES = UNTRUSTED_COMMENT_MAX_BYTES;
 const KDF_SCRYPT = 'Sc';
 const CHK_B2 = 'B2';
-const UNTRUSTED_PREFIX = 'untrusted comment: ';
-const TRUSTED_PREFIX = 'trusted comment: ';
-const TRUSTED_COMMENT_MAX_BYTES = 8191;
-const COMMENT_MAX_BYTES = 1023;
 const KEYNUM_SK_BYTES = 104;
 const SECRET_KEY_BYTES = 2 + 2 + 2 + 32 + 8 + 8 + KEYNUM_SK_BYTES;
 
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const encoder = new TextEncoder();
-
-/** Show an 8-byte key number as minisign does: little-endian u64, uppercase hex, 16 digits. */
-export function formatKeyId(keyNum: Uint8Array): string {
-  return Buffer.from(keyNum).reverse().toString('hex').toUpperCase();
-}
-
-/** Turn a printed key id (up to 16 hex digits) back into its 8 key-number bytes. */
-export function parseKeyId(keyId: string): Uint8Array | undefined {
-  if (!/^[0-9a-fA-F]{1,16}$/.test(keyId)) return undefined;
-  return new Uint8Array(Buffer.from(keyId.padStart(16, '0'), 'hex').reverse());
-}
-
-/** Normalise a user-typed key id (any case, optional leading zeros dropped) to 16 uppercase hex. */
-export function normalizeKeyId(keyId: string): string | undefined {
-  const cleaned = keyId.replace(/[\s:-]/g, '');
-  return /^[0-9a-fA-F]{1,16}$/.test(cleaned) ? cleaned.padStart(16, '0').toUpperCase() : undefined;
-}
 
 /** Create the Ed25519 private KeyObject for a 32-byte seed. */
 export function createEd25519PrivateKey(seed: Uint8Array): KeyObject {
   if (seed.length !== 32) throw new RangeError('Ed25519 seed must be 32 bytes');
   return createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
-}
-
-/** Create the Ed25519 public KeyObject for a raw 32-byte public key. */
-export function createEd25519PublicKey(publicKey: Uint8Array): KeyObject {
-  if (publicKey.length !== 32) throw new RangeError('Ed25519 public key must be 32 bytes');
-  return createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, publicKey]), format: 'der', type: 'spki' });
 }
 
 /** The raw 32-byte public key for a private KeyObject. */
@@ -119,146 +68,13 @@ export function derivePublicKey(privateKey: KeyObject): Uint8Array {
   return new Uint8Array(der.subarray(der.length - 32));
 }
 
-/** BLAKE2b-512 of a message (minisign's prehash). */
-export function hashBlake2b512(message: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('blake2b512').update(message).digest());
-}
-
 function splitLines(text: string): string[] {
   return text.replace(/\r\n/g, '\n').split('\n');
-}
-
-function decodeBase64Strict(line: string): Uint8Array | undefined {
-  const trimmed = line.trim();
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed) || trimmed.length % 4 !== 0) return undefined;
-  return new Uint8Array(Buffer.from(trimmed, 'base64'));
 }
 
 function readComment(line: string | undefined, prefix: string): string | undefined {
   if (line === undefined || !line.startsWith(prefix)) return undefined;
   return line.slice(prefix.length);
-}
-
-function checkComment(comment: string, maxBytes: number, what: string): void {
-  if (/[\r\n]/.test(comment)) throw new RangeError(`${what} must be a single line`);
-  if (encoder.encode(comment).length > maxBytes) throw new RangeError(`${what} is too long`);
-}
-
-/** Render a public key file (`stele.pub`), minisign format. */
-export function formatPublicKeyFile(keyNum: Uint8Array, publicKey: Uint8Array, untrustedComment?: string): string {
-  const comment = untrustedComment ?? `minisign public key ${formatKeyId(keyNum)}`;
-  checkComment(comment, COMMENT_MAX_BYTES, 'untrusted comment');
-  const body = Buffer.concat([Buffer.from(ALG_PLAIN, 'latin1'), keyNum, publicKey]).toString('base64');
-  return `${UNTRUSTED_PREFIX}${comment}\n${body}\n`;
-}
-
-/**
- * Parse a minisign public key: a whole `.pub` file, or just its base64 line
- * (as given to `minisign -P`).
- */
-export function parsePublicKey(text: string): MinisignResult<MinisignPublicKey> {
-  const lines = splitLines(text.trim());
-  let comment = '';
-  let body: string | undefined;
-  if (lines.length === 1) body = lines[0];
-  else {
-    const c = readComment(lines[0], UNTRUSTED_PREFIX);
-    if (c === undefined) return { ok: false, reason: 'public key file must start with "untrusted comment:"' };
-    comment = c;
-    body = lines[1];
-  }
-  const bytes = body === undefined ? undefined : decodeBase64Strict(body);
-  if (bytes?.length !== 42) return { ok: false, reason: 'public key is not 42 bytes of base64' };
-  if (Buffer.from(bytes.subarray(0, 2)).toString('latin1') !== ALG_PLAIN) {
-    return { ok: false, reason: 'unsupported public key algorithm' };
-  }
-  const keyNum = bytes.slice(2, 10);
-  return {
-    ok: true,
-    value: { keyId: formatKeyId(keyNum), keyNum, publicKey: bytes.slice(10, 42), untrustedComment: comment },
-  };
-}
-
-/** Parse a `.minisig` signature file. */
-export function parseSignature(text: string): MinisignResult<MinisignSignature> {
-  const lines = splitLines(text);
-  const untrusted = readComment(lines[0], UNTRUSTED_PREFIX);
-  if (untrusted === undefined) return { ok: false, reason: 'signature must start with "untrusted comment:"' };
-  const sigBytes = lines[1] === undefined ? undefined : decodeBase64Strict(lines[1]);
-  if (sigBytes?.length !== 74) return { ok: false, reason: 'signature line is not 74 bytes of base64' };
-  const alg = Buffer.from(sigBytes.subarray(0, 2)).toString('latin1');
-  if (alg !== ALG_HASHED && alg !== ALG_PLAIN) return { ok: false, reason: 'unsupported signature algorithm' };
-  const trusted = readComment(lines[2], TRUSTED_PREFIX);
-  if (trusted === undefined) return { ok: false, reason: 'signature has no trusted comment' };
-  const global = lines[3] === undefined ? undefined : decodeBase64Strict(lines[3]);
-  if (global?.length !== 64) return { ok: false, reason: 'global signature is not 64 bytes of base64' };
-  if (lines.slice(4).some((l) => l.trim() !== '')) return { ok: false, reason: 'trailing data after the signature' };
-  const keyNum = sigBytes.slice(2, 10);
-  return {
-    ok: true,
-    value: {
-      untrustedComment: untrusted,
-      algorithm: alg as 'ED' | 'Ed',
-      keyId: formatKeyId(keyNum),
-      keyNum,
-      signature: sigBytes.slice(10, 74),
-      trustedComment: trusted,
-      globalSignature: global,
-    },
-  };
-}
-
-/** Render a parsed signature back to its canonical `.minisig` text (to detect any change to the file). */
-export function formatSignatureFile(sig: MinisignSignature): string {
-  const sigLine = Buffer.concat([Buffer.from(sig.algorithm, 'latin1'), sig.keyNum, sig.signature]).toString('base64');
-  return `${UNTRUSTED_PREFIX}${sig.untrustedComment}\n${sigLine}\n${TRUSTED_PREFIX}${sig.trustedComment}\n${Buffer.from(sig.globalSignature).toString('base64')}\n`;
-}
-
-/** Why a signature was not accepted. */
-export type MinisignFailure = 'malformed' | 'wrong-key' | 'bad-signature';
-
-/** The outcome of `verifyMinisign`. */
-export type MinisignVerification =
-  | { ok: true; keyId: string; trustedComment: string; signature: MinisignSignature }
-  | { ok: false; failure: MinisignFailure; reason: string; keyId?: string };
-
-/**
- * Verify a minisign signature (`.minisig` text) over `message` with a public key
- * (parsed, or the text of a `.pub` file). Checks the key id, the signature (prehashed
- * "ED" or legacy "Ed") and the global signature over the trusted comment, as `minisign -V` does.
- */
-export function verifyMinisign(
-  message: Uint8Array,
-  sigText: string,
-  publicKey: MinisignPublicKey | string,
-): MinisignVerification {
-  let pk: MinisignPublicKey;
-  if (typeof publicKey === 'string') {
-    const parsed = parsePublicKey(publicKey);
-    if (!parsed.ok) return { ok: false, failure: 'malformed', reason: parsed.reason };
-    pk = parsed.value;
-  } else pk = publicKey;
-  const parsed = parseSignature(sigText);
-  if (!parsed.ok) return { ok: false, failure: 'malformed', reason: parsed.reason };
-  const sig = parsed.value;
-  if (!timingSafeEqual(sig.keyNum, pk.keyNum)) {
-    return {
-      ok: false,
-      failure: 'wrong-key',
-      keyId: sig.keyId,
-      reason: `signed with key ${sig.keyId}, expected key ${pk.keyId}`,
-    };
-  }
-  const key = createEd25519PublicKey(pk.publicKey);
-  const signed = sig.algorithm === ALG_HASHED ? hashBlake2b512(message) : message;
-  if (!verifyEd25519(null, signed, key, sig.signature)) {
-    return { ok: false, failure: 'bad-signature', keyId: sig.keyId, reason: 'signature does not match the file' };
-  }
-  const globalMessage = Buffer.concat([sig.signature, encoder.encode(sig.trustedComment)]);
-  if (!verifyEd25519(null, globalMessage, key, sig.globalSignature)) {
-    return { ok: false, failure: 'bad-signature', keyId: sig.keyId, reason: 'trusted comment signature does not match' };
-  }
-  return { ok: true, keyId: sig.keyId, trustedComment: sig.trustedComment, signature: sig };
 }
 
 /** Make a prehashed ("ED") minisign signature file. */
@@ -269,8 +85,8 @@ export function createMinisignSignature(
   trustedComment: string,
   untrustedComment = 'signature from minisign secret key',
 ): string {
-  checkComment(trustedComment, TRUSTED_COMMENT_MAX_BYTES, 'trusted comment');
-  checkComment(untrustedComment, COMMENT_MAX_BYTES, 'untrusted comment');
+  assertComment(trustedComment, TRUSTED_COMMENT_MAX_BYTES, 'trusted comment');
+  assertComment(untrustedComment, COMMENT_MAX_BYTES, 'untrusted comment');
   const signature = signEd25519(null, hashBlake2b512(message), privateKey);
   const global = signEd25519(null, Buffer.concat([signature, encoder.encode(trustedComment)]), privateKey);
   const sigLine = Buffer.concat([Buffer.from(ALG_HASHED, 'latin1'), keyNum, signature]).toString('base64');
@@ -315,7 +131,7 @@ function deriveKeyStream(passphrase: string, salt: Uint8Array, limits: KdfLimits
 }
 
 function computeChecksum(keyNum: Uint8Array, secret64: Uint8Array): Uint8Array {
-  return computeBlake2b(Buffer.concat([Buffer.from(ALG_PLAIN, 'latin1'), keyNum, secret64]), 32);
+  return blake2b(Buffer.concat([Buffer.from(ALG_PLAIN, 'latin1'), keyNum, secret64]), { dkLen: 32 });
 }
 
 function writeU64(view: DataView, offset: number, value: number): void {
@@ -363,7 +179,7 @@ export async function formatSecretKeyFile(options: SecretKeyFileOptions): Promis
   secret64.fill(0);
   const comment =
     options.untrustedComment ?? (encrypted ? 'minisign encrypted secret key' : 'minisign unencrypted secret key');
-  checkComment(comment, COMMENT_MAX_BYTES, 'untrusted comment');
+  assertComment(comment, COMMENT_MAX_BYTES, 'untrusted comment');
   const text = `${UNTRUSTED_PREFIX}${comment}\n${Buffer.from(out).toString('base64')}\n`;
   out.fill(0);
   return text;

@@ -6,27 +6,28 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OutputFiles } from '../site/output.js';
-import { type ChannelsConfig, createChannelsDocument } from './channels.js';
-import type { KeyPublications } from './key-store.js';
+import { compareBytes } from '../trust/bytes.js';
+import { type ChannelsConfig, createChannelsDocument } from '../trust/channels.js';
+import {
+  formatManifestTrustedComment,
+  formatManifestUntrustedComment,
+  type Manifest,
+  parseManifest,
+  serializeManifest,
+} from '../trust/manifest.js';
 import {
   CHANNELS_PATH,
-  compareBytes,
-  formatManifestTrustedComment,
+  CHANNELS_SIG_PATH,
   MANIFEST_PATH,
   MANIFEST_SIG_PATH,
-  type Manifest,
   PUBLIC_KEY_PATH,
-  parseManifest,
   REVOKED_KEYS_PATH,
-  ROTATION_DIR,
-  serializeManifest,
-} from './manifest.js';
+  REVOKED_KEYS_SIG_PATH,
+  resolveRotationKeyPath,
+  resolveRotationSigPath,
+} from '../trust/paths.js';
+import type { KeyPublications } from './key-store.js';
 import type { Signer } from './signer.js';
-
-/** The untrusted comment of a manifest signature (verify requires exactly this, so no byte of the file can change). */
-export function formatManifestUntrustedComment(siteId: string): string {
-  return `stele manifest for ${siteId}`;
-}
 
 /** Options for `sealSite`. */
 export interface SealOptions {
@@ -66,13 +67,13 @@ export function sealSite(output: OutputFiles, options: SealOptions): void {
 
   output.set(PUBLIC_KEY_PATH, encoder.encode(signer.publicKeyFile));
   for (const link of options.keys?.rotations ?? []) {
-    output.set(`${ROTATION_DIR}/${link.keyId}.pub`, encoder.encode(link.publicKeyFile));
-    output.set(`${ROTATION_DIR}/${link.keyId}.pub.minisig`, encoder.encode(link.signature));
+    output.set(resolveRotationKeyPath(link.keyId), encoder.encode(link.publicKeyFile));
+    output.set(resolveRotationSigPath(link.keyId), encoder.encode(link.signature));
   }
   const revokedKeys = options.keys?.revokedKeys;
   if (revokedKeys) {
     output.set(REVOKED_KEYS_PATH, encoder.encode(revokedKeys.json));
-    output.set(`${REVOKED_KEYS_PATH}.minisig`, encoder.encode(revokedKeys.signature));
+    output.set(REVOKED_KEYS_SIG_PATH, encoder.encode(revokedKeys.signature));
   }
   const channels = createChannelsDocument({
     siteId,
@@ -84,7 +85,7 @@ export function sealSite(output: OutputFiles, options: SealOptions): void {
   const channelsBytes = encoder.encode(`${JSON.stringify(channels, null, 2)}\n`);
   output.set(CHANNELS_PATH, channelsBytes);
   output.set(
-    `${CHANNELS_PATH}.minisig`,
+    CHANNELS_SIG_PATH,
     encoder.encode(signer.sign(channelsBytes, `stele channels site=${siteId} updated=${channels.updated}`)),
   );
 
@@ -135,9 +136,4 @@ export async function readManifestVersion(dir: string): Promise<number | undefin
   }
   const parsed = parseManifest(text);
   return parsed.ok ? parsed.manifest.version : undefined;
-}
-
-/** Show a key id for people: groups of four hex digits, e.g. `8E69 A5A6 C64D 0D0F`. */
-export function formatKeyFingerprint(keyId: string): string {
-  return keyId.toUpperCase().replace(/[^0-9A-F]/g, '').replace(/(.{4})(?=.)/g, '$1 ');
 }

@@ -5,14 +5,8 @@
  */
 import { createHash, type KeyObject, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import {
-  createEd25519PrivateKey,
-  createMinisignSignature,
-  derivePublicKey,
-  formatKeyId,
-  formatPublicKeyFile,
-  parseSecretKeyFile,
-} from './minisign.js';
+import { formatKeyId, formatPublicKeyFile } from '../trust/minisign.js';
+import { createEd25519PrivateKey, createMinisignSignature, derivePublicKey, parseSecretKeyFile } from './minisign.js';
 
 /** Signs messages with one minisign key. */
 export interface Signer {

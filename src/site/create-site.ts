@@ -33,6 +33,7 @@ import { emitFile, type OutputFiles } from './output.js';
 import { renderSearchIndex } from './search-index.js';
 import { renderRobots, renderSitemap, type SitemapPage } from './sitemap.js';
 import { entriesInLanguage, groupByTag, groupByYear, slugifyTag, sortByDateDesc } from './taxonomy.js';
+import { CHANNELS_PATH, MANIFEST_PATH, PUBLIC_KEY_PATH } from '../trust/paths.js';
 
 export interface SiteInput {
   config: ResolvedConfig;
@@ -62,14 +63,6 @@ const ADVOCACY_PAGES: Partial<Record<CollectionName, (r: RenderedEntry, ctx: Adv
   people: renderPersonPage,
   campaigns: renderCampaignPage,
   events: renderEventPage,
-};
-
-/** Paths of well-known files (kept here so every stage agrees). */
-export const WELL_KNOWN = {
-  manifest: '.well-known/stele/manifest.json',
-  channels: '.well-known/stele/channels.json',
-  publicKey: '.well-known/stele/stele.pub',
-  sums: '.well-known/stele/SHA256SUMS',
 };
 
 /** Build the site in memory. */
@@ -175,6 +168,7 @@ export function createSite(input: SiteInput): SiteResult {
       content,
       now: input.now,
       defaultLanguage: def,
+      languages: config.languages,
       toTraditional: input.toTraditional,
       url: config.baseUrl ? absoluteUrl(config.baseUrl, r.path) : undefined,
     });
@@ -241,7 +235,8 @@ ${campaigns.length ? html`<section><h2>${t.campaigns}</h2>${renderCards(campaign
       if (!list.length) continue;
       const path = pagePath(lang, def, c);
       const sorted = c === 'people' ? [...list].sort((a, b) => a.entry.data.title.localeCompare(b.entry.data.title, lang)) : sortByDateDesc(list);
-      write(lang, path, t[c], renderListPage(t[c], sorted, bodyContext(lang, path)), generatedAlternates([c]));
+      const exists = (l: LanguageCode) => !!collectionsByLang.get(l)?.has(c);
+      write(lang, path, t[c], renderListPage(t[c], sorted, bodyContext(lang, path)), generatedAlternates([c], exists));
     }
 
     // Verification page.
@@ -259,10 +254,9 @@ ${campaigns.length ? html`<section><h2>${t.campaigns}</h2>${renderCards(campaign
           publicKey: input.publicKey,
           siteAddress: config.baseUrl ?? config.seal.official.find((c) => c.type === 'domain')?.url,
           packageFile: `stele-${STELE_VERSION}.tgz`,
-          sumsPath: WELL_KNOWN.sums,
-          channelsPath: WELL_KNOWN.channels,
-          manifestPath: WELL_KNOWN.manifest,
-          publicKeyPath: input.keyId ? WELL_KNOWN.publicKey : undefined,
+          channelsPath: CHANNELS_PATH,
+          manifestPath: MANIFEST_PATH,
+          publicKeyPath: input.keyId ? PUBLIC_KEY_PATH : undefined,
         },
         bodyContext(lang, verifyPath),
       ),

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, open, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { ManifestFile } from '../seal/manifest.js';
+import type { ManifestFile } from '../trust/manifest.js';
 import { MAX_SCAN_BYTES, type SiteSource, type SourceFileCheck, type SourceReadResult } from './site-source.js';
 
 function toNative(root: string, path: string): string {

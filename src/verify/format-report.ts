@@ -2,36 +2,9 @@
  * Human-readable verify report: a verdict line, loud banners for key changes,
  * one line per problem grouped by kind, and a summary line.
  */
-import { formatKeyFingerprint } from '../seal/seal-site.js';
-import type { VerifyProblemKind, VerifyReport } from './types.js';
-
-const KIND_ORDER: VerifyProblemKind[] = [
-  'key-changed',
-  'wrong-key',
-  'bad-signature',
-  'malformed',
-  'revoked-address',
-  'rollback',
-  'expired',
-  'modified',
-  'added',
-  'missing',
-  'unreachable',
-];
-
-const KIND_TITLE: Record<VerifyProblemKind, string> = {
-  'key-changed': 'KEY CHANGED',
-  'wrong-key': 'signed by the wrong key',
-  'bad-signature': 'bad signature',
-  malformed: 'unreadable manifest or signature',
-  'revoked-address': 'revoked address',
-  rollback: 'rollback to an older version',
-  expired: 'expired signature',
-  modified: 'modified files',
-  added: 'files not in the signed manifest',
-  missing: 'missing files',
-  unreachable: 'could not check',
-};
+import { formatKeyFingerprint } from '../trust/minisign.js';
+import { PROBLEM_KIND_INFO, VERIFY_PROBLEM_KINDS, type VerifyProblemKind } from '../trust/problems.js';
+import type { VerifyReport } from './types.js';
 
 /** Options for `formatVerifyReport`. */
 export interface FormatVerifyOptions {
@@ -67,10 +40,10 @@ export function formatVerifyReport(report: VerifyReport, options: FormatVerifyOp
   }
   const byKind = new Map<VerifyProblemKind, typeof report.problems>();
   for (const p of report.problems) byKind.set(p.kind, [...(byKind.get(p.kind) ?? []), p]);
-  for (const kind of KIND_ORDER) {
+  for (const kind of VERIFY_PROBLEM_KINDS) {
     const group = byKind.get(kind);
     if (!group) continue;
-    lines.push('', `${KIND_TITLE[kind]} (${group.length}):`);
+    lines.push('', `${PROBLEM_KIND_INFO[kind].title} (${group.length}):`);
     for (const p of group) {
       const detail = [p.expected ? `expected ${p.expected}` : '', p.actual ? `found ${p.actual}` : '']
         .filter(Boolean)
@@ -78,7 +51,7 @@ export function formatVerifyReport(report: VerifyReport, options: FormatVerifyOp
       lines.push(`  ${kind}: ${p.message}${detail && kind !== 'modified' ? ` [${detail}]` : ''}`);
     }
   }
-  const counts = KIND_ORDER.filter((k) => byKind.has(k)).map((k) => `${byKind.get(k)?.length} ${k}`);
+  const counts = VERIFY_PROBLEM_KINDS.filter((k) => byKind.has(k)).map((k) => `${byKind.get(k)?.length} ${k}`);
   const files = m ? `${report.checkedFiles} of ${m.fileCount} files matched` : 'no files checked';
   lines.push(
     '',

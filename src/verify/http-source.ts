@@ -4,7 +4,7 @@
  * the response body as it streams in.
  */
 import { createHash } from 'node:crypto';
-import type { ManifestFile } from '../seal/manifest.js';
+import type { ManifestFile } from '../trust/manifest.js';
 import { MAX_SCAN_BYTES, type SiteSource, type SourceFileCheck, type SourceReadResult } from './site-source.js';
 
 /** Options for `createHttpSource`. */

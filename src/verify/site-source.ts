@@ -2,7 +2,7 @@
  * Where a copy of a site is read from during verification: a folder on disk or a
  * web address. Both hash files as streams, so memory stays flat on huge sites.
  */
-import type { ManifestFile } from '../seal/manifest.js';
+import type { ManifestFile } from '../trust/manifest.js';
 
 /** Reading a small file (manifest, signature, key records). */
 export type SourceReadResult =

@@ -1,41 +1,15 @@
 /**
  * The result of checking one copy of a site (a folder or a URL) against its signed manifest.
- * Shared by `verify` (one check) and `watch` (checks over time).
+ * Shared by `verify` (one check) and `watch` (checks over time). Problem kinds and
+ * the manifest summary are the trust core's.
  */
+import type { VerifyProblem } from '../trust/problems.js';
+import type { ManifestSummary } from '../trust/signed-manifest.js';
 
-/** Why a copy is not genuine, or could not be checked. */
-export type VerifyProblemKind =
-  | 'modified' // a listed file's bytes differ
-  | 'missing' // a listed file is absent
-  | 'added' // a file the manifest does not list
-  | 'expired' // the manifest's expiry is in the past
-  | 'rollback' // version lower than the highest seen for this site
-  | 'wrong-key' // signed by a key other than the pinned one
-  | 'bad-signature' // signature does not verify
-  | 'key-changed' // trust-on-first-use store holds a different key for this site
-  | 'revoked-address' // the checked address is listed as revoked in channels.json
-  | 'malformed' // manifest or signature unreadable
-  | 'unreachable'; // could not fetch/read (exit 2)
+export type { VerifyProblem, VerifyProblemKind } from '../trust/problems.js';
+export type { ManifestSummary } from '../trust/signed-manifest.js';
 
-export interface VerifyProblem {
-  kind: VerifyProblemKind;
-  /** Site-relative posix path, when the problem is about one file. */
-  path?: string;
-  message: string;
-  expected?: string;
-  actual?: string;
-}
-
-/** Signed manifest summary. */
-export interface ManifestSummary {
-  siteId: string;
-  version: number;
-  buildTime: string;
-  expires: string;
-  keyId: string;
-  fileCount: number;
-}
-
+/** The verdict on one copy, with every problem found. */
 export interface VerifyReport {
   /** The folder or URL checked. */
   source: string;

@@ -4,7 +4,8 @@
  * and what to alert. Pure: no I/O, no clock of its own.
  */
 import { createHash } from 'node:crypto';
-import type { VerifyProblemKind, VerifyReport } from '../verify/types.js';
+import { PROBLEM_KIND_INFO, sortProblemKindsFilesFirst, type VerifyProblemKind } from '../trust/problems.js';
+import type { VerifyReport } from '../verify/types.js';
 import { formatDuration } from './interval.js';
 import type {
   AlertChannel,
@@ -18,28 +19,8 @@ import type {
   WatchProblem,
 } from './types.js';
 
-/** Problem kinds meaning the manifest itself cannot be trusted (its version is not recorded). */
-const UNTRUSTED_MANIFEST_KINDS: ReadonlySet<VerifyProblemKind> = new Set([
-  'wrong-key',
-  'bad-signature',
-  'key-changed',
-  'malformed',
-]);
-
 /** Order in which kinds are listed in summaries: file changes first. */
-const KIND_ORDER: readonly VerifyProblemKind[] = [
-  'modified',
-  'missing',
-  'added',
-  'rollback',
-  'expired',
-  'wrong-key',
-  'bad-signature',
-  'key-changed',
-  'revoked-address',
-  'malformed',
-  'unreachable',
-];
+const KIND_ORDER: readonly VerifyProblemKind[] = sortProblemKindsFilesFirst();
 
 /** How the state machine behaves. */
 export interface IncidentPolicy {
@@ -151,7 +132,7 @@ export function applyVerifyReport(
     lastCheck: at,
     pendingAlerts: [...previous.pendingAlerts],
   };
-  if (report.manifest && !problems.some((p) => UNTRUSTED_MANIFEST_KINDS.has(p.kind))) {
+  if (report.manifest && !problems.some((p) => PROBLEM_KIND_INFO[p.kind].untrustedManifest)) {
     if (next.highestVersion === undefined || report.manifest.version > next.highestVersion) {
       next.highestVersion = report.manifest.version;
     }

@@ -8,21 +8,10 @@ import { createDiagnostic } from '../errors/catalogue.js';
 import { WATCH_STATE_UNREADABLE, WATCH_STATE_WRITE_FAILED } from '../errors/codes-watch.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { FileSystem } from '../io/host.js';
+import { VERIFY_PROBLEM_KINDS } from '../trust/problems.js';
 import type { MirrorState, WatchState } from './types.js';
 
-const kindSchema = z.enum([
-  'modified',
-  'missing',
-  'added',
-  'expired',
-  'rollback',
-  'wrong-key',
-  'bad-signature',
-  'key-changed',
-  'revoked-address',
-  'malformed',
-  'unreachable',
-]);
+const kindSchema = z.enum(VERIFY_PROBLEM_KINDS);
 
 const problemSchema = z.object({ kind: kindSchema, path: z.string().optional(), message: z.string() });
 

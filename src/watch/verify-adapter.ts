@@ -3,6 +3,7 @@
  * own rollback floor (the highest version this watcher has seen for the mirror)
  * on top of whatever the verifier's trust store knows.
  */
+import { MANIFEST_PATH } from '../trust/paths.js';
 import { type VerifyOptions, verifySite } from '../verify/verify-site.js';
 import type { VerifyReport } from '../verify/types.js';
 import type { WatchVerifyFunction, WatchVerifyOptions } from './types.js';
@@ -34,7 +35,7 @@ export function enforceRollbackFloor(report: VerifyReport, highestVersion: numbe
       ...report.problems,
       {
         kind: 'rollback',
-        path: '.well-known/stele/manifest.json',
+        path: MANIFEST_PATH,
         message: `version ${report.manifest.version} is older than version ${highestVersion} this watcher saw before`,
         expected: `>= ${highestVersion}`,
         actual: String(report.manifest.version),

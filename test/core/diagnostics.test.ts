@@ -99,11 +99,11 @@ const CASES: Case[] = [
     hint: 'different `slug:`',
   },
   {
-    name: 'translation without an original',
-    files: { 'content/posts/2012-02-14-rally.zh.md': post('title: 集会') },
-    expected: { code: 'STELE1203', file: 'content/posts/2012-02-14-rally.zh.md', line: 1, column: 1 },
-    message: 'This zh-Hans file is a translation of `2012-02-14-rally`, but there is no en original',
-    hint: 'Add `2012-02-14-rally.en.md`',
+    name: 'translation whose translationKey names no original',
+    files: { 'content/posts/2012-02-14-rally.zh.md': post('title: 集会\ndate: 2012-02-14\ntranslationKey: 2012-02-14-ralyl') },
+    expected: { code: 'STELE1203', file: 'content/posts/2012-02-14-rally.zh.md', line: 4, column: 17 },
+    message: 'This zh-Hans file says it is a translation of `2012-02-14-ralyl` (`translationKey:`), but there is no en file by that name',
+    hint: 'remove it to publish this page in its own language only',
   },
   {
     name: 'file name without a language',

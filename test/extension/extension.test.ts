@@ -5,7 +5,7 @@
  * way a reader does: the action's title (through the extension's service worker).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
@@ -136,7 +136,7 @@ async function expectVerdict(url: string, prefix: string): Promise<{ page: Page;
 
 async function warningText(page: Page): Promise<string> {
   await page.waitForFunction(() => (document.getElementById('problems')?.children.length ?? 0) > 0);
-  return page.locator('main').innerText();
+  return (await page.locator('main').textContent()) ?? '';
 }
 
 describe('stele Verify in Chromium', () => {
@@ -151,7 +151,7 @@ describe('stele Verify in Chromium', () => {
     const tabId = await worker.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)?.id, page.url());
     const popup = await context!.newPage();
     await popup.goto(`chrome-extension://${extensionId}/popup.html?tab=${tabId}`);
-    await expect(popup.locator('#pin-fingerprint').innerText()).resolves.toContain(SITE_SIGNER.keyId.slice(0, 4));
+    await expect(popup.locator('#pin-fingerprint').textContent()).resolves.toContain(SITE_SIGNER.keyId.slice(0, 4));
     const reloaded = page.waitForEvent('load');
     await popup.click('#pin-button');
     await reloaded;
@@ -165,13 +165,13 @@ describe('stele Verify in Chromium', () => {
     const options = await context!.newPage();
     await options.goto(`chrome-extension://${extensionId}/options.html`);
     const row = options.locator('#pins tr[data-site-id="cfcr"]');
-    await expect(row.innerText()).resolves.toContain('trusted on first visit');
-    await expect(row.innerText()).resolves.toContain(addresses.revoked);
+    await expect(row.textContent()).resolves.toContain('trusted on first visit');
+    await expect(row.textContent()).resolves.toContain(addresses.revoked);
     await row.locator('button').click();
     await options.locator('#pins tr[data-site-id="cfcr"]').waitFor({ state: 'detached' });
     await options.setInputFiles('#key-file', join(dir, 'cfcr.pub'));
     await options.locator('#imported tr').first().waitFor();
-    await expect(options.locator('#import-status').innerText()).resolves.toContain('Imported key');
+    await expect(options.locator('#import-status').textContent()).resolves.toContain('Imported key');
     await options.fill('#key-text', OTHER_SIGNER.keyId.toLowerCase());
     await options.click('#key-import');
     await options.locator(`#imported tr[data-key-id="${OTHER_SIGNER.keyId}"]`).waitFor();
@@ -184,7 +184,7 @@ describe('stele Verify in Chromium', () => {
     await page.close();
     const again = await context!.newPage();
     await again.goto(`chrome-extension://${extensionId}/options.html`);
-    await expect(again.locator('#pins tr[data-site-id="cfcr"]').innerText()).resolves.toContain('imported');
+    await expect(again.locator('#pins tr[data-site-id="cfcr"]').textContent()).resolves.toContain('imported');
     await again.close();
   });
 

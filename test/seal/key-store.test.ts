@@ -8,7 +8,7 @@ import {
   rotateKeyFiles,
   verifyRevokedKeys,
 } from '../../src/seal/key-store.js';
-import { parsePublicKey } from '../../src/seal/minisign.js';
+import { parsePublicKey } from '../../src/trust/minisign.js';
 import { loadSigner, type Signer } from '../../src/seal/signer.js';
 import { readTrustStore } from '../../src/verify/trust-store.js';
 import { verifySite } from '../../src/verify/verify-site.js';

@@ -1,16 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { channelsConfigSchema } from '../../src/seal/channels.js';
-import { CHANNELS_PATH, MANIFEST_PATH, MANIFEST_SIG_PATH, PUBLIC_KEY_PATH, parseManifest } from '../../src/seal/manifest.js';
-import { verifyMinisign } from '../../src/seal/minisign.js';
-import {
-  formatKeyFingerprint,
-  hashSha256,
-  readManifestVersion,
-  resolveNextVersion,
-  sealSite,
-} from '../../src/seal/seal-site.js';
+import { hashSha256, readManifestVersion, resolveNextVersion, sealSite } from '../../src/seal/seal-site.js';
+import { channelsConfigSchema } from '../../src/trust/channels.js';
+import { parseManifest } from '../../src/trust/manifest.js';
+import { formatKeyFingerprint, verifyMinisign } from '../../src/trust/minisign.js';
+import { CHANNELS_PATH, MANIFEST_PATH, MANIFEST_SIG_PATH, PUBLIC_KEY_PATH } from '../../src/trust/paths.js';
 import { readOutputText } from '../../src/site/output.js';
 import { CHANNELS, cleanupTempDirs, createFixtureOutput, makeTempDir, NOW, SIGNER, sealFixture, writeOutput } from '../verify/fixture.js';
 

@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { ChannelsConfig } from '../../src/seal/channels.js';
+import type { ChannelsConfig } from '../../src/trust/channels.js';
 import type { KeyPublications } from '../../src/seal/key-store.js';
 import { sealSite } from '../../src/seal/seal-site.js';
 import { createSignerFromSeed, type Signer } from '../../src/seal/signer.js';

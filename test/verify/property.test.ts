@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../../src/seal/manifest.js';
+import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../../src/trust/paths.js';
 import { verifySite } from '../../src/verify/verify-site.js';
 import { cleanupTempDirs, makeTempDir, NOW, SIGNER, sealFixture, writeOutput } from './fixture.js';
 

@@ -1,7 +1,7 @@
 import { appendFileSync, chmodSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../../src/seal/manifest.js';
+import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../../src/trust/paths.js';
 import { verifySite } from '../../src/verify/verify-site.js';
 import type { VerifyProblemKind } from '../../src/verify/types.js';
 import {

@@ -16,8 +16,8 @@ import {
   SEAL_REVOKE_REFUSED,
 } from '../../errors/codes-seal.js';
 import { revokeKeyFiles, rotateKeyFiles, SECRET_KEY_FILE } from '../../seal/key-store.js';
-import { isSecretKeyEncrypted, normalizeKeyId } from '../../seal/minisign.js';
-import { formatKeyFingerprint } from '../../seal/seal-site.js';
+import { isSecretKeyEncrypted } from '../../seal/minisign.js';
+import { formatKeyFingerprint, normalizeKeyId } from '../../trust/minisign.js';
 import type { CliContext, RegisterCommand } from '../context.js';
 import { printDiagnostics } from '../output.js';
 import { readPassphrase } from '../passphrase.js';

@@ -15,7 +15,7 @@ import {
 } from '../../errors/codes-seal.js';
 import { createKeyFiles } from '../../seal/key-store.js';
 import type { KdfLimits } from '../../seal/minisign.js';
-import { formatKeyFingerprint } from '../../seal/seal-site.js';
+import { formatKeyFingerprint } from '../../trust/minisign.js';
 import type { CliContext, RegisterCommand } from '../context.js';
 import { printDiagnostics } from '../output.js';
 import { readPassphrase } from '../passphrase.js';

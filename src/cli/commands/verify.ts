@@ -5,8 +5,7 @@
 import { resolve } from 'node:path';
 import { createDiagnostic } from '../../errors/catalogue.js';
 import { VERIFY_KEY_UNREADABLE, VERIFY_OPTION_INVALID } from '../../errors/codes-seal.js';
-import { normalizeKeyId, parsePublicKey } from '../../seal/minisign.js';
-import { formatKeyFingerprint } from '../../seal/seal-site.js';
+import { formatKeyFingerprint, normalizeKeyId, parsePublicKey } from '../../trust/minisign.js';
 import { formatVerifyReport, resolveVerifyExitCode } from '../../verify/format-report.js';
 import { readTrustStore, resolveTrustStoreDir } from '../../verify/trust-store.js';
 import { type VerifyOptions, verifySite } from '../../verify/verify-site.js';

@@ -25,7 +25,7 @@ import type { CampaignFields, EventFields, PersonFields } from '../../content/co
 import { type RosterEntry, resolveRosterName } from '../../content/consent.js';
 import { placeholderPortraitPath } from '../../content/image-refs.js';
 import type { CollectionName } from '../../content/collection-registry.js';
-import { type ContentSet, entryGroupKey } from '../../content/load-content.js';
+import { type ContentEntry, type ContentSet, entryGroupKey, resolveGroupOriginal } from '../../content/load-content.js';
 import { entryPath, relativeUrl } from '../../content/urls.js';
 import { html, type SafeHtml, unsafeRawHtml } from '../html.js';
 import type { RenderedEntry } from '../render-content.js';
@@ -36,6 +36,8 @@ export interface AdvocacyContext extends BodyContext {
   content: ContentSet;
   now: Date;
   defaultLanguage: LanguageCode;
+  /** The site's languages, in config order (to find a page's original). */
+  languages: readonly LanguageCode[];
   toTraditional?: TextConverter;
   /** Absolute URL of the page for JSON-LD, when the site has a baseUrl. */
   url?: string;
@@ -83,10 +85,16 @@ function textEl(t: TextView | undefined, lang: LanguageCode): SafeHtml {
  */
 function entryLink(ctx: AdvocacyContext, collection: CollectionName, key: string, label?: SafeHtml | string): SafeHtml {
   const group = ctx.content.byKey.get(entryGroupKey(collection, key));
-  const target = group?.get(ctx.lang) ?? group?.get(ctx.defaultLanguage);
+  const target = group?.get(ctx.lang) ?? (group ? resolveGroupOriginal(group, ctx.languages, ctx.defaultLanguage) : undefined);
   label ??= target?.data.title ?? key;
   if (!target) return html`${label}`;
   return html`<a href="${relativeUrl(ctx.path, entryPath(target, ctx.defaultLanguage))}">${label}</a>`;
+}
+
+/** True for the entry that holds its page's structured fields (one per translation group). */
+function isOriginal(ctx: AdvocacyContext, e: ContentEntry): boolean {
+  const group = ctx.content.byKey.get(entryGroupKey(e.collection, e.key));
+  return !!group && resolveGroupOriginal(group, ctx.languages, ctx.defaultLanguage) === e;
 }
 
 function picture(ctx: AdvocacyContext, projectPath: string, alt: string, loading: 'lazy' | 'eager'): SafeHtml {
@@ -105,7 +113,7 @@ export function renderPersonPage(r: RenderedEntry, ctx: AdvocacyContext): { body
       : posix.normalize(posix.join(posix.dirname(r.entry.file), v.portrait.src))
     : undefined;
   const campaigns = ctx.content.entries.filter(
-    (e) => e.collection === 'campaigns' && e.lang === ctx.defaultLanguage && ((e.data as { subjects?: string[] }).subjects ?? []).includes(r.entry.key),
+    (e) => e.collection === 'campaigns' && isOriginal(ctx, e) && ((e.data as { subjects?: string[] }).subjects ?? []).includes(r.entry.key),
   );
   const body = html`<article class="person">
 <h1>${textEl(v.name, lang)}${v.otherNames.map((n) => html` <span class="name" lang="${LANGUAGES[n.lang].htmlLang}">${n.text}</span>`)}</h1>
@@ -129,7 +137,7 @@ export function renderCampaignPage(r: RenderedEntry, ctx: AdvocacyContext): { bo
   const lang = ctx.lang;
   const people = new Map(
     ctx.content.entries
-      .filter((e) => e.collection === 'people' && e.lang === ctx.defaultLanguage)
+      .filter((e) => e.collection === 'people' && isOriginal(ctx, e))
       .map((e) => [e.key, e.data as unknown as WithTitle<PersonFields>]),
   );
   const v = createCampaignView(data, { lang, now: ctx.now, toTraditional: ctx.toTraditional, people });

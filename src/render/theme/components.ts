@@ -114,8 +114,8 @@ export interface VerifyPageData {
   siteAddress?: string;
   /** The tarball `npm pack` makes (`stele-<version>.tgz`). */
   packageFile: string;
-  /** Site-relative path of the signed `SHA256SUMS`. */
-  sumsPath: string;
+  /** Site-relative path of the signed `SHA256SUMS`, when the build publishes one. */
+  sumsPath?: string;
   channelsPath: string;
   manifestPath: string;
   publicKeyPath?: string;
@@ -154,7 +154,7 @@ ${
 <pre><code data-stele-command="build-extension">${t.verifyExtensionBuild}</code></pre>
 <p>${t.verifyExtensionInstall}</p>
 ${
-  data.publicKey
+  data.publicKey && data.sumsPath
     ? html`<h3>${t.verifyToolsTitle}</h3>
 <p>${t.verifyTools}</p>
 <pre><code data-stele-command="standard-tools">${formatStandardToolsCommand(data.publicKey, data.sumsPath)}</code></pre>

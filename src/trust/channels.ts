@@ -5,6 +5,8 @@
  * `seal.channels`.
  */
 import { z } from 'zod';
+import { decodeUtf8 } from './bytes.js';
+import type { RevokedKey } from './keys.js';
 
 /** Schema for one official channel. */
 export const channelSchema = z
@@ -40,12 +42,6 @@ export type Channel = z.infer<typeof channelSchema>;
 /** One revoked address. */
 export type RevokedAddress = z.infer<typeof revokedAddressSchema>;
 
-/** A revoked signing key, as recorded by `stele key revoke`. */
-export interface RevokedKey {
-  keyId: string;
-  date: string;
-  reason: string;
-}
 
 /** The published `channels.json` document. */
 export interface ChannelsDocument {
@@ -114,4 +110,14 @@ export function findRevokedAddress(address: string, revoked: readonly RevokedAdd
     const n = normalizeAddress(r.url);
     return n !== undefined && (target === n || target.startsWith(`${n}/`));
   });
+}
+
+/** Parse published channels.json bytes; undefined when they are not a channels document. */
+export function parseChannelsDocument(bytes: Uint8Array): z.infer<typeof channelsDocumentSchema> | undefined {
+  try {
+    const doc = channelsDocumentSchema.safeParse(JSON.parse(decodeUtf8(bytes)));
+    return doc.success ? doc.data : undefined;
+  } catch {
+    return undefined;
+  }
 }

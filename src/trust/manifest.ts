@@ -1,23 +1,9 @@
 /**
  * The signed manifest (`.well-known/stele/manifest.json`): which files a genuine
- * copy of the site has, with sizes and SHA-256 hashes. Shared by seal and verify.
+ * copy of the site has, with sizes and SHA-256 hashes: schema, parser, canonical
+ * serialisation and the comments its signature carries. Shared by seal and verify.
  */
 import { z } from 'zod';
-
-/** Where stele publishes its own files, relative to the site root. */
-export const STELE_DIR = '.well-known/stele';
-/** Manifest path in the site. */
-export const MANIFEST_PATH = `${STELE_DIR}/manifest.json`;
-/** Manifest signature path in the site. */
-export const MANIFEST_SIG_PATH = `${MANIFEST_PATH}.minisig`;
-/** Official channels list. */
-export const CHANNELS_PATH = `${STELE_DIR}/channels.json`;
-/** The site's current public key. */
-export const PUBLIC_KEY_PATH = `${STELE_DIR}/stele.pub`;
-/** Signed list of revoked keys. */
-export const REVOKED_KEYS_PATH = `${STELE_DIR}/revoked-keys.json`;
-/** Folder of rotation links: `<NEWKEYID>.pub` signed by the previous key in `<NEWKEYID>.pub.minisig`. */
-export const ROTATION_DIR = `${STELE_DIR}/rotation`;
 
 /** One file of the site as listed in the manifest. */
 export interface ManifestFile {
@@ -72,11 +58,6 @@ export const manifestSchema = z
   })
   .strict();
 
-/** Compare two strings by UTF-8 bytes (the manifest's sort order). */
-export function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
-
 /** Serialise a manifest deterministically: fixed key order, 2-space indent, trailing newline. */
 export function serializeManifest(manifest: Manifest): string {
   const ordered = {
@@ -116,3 +97,9 @@ export function parseManifest(text: string): { ok: true; manifest: Manifest } | 
   }
   return { ok: true, manifest: result.data as Manifest };
 }
+
+/** The untrusted comment of a manifest signature (verify requires exactly this, so no byte of the file can change). */
+export function formatManifestUntrustedComment(siteId: string): string {
+  return `stele manifest for ${siteId}`;
+}
+
