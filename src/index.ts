@@ -1,10 +1,11 @@
 /**
- * stele's public API. The CLI is a thin layer over these functions; a test pins
- * this list so that changes to the public surface are deliberate.
+ * stele's public API (`import 'stele'`). The CLI (`src/cli`, run by
+ * `bin/stele.js`) is a thin layer over these functions and is not part of this
+ * entry, so the library loads no command-line parser or file watcher. A test
+ * pins this list so that changes to the public surface are deliberate.
  */
 export { type BuildOptions, type BuildResult, buildProject, digestOutput } from './build/build-project.js';
 export { writeOutputAtomically } from './build/write-output.js';
-export { runCli } from './cli/index.js';
 export { LANGUAGES, type LanguageCode } from './config/languages.js';
 export { defineConfig, localize, type ResolvedConfig, resolveConfig, validateConfig } from './config/resolve-config.js';
 export type { UserConfig } from './config/schema.js';

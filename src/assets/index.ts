@@ -7,8 +7,6 @@ export { createFileSystemImageCache, createImageCacheKey, decodeImageCacheEntry,
 export type { ImageCache } from './image-cache.js';
 export { inspectImageMetadata, scanExifBlock } from './metadata.js';
 export type { ImageMetadataReport } from './metadata.js';
-export { renderPicture, resolveRelativeUrl, validateAlt } from './picture.js';
-export type { RenderPictureOptions } from './picture.js';
 export { createPlaceholderPortrait, createPlaceholderPortraitSvg } from './placeholder.js';
 export type { PlaceholderPortraitOptions } from './placeholder.js';
 export {

@@ -9,8 +9,8 @@
 
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
-import { renderPicture } from '../assets/index.js';
 import type { ProcessedImage } from '../assets/types.js';
+import { createNameRedactor } from '../check/redact-names.js';
 import { type PageCheckMemo, runChecks } from '../check/run-checks.js';
 import { type ResolvedConfig, resolveConfig } from '../config/resolve-config.js';
 import { createTraditionalConverter } from '../content/chinese.js';
@@ -20,25 +20,28 @@ import { type ContentSet, convertData, loadContent } from '../content/load-conte
 import { checkContentReferences } from '../content/references.js';
 import { collectProjectWithheldNames } from '../content/withheld.js';
 import { createDiagnostic } from '../errors/catalogue.js';
-import { BuildNotSealed, BuildSealRequired, BuildVerifyFailed } from '../errors/codes-core.js';
+import { BuildNotSealed, BuildSealRequired, BuildVerifyFailed, BuildWouldReplaceSealed } from '../errors/codes-core.js';
 import { type Diagnostic, hasErrors, sortDiagnostics } from '../errors/diagnostic.js';
+import { type Redactor, redactDiagnostic } from '../errors/redact.js';
 import { type HardenOptions, hardenSite } from '../harden/harden-site.js';
 import { createServerConfigs } from '../harden/server-configs.js';
 import type { Host } from '../io/host.js';
 import { hashKey, Memo } from '../io/memo.js';
 import type { SafeHtml } from '../render/html.js';
+import { renderPicture } from '../render/picture.js';
 import { type RenderMemoValue, renderContent } from '../render/render-content.js';
 import { renderContentInWorkers, resolveRenderWorkers } from '../render/render-parallel.js';
 import { readKeyPublications } from '../seal/key-store.js';
 import { isSecretKeyEncrypted } from '../seal/minisign.js';
 import { readManifestVersion, resolveNextVersion, sealSite } from '../seal/seal-site.js';
 import { formatKeyFingerprint, parsePublicKey } from '../trust/minisign.js';
-import { loadSignerFromText, type Signer } from '../seal/signer.js';
+import { loadSignerFromText, readSecretKeyFile, type Signer } from '../seal/signer.js';
 import { createSite } from '../site/create-site.js';
+import { MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { emitFile, type OutputFiles } from '../site/output.js';
 import { verifySite } from '../verify/verify-site.js';
 import { processContentImages } from './build-images.js';
-import { writeOutputAtomically } from './write-output.js';
+import { recoverOutputFolder, writeOutputAtomically } from './write-output.js';
 
 /** Options for `buildProject`. */
 export interface BuildOptions {
@@ -104,6 +107,12 @@ export interface BuildResult {
   seal?: { version: number; keyId: string; fingerprint: string };
   /** Absolute folder written, when written. */
   outDir?: string;
+  /**
+   * Protected names (withheld roster members in every spelling, forbidden
+   * terms) and roster lines: `diagnostics` are already redacted with it; pass
+   * it to `formatDiagnostic` so code frames are too. Absent when the config did not load.
+   */
+  redactor?: Redactor;
 }
 
 /** Run the whole pipeline. Never throws for bad input: problems come back as diagnostics. */
@@ -129,9 +138,11 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     const c = options.cache;
     for (const memo of [c?.traditional, c?.render, c?.harden, c?.check, c?.names]) memo?.prune();
     stats.ms = Math.round(performance.now() - started);
-    const all = sortDiagnostics(diagnostics);
-    return { ok: !hasErrors(all), diagnostics: all, stats, ...extra };
+    // No message, hint or file name leaves the build with a protected name in it.
+    const all = sortDiagnostics(redactor ? diagnostics.map((d) => redactDiagnostic(d, redactor!)) : diagnostics);
+    return { ok: !hasErrors(all), diagnostics: all, stats, ...extra, ...(redactor ? { redactor } : {}) };
   };
+  let redactor: Redactor | undefined;
 
   // config
   if (options.cache) options.cache.config ??= new Map();
@@ -139,6 +150,8 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   diagnostics.push(...resolved.diagnostics);
   if (resolved.config && options.outDir) resolved.config.outDirAbs = resolve(resolved.config.root, options.outDir);
   if (!resolved.config) return done();
+  // A build killed while switching its output left the previous one aside: put it back first.
+  await recoverOutputFolder(resolved.config.outDirAbs, host);
   const cache = options.cache;
   if (cache) {
     cache.traditional ??= new Memo();
@@ -179,24 +192,37 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     validateEntry: (entry, locate, { original }) => (original ? validateAdvocacyEntry(entry, locate, { originalLang: entry.lang }) : []),
   });
   diagnostics.push(...content.diagnostics, ...checkContentReferences(content, config.languages, config.defaultLanguage));
+  const forbiddenTerms = config.check.forbiddenTerms.map((name, i) => ({ name, label: `check.forbiddenTerms[${i}]` }));
+  redactor = createNameRedactor(
+    [...(content.protectedNames ?? []), ...collectProjectWithheldNames(content, host.now(), config.traditional.overrides), ...forbiddenTerms],
+    content.protectedLines,
+  );
 
   // signing key (public part is needed by the theme's footer)
   let signer = options.signer;
   const shouldSeal = mode === 'production' && !options.noSeal;
   if (shouldSeal && !signer) {
     const keyFile = join(config.root, config.seal.secretKey);
-    if (await host.fs.exists(keyFile)) {
-      const text = await host.fs.readText(keyFile);
+    const key = await readSecretKeyFile(keyFile, host.fs, config.seal.secretKey);
+    if (key.ok) {
+      const text = key.text;
       const passphrase =
         typeof options.passphrase === 'function' ? (isSecretKeyEncrypted(text) ? await options.passphrase() : undefined) : options.passphrase;
       const loaded = await loadSignerFromText(text, passphrase);
       if (loaded.ok) signer = loaded.signer;
       else diagnostics.push(createDiagnostic(BuildSealRequired, { file: config.seal.secretKey }, loaded.reason));
+    } else if (!key.missing) {
+      diagnostics.push(key.diagnostic);
     } else if (config.seal.required) {
       diagnostics.push(createDiagnostic(BuildSealRequired, { file: config.seal.secretKey }, `no secret key at ${config.seal.secretKey}`));
     } else {
       diagnostics.push(createDiagnostic(BuildNotSealed, {}, config.seal.secretKey));
     }
+  }
+  // Invariant: an unsigned build never replaces a sealed output folder.
+  const write = options.write ?? mode === 'production';
+  if (write && !shouldSeal && (await host.fs.exists(join(config.outDirAbs, MANIFEST_SIG_PATH)))) {
+    diagnostics.push(createDiagnostic(BuildWouldReplaceSealed, { file: config.outDir.replace(/^\.\//, '').replace(/\/*$/, '/') }, config.outDir.replace(/^\.\//, '').replace(/\/*$/, '/')));
   }
   // Problems in content do not stop images and render: their problems (missing
   // images, broken links) come in the same run. Layout and later stages need valid content.
@@ -245,6 +271,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     keyFingerprint: keyId ? formatKeyFingerprint(keyId) : undefined,
     keyId,
     publicKey: signer?.publicKeyFile.trim().split('\n').at(-1),
+    unsigned: !(signer && shouldSeal),
     headExtra: options.headExtra,
     toTraditional,
   });
@@ -270,10 +297,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
 
   // check: every safety check on the final bytes; any error refuses to seal or write.
   stage('check', output.size);
-  const withheldNames = [
-    ...collectProjectWithheldNames(content, host.now(), config.traditional.overrides),
-    ...config.check.forbiddenTerms.map((name, i) => ({ name, label: `check.forbiddenTerms[${i}]` })),
-  ];
+  const withheldNames = [...collectProjectWithheldNames(content, host.now(), config.traditional.overrides), ...forbiddenTerms];
   // Output paths are reported under the output folder's name (`dist/404.html`).
   const outPrefix = config.outDir.replace(/^\.\//, '').replace(/\/+$/, '');
   for (const d of await runChecks(output, {
@@ -310,16 +334,21 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   stats.files = output.size;
 
   stage('write');
-  const write = options.write ?? mode === 'production';
   if (write) {
-    await writeOutputAtomically(output, config.outDirAbs, host);
-    stage('verify');
-    if (seal && signer) {
-      const report = await verifySite(config.outDirAbs, { publicKey: signer.publicKeyFile, trustStoreDir: false, now: host.now() });
-      if (report.status !== 'genuine') {
-        diagnostics.push(createDiagnostic(BuildVerifyFailed, {}, report.problems.map((p) => `${p.kind} ${p.path ?? ''}`).join(', ')));
-      }
-    }
+    // Verified where it was written, before it replaces the previous output: a
+    // site that does not verify never reaches the output folder.
+    const verify =
+      seal && signer
+        ? async (dir: string) => {
+            stage('verify');
+            const report = await verifySite(dir, { publicKey: signer.publicKeyFile, trustStoreDir: false, now: host.now(), fs: host.fs });
+            if (report.status === 'genuine') return true;
+            diagnostics.push(createDiagnostic(BuildVerifyFailed, {}, report.problems.map((p) => `${p.kind} ${p.path ?? ''}`).join(', ')));
+            return false;
+          }
+        : undefined;
+    const written = await writeOutputAtomically(output, config.outDirAbs, host, verify ? { verify } : {});
+    if (!written) return done({ config, content, output, seal });
   }
   return done({ config, content, output, seal, outDir: write ? config.outDirAbs : undefined });
 }

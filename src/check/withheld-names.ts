@@ -112,7 +112,8 @@ export function createSearchTexts(text: string): string[] {
   return [...new Set([text, decoded, stripped, twice])].map(foldPlainText);
 }
 
-function findInText(matcher: WithheldNameMatcher, text: string): { start: number; last: number; label: string }[] {
+/** Every withheld name in `text`, in every search view: original offsets (`last` inclusive) and labels, sorted. */
+export function findWithheldNames(matcher: WithheldNameMatcher, text: string): { start: number; last: number; label: string }[] {
   // Most files hold no secret name: rule them out on plain strings, and build
   // the offset-mapped views (for file:line:column) only when a name is there.
   if (!createSearchTexts(text).some((t) => matcher.test(t))) return [];
@@ -160,7 +161,7 @@ export function checkWithheldNames(output: OutputFiles, names: readonly Withheld
   const namesKey = names.map((n) => `${n.name}\u0000${n.label}`).join('\n');
   const diagnostics: Diagnostic[] = [];
   for (const path of [...output.keys()].sort()) {
-    const pathHits = findInText(matcher, path);
+    const pathHits = findWithheldNames(matcher, path);
     const file = pathHits.length ? redactPath(path, pathHits) : path;
     for (const label of [...new Set(pathHits.map((h) => h.label))]) {
       diagnostics.push(createDiagnostic(CHECK_WITHHELD_NAME_IN_PATH, { file }, label));
@@ -175,7 +176,7 @@ export function checkWithheldNames(output: OutputFiles, names: readonly Withheld
     const text = decodeUtf8(bytes);
     if (text !== undefined) {
       const locate = createOffsetLocator(text);
-      const found = findInText(matcher, text).map((hit) =>
+      const found = findWithheldNames(matcher, text).map((hit) =>
         createDiagnostic(CHECK_WITHHELD_NAME, { file, ...locate(hit.start) }, hit.label, 'in this file'),
       );
       diagnostics.push(...found);
@@ -196,10 +197,10 @@ export function checkWithheldNames(output: OutputFiles, names: readonly Withheld
       reported.add(label);
       diagnostics.push(createDiagnostic(CHECK_WITHHELD_NAME, { file }, label, where));
     };
-    for (const hit of findInText(matcher, new TextDecoder('latin1').decode(bytes))) report(hit.label, `in this binary file at byte ${hit.start}`);
+    for (const hit of findWithheldNames(matcher, new TextDecoder('latin1').decode(bytes))) report(hit.label, `in this binary file at byte ${hit.start}`);
     for (const encoding of ['utf-8', 'utf-16le', 'utf-16be']) {
       const view = new TextDecoder(encoding, { fatal: false }).decode(bytes);
-      for (const hit of findInText(matcher, view)) report(hit.label, `in this binary file (${encoding} text)`);
+      for (const hit of findWithheldNames(matcher, view)) report(hit.label, `in this binary file (${encoding} text)`);
     }
     BINARY_CACHE.set(bytes, { names: namesKey, diagnostics: diagnostics.slice(before) });
   }

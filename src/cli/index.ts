@@ -13,6 +13,7 @@ import { registerInitCommand } from './commands/init.js';
 import { registerKeyCommand } from './commands/key.js';
 import { registerKeygenCommand } from './commands/keygen.js';
 import { registerNewCommand } from './commands/new.js';
+import { registerPublishCommand } from './commands/publish.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerServerConfigCommand } from './commands/server-config.js';
 import { registerVerifyCommand } from './commands/verify.js';
@@ -31,6 +32,7 @@ const COMMANDS: RegisterCommand[] = [
   registerKeygenCommand,
   registerKeyCommand,
   registerVerifyCommand,
+  registerPublishCommand,
   registerServerConfigCommand,
 ];
 

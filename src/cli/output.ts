@@ -5,14 +5,18 @@
 import { isAbsolute, join } from 'node:path';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { formatDiagnostic, summarizeDiagnostics } from '../errors/format.js';
+import type { Redactor } from '../errors/redact.js';
 import type { CliContext } from './context.js';
 
-/** Print every diagnostic (with code frames read from `root`, or from `readSource` first) and a count line. */
+/**
+ * Print every diagnostic (with code frames read from `root`, or from `readSource` first) and a count line.
+ * Diagnostics about a project pass the build's `redactor`: protected names never reach the terminal.
+ */
 export async function printDiagnostics(
   ctx: CliContext,
   diagnostics: readonly Diagnostic[],
   root: string,
-  options: { json?: boolean; readSource?: (file: string) => string | undefined } = {},
+  options: { json?: boolean; readSource?: (file: string) => string | undefined; redactor?: Redactor } = {},
 ): Promise<void> {
   if (options.json) return;
   const cache = new Map<string, string | undefined>();
@@ -23,9 +27,18 @@ export async function printDiagnostics(
       if (!cache.has(abs)) cache.set(abs, await ctx.host.fs.readText(abs).catch(() => undefined));
       source = cache.get(abs);
     }
-    ctx.stderr(`${formatDiagnostic(d, { source, color: ctx.isTTY && !process.env.NO_COLOR })}\n`);
+    ctx.stderr(`${formatDiagnostic(d, { source, color: ctx.isTTY && !process.env.NO_COLOR, ...(options.redactor ? { redactor: options.redactor } : {}) })}\n`);
   }
   if (diagnostics.length) ctx.stderr(`${summarizeDiagnostics(diagnostics)}\n`);
+}
+
+/** Diagnostics that mean the command could not run at all (no project there), not that the input has problems. */
+const COULD_NOT_RUN = new Set(['STELE1000']);
+
+/** The exit code for a run's diagnostics: 2 could not run (no project folder or config), 1 problems found, 0 ok. */
+export function resolveExitCode(diagnostics: readonly Diagnostic[]): 0 | 1 | 2 {
+  if (diagnostics.some((d) => COULD_NOT_RUN.has(d.code))) return 2;
+  return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }
 
 /** "1.2 MB" */

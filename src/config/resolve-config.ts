@@ -112,8 +112,40 @@ async function loadConfigModule(file: string, host: Host): Promise<{ value?: unk
   }
 }
 
-/** Find the line/column of the last path key in config source text (best effort). */
-function locateInSource(source: string, path: readonly PropertyKey[]): { line?: number; column?: number } {
+/** Key names under `publish` that would hold a secret. */
+const SECRET_KEY_NAME = /secret|password|passphrase|token|private|credential(?!sFile)|accessKey(?!IdEnv)|^key$/i;
+
+/**
+ * The config source with every comment replaced by spaces (line breaks kept),
+ * so a commented-out key is never taken for the real one. Strings are skipped
+ * (`'https://…'` is not a comment).
+ */
+export function blankComments(source: string): string {
+  const out = source.split('');
+  let quote: string | undefined;
+  for (let i = 0; i < out.length; i++) {
+    const c = out[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote || (c === '\n' && quote !== '`')) quote = undefined;
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (c === '/' && out[i + 1] === '/') {
+      while (i < out.length && out[i] !== '\n') out[i++] = ' ';
+    } else if (c === '/' && out[i + 1] === '*') {
+      const end = source.indexOf('*/', i + 2);
+      const stop = end < 0 ? out.length : end + 2;
+      for (; i < stop; i++) if (out[i] !== '\n') out[i] = ' ';
+      i--;
+    }
+  }
+  return out.join('');
+}
+
+/** Find the line/column of the last path key in config source text (best effort; comments are ignored). */
+function locateInSource(text: string, path: readonly PropertyKey[]): { line?: number; column?: number } {
+  const source = blankComments(text);
   for (let i = path.length - 1; i >= 0; i--) {
     const key = path[i];
     if (typeof key !== 'string') continue;
@@ -140,6 +172,13 @@ export function validateConfig(
       diagnostics: parsed.error.issues.map((issue) => {
         const path = issue.path as PropertyKey[];
         const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+        const secret = path[0] === 'publish' ? keys.find((k) => SECRET_KEY_NAME.test(k)) : undefined;
+        if (secret) {
+          // No line or code frame: the frame would print the secret itself.
+          const d = createDiagnostic(ConfigInvalid, { file }, [...path, secret].map(String).join('.'), 'secrets are not allowed in the config file');
+          d.hint = 'Put the value in an environment variable or a file and name it in the config (accessKeyIdEnv/secretAccessKeyEnv, credentialsFile, identityFile). Remove it from the file and replace the secret: it may have been shared.';
+          return d;
+        }
         const where = options.source ? locateInSource(options.source, keys.length ? [...path, keys[0]!] : path) : {};
         const label = [...path, ...keys.slice(0, 1)].map(String).join('.') || '(root)';
         const message = issue.code === 'unrecognized_keys' ? `unknown key(s) ${keys.join(', ')}` : issue.message;

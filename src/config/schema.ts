@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { channelSchema, revokedAddressSchema } from '../trust/channels.js';
+import { publishSchema } from './publish-schema.js';
 
 const languageCode = z.enum(['en', 'zh-Hans', 'zh-Hant']);
 
@@ -49,14 +50,14 @@ export const userConfigSchema = z
         secretKey: z.string().default('keys/stele.key'),
         expiresInDays: z.number().int().min(1).max(3650).default(30),
         /** Refuse to build without a usable signing key (otherwise: a loud warning). */
-        required: z.boolean().default(false),
+        required: z.boolean().default(true),
         /** Official addresses (domains, mirrors, onion, feeds, social accounts). */
         official: z.array(channelSchema).default([]),
         /** Addresses that are no longer the organisation's, with date and reason. */
         revoked: z.array(revokedAddressSchema).default([]),
       })
       .strict()
-      .default({ publicKey: 'keys/stele.pub', secretKey: 'keys/stele.key', expiresInDays: 30, required: false, official: [], revoked: [] }),
+      .default({ publicKey: 'keys/stele.pub', secretKey: 'keys/stele.key', expiresInDays: 30, required: true, official: [], revoked: [] }),
     harden: z
       .object({
         /** Where forms may submit (CSP `form-action`); default none: the site has no forms. */
@@ -71,6 +72,8 @@ export const userConfigSchema = z
       })
       .strict()
       .default({ forbiddenTerms: [] }),
+    /** Where `stele publish` sends the sealed build (see `publish-schema.ts`). */
+    publish: publishSchema,
   })
   .strict();
 

@@ -13,7 +13,7 @@
  * - `withheld`: nothing.
  *
  * Without a `consent` record the name is never published (and `checkRoster`
- * reports an error). A `withdrawn` date on or before the build date withholds
+ * reports an error unless the entry is `withheld`, which needs no consent). A `withdrawn` date on or before the build date withholds
  * the name from that build on.
  *
  * For every entry that is not published in full, the full name is secret:
@@ -312,32 +312,38 @@ export function scanForWithheldNames(text: string, names: readonly WithheldName[
 }
 
 /**
- * Cross-field checks for a roster: missing consent (error: the name is
- * withheld until consent is recorded), pseudonym missing, duplicate ids,
- * withdrawal before consent, no name, and a pinyin suggestion for published
- * Chinese names without a Latin form.
+ * Cross-field checks for a roster: missing consent for a name that would be
+ * shown (error; `withheld` entries need none), pseudonym missing, duplicate
+ * ids, withdrawal before consent, no name, and a pinyin suggestion for
+ * published Chinese names without a Latin form. Each problem is located at
+ * the entry (and field) at fault: `locate` receives paths relative to the
+ * roster, such as `[2, 'publish']`; a plain location is used for all.
  */
-export function checkRoster(entries: readonly RosterEntry[], location: Location = {}): Diagnostic[] {
+export function checkRoster(
+  entries: readonly RosterEntry[],
+  locate: ((path: (string | number)[]) => Location) | Location = {},
+): Diagnostic[] {
+  const at = typeof locate === 'function' ? locate : () => locate;
   const out: Diagnostic[] = [];
   const ids = new Set<string>();
-  for (const entry of entries) {
-    if (ids.has(entry.id)) out.push(createDiagnostic(RosterIdDuplicate, location, entry.id));
+  entries.forEach((entry, i) => {
+    if (ids.has(entry.id)) out.push(createDiagnostic(RosterIdDuplicate, at([i, 'id']), entry.id));
     ids.add(entry.id);
     const { names } = entry;
     if (!names.en && !names['zh-Hans'] && !names['zh-Hant']) {
-      const d = createDiagnostic(PersonNameMissing, location);
+      const d = createDiagnostic(PersonNameMissing, at([i, 'names']));
       d.message = `Roster entry "${entry.id}": ${d.message}`;
       out.push(d);
     }
-    if (!entry.consent) out.push(createDiagnostic(RosterConsentMissing, location, entry.id));
-    if (entry.publish === 'pseudonym' && !entry.pseudonym) out.push(createDiagnostic(RosterPseudonymMissing, location, entry.id));
+    if (!entry.consent && entry.publish !== 'withheld') out.push(createDiagnostic(RosterConsentMissing, at([i, 'publish']), entry.id, entry.publish));
+    if (entry.publish === 'pseudonym' && !entry.pseudonym) out.push(createDiagnostic(RosterPseudonymMissing, at([i, 'publish']), entry.id));
     if (entry.consent && entry.withdrawn && entry.withdrawn < entry.consent.date) {
-      out.push(createDiagnostic(RosterWithdrawalBeforeConsent, location, entry.id));
+      out.push(createDiagnostic(RosterWithdrawalBeforeConsent, at([i, 'withdrawn']), entry.id));
     }
     const han = names['zh-Hans'] ?? names['zh-Hant'];
     if (entry.publish === 'full' && entry.consent && !names.en && han) {
-      out.push(createDiagnostic(NameLatinMissing, location, `Roster entry "${entry.id}"`, suggestPinyin(han)));
+      out.push(createDiagnostic(NameLatinMissing, at([i, 'names']), `Roster entry "${entry.id}"`, suggestPinyin(han)));
     }
-  }
+  });
   return out;
 }

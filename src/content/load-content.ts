@@ -23,6 +23,8 @@ import { mapZodIssues, type PathLocator } from '../errors/zod-issues.js';
 import type { Host } from '../io/host.js';
 import type { BaseFrontMatter } from './base-schema.js';
 import { type CollectionDefinition, type CollectionName, RESERVED_SLUGS } from './collection-registry.js';
+import { containsHan } from './chinese.js';
+import { collectWithheldNames, type WithheldName } from './consent.js';
 import { parseFrontMatter } from './front-matter.js';
 import { explainUnsafeSlug, splitContentFileName, stripDatePrefix } from './names.js';
 
@@ -61,6 +63,14 @@ export interface ContentSet {
   /** Every Markdown file found, valid or not, project-relative (links to a file with errors are not reported twice). */
   files: string[];
   diagnostics: Diagnostic[];
+  /**
+   * Every name written in a roster entry that is not plainly published in full
+   * (in every spelling), read from the raw front matter of every file, valid
+   * or not: diagnostics must never print them (see `createNameRedactor`).
+   */
+  protectedNames?: WithheldName[];
+  /** Line ranges (1-based, inclusive) of roster blocks by file: code frames never show them. */
+  protectedLines?: Record<string, [number, number][]>;
 }
 
 /** Options for `loadContent`. */
@@ -128,6 +138,8 @@ export async function loadContent(config: ResolvedConfig, host: Host, options: L
   const sources = await Promise.all(mdFiles.map((f) => host.fs.readFile(`${config.contentDirAbs}/${f}`)));
 
   const raws: RawFile[] = [];
+  const protectedNames: WithheldName[] = [];
+  const protectedLines: Record<string, [number, number][]> = {};
   mdFiles.forEach((rel, i) => {
     const file = `${contentRel}/${rel}`;
     const parts = rel.split('/');
@@ -162,7 +174,10 @@ export async function loadContent(config: ResolvedConfig, host: Host, options: L
       diagnostics.push(createDiagnostic(ContentNotUtf8, { file, line: 1, column: 1 }));
       return;
     }
+    const rosterLines = findRosterLines(text);
+    if (rosterLines.length) protectedLines[file] = rosterLines;
     const fm = parseFrontMatter(text, file);
+    if (rosterLines.length) protectedNames.push(...collectRosterNames(fm.data.roster, file, options.toTraditional));
     diagnostics.push(...fm.diagnostics);
     if (fm.diagnostics.length) return;
     const tk = fm.data.translationKey;
@@ -249,7 +264,76 @@ export async function loadContent(config: ResolvedConfig, host: Host, options: L
       diagnostics.push(createDiagnostic(ContentDuplicateSlug, { file: e.file, line: 1, column: 1 }, `${c.urlPrefix ? `${c.urlPrefix}/` : ''}${e.slug}/ (${e.lang})`, prev.file));
     } else seen.set(url, e);
   }
-  return { entries, byKey, assets, files: mdFiles.map((f) => `${contentRel}/${f}`), diagnostics: sortDiagnostics(diagnostics) };
+  return {
+    entries,
+    byKey,
+    assets,
+    files: mdFiles.map((f) => `${contentRel}/${f}`),
+    diagnostics: sortDiagnostics(diagnostics),
+    protectedNames,
+    protectedLines,
+  };
+}
+
+/**
+ * Line ranges of the top-level `roster:` block of a file's front matter, found
+ * on the text alone (so also when the YAML does not parse): from the key to
+ * the line before the next top-level key or the closing `---`.
+ */
+export function findRosterLines(source: string): [number, number][] {
+  if (!/^["']?roster["']?[ \t]*:/m.test(source)) return [];
+  const lines = source.replace(/^\uFEFF/, '').split(/\r?\n/);
+  if (!/^---[ \t]*$/.test(lines[0] ?? '')) return [];
+  const out: [number, number][] = [];
+  let start = 0;
+  let n = 1;
+  for (; n < lines.length; n++) {
+    const line = lines[n]!;
+    const closing = /^---[ \t]*$/.test(line);
+    if (start && (closing || /^[^\s#-]/.test(line))) {
+      out.push([start, n]);
+      start = 0;
+    }
+    if (closing) break;
+    if (/^["']?roster["']?[ \t]*:/.test(line)) start = n + 1;
+  }
+  if (start) out.push([start, n]);
+  return out;
+}
+
+/**
+ * The names in a raw (unvalidated) roster that must not be printed: for every
+ * entry that is not plainly published in full with consent, every string it
+ * holds except its id, mode and consent record, in every spelling.
+ */
+function collectRosterNames(roster: unknown, file: string, toTraditional?: (text: string) => string): WithheldName[] {
+  if (!Array.isArray(roster)) return [];
+  const out: WithheldName[] = [];
+  roster.forEach((item: unknown, index) => {
+    if (!item || typeof item !== 'object') return;
+    const entry = item as Record<string, unknown>;
+    const plainlyPublic = entry.publish === 'full' && entry.consent && typeof entry.consent === 'object' && entry.withdrawn === undefined;
+    if (plainlyPublic) return;
+    const strings: string[] = [];
+    const walk = (value: unknown) => {
+      if (typeof value === 'string') strings.push(value);
+      else if (Array.isArray(value)) for (const v of value) walk(v);
+      else if (value && typeof value === 'object') for (const v of Object.values(value)) walk(v);
+    };
+    for (const [key, value] of Object.entries(entry)) if (!['id', 'publish', 'consent', 'withdrawn'].includes(key)) walk(value);
+    const id = `entry ${index + 1}`;
+    for (const text of strings) {
+      const names = containsHan(text) ? { 'zh-Hans': text } : { en: text };
+      out.push(
+        ...collectWithheldNames([{ id, names, publish: 'withheld' }], {
+          now: new Date(0),
+          ...(toTraditional ? { toTraditional } : {}),
+          labelPrefix: file,
+        }),
+      );
+    }
+  });
+  return out;
 }
 
 function validateRaw(

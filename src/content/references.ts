@@ -10,17 +10,17 @@ import {
   type EventFields,
   type PersonFields,
 } from './collections/index.js';
-import { type ContentEntry, type ContentSet, resolveGroupOriginal } from './load-content.js';
+import { type ContentEntry, type ContentSet, entryGroupKey, resolveGroupOriginal } from './load-content.js';
 
 /** Check references between advocacy entries, as written in their originals. */
 export function checkContentReferences(content: ContentSet, languages: readonly LanguageCode[], defaultLanguage: LanguageCode): Diagnostic[] {
   const originals = listOriginals(content, languages, defaultLanguage);
   const pick = <T>(collection: string) =>
     new Map(originals.filter((e) => e.collection === collection).map((e) => [e.key, e.data as unknown as T]));
-  const files = new Map(originals.map((e) => [`${e.collection}/${e.key}`, e.file]));
+  const files = new Map(originals.map((e) => [entryGroupKey(e.collection, e.key), e.file]));
   return checkAdvocacyReferences(
     { people: pick<PersonFields>('people'), campaigns: pick<CampaignFields>('campaigns'), events: pick<EventFields>('events') },
-    (collection, key) => ({ file: files.get(`${collection}/${key}`) }),
+    (collection, key) => ({ file: files.get(entryGroupKey(collection, key)) }),
   );
 }
 

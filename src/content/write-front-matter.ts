@@ -4,6 +4,9 @@
  * `stele new` and `stele import`.
  */
 
+import type { LanguageCode } from '../config/languages.js';
+import { suggestPinyin } from './chinese.js';
+
 /** Kinds of content file `stele new` can create. */
 export const CONTENT_KINDS = ['post', 'page', 'campaign', 'person', 'event'] as const;
 
@@ -101,14 +104,34 @@ export function formatContentFile(fields: FrontMatterFields, body: string): stri
   return `---\n${lines.join('\n')}\n---\n${text.endsWith('\n') || !text ? text : `${text}\n`}`;
 }
 
-/** Front matter and placeholder body that `stele new` starts a file of `kind` with. */
-export function createNewContent(kind: ContentKind, title: string, date: string): string {
+/**
+ * Front matter and placeholder body that `stele new` starts a file of `kind`
+ * with, in `lang`: a draft whose required fields hold placeholders that pass
+ * validation, so the site builds as soon as the draft flag is removed.
+ */
+export function createNewContent(kind: ContentKind, title: string, date: string, lang: LanguageCode = 'en'): string {
+  const zh = lang !== 'en';
+  const text = (value: string): FrontMatterFields => ({ [lang]: value });
+  const names: FrontMatterFields = zh ? { en: suggestPinyin(title), [lang]: title } : { en: title };
   const extra: Record<ContentKind, FrontMatterFields> = {
     post: { date, tags: [] },
     page: {},
-    campaign: { date, status: 'active', goal: { en: '' }, subjects: [], actions: [] },
-    person: { names: { en: '', 'zh-Hans': '' }, status: 'unknown', sources: [] },
-    event: { date, kind: 'rally', start: date, roster: [] },
+    campaign: { date, status: 'active', goal: text(title), subjects: [], actions: [] },
+    person: { names, status: 'unknown', sources: [] },
+    event: { date, kind: 'rally', start: date, place: { name: text(zh ? '待定' : 'To be announced') }, roster: [] },
   };
-  return formatContentFile({ title, ...extra[kind], draft: true }, 'Write here.\n');
+  return formatContentFile({ title, ...extra[kind], draft: true }, zh ? '在此写作。\n' : 'Write here.\n');
+}
+
+/**
+ * The translation of an existing content file: the title (the original's
+ * until translated), its translation key when the original sets one, a draft
+ * flag, and the original's body to translate. Every other field is taken
+ * from the original when the site is built.
+ */
+export function createTranslationContent(original: { title: string; translationKey?: string; body: string }, title?: string): string {
+  return formatContentFile(
+    { title: title ?? original.title, translationKey: original.translationKey, draft: true },
+    original.body.replace(/^\n+/, ''),
+  );
 }

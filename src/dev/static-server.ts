@@ -105,10 +105,3 @@ export async function startStaticServer(initial: OutputFiles, options: StaticSer
       }),
   };
 }
-
-/** Read a built folder into memory (for `stele serve dist`). */
-export async function readSiteFolder(dir: string, fs: { listFiles(d: string): Promise<string[]>; readFile(p: string): Promise<Uint8Array> }): Promise<OutputFiles> {
-  const out: OutputFiles = new Map();
-  for (const rel of await fs.listFiles(dir)) out.set(rel, await fs.readFile(`${dir}/${rel}`));
-  return out;
-}

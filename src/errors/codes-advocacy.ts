@@ -165,8 +165,9 @@ export const RosterConsentMissing = defineError({
   code: 'STELE6400',
   title: 'Name without recorded consent',
   severity: 'error',
-  message: (id: string) => `Roster entry "${id}" has no \`consent\` record, so the name cannot be published.`,
-  hint: 'Record who confirmed the person agreed and when: `consent: { recordedBy: "CFCR secretariat", date: 2012-02-10 }`. Until then the name is withheld.',
+  message: (id: string, publish = 'full') =>
+    `Roster entry "${id}" asks for \`publish: ${publish}\` but has no \`consent\` record; a name is shown only with recorded consent.`,
+  hint: 'Record who confirmed the person agreed and when: `consent: { recordedBy: "CFCR secretariat", date: 2012-02-10 }`, or set `publish: withheld` to show no name.',
 });
 
 /** `publish: pseudonym` without a pseudonym. */

@@ -201,16 +201,25 @@ export const BuildNotSealed = defineError({
   code: 'STELE1300',
   title: 'Build not sealed',
   severity: 'warning',
-  message: (keyFile: string) => `No secret key at ${keyFile}: this build is NOT signed, so readers cannot tell it from a forgery.`,
-  hint: 'Run `stele keygen` in the project folder (keep stele.key secret and backed up), then build again.',
+  message: (keyFile: string) =>
+    `No secret key at ${keyFile} and \`seal.required: false\`: this build is NOT signed, so readers cannot tell it from a forgery; every page says so.`,
+  hint: 'Run `stele keygen --dir keys` in the project folder (keep stele.key secret and backed up), then build again.',
 });
 
 export const BuildSealRequired = defineError({
   code: 'STELE1301',
   title: 'Signing key missing or unusable',
   severity: 'error',
-  message: (reason: string) => `The build cannot be sealed: ${reason}`,
-  hint: 'Check `seal.secretKey` in the config and set STELE_PASSPHRASE (or type it at the prompt); run `stele keygen` to create a key.',
+  message: (reason: string) => `The build cannot be sealed: ${reason}. Nothing was written.`,
+  hint: 'Create the key with `stele keygen --dir keys` in the project folder, or check `seal.secretKey` in the config and set STELE_PASSPHRASE (or type it at the prompt). For an unsigned preview that is not for publishing, build with `--no-seal`.',
+});
+
+export const BuildWouldReplaceSealed = defineError({
+  code: 'STELE1303',
+  title: 'Unsigned build over a sealed site',
+  severity: 'error',
+  message: (outDir: string) => `${outDir} holds a sealed site; this unsigned build would replace it with pages nobody can verify. Nothing was written.`,
+  hint: 'Build with the signing key (without `--no-seal` or `--drafts`), preview with `stele dev`, or delete the output folder first if you really mean to replace it with an unsigned copy.',
 });
 
 export const BuildVerifyFailed = defineError({

@@ -101,3 +101,22 @@ export const SEAL_KEY_ACTION_UNKNOWN = defineError({
   message: (action: string) => `"${action}" is not a key action.`,
   hint: 'Use `stele key rotate` or `stele key revoke <KEYID> --reason "…"`.',
 });
+
+/** An unencrypted secret key that other users can read (refused, as ssh refuses such keys). */
+export const SEAL_KEY_PERMISSIONS = defineError({
+  code: 'STELE5013',
+  title: 'Secret key readable by others',
+  severity: 'error',
+  message: (path: string, mode: string) =>
+    `${path} is not encrypted and other users of this machine can read or change it (mode ${mode}); stele refuses to sign with it, as ssh refuses such keys.`,
+  hint: (path: string) => `Run \`chmod 600 ${path}\` (or make an encrypted key with \`stele keygen\`), then build again.`,
+});
+
+/** The secret key path is a folder or something else that is not a file. */
+export const SEAL_KEY_NOT_A_FILE = defineError({
+  code: 'STELE5014',
+  title: 'Secret key is not a file',
+  severity: 'error',
+  message: (path: string, kind: string) => `${path} is a ${kind}, not a secret key file.`,
+  hint: 'Point `seal.secretKey` in the config (or --dir) at the stele.key file that `stele keygen` made.',
+});

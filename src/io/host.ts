@@ -5,11 +5,40 @@
 import type { Dirent } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 
+/** What `FileSystem.stat` reports about one path, without following a final symbolic link. */
+export interface FileStat {
+  kind: 'file' | 'dir' | 'symlink' | 'other';
+  size: number;
+  /** Permission bits (`mode & 0o7777`). */
+  mode: number;
+}
+
+/** One entry of a folder (`FileSystem.listEntries`). */
+export interface DirEntry {
+  name: string;
+  kind: FileStat['kind'];
+}
+
+/** Options of `FileSystem.writeFile`. */
+export interface WriteFileOptions {
+  /** Permission bits of a newly created file (e.g. `0o600` for secrets). */
+  mode?: number;
+  /** Fail with `EEXIST` instead of replacing an existing file (never follows a symbolic link there). */
+  exclusive?: boolean;
+}
+
 /** The slice of the file system stele uses. Paths are absolute, native separators. */
 export interface FileSystem {
   readFile(path: string): Promise<Uint8Array>;
   readText(path: string): Promise<string>;
-  writeFile(path: string, data: Uint8Array | string): Promise<void>;
+  writeFile(path: string, data: Uint8Array | string, options?: WriteFileOptions): Promise<void>;
+  /** The bytes of a file in chunks (hashing large files with flat memory). */
+  readChunks(path: string): AsyncIterable<Uint8Array>;
+  /** Kind, size and permissions of `path` (a symbolic link is reported as one); undefined when it does not exist. */
+  stat(path: string): Promise<FileStat | undefined>;
+  /** The entries of one folder, sorted by name; symbolic links are not followed. Empty when `dir` does not exist. */
+  listEntries(dir: string): Promise<DirEntry[]>;
+  chmod(path: string, mode: number): Promise<void>;
   /** Every file under `dir`, recursively, as paths relative to `dir` with `/` separators, sorted. */
   listFiles(dir: string): Promise<string[]>;
   exists(path: string): Promise<boolean>;
@@ -40,7 +69,41 @@ export function createNodeFileSystem(): FileSystem {
   return {
     readFile: async (p) => new Uint8Array(await fsp.readFile(p)),
     readText: (p) => fsp.readFile(p, 'utf8'),
-    writeFile: (p, data) => fsp.writeFile(p, data),
+    writeFile: (p, data, options) =>
+      fsp.writeFile(p, data, { ...(options?.mode !== undefined ? { mode: options.mode } : {}), ...(options?.exclusive ? { flag: 'wx' } : {}) }),
+    async *readChunks(p) {
+      const handle = await fsp.open(p, 'r');
+      try {
+        for await (const chunk of handle.createReadStream({ autoClose: false })) yield new Uint8Array(chunk as Buffer);
+      } finally {
+        await handle.close();
+      }
+    },
+    async stat(p) {
+      try {
+        const info = await fsp.lstat(p);
+        const kind = info.isFile() ? 'file' : info.isDirectory() ? 'dir' : info.isSymbolicLink() ? 'symlink' : 'other';
+        return { kind, size: info.size, mode: info.mode & 0o7777 };
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+        throw error;
+      }
+    },
+    async listEntries(dir) {
+      let entries: Dirent[];
+      try {
+        entries = await fsp.readdir(dir, { withFileTypes: true });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+        throw error;
+      }
+      return entries
+        .map((e) => ({ name: e.name, kind: e.isFile() ? 'file' : e.isDirectory() ? 'dir' : e.isSymbolicLink() ? 'symlink' : 'other' }) as const)
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    },
+    chmod: (p, mode) => fsp.chmod(p, mode),
     async listFiles(dir) {
       const out: string[] = [];
       async function walk(abs: string, rel: string): Promise<void> {

@@ -9,6 +9,7 @@ export function createMemoryFileSystem(initial: Record<string, string | Uint8Arr
 } {
   const enc = new TextEncoder();
   const files = new Map<string, Uint8Array>();
+  const modes = new Map<string, number>();
   for (const [k, v] of Object.entries(initial)) files.set(k, typeof v === 'string' ? enc.encode(v) : v);
   const norm = (p: string) => p.replace(/\/+$/, '');
   const has = (n: string) => {
@@ -30,8 +31,38 @@ export function createMemoryFileSystem(initial: Record<string, string | Uint8Arr
       if (!f) throw notFound(p);
       return new TextDecoder().decode(f);
     },
-    async writeFile(p, data) {
-      files.set(norm(p), typeof data === 'string' ? enc.encode(data) : data);
+    async writeFile(p, data, options) {
+      const n = norm(p);
+      if (options?.exclusive && has(n)) throw Object.assign(new Error(`EEXIST: ${p}`), { code: 'EEXIST' });
+      if (options?.mode !== undefined) modes.set(n, options.mode & 0o7777);
+      files.set(n, typeof data === 'string' ? enc.encode(data) : data);
+    },
+    async *readChunks(p) {
+      const f = files.get(norm(p));
+      if (!f) throw notFound(p);
+      yield f;
+    },
+    async stat(p) {
+      const n = norm(p);
+      const f = files.get(n);
+      if (f) return { kind: 'file', size: f.byteLength, mode: modes.get(n) ?? 0o644 };
+      return has(n) ? { kind: 'dir', size: 0, mode: 0o755 } : undefined;
+    },
+    async listEntries(dir) {
+      const prefix = `${norm(dir)}/`;
+      const entries = new Map<string, 'file' | 'dir'>();
+      for (const k of files.keys()) {
+        if (!k.startsWith(prefix)) continue;
+        const rest = k.slice(prefix.length);
+        const slash = rest.indexOf('/');
+        entries.set(slash < 0 ? rest : rest.slice(0, slash), slash < 0 ? 'file' : 'dir');
+      }
+      return [...entries].map(([name, kind]) => ({ name, kind })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    },
+    async chmod(p, mode) {
+      const n = norm(p);
+      if (!files.has(n)) throw notFound(p);
+      modes.set(n, mode & 0o7777);
     },
     async listFiles(dir) {
       const prefix = `${norm(dir)}/`;
@@ -51,6 +82,9 @@ export function createMemoryFileSystem(initial: Record<string, string | Uint8Arr
         if (k === a || k.startsWith(`${a}/`)) {
           files.delete(k);
           files.set(b + k.slice(a.length), v);
+          const mode = modes.get(k);
+          modes.delete(k);
+          if (mode !== undefined) modes.set(b + k.slice(a.length), mode);
         }
       }
     },
@@ -62,7 +96,11 @@ export function createMemoryFileSystem(initial: Record<string, string | Uint8Arr
     },
     async rm(p) {
       const n = norm(p);
-      for (const k of [...files.keys()]) if (k === n || k.startsWith(`${n}/`)) files.delete(k);
+      for (const k of [...files.keys()])
+        if (k === n || k.startsWith(`${n}/`)) {
+          files.delete(k);
+          modes.delete(k);
+        }
     },
   };
 }

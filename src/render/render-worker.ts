@@ -3,16 +3,16 @@
  * with `renderContent` and posts the results back. Runs only from dist/.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { renderPicture } from '../assets/picture.js';
 import type { LanguageCode } from '../config/languages.js';
-import type { ContentEntry, ContentSet } from '../content/load-content.js';
+import { type ContentEntry, type ContentSet, entryGroupKey } from '../content/load-content.js';
+import { renderPicture } from './picture.js';
 import type { RenderJob, RenderJobResult } from './render-parallel.js';
 import { renderContent } from './render-content.js';
 
 const job = workerData as RenderJob;
 const byKey = new Map<string, Map<LanguageCode, ContentEntry>>();
 for (const e of job.entries) {
-  const k = `${e.collection}/${e.key}`;
+  const k = entryGroupKey(e.collection, e.key);
   let group = byKey.get(k);
   if (!group) {
     group = new Map();

@@ -4,9 +4,12 @@
  * never reaches output, logs or error messages.
  */
 import { createHash, type KeyObject, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createDiagnostic } from '../errors/catalogue.js';
+import { SEAL_KEY_NOT_A_FILE, SEAL_KEY_PERMISSIONS } from '../errors/codes-seal.js';
+import type { Diagnostic } from '../errors/diagnostic.js';
+import { createNodeFileSystem, type FileSystem } from '../io/host.js';
 import { formatKeyId, formatPublicKeyFile } from '../trust/minisign.js';
-import { createEd25519PrivateKey, createMinisignSignature, derivePublicKey, parseSecretKeyFile } from './minisign.js';
+import { createEd25519PrivateKey, createMinisignSignature, derivePublicKey, isSecretKeyEncrypted, parseSecretKeyFile } from './minisign.js';
 
 /** Signs messages with one minisign key. */
 export interface Signer {
@@ -67,16 +70,43 @@ export async function loadSignerFromText(text: string, passphrase?: string): Pro
 }
 
 /** Load a signer from a minisign secret key file (`stele.key`, or one made by `minisign -G`). */
-export async function loadSigner(options: { keyFile: string; passphrase?: string }): Promise<LoadSignerResult> {
-  let text: string;
+export async function loadSigner(options: { keyFile: string; passphrase?: string; fs?: FileSystem }): Promise<LoadSignerResult> {
+  const read = await readSecretKeyFile(options.keyFile, options.fs);
+  if (!read.ok) return { ok: false, reason: read.missing ? `no secret key at ${options.keyFile}` : `${read.diagnostic.message} ${read.diagnostic.hint ?? ''}`.trim() };
+  return loadSignerFromText(read.text, options.passphrase);
+}
+
+/** The outcome of `readSecretKeyFile`. */
+export type ReadSecretKeyResult = { ok: true; text: string } | { ok: false; missing: true } | { ok: false; missing?: false; diagnostic: Diagnostic };
+
+/**
+ * Read a secret key file, refusing what ssh refuses: a path that is not a file
+ * (a folder: STELE5014) and an unencrypted key that other users can read or
+ * change (`mode & 0o077`: STELE5013, with the `chmod 600` to run). `path` is
+ * followed through symbolic links. Diagnostics name the path, never the key.
+ */
+export async function readSecretKeyFile(path: string, fs: FileSystem = createNodeFileSystem(), displayPath = path): Promise<ReadSecretKeyResult> {
+  let real: string;
   try {
-    text = await readFile(options.keyFile, 'utf8');
+    real = await fs.realpath(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return {
-      ok: false,
-      reason: code === 'ENOENT' ? `no secret key at ${options.keyFile}` : `cannot read ${options.keyFile} (${code})`,
-    };
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, missing: true };
+    return { ok: false, diagnostic: createDiagnostic(SEAL_KEY_NOT_A_FILE, { file: displayPath }, path, `path that cannot be read (${code})`) };
   }
-  return loadSignerFromText(text, options.passphrase);
+  const info = await fs.stat(real);
+  if (!info) return { ok: false, missing: true };
+  if (info.kind !== 'file') {
+    return { ok: false, diagnostic: createDiagnostic(SEAL_KEY_NOT_A_FILE, { file: displayPath }, path, info.kind === 'dir' ? 'folder' : 'special file') };
+  }
+  let text: string;
+  try {
+    text = await fs.readText(real);
+  } catch (error) {
+    return { ok: false, diagnostic: createDiagnostic(SEAL_KEY_NOT_A_FILE, { file: displayPath }, path, `file that cannot be read (${(error as NodeJS.ErrnoException).code})`) };
+  }
+  if ((info.mode & 0o077) !== 0 && isSecretKeyEncrypted(text) === false) {
+    return { ok: false, diagnostic: createDiagnostic(SEAL_KEY_PERMISSIONS, { file: displayPath }, path, `0${(info.mode & 0o777).toString(8)}`) };
+  }
+  return { ok: true, text };
 }

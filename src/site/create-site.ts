@@ -46,6 +46,8 @@ export interface SiteInput {
   keyId?: string;
   /** The public key's base64 line (written out on the verify page for `minisign -P`). */
   publicKey?: string;
+  /** The output will not be signed: every page says so instead of how to verify it. */
+  unsigned?: boolean;
   /** Simplified → Traditional converter (names and structured text on zh-Hant pages). */
   toTraditional?: (text: string) => string;
   /** Extra head markup from stele (dev live reload). */
@@ -127,6 +129,7 @@ export function createSite(input: SiteInput): SiteResult {
       verifyPath: pagePath(lang, def, 'verify'),
       feedPath: `${languagePrefix(lang, def)}atom.xml`,
       keyFingerprint: input.keyFingerprint,
+      unsigned: input.unsigned,
       canonicalUrl: config.baseUrl ? absoluteUrl(config.baseUrl, path) : undefined,
       alternateUrls,
       onionUrl: onion ? onion.replace(/\/?$/, '/') + path.replace(/index\.html$/, '') : undefined,
@@ -151,10 +154,10 @@ export function createSite(input: SiteInput): SiteResult {
   });
 
   // Entry pages.
-  const homeKey = 'pages/home';
+  const homeKey = entryGroupKey('pages', 'home');
   for (const r of all) {
     const { entry } = r;
-    if (`${entry.collection}/${entry.key}` === homeKey) continue;
+    if (entryGroupKey(entry.collection, entry.key) === homeKey) continue;
     const group = content.byKey.get(entryGroupKey(entry.collection, entry.key))!;
     const alternates = config.languages.map((lang) => {
       const other = group.get(lang);
@@ -257,6 +260,7 @@ ${campaigns.length ? html`<section><h2>${t.campaigns}</h2>${renderCards(campaign
           channelsPath: CHANNELS_PATH,
           manifestPath: MANIFEST_PATH,
           publicKeyPath: input.keyId ? PUBLIC_KEY_PATH : undefined,
+          unsigned: input.unsigned,
         },
         bodyContext(lang, verifyPath),
       ),

@@ -16,3 +16,16 @@ export function readOutputText(output: OutputFiles, path: string): string | unde
   const f = output.get(path);
   return f ? new TextDecoder().decode(f) : undefined;
 }
+
+/** The slice of a file system `readSiteFolder` needs (structurally a `FileSystem`). */
+export interface SiteFolderReader {
+  listFiles(dir: string): Promise<string[]>;
+  readFile(path: string): Promise<Uint8Array>;
+}
+
+/** Read a built folder (a `dist`, a mirror's copy) into memory, for `serve`, `check --site` and `server-config`. */
+export async function readSiteFolder(dir: string, fs: SiteFolderReader): Promise<OutputFiles> {
+  const out: OutputFiles = new Map();
+  for (const rel of await fs.listFiles(dir)) out.set(rel, await fs.readFile(`${dir}/${rel}`));
+  return out;
+}

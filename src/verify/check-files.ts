@@ -8,6 +8,7 @@ import type { Manifest, ManifestFile } from '../trust/manifest.js';
 import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../trust/paths.js';
 import type { VerifyProblem } from '../trust/problems.js';
 import { MAX_DOCUMENT_BYTES } from '../trust/reader.js';
+import type { FileSystem } from '../io/host.js';
 import { listPresentFiles } from './dir-source.js';
 import { type HttpSourceOptions, probeUrl, resolveFileUrl } from './http-source.js';
 import { extractCssReferences, extractHtmlReferences, resolveSameOriginReferences } from './references.js';
@@ -34,7 +35,7 @@ export const INJECTED_PATH_PROBES: readonly string[] = [
 ];
 
 /** Where the copy being checked lives. */
-export type FilesTarget = { kind: 'dir'; dir: string } | { kind: 'http'; base: URL; http: HttpSourceOptions };
+export type FilesTarget = { kind: 'dir'; dir: string; fs: FileSystem } | { kind: 'http'; base: URL; http: HttpSourceOptions };
 
 /** Options of {@link checkFiles}. */
 export interface CheckFilesOptions {
@@ -105,7 +106,7 @@ export async function checkFiles(
   if (target.kind === 'dir') {
     let present: string[] = [];
     try {
-      present = await listPresentFiles(target.dir);
+      present = await listPresentFiles(target.dir, target.fs);
     } catch (error) {
       problems.push({ kind: 'unreachable', message: `cannot list ${target.dir}: ${(error as Error).message}` });
     }

@@ -1,11 +1,12 @@
 /**
- * Verify a folder: hash each listed file from disk as a stream, and list every
- * file actually present (dot-files and symbolic links included) to find additions.
+ * Verify a folder: hash each listed file as a stream, and list every file
+ * actually present (dot-files and symbolic links included) to find additions.
+ * All reads go through the `FileSystem` port, so a folder on disk and an
+ * in-memory site verify the same way.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { lstat, open, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { createNodeFileSystem, type FileSystem } from '../io/host.js';
 import type { ManifestFile } from '../trust/manifest.js';
 import { MAX_SCAN_BYTES, type SiteSource, type SourceFileCheck, type SourceReadResult } from './site-source.js';
 
@@ -13,57 +14,55 @@ function toNative(root: string, path: string): string {
   return join(root, ...path.split('/'));
 }
 
-/** A `SiteSource` for a folder. */
-export function createDirSource(dir: string): SiteSource {
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+}
+
+/** A `SiteSource` for a folder read through `fs` (default: the real disk). */
+export function createDirSource(dir: string, fs: FileSystem = createNodeFileSystem()): SiteSource {
   const root = resolve(dir);
   return {
     kind: 'dir',
     async read(path, maxBytes): Promise<SourceReadResult> {
       try {
-        const info = await lstat(toNative(root, path));
-        if (!info.isFile()) return { status: 'error', message: `${path} is not a regular file` };
+        const info = await fs.stat(toNative(root, path));
+        if (!info) return { status: 'missing' };
+        if (info.kind !== 'file') return { status: 'error', message: `${path} is not a regular file` };
         if (info.size > maxBytes) return { status: 'error', message: `${path} is larger than ${maxBytes} bytes` };
-        const handle = await open(toNative(root, path), 'r');
-        try {
-          return { status: 'ok', data: new Uint8Array(await handle.readFile()) };
-        } finally {
-          await handle.close();
-        }
+        return { status: 'ok', data: await fs.readFile(toNative(root, path)) };
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
+        const code = errorCode(error);
         if (code === 'ENOENT' || code === 'ENOTDIR') return { status: 'missing' };
-        return { status: 'error', message: `cannot read ${path} (${code ?? (error as Error).message})` };
+        return { status: 'error', message: `cannot read ${path} (${code})` };
       }
     },
     async check(file: ManifestFile, wantText: boolean): Promise<SourceFileCheck> {
       const native = toNative(root, file.path);
-      let info: Awaited<ReturnType<typeof lstat>>;
+      let info: Awaited<ReturnType<FileSystem['stat']>>;
       try {
-        info = await lstat(native);
+        info = await fs.stat(native);
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT' || code === 'ENOTDIR') return { status: 'missing' };
-        return { status: 'error', message: `cannot read ${file.path} (${code})` };
+        return { status: 'error', message: `cannot read ${file.path} (${errorCode(error)})` };
       }
-      if (info.isSymbolicLink()) return { status: 'mismatch', note: 'replaced by a symbolic link' };
-      if (!info.isFile()) return { status: 'mismatch', note: 'not a regular file' };
+      if (!info) return { status: 'missing' };
+      if (info.kind === 'symlink') return { status: 'mismatch', note: 'replaced by a symbolic link' };
+      if (info.kind !== 'file') return { status: 'mismatch', note: 'not a regular file' };
       if (info.size !== file.size && !wantText) return { status: 'mismatch', actualSize: info.size };
       const hash = createHash('sha256');
-      const chunks: Buffer[] = [];
+      const chunks: Uint8Array[] = [];
       let kept = 0;
       let size = 0;
       try {
-        for await (const chunk of createReadStream(native)) {
-          const buf = chunk as Buffer;
-          size += buf.length;
-          hash.update(buf);
+        for await (const chunk of fs.readChunks(native)) {
+          size += chunk.byteLength;
+          hash.update(chunk);
           if (wantText && kept < MAX_SCAN_BYTES) {
-            chunks.push(buf);
-            kept += buf.length;
+            chunks.push(chunk);
+            kept += chunk.byteLength;
           }
         }
       } catch (error) {
-        return { status: 'error', message: `cannot read ${file.path} (${(error as NodeJS.ErrnoException).code})` };
+        return { status: 'error', message: `cannot read ${file.path} (${errorCode(error)})` };
       }
       const sha = hash.digest('hex');
       const text = wantText ? Buffer.concat(chunks).toString('utf8') : undefined;
@@ -78,16 +77,18 @@ export function createDirSource(dir: string): SiteSource {
  * symbolic links, sockets…), as sorted posix paths relative to `dir`.
  * Symbolic links to directories are listed, not followed.
  */
-export async function listPresentFiles(dir: string): Promise<string[]> {
+export async function listPresentFiles(dir: string, fs: FileSystem = createNodeFileSystem()): Promise<string[]> {
   const out: string[] = [];
   async function walk(abs: string, rel: string): Promise<void> {
-    const entries = await readdir(abs, { withFileTypes: true });
-    for (const e of entries) {
+    for (const e of await fs.listEntries(abs)) {
       const childRel = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) await walk(join(abs, e.name), childRel);
+      if (e.kind === 'dir') await walk(join(abs, e.name), childRel);
       else out.push(childRel);
     }
   }
-  await walk(resolve(dir), '');
+  // The folder itself may be reached through a symbolic link; links inside it are listed, not followed.
+  const root = await fs.realpath(resolve(dir)).catch(() => resolve(dir));
+  if ((await fs.stat(root))?.kind !== 'dir') throw Object.assign(new Error(`${dir} is not a folder`), { code: 'ENOTDIR' });
+  await walk(root, '');
   return out.sort();
 }

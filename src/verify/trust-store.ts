@@ -3,9 +3,9 @@
  * manifest version seen (to catch rollbacks) and keys announced as revoked; per
  * address, which site it served. Stored as JSON in `<dir>/trust-store.json`.
  */
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { createNodeFileSystem, type FileSystem } from '../io/host.js';
 
 /** What is remembered about one site. */
 export interface TrustedSite {
@@ -41,10 +41,10 @@ export function createEmptyTrustStore(): TrustStore {
 }
 
 /** Read the store in `dir` (empty when absent). Undefined when the file exists but is unreadable. */
-export async function readTrustStore(dir: string): Promise<TrustStore | undefined> {
+export async function readTrustStore(dir: string, fs: FileSystem = createNodeFileSystem()): Promise<TrustStore | undefined> {
   let text: string;
   try {
-    text = await readFile(join(dir, TRUST_STORE_FILE), 'utf8');
+    text = await fs.readText(join(dir, TRUST_STORE_FILE));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return createEmptyTrustStore();
     return undefined;
@@ -59,11 +59,11 @@ export async function readTrustStore(dir: string): Promise<TrustStore | undefine
 }
 
 /** Write the store atomically (temp file + rename), readable only by the user. */
-export async function writeTrustStore(dir: string, store: TrustStore): Promise<void> {
-  await mkdir(dir, { recursive: true });
+export async function writeTrustStore(dir: string, store: TrustStore, fs: FileSystem = createNodeFileSystem()): Promise<void> {
+  await fs.mkdir(dir);
   const path = join(dir, TRUST_STORE_FILE);
   const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, `${JSON.stringify(store, null, 2)}\n`, { mode: 0o600 });
-  await chmod(tmp, 0o600);
-  await rename(tmp, path);
+  await fs.writeFile(tmp, `${JSON.stringify(store, null, 2)}\n`, { mode: 0o600 });
+  await fs.chmod(tmp, 0o600);
+  await fs.rename(tmp, path);
 }

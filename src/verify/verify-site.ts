@@ -12,6 +12,7 @@ import { summarizeManifest } from '../trust/signed-manifest.js';
 import { checkChannels } from './check-channels.js';
 import { checkFiles, type FilesTarget } from './check-files.js';
 import { checkSignature } from './check-signature.js';
+import { createNodeFileSystem, type FileSystem } from '../io/host.js';
 import { createDirSource } from './dir-source.js';
 import { createHttpSource, resolveBaseUrl } from './http-source.js';
 import type { SiteSource } from './site-source.js';
@@ -35,6 +36,8 @@ export interface VerifyOptions {
   /** Per-request timeout over HTTP (default 30 s). */
   timeoutMs?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Where a folder and the trust store are read from (default: the real disk). */
+  fs?: FileSystem;
 }
 
 function isUrl(source: string): boolean {
@@ -84,6 +87,7 @@ function rememberSite(
  */
 export async function verifySite(source: string, options: VerifyOptions): Promise<VerifyReport> {
   const concurrency = options.concurrency ?? 8;
+  const fs = options.fs ?? createNodeFileSystem();
   const timeoutMs = options.timeoutMs ?? 30_000;
   let site: SiteSource;
   let target: FilesTarget;
@@ -98,14 +102,14 @@ export async function verifySite(source: string, options: VerifyOptions): Promis
     site = createHttpSource(base, http);
     target = { kind: 'http', base, http };
   } else {
-    site = createDirSource(source);
-    target = { kind: 'dir', dir: source };
+    site = createDirSource(source, fs);
+    target = { kind: 'dir', dir: source, fs };
   }
 
   const storeDir = options.trustStoreDir === false ? undefined : (options.trustStoreDir ?? resolveTrustStoreDir());
   let store: TrustStore | undefined;
   if (storeDir) {
-    store = await readTrustStore(storeDir);
+    store = await readTrustStore(storeDir, fs);
     if (!store) return createReport(source, [{ kind: 'unreachable', message: `trust store in ${storeDir} is unreadable` }]);
   }
 
@@ -144,7 +148,7 @@ export async function verifySite(source: string, options: VerifyOptions): Promis
     rememberSite(store, manifest.siteId, signingKey, manifest.version, channels.revokedKeyIds, options.now);
     if (target.kind === 'http') store.origins[target.base.origin] = manifest.siteId;
     try {
-      await writeTrustStore(storeDir, store);
+      await writeTrustStore(storeDir, store, fs);
     } catch (error) {
       problems.push({ kind: 'unreachable', message: `cannot update trust store: ${(error as Error).message}` });
     }

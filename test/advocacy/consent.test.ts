@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCollectionRegistry } from '../../src/content/collection-registry.js';
-import { advocacyCollectionFields, type EventFields } from '../../src/content/collections/index.js';
+import { advocacyCollectionFields, type EventFields, validateAdvocacyEntry } from '../../src/content/collections/index.js';
+import { parseFrontMatter } from '../../src/content/front-matter.js';
 import {
   checkRoster,
   collectWithheldNames,
@@ -122,6 +123,45 @@ describe('checkRoster', () => {
     ]);
     expect(ds[0]!.file).toBe('events/x.en.md');
     expect(ds[4]!.hint).toContain('Ming Jian');
+  });
+
+  it('needs no consent to withhold a name, and says what to do otherwise', () => {
+    expect(checkRoster([zhu({ consent: undefined, publish: 'withheld' })])).toEqual([]);
+    const [d] = checkRoster([zhu({ consent: undefined, publish: 'initials' })]);
+    expect(d!.message).toBe('Roster entry "m01" asks for `publish: initials` but has no `consent` record; a name is shown only with recorded consent.');
+    expect(d!.hint).toContain('or set `publish: withheld`');
+    expect(`${d!.message} ${d!.hint}`).not.toContain('Until then');
+  });
+
+  it('locates each problem at the entry at fault', async () => {
+    const text = [
+      '---',
+      'title: Vigil',
+      'kind: vigil',
+      'start: "2012-02-14"',
+      'place: { name: { en: Square } }',
+      'roster:',
+      '  - id: m01',
+      '    names: { en: Shi Aiqin }',
+      '    publish: withheld',
+      '  - id: m02',
+      '    names: { en: Li Hai }',
+      '    publish: full',
+      '    consent: { recordedBy: CFCR, date: 2012-02-10 }',
+      '  - id: m03',
+      '    names: { en: Wang Lihong }',
+      '    publish: full',
+      '  - id: m02',
+      '    names: { en: Zhang Lin }',
+      '    publish: pseudonym',
+      '    consent: { recordedBy: CFCR, date: 2012-02-10 }',
+      '---',
+      '',
+    ].join('\n');
+    const fm = parseFrontMatter(text, 'content/events/vigil.en.md');
+    const events = createCollectionRegistry(advocacyCollectionFields).get('events')!.schema;
+    const ds = validateAdvocacyEntry({ collection: 'events', data: events.parse(fm.data) }, fm.locate);
+    expect(ds.map((d) => `${d.line}:${d.column} ${d.code}`).sort()).toEqual(['16:14 STELE6400', '17:9 STELE6402', '19:14 STELE6401']);
   });
 
   it('schema refuses ids that look like names and unknown publish modes', () => {

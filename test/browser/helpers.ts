@@ -11,7 +11,7 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 import { buildProject } from '../../src/build/build-project.js';
-import { createStarterFiles } from '../../src/cli/commands/init.js';
+import { createStarterFiles } from '../../src/content/starter.js';
 import { type StaticServer, startStaticServer } from '../../src/dev/static-server.js';
 import type { Diagnostic } from '../../src/errors/diagnostic.js';
 import { createNodeHost } from '../../src/io/host.js';

@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStarterFiles } from '../../src/cli/commands/init.js';
+import { createStarterFiles } from '../../src/content/starter.js';
 
 const bin = join(import.meta.dirname, '../../bin/stele.js');
 let dir: string;

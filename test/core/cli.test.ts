@@ -5,10 +5,11 @@
  * `console.info`, so those are captured with a spy.
  */
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
+import { createKeyFiles } from '../../src/seal/key-store.js';
 import { STELE_VERSION } from '../../src/version.js';
 import { createTempDir, createTestHost, FIXED_NOW, removeTempDirs } from '../helpers/temp-site.js';
 
@@ -20,14 +21,14 @@ interface Run {
   printed: string;
 }
 
-async function run(argv: string[], cwd: string): Promise<Run> {
+async function run(argv: string[], cwd: string, now = FIXED_NOW): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const log = vi.spyOn(console, 'info').mockImplementation(() => {});
   try {
     const code = await runCli(argv, {
       cwd,
-      host: createTestHost(),
+      host: createTestHost({ now }),
       isTTY: false,
       stdout: (t) => {
         stdout += t;
@@ -64,6 +65,10 @@ describe('help and version', () => {
       expect(help.code, `${command} --help`).toBe(0);
       expect(help.printed, `${command} --help`).toContain(`$ stele ${command}`);
       expect(help.stderr, `${command} --help`).toBe('');
+      // Every option is listed once (a command must not repeat a global option such as --quiet).
+      const options = help.printed.split('\n').map((l) => /^\s+(--[a-z-]+|-[a-z], --[a-z-]+)/.exec(l)?.[1]).filter(Boolean);
+      expect(options.filter((o) => o!.endsWith('--quiet')), `${command} --help`).toHaveLength(1);
+      expect(new Set(options).size, `${command} --help: ${options.join(' ')}`).toBe(options.length);
       const version = await run([command, '--version'], cwd);
       expect(version.code, `${command} --version`).toBe(0);
       expect(version.printed, `${command} --version`).toContain(`stele/${STELE_VERSION}`);
@@ -90,15 +95,26 @@ describe('init, build and new', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already has a stele.config.ts');
 
-    const build = await run(['build', 'my-site'], cwd);
+    // The starter requires a signing key: without one nothing is written, and the error says what to do.
+    expect(await readFile(join(cwd, 'my-site/stele.config.ts'), 'utf8')).toContain('required: true');
+    const keyless = await run(['build', 'my-site'], cwd);
+    expect(keyless.code).toBe(1);
+    expect(keyless.stderr).toContain('STELE1301');
+    expect(keyless.stderr).toContain('stele keygen --dir keys');
+    expect(keyless.stderr).toContain('--no-seal');
+    expect(existsSync(join(cwd, 'my-site/dist'))).toBe(false);
+
+    // An unsigned preview only with --no-seal, and every page says so.
+    const build = await run(['build', 'my-site', '--no-seal'], cwd);
     expect(build.stderr).not.toMatch(/\berror\b/);
     expect(build.code).toBe(0);
     expect(build.stdout).toMatch(/^built \d+ pages, \d+ files, .* → .*my-site\/dist; NOT sealed\n$/);
-    // Without a key the build says loudly that it is not signed.
-    expect(build.stderr).toContain('STELE1300');
     const home = await readFile(join(cwd, 'my-site/dist/index.html'), 'utf8');
     expect(home).toContain('<title>My organisation</title>');
-    expect(existsSync(join(cwd, 'my-site/dist/zh-hans/posts/welcome/index.html'))).toBe(true);
+    expect(home).toContain('This copy is NOT signed');
+    expect(home).not.toContain('how to check this copy');
+    expect(await readFile(join(cwd, 'my-site/dist/zh-hans/posts/welcome/index.html'), 'utf8')).toContain('此副本没有签名');
+    expect(await readFile(join(cwd, 'my-site/dist/verify/index.html'), 'utf8')).not.toContain('minisign -Vm');
 
     const date = FIXED_NOW.toISOString().slice(0, 10);
     const en = await run(['new', 'post', 'Rally for Zhu Yufu', '--dir', 'my-site'], cwd);
@@ -117,7 +133,7 @@ describe('init, build and new', () => {
     expect(dup.stderr).toContain('already exists');
 
     // The new files are valid: the site still builds, and the drafts appear only with --drafts.
-    const rebuilt = await run(['build', 'my-site'], cwd);
+    const rebuilt = await run(['build', 'my-site', '--no-seal'], cwd);
     expect(rebuilt.code).toBe(0);
     expect(existsSync(join(cwd, 'my-site/dist/posts/rally-for-zhu-yufu/index.html'))).toBe(false);
     const drafts = await run(['build', 'my-site', '--drafts'], cwd);
@@ -125,6 +141,114 @@ describe('init, build and new', () => {
     expect(existsSync(join(cwd, 'my-site/dist/posts/rally-for-zhu-yufu/index.html'))).toBe(true);
     expect(existsSync(join(cwd, 'my-site/dist/zh-hans/posts/rally-for-zhu-yufu/index.html'))).toBe(true);
   }, 30_000);
+
+  it('never replaces a sealed site with an unsigned one', async () => {
+    const cwd = await createTempDir();
+    expect((await run(['init', 'my-site'], cwd)).code).toBe(0);
+    const pass = 'correct horse battery staple';
+    const made = await createKeyFiles({ dir: join(cwd, 'my-site/keys'), passphrase: pass, limits: { opslimit: 1 << 16, memlimit: 1 << 22 } });
+    expect(made.ok).toBe(true);
+    const saved = process.env.STELE_PASSPHRASE;
+    process.env.STELE_PASSPHRASE = pass;
+    try {
+      const sealed = await run(['build', 'my-site'], cwd);
+      expect(sealed.code, sealed.stderr).toBe(0);
+      expect(sealed.stdout).toMatch(/; sealed version \d+ with key [0-9A-F]{16}, verified\n$/);
+      const manifest = join(cwd, 'my-site/dist/.well-known/stele/manifest.json');
+      const before = await readFile(manifest, 'utf8');
+      const home = await readFile(join(cwd, 'my-site/dist/index.html'), 'utf8');
+      expect(home).toContain('how to check this copy');
+      expect(home).not.toContain('NOT signed');
+
+      // `stele demo` (npm start) explains why the verified count differs from the built count.
+      const demo = await run(['demo', 'my-site', '--no-serve'], cwd);
+      expect(demo.code, demo.stderr).toBe(0);
+      const built = Number(/built \d+ pages, (\d+) files/.exec(demo.stdout)?.[1]);
+      const m = /: genuine \((\d+) files match the signed manifest; the other (\d+) of the (\d+) built are the signature itself \((.*)\)\)/.exec(demo.stdout);
+      expect(m, demo.stdout).not.toBeNull();
+      expect(Number(m![1]) + Number(m![2])).toBe(built);
+      expect(Number(m![3])).toBe(built);
+      expect(m![4]).toContain('.well-known/stele/manifest.json.minisig');
+      const before2 = await readFile(manifest, 'utf8');
+      const home2 = await readFile(join(cwd, 'my-site/dist/index.html'), 'utf8');
+
+      // The key is gone: the build fails and the sealed site stays.
+      await rm(join(cwd, 'my-site/keys/stele.key'));
+      const keyless = await run(['build', 'my-site'], cwd);
+      expect(keyless.code).toBe(1);
+      expect(keyless.stderr).toContain('STELE1301');
+      // --no-seal and --drafts refuse to replace it too.
+      for (const flag of ['--no-seal', '--drafts']) {
+        const unsigned = await run(['build', 'my-site', flag], cwd);
+        expect(unsigned.code, flag).toBe(1);
+        expect(unsigned.stderr, flag).toContain('STELE1303');
+        expect(unsigned.stderr, flag).toContain('dist/ holds a sealed site');
+      }
+      expect(before).not.toBe(before2);
+      expect(await readFile(manifest, 'utf8')).toBe(before2);
+      expect(await readFile(join(cwd, 'my-site/dist/index.html'), 'utf8')).toBe(home2);
+      expect(home2).toBe(home);
+    } finally {
+      if (saved === undefined) delete process.env.STELE_PASSPHRASE;
+      else process.env.STELE_PASSPHRASE = saved;
+    }
+  }, 60_000);
+
+  it('starts every kind in every language with front matter that builds once the draft flag is removed', async () => {
+    const cwd = await createTempDir();
+    expect((await run(['init', 'site'], cwd)).code).toBe(0);
+    const made: string[] = [];
+    for (const kind of ['post', 'page', 'campaign', 'person', 'event']) {
+      for (const [lang, title] of [['en', `English ${kind}`], ['zh', `中文${kind}`]] as const) {
+        const r = await run(['new', kind, title, '--lang', lang, '--dir', 'site', ...(lang === 'zh' ? ['--slug', `zh-${kind}`] : [])], cwd);
+        expect(r.code, r.stderr).toBe(0);
+        made.push(r.stdout.trim());
+      }
+    }
+    for (const file of made) await writeFile(file, (await readFile(file, 'utf8')).replace('draft: true\n', ''));
+    const build = await run(['build', 'site', '--no-seal'], cwd);
+    expect(build.stderr).not.toMatch(/\berror\b/);
+    expect(build.code).toBe(0);
+    expect(existsSync(join(cwd, 'site/dist/zh-hans/events/zh-event/index.html'))).toBe(true);
+    expect(existsSync(join(cwd, 'site/dist/people/english-person/index.html'))).toBe(true);
+  }, 60_000);
+
+  it('creates a translation with the original\'s name, date and key, on another day', async () => {
+    const cwd = await createTempDir();
+    expect((await run(['init', 'site'], cwd)).code).toBe(0);
+    const en = await run(['new', 'post', 'Rally for Zhu Yufu', '--dir', 'site'], cwd);
+    const original = en.stdout.trim();
+    expect(original).toMatch(/2026-03-01-rally-for-zhu-yufu\.en\.md$/);
+    await writeFile(original, (await readFile(original, 'utf8')).replace('draft: true\n', 'translationKey: rally-zhu\n'));
+    const nextDay = new Date('2026-03-02T09:00:00Z');
+    const zh = await run(['new', '--translation-of', 'site/content/posts/2026-03-01-rally-for-zhu-yufu.en.md', '--lang', 'zh', '为朱虞夫集会', '--dir', 'site'], cwd, nextDay);
+    expect(zh.code, zh.stderr).toBe(0);
+    expect(zh.stdout.trim()).toBe(join(cwd, 'site/content/posts/2026-03-01-rally-for-zhu-yufu.zh.md'));
+    expect(await readFile(zh.stdout.trim(), 'utf8')).toBe('---\ntitle: "为朱虞夫集会"\ntranslationKey: rally-zhu\ndraft: true\n---\n\nWrite here.\n');
+    // With the kind, and a path relative to the project; the title defaults to the original's.
+    const hant = await run(['new', 'post', '--translation-of', 'content/posts/2026-03-01-rally-for-zhu-yufu.en.md', '--lang', 'zh-Hant', '--dir', 'site'], cwd, nextDay);
+    expect(hant.code, hant.stderr).toBe(0);
+    expect(await readFile(hant.stdout.trim(), 'utf8')).toContain('title: "Rally for Zhu Yufu"');
+    await rm(hant.stdout.trim());
+    // The pair builds as one page in two languages.
+    const drafts = await run(['build', 'site', '--drafts'], cwd);
+    expect(drafts.stderr).not.toMatch(/\berror\b/);
+    expect(drafts.code).toBe(0);
+    expect(await readFile(join(cwd, 'site/dist/zh-hans/posts/rally-for-zhu-yufu/index.html'), 'utf8')).toContain('为朱虞夫集会');
+
+    const same = await run(['new', '--translation-of', original, '--lang', 'en', '--dir', 'site'], cwd);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toContain('already the en version');
+    const wrongKind = await run(['new', 'event', '--translation-of', original, '--lang', 'zh-Hant', '--dir', 'site'], cwd);
+    expect(wrongKind.code).toBe(2);
+    expect(wrongKind.stderr).toContain('is a post, not an event');
+    const missing = await run(['new', '--translation-of', 'site/content/posts/nope.en.md', '--lang', 'zh', '--dir', 'site'], cwd);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('does not exist');
+    const again = await run(['new', '--translation-of', original, '--lang', 'zh', '--dir', 'site'], cwd);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already exists');
+  }, 60_000);
 
   it('makes Chinese titles into pinyin file names', async () => {
     const cwd = await createTempDir();
@@ -157,10 +281,15 @@ describe('usage errors', () => {
     expect(lang.stderr).toContain('unknown language "fr"');
   });
 
-  it('exits 1 when `new` runs outside a project', async () => {
+  it('exits 2 (could not run) for a missing site folder or outside a project', async () => {
     const cwd = await createTempDir();
+    for (const command of ['build', 'check']) {
+      const r = await run([command, 'no-such-site'], cwd);
+      expect(r.code, command).toBe(2);
+      expect(r.stderr, command).toContain('STELE1000');
+    }
     const r = await run(['new', 'post', 'X'], cwd);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('STELE1000');
     expect(await readdir(cwd)).toEqual([]);
   });

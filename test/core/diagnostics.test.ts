@@ -219,6 +219,13 @@ const CASES: Case[] = [
     message: 'Config seal.expiresInDay: unknown key(s) expiresInDay',
   },
   {
+    name: 'config error under a commented-out key of the same name',
+    config: createConfigSource("\n  // baseUrl: 'https://example.org/',\n  /* homePosts: 3, */\n  homePosts: 'ten', // homePosts: 4"),
+    files: { 'content/posts/2012-02-14-rally.en.md': GOOD_POST },
+    expected: { code: 'STELE1002', file: 'stele.config.ts', line: 10, column: 3 },
+    message: 'Config homePosts: Invalid input: expected number',
+  },
+  {
     name: 'wrong type in stele.config.ts',
     config: createConfigSource("\n  homePosts: 'ten',"),
     files: { 'content/posts/2012-02-14-rally.en.md': GOOD_POST },
@@ -352,7 +359,9 @@ describe('every problem in one run', () => {
     );
     expect(stderr).toContain('> 3 | date: 2012-02-30\n    |       ^');
     expect(stderr).toContain('content/posts/2012-02-16-verdict.md error STELE1200');
-    expect(stderr).toContain('4 errors, 2 warnings');
+    // Four content errors and the missing signing key.
+    expect(stderr).toContain('STELE1301');
+    expect(stderr).toContain('5 errors, 1 warning');
     expect(stderr).toContain('nothing was written');
     expect(await readdir(`${root}/dist`)).toEqual(['keep.txt']);
   });

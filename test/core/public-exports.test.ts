@@ -38,7 +38,6 @@ describe('public exports', () => {
         "renderContent",
         "resolveConfig",
         "runChecks",
-        "runCli",
         "sanitizeAuthorHtml",
         "sealSite",
         "validateConfig",

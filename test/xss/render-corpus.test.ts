@@ -7,7 +7,7 @@
 import { decodeHTML } from 'entities';
 import { parseDocument } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
-import { renderPicture } from '../../src/assets/picture.js';
+import { renderPicture } from '../../src/render/picture.js';
 import type { Diagnostic } from '../../src/errors/diagnostic.js';
 import { createMarkdownRenderer } from '../../src/render/markdown.js';
 import { expandPayload, XSS_PAYLOADS } from '../fixtures/xss/payloads.js';

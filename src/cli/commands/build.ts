@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { buildProject } from '../../build/build-project.js';
 import type { RegisterCommand } from '../context.js';
-import { createOutputSourceReader, createProgress, formatBytes, printDiagnostics } from '../output.js';
+import { createOutputSourceReader, createProgress, formatBytes, printDiagnostics, resolveExitCode } from '../output.js';
 import { readPassphrase } from '../passphrase.js';
 
 /** `stele build [dir]`: build, check, seal and verify a site into `dir/dist`. */
@@ -11,7 +11,6 @@ export const registerBuildCommand: RegisterCommand = (cli, ctx) => {
     .option('--drafts', 'Include drafts (development build, not sealed)')
     .option('--no-seal', 'Do not sign this build (not for publishing)')
     .option('--json', 'Print the result as JSON')
-    .option('--quiet', 'Print only problems')
     .example('stele build examples/cfcr')
     .action(async (dir: string | undefined, opts: { drafts?: boolean; seal?: boolean; json?: boolean; quiet?: boolean }) => {
       const root = resolve(ctx.cwd, dir ?? '.');
@@ -32,6 +31,7 @@ export const registerBuildCommand: RegisterCommand = (cli, ctx) => {
       } else {
         await printDiagnostics(ctx, result.diagnostics, root, {
           readSource: createOutputSourceReader(result.output, result.config?.outDir ?? 'dist'),
+          redactor: result.redactor,
         });
         if (result.ok && !opts.quiet) {
           const s = result.stats;
@@ -42,7 +42,7 @@ export const registerBuildCommand: RegisterCommand = (cli, ctx) => {
         }
         if (!result.ok) ctx.stderr('build failed: nothing was written; the previous output is untouched\n');
       }
-      ctx.exitCode = result.ok ? 0 : 1;
+      ctx.exitCode = result.ok ? 0 : Math.max(1, resolveExitCode(result.diagnostics));
     });
 };
 

@@ -1,11 +1,13 @@
 import { resolve } from 'node:path';
 import { buildProject } from '../../build/build-project.js';
+import { recoverOutputFolder } from '../../build/write-output.js';
 import { runChecks } from '../../check/run-checks.js';
 import { collectProjectWithheldNames } from '../../content/withheld.js';
-import { readSiteFolder } from '../../dev/static-server.js';
 import { hasErrors } from '../../errors/diagnostic.js';
+import { redactDiagnostic } from '../../errors/redact.js';
+import { readSiteFolder } from '../../site/output.js';
 import type { RegisterCommand } from '../context.js';
-import { createOutputSourceReader, printDiagnostics } from '../output.js';
+import { createOutputSourceReader, printDiagnostics, resolveExitCode } from '../output.js';
 
 /**
  * `stele check [dir]`: run every safety check. Without `--site` it builds the
@@ -18,7 +20,6 @@ export const registerCheckCommand: RegisterCommand = (cli, ctx) => {
     .command('check [dir]', 'Run every safety check (links, alt text, third-party requests, scripts/CSP, image metadata, withheld names)')
     .option('--site <folder>', 'Check this built folder instead of building the project')
     .option('--json', 'Print diagnostics as JSON')
-    .option('--quiet', 'Print only problems')
     .action(async (dir: string | undefined, opts: { site?: string; json?: boolean; quiet?: boolean }) => {
       const root = resolve(ctx.cwd, dir ?? '.');
       const result = await buildProject({ root, host: ctx.host, mode: 'production', write: false, noSeal: true });
@@ -26,15 +27,20 @@ export const registerCheckCommand: RegisterCommand = (cli, ctx) => {
       let output = result.output;
       if (opts.site && result.content) {
         const folder = resolve(ctx.cwd, opts.site);
+        await recoverOutputFolder(folder, ctx.host);
         output = await readSiteFolder(folder, ctx.host.fs);
         const names = collectProjectWithheldNames(result.content, ctx.host.now(), result.config?.traditional.overrides);
         diagnostics = (await runChecks(output, { withheldNames: names })).map((d) => (d.file ? { ...d, file: `${opts.site}/${d.file}` } : d));
+        if (result.redactor) diagnostics = diagnostics.map((d) => redactDiagnostic(d, result.redactor!));
       }
       if (opts.json) ctx.stdout(`${JSON.stringify({ ok: !hasErrors(diagnostics), diagnostics }, null, 2)}\n`);
       else {
-        await printDiagnostics(ctx, diagnostics, root, { readSource: createOutputSourceReader(output, opts.site ?? result.config?.outDir ?? 'dist') });
+        await printDiagnostics(ctx, diagnostics, root, {
+          readSource: createOutputSourceReader(output, opts.site ?? result.config?.outDir ?? 'dist'),
+          redactor: result.redactor,
+        });
         if (!opts.quiet && !hasErrors(diagnostics)) ctx.stdout('check: no errors\n');
       }
-      ctx.exitCode = hasErrors(diagnostics) ? 1 : 0;
+      ctx.exitCode = resolveExitCode(diagnostics);
     });
 };

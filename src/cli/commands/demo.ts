@@ -3,6 +3,7 @@ import { buildProject } from '../../build/build-project.js';
 import { resolveConfig } from '../../config/resolve-config.js';
 import { startStaticServer } from '../../dev/static-server.js';
 import { createKeyFiles } from '../../seal/key-store.js';
+import { MANIFEST_PATH } from '../../trust/paths.js';
 import { verifySite } from '../../verify/verify-site.js';
 import type { RegisterCommand } from '../context.js';
 import { formatBytes, printDiagnostics } from '../output.js';
@@ -41,7 +42,7 @@ export const registerDemoCommand: RegisterCommand = (cli, ctx) => {
       }
       ctx.stdout(`building ${root} …\n`);
       const result = await buildProject({ root, host: ctx.host, mode: 'production', write: true, passphrase });
-      await printDiagnostics(ctx, result.diagnostics, root);
+      await printDiagnostics(ctx, result.diagnostics, root, { redactor: result.redactor });
       if (!result.ok || !result.outDir || !result.seal) {
         ctx.stderr('build failed: nothing was written\n');
         ctx.exitCode = 1;
@@ -51,7 +52,7 @@ export const registerDemoCommand: RegisterCommand = (cli, ctx) => {
       ctx.stdout(`built ${s.pages} pages, ${s.files} files, ${formatBytes(s.bytes)} in ${s.ms} ms; sealed version ${result.seal.version}, key ${result.seal.fingerprint}\n`);
       const publicKey = await ctx.host.fs.readText(join(root, config.seal.publicKey));
       const report = await verifySite(result.outDir, { publicKey, trustStoreDir: false, now: ctx.host.now() });
-      ctx.stdout(`verify ${result.outDir}: ${report.status} (${report.checkedFiles} files match the signed manifest)\n`);
+      ctx.stdout(`verify ${result.outDir}: ${report.status} (${describeVerifiedFiles(result.output!, report.checkedFiles)})\n`);
       if (report.status !== 'genuine') {
         ctx.exitCode = 1;
         return;
@@ -70,3 +71,16 @@ export const registerDemoCommand: RegisterCommand = (cli, ctx) => {
       await server.close();
     });
 };
+
+/**
+ * "93 files match the signed manifest; the other 2 are the signature itself (…)":
+ * the build counts every file it wrote, the manifest lists every file but itself and its signature.
+ */
+export function describeVerifiedFiles(output: ReadonlyMap<string, Uint8Array>, checked: number): string {
+  const listed = new Set<string>(
+    (JSON.parse(new TextDecoder().decode(output.get(MANIFEST_PATH))) as { files: { path: string }[] }).files.map((f) => f.path),
+  );
+  const others = [...output.keys()].filter((p) => !listed.has(p)).sort();
+  const tail = others.length ? `; the other ${others.length} of the ${output.size} built are the signature itself (${others.join(', ')})` : '';
+  return `${checked} files match the signed manifest${tail}`;
+}

@@ -21,7 +21,7 @@ export const registerDevCommand: RegisterCommand = (cli, ctx) => {
       const cache: BuildCache = { processed: new Map() };
       const build = () => buildProject({ root, host: ctx.host, mode: 'development', write: false, headExtra: LIVE_RELOAD, cache, devConnect: true });
       let result = await build();
-      await printDiagnostics(ctx, result.diagnostics, root);
+      await printDiagnostics(ctx, result.diagnostics, root, { redactor: result.redactor });
       const server = await startStaticServer(result.output ?? new Map(), { port: Number(opts.port), reloadPath: LIVE_RELOAD_PATH });
       ctx.stdout(`dev server at ${server.url} (drafts shown, not sealed); watching ${root}\n`);
       let pending: Promise<void> | undefined;
@@ -36,7 +36,7 @@ export const registerDevCommand: RegisterCommand = (cli, ctx) => {
             again = false;
             const t0 = performance.now();
             result = await build();
-            await printDiagnostics(ctx, result.diagnostics, root);
+            await printDiagnostics(ctx, result.diagnostics, root, { redactor: result.redactor });
             if (result.output && result.ok) {
               server.setSite(result.output);
               server.notifyReload();

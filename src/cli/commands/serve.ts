@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
-import { readSiteFolder, startStaticServer } from '../../dev/static-server.js';
+import { recoverOutputFolder } from '../../build/write-output.js';
+import { startStaticServer } from '../../dev/static-server.js';
+import { readSiteFolder } from '../../site/output.js';
 import type { RegisterCommand } from '../context.js';
 
 /** Wait until SIGINT/SIGTERM (or the signal aborts), then resolve. */
@@ -23,6 +25,7 @@ export const registerServeCommand: RegisterCommand = (cli, ctx) => {
     .option('--port <port>', 'Port', { default: 4000 })
     .action(async (dir: string | undefined, opts: { port: number }) => {
       const folder = resolve(ctx.cwd, dir ?? 'dist');
+      await recoverOutputFolder(folder, ctx.host);
       if (!(await ctx.host.fs.exists(folder))) {
         ctx.stderr(`error: ${folder} does not exist; run \`stele build\` first\n`);
         ctx.exitCode = 2;

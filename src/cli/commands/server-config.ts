@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
-import { readSiteFolder } from '../../dev/static-server.js';
+import { recoverOutputFolder } from '../../build/write-output.js';
 import { createServerConfigs, type SERVER_CONFIG_FILES } from '../../harden/server-configs.js';
+import { readSiteFolder } from '../../site/output.js';
 import type { RegisterCommand } from '../context.js';
 
 const KINDS: Record<string, (typeof SERVER_CONFIG_FILES)[number]> = {
@@ -28,6 +29,7 @@ export const registerServerConfigCommand: RegisterCommand = (cli, ctx) => {
         return;
       }
       const folder = resolve(ctx.cwd, site ?? 'dist');
+      await recoverOutputFolder(folder, ctx.host);
       if (!(await ctx.host.fs.exists(folder))) {
         ctx.stderr(`error: ${folder} does not exist; run \`stele build\` first\n`);
         ctx.exitCode = 2;

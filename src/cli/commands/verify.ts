@@ -3,6 +3,7 @@
  * Exit 0 genuine, 1 not genuine, 2 could not check.
  */
 import { resolve } from 'node:path';
+import { recoverOutputFolder } from '../../build/write-output.js';
 import { createDiagnostic } from '../../errors/catalogue.js';
 import { VERIFY_KEY_UNREADABLE, VERIFY_OPTION_INVALID } from '../../errors/codes-seal.js';
 import { formatKeyFingerprint, normalizeKeyId, parsePublicKey } from '../../trust/minisign.js';
@@ -67,6 +68,8 @@ export async function runVerifyCommand(
     options[key] = n;
   }
   const target = /^https?:\/\//i.test(source) ? source : resolve(ctx.cwd, source);
+  // A build killed while switching its output left the previous one aside: put it back first.
+  if (!/^https?:\/\//i.test(source)) await recoverOutputFolder(target, ctx.host);
   const progress = createProgress(ctx, !flags.json && !flags.quiet);
   options.onProgress = (done, total) => progress.update('verifying', done, total);
   // Trust on first use: say so, so the reader can confirm the key another way.
@@ -98,7 +101,6 @@ export const registerVerifyCommand: RegisterCommand = (cli, ctx) => {
     .option('--key <file>', 'Pin this public key (stele.pub) instead of trust-on-first-use')
     .option('--key-id <id>', 'Require this key id (weaker than --key)')
     .option('--json', 'Print the report as JSON')
-    .option('--quiet', 'Print only problems')
     .option('--trust-store <dir>', 'Trust-on-first-use store folder, or "off" (default ~/.config/stele)')
     .option('--concurrency <n>', 'Parallel requests (default 8)')
     .option('--timeout <ms>', 'Per-request timeout in ms (default 30000)')

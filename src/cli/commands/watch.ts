@@ -199,7 +199,6 @@ export const registerWatchCommand: RegisterCommand = (cli, ctx) => {
     .option('--once', 'Check every mirror once and exit (0 genuine, 1 not genuine, 2 could not check)')
     .option('--key <file>', 'Pin the minisign public key (.pub) the site is signed with')
     .option('--json', 'Print events as JSON lines')
-    .option('--quiet', 'Print only incidents and failures, not every check')
     .option('--concurrency <n>', 'Mirrors checked at the same time', { default: 4 })
     .option('--error-threshold <n>', 'Failed checks in a row before a mirror is reported unreachable', { default: 2 })
     .option('--update-alerts <policy>', 'Alert again when an incident changes: any-change, growth, none', {

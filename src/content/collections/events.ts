@@ -136,6 +136,6 @@ export function checkEvent(event: EventFields, locate: FieldLocator = () => ({})
       out.push(createDiagnostic(PersonDatesInconsistent, locate(['end']), `end (${describe(end)})`, `start (${describe(start)})`));
     }
   }
-  out.push(...checkRoster(event.roster ?? [], locate(['roster'])));
+  out.push(...checkRoster(event.roster ?? [], (path) => locate(['roster', ...path])));
   return out;
 }

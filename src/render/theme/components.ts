@@ -119,6 +119,8 @@ export interface VerifyPageData {
   channelsPath: string;
   manifestPath: string;
   publicKeyPath?: string;
+  /** This copy is not signed: no instructions for checking a signature that does not exist. */
+  unsigned?: boolean;
 }
 
 /**
@@ -139,7 +141,7 @@ export function renderVerifyPage(data: VerifyPageData, ctx: BodyContext): SafeHt
   const t = getThemeStrings(ctx.lang);
   const address = data.siteAddress ?? 'ADDRESS';
   return html`<h1>${t.verify}</h1>
-<p class="notice">${t.verifyIntro}</p>
+<p class="notice">${data.unsigned ? t.footerUnsigned : t.verifyIntro}</p>
 <h2>${t.officialAddresses}</h2>
 <ul>${data.official.map((c) => html`<li>${c.label ? html`${c.label}: ` : ''}<code>${c.url}</code></li>`)}</ul>
 ${data.revoked.length ? html`<h2>${t.revokedAddresses}</h2><ul>${data.revoked.map((c) => html`<li><code>${c.url}</code> (${c.date}): ${c.reason}</li>`)}</ul>` : ''}
@@ -147,7 +149,7 @@ ${data.keyFingerprint ? html`<h2>${t.footerKey}</h2><p class="fingerprint">${dat
 ${data.publicKey ? html`<p>${t.publicKey}: <code class="public-key">${data.publicKey}</code></p>` : ''}
 ${data.keyId ? html`<ul><li><code>${data.channelsPath}</code></li><li><code>${data.manifestPath}</code></li>${data.publicKeyPath ? html`<li><code>${data.publicKeyPath}</code></li>` : ''}</ul>` : ''}
 ${
-  data.keyId
+  data.keyId && !data.unsigned
     ? html`<h2 id="how-to-check">${t.verifyWays}</h2>
 <h3>${t.verifyExtensionTitle}</h3>
 <p>${t.verifyExtension}</p>

@@ -37,6 +37,8 @@ export interface PageShell {
   verifyPath: string;
   feedPath?: string;
   keyFingerprint?: string;
+  /** Not signed: the footer says so instead of pointing at how to verify. */
+  unsigned?: boolean;
   /** Absolute canonical URL when the config has a `baseUrl`. */
   canonicalUrl?: string;
   /** Absolute alternates (by language) when the config has a `baseUrl`. */
@@ -94,7 +96,8 @@ ${p.derived && t.derivedNote ? html`<p class="meta">${t.derivedNote}</p>` : ''}
 ${p.body}
 </main>
 <footer class="site">
-<p><a href="${rel(p.verifyPath)}">${t.footerVerify}</a>${p.keyFingerprint ? html` · ${t.footerKey}: <span class="fingerprint">${p.keyFingerprint}</span>` : ''}${p.feedPath ? html` · <a href="${rel(p.feedPath)}">${t.feed}</a>` : ''}</p>
+${p.unsigned ? html`<p class="notice unsigned">${t.footerUnsigned}</p>` : ''}
+<p><a href="${rel(p.verifyPath)}">${p.unsigned ? t.footerOfficial : t.footerVerify}</a>${p.keyFingerprint ? html` · ${t.footerKey}: <span class="fingerprint">${p.keyFingerprint}</span>` : ''}${p.feedPath ? html` · <a href="${rel(p.feedPath)}">${t.feed}</a>` : ''}</p>
 </footer>
 </body>
 </html>

@@ -29,6 +29,10 @@ export interface ThemeStrings {
   notFoundBody: string;
   footerVerify: string;
   footerKey: string;
+  /** Footer and verification page of an unsigned build. */
+  footerUnsigned: string;
+  /** Footer link to the verification page of an unsigned build. */
+  footerOfficial: string;
   officialAddresses: string;
   revokedAddresses: string;
   verifyIntro: string;
@@ -78,6 +82,8 @@ const en: ThemeStrings = {
   notFoundBody: 'There is no page at this address. If you followed a link from elsewhere, check that you are on an official address of this site.',
   footerVerify: 'Official addresses and how to check this copy',
   footerKey: 'Signing key',
+  footerUnsigned: 'This copy is NOT signed: nobody can check that it is genuine. It is a preview, not for publishing.',
+  footerOfficial: 'Official addresses',
   officialAddresses: 'Official addresses',
   revokedAddresses: 'Addresses that are no longer ours',
   verifyIntro:
@@ -132,6 +138,8 @@ const zhHans: ThemeStrings = {
   notFoundBody: '此地址没有页面。如果你是从别处的链接来到这里，请确认你访问的是本站的官方地址。',
   footerVerify: '官方地址及核验方法',
   footerKey: '签名密钥',
+  footerUnsigned: '此副本没有签名：无法核验其真实性。这只是预览，不应发布。',
+  footerOfficial: '官方地址',
   officialAddresses: '官方地址',
   revokedAddresses: '已不再属于我们的地址',
   verifyIntro: '本站每个版本都有数字签名。与签名不符的副本不是我们发布的，即使它看起来一切正常。',
@@ -184,6 +192,8 @@ const zhHant: ThemeStrings = {
   notFoundBody: '此地址沒有頁面。如果你是從別處的連結來到這裡，請確認你造訪的是本站的官方地址。',
   footerVerify: '官方地址及核驗方法',
   footerKey: '簽名金鑰',
+  footerUnsigned: '此副本沒有簽章：無法核驗其真實性。這只是預覽，不應發佈。',
+  footerOfficial: '官方地址',
   officialAddresses: '官方地址',
   revokedAddresses: '已不再屬於我們的地址',
   verifyIntro: '本站每個版本都有數位簽章。與簽章不符的副本不是我們發佈的，即使它看起來一切正常。',

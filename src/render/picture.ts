@@ -1,14 +1,15 @@
 /**
  * `<picture>` markup for processed images, with page-relative URLs (sites are
  * served from mirrors, IPFS gateways and file:// as well as their own domain)
- * and every attribute value HTML-escaped.
+ * and every attribute value HTML-escaped. The assets stage hands over plain
+ * data (`ProcessedImage`); the markup is render's.
  */
+import type { ProcessedImage, ProcessedImageFile } from '../assets/types.js';
+import { relativeUrl } from '../content/urls.js';
 import { createDiagnostic, type Location } from '../errors/catalogue.js';
 import { IMAGE_ALT_FILENAME, IMAGE_ALT_MISSING } from '../errors/codes-assets.js';
-import { relativeUrl } from '../content/urls.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
-import { html, join, type SafeHtml } from '../render/html.js';
-import type { ProcessedImage, ProcessedImageFile } from './types.js';
+import { html, join, type SafeHtml } from './html.js';
 
 /** Options for `renderPicture`. */
 export interface RenderPictureOptions {

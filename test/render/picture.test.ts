@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { renderPicture, resolveRelativeUrl, validateAlt } from '../../src/assets/picture.js';
+import { renderPicture, resolveRelativeUrl, validateAlt } from '../../src/render/picture.js';
 import { processImage } from '../../src/assets/process-image.js';
 import type { ProcessedImage } from '../../src/assets/types.js';
-import { createNoiseJpeg } from './fixtures.js';
+import { createNoiseJpeg } from '../assets/fixtures.js';
 
 function fakeResult(formats: string[], widths: number[]): ProcessedImage {
   const files = formats.flatMap((format) =>

@@ -1,0 +1,67 @@
+/**
+ * Read a sealed build folder for publishing. Only a folder that verifies
+ * against the project's public key is ever sent anywhere.
+ */
+import { join } from 'node:path';
+import type { FileSystem } from '../io/host.js';
+import { parseManifest } from '../trust/manifest.js';
+import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../trust/paths.js';
+import { verifySite } from '../verify/verify-site.js';
+import type { SealedSite } from './types.js';
+
+/** Read and verify `dir`; `error` explains in plain words why it cannot be published. */
+export async function readSealedSite(
+  dir: string,
+  options: { fs: FileSystem; publicKey: string; now: Date },
+): Promise<{ site: SealedSite } | { error: string }> {
+  const native = (path: string) => join(dir, ...path.split('/'));
+  let manifestBytes: Uint8Array;
+  let signatureBytes: Uint8Array;
+  try {
+    manifestBytes = await options.fs.readFile(native(MANIFEST_PATH));
+    signatureBytes = await options.fs.readFile(native(MANIFEST_SIG_PATH));
+  } catch {
+    return { error: `${dir} is not a sealed build (no signed manifest); run \`stele build\` with a signing key first` };
+  }
+  const parsed = parseManifest(new TextDecoder().decode(manifestBytes));
+  if (!parsed.ok) return { error: `${dir}: ${parsed.reason}` };
+  const report = await verifySite(dir, { publicKey: options.publicKey, trustStoreDir: false, now: options.now });
+  if (report.status !== 'genuine') {
+    const first = report.problems.slice(0, 3).map((p) => (p.path ? `${p.path}: ${p.message}` : p.message));
+    return { error: `the build in ${dir} does not verify, so it is not published (${first.join('; ')})` };
+  }
+  const listed = new Set(parsed.manifest.files.map((f) => f.path));
+  return {
+    site: {
+      dir,
+      manifest: parsed.manifest,
+      manifestBytes,
+      signatureBytes,
+      files: parsed.manifest.files,
+      read(path) {
+        if (path === MANIFEST_PATH) return Promise.resolve(manifestBytes);
+        if (path === MANIFEST_SIG_PATH) return Promise.resolve(signatureBytes);
+        if (!listed.has(path)) return Promise.reject(new Error(`not in the manifest: ${path}`));
+        return options.fs.readFile(native(path));
+      },
+    },
+  };
+}
+
+/** The manifest entries of `next` whose bytes differ from (or are absent in) `previous`. */
+export function listChangedFiles(
+  next: readonly { path: string; sha256: string; size: number }[],
+  previous: readonly { path: string; sha256: string; size: number }[] | undefined,
+): { changed: string[]; unchanged: string[]; removed: string[] } {
+  const before = new Map((previous ?? []).map((f) => [f.path, f]));
+  const changed: string[] = [];
+  const unchanged: string[] = [];
+  for (const f of next) {
+    const old = before.get(f.path);
+    if (old && old.sha256 === f.sha256 && old.size === f.size) unchanged.push(f.path);
+    else changed.push(f.path);
+  }
+  const nextPaths = new Set(next.map((f) => f.path));
+  const removed = [...before.keys()].filter((p) => !nextPaths.has(p));
+  return { changed, unchanged, removed };
+}
