@@ -37,4 +37,18 @@ export default defineConfig({
       },
     ],
   },
+  // Where `stele publish` sends the sealed build (see README "Publishing"). Secrets never go here:
+  // name environment variables or files. Uncomment and adapt:
+  // publish: {
+  //   targets: [
+  //     { type: 'directory', name: 'local', path: '/srv/www/cfcr', keep: 5, url: 'https://cfcr.example/' },
+  //     { type: 'rsync', name: 'mirror', host: 'mirror.example.net', user: 'deploy', path: '/var/www/cfcr',
+  //       identityFile: '/home/me/.ssh/cfcr_deploy', knownHostsFile: 'keys/known_hosts', url: 'https://mirror.example.net/' },
+  //     { type: 's3', name: 'bucket', bucket: 'cfcr-site', region: 'eu-central-1',
+  //       accessKeyIdEnv: 'CFCR_S3_KEY_ID', secretAccessKeyEnv: 'CFCR_S3_SECRET' },
+  //     { type: 'git', name: 'pages', repo: 'git@codeberg.org:cfcr/pages.git', branch: 'pages',
+  //       identityFile: '/home/me/.ssh/cfcr_pages', knownHostsFile: 'keys/known_hosts' },
+  //     { type: 'car', name: 'ipfs', out: 'release/cfcr.car' },
+  //   ],
+  // },
 });

@@ -19,6 +19,7 @@ import { advocacyCollectionFields, validateAdvocacyEntry } from '../content/coll
 import { type ContentSet, convertData, loadContent } from '../content/load-content.js';
 import { checkContentReferences } from '../content/references.js';
 import { collectProjectWithheldNames } from '../content/withheld.js';
+import { loadImportState, loadRedirects } from '../content/import-records.js';
 import { createDiagnostic } from '../errors/catalogue.js';
 import { BuildNotSealed, BuildSealRequired, BuildVerifyFailed, BuildWouldReplaceSealed } from '../errors/codes-core.js';
 import { type Diagnostic, hasErrors, sortDiagnostics } from '../errors/diagnostic.js';
@@ -192,6 +193,10 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     validateEntry: (entry, locate, { original }) => (original ? validateAdvocacyEntry(entry, locate, { originalLang: entry.lang }) : []),
   });
   diagnostics.push(...content.diagnostics, ...checkContentReferences(content, config.languages, config.defaultLanguage));
+  // What `stele import` left: old URLs to redirect, commenters' addresses that must never be published.
+  const redirects = await loadRedirects(config.root, host);
+  diagnostics.push(...redirects.diagnostics);
+  const importState = await loadImportState(config.root, host);
   const forbiddenTerms = config.check.forbiddenTerms.map((name, i) => ({ name, label: `check.forbiddenTerms[${i}]` }));
   redactor = createNameRedactor(
     [...(content.protectedNames ?? []), ...collectProjectWithheldNames(content, host.now(), config.traditional.overrides), ...forbiddenTerms],
@@ -274,6 +279,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     unsigned: !(signer && shouldSeal),
     headExtra: options.headExtra,
     toTraditional,
+    redirects: redirects.redirects,
   });
   diagnostics.push(...site.diagnostics);
   const output = site.output;
@@ -302,6 +308,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const outPrefix = config.outDir.replace(/^\.\//, '').replace(/\/+$/, '');
   for (const d of await runChecks(output, {
     withheldNames,
+    excludedEmailHashes: new Set(importState.excludedEmails),
     onProgress: (done, total) => options.onProgress?.('check', done, total),
     ...(cache?.check ? { memo: cache.check } : {}),
     ...(cache?.names ? { namesMemo: cache.names } : {}),

@@ -5,6 +5,7 @@
 import { type Diagnostic, sortDiagnostics } from '../errors/diagnostic.js';
 import { hashKey, type Memo } from '../io/memo.js';
 import type { OutputFiles } from '../site/output.js';
+import { checkExcludedEmails } from './excluded-emails.js';
 import { checkImageAlt } from './image-alt.js';
 import { checkImageMetadata } from './image-metadata.js';
 import { checkPageLinks, collectPageLinks, type PageLinks } from './links.js';
@@ -25,6 +26,8 @@ export interface CheckOptions {
   memo?: Memo<PageCheckMemo>;
   /** Withheld-name results of earlier builds, by file bytes and name list (`stele dev`). */
   namesMemo?: Memo<Diagnostic[]>;
+  /** Hashes of commenters' e-mail addresses that must not appear (`stele import`'s exclusion list). */
+  excludedEmailHashes?: ReadonlySet<string>;
   /** Called after each chunk of pages: pages checked, total pages. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -76,6 +79,7 @@ export async function runChecks(output: OutputFiles, options: CheckOptions = {})
     ...checkThirdParty(output, [], { allowedOrigins }),
     ...checkPageLinks(output, links),
     ...checkWithheldNames(output, options.withheldNames ?? [], options.namesMemo),
+    ...checkExcludedEmails(output, options.excludedEmailHashes ?? new Set()),
     ...(options.skipImageMetadata ? [] : await checkImageMetadata(output)),
   );
   return sortDiagnostics(diagnostics);

@@ -6,9 +6,11 @@ import { cac } from 'cac';
 import { createNodeHost, type Host } from '../io/host.js';
 import { STELE_VERSION } from '../version.js';
 import { registerBuildCommand } from './commands/build.js';
+import { registerBundleCommand } from './commands/bundle.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDevCommand } from './commands/dev.js';
+import { registerImportCommand } from './commands/import.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerKeyCommand } from './commands/key.js';
 import { registerKeygenCommand } from './commands/keygen.js';
@@ -27,12 +29,14 @@ const COMMANDS: RegisterCommand[] = [
   registerServeCommand,
   registerInitCommand,
   registerNewCommand,
+  registerImportCommand,
   registerDemoCommand,
   registerWatchCommand,
   registerKeygenCommand,
   registerKeyCommand,
   registerVerifyCommand,
   registerPublishCommand,
+  registerBundleCommand,
   registerServerConfigCommand,
 ];
 

@@ -32,6 +32,17 @@ export const imageRefSchema = z
   })
   .strict();
 
+/** One archived comment. Names and text only: never an e-mail or IP address. */
+function commentSchema() {
+  return z
+    .object({
+      author: z.string().min(1).max(120),
+      date: isoDateSchema.optional(),
+      text: z.string().max(20_000),
+    })
+    .strict();
+}
+
 /** Fields shared by every collection. */
 export const baseFields = {
   title: z.string().min(1, 'must not be empty'),
@@ -43,6 +54,8 @@ export const baseFields = {
   slug: z.string().optional(),
   translationKey: z.string().optional(),
   cover: imageRefSchema.optional(),
+  /** A read-only archive of comments (from `stele import`): plain text, shown escaped under the entry. */
+  comments: z.array(commentSchema()).optional(),
 };
 
 export type BaseFrontMatter = z.output<z.ZodObject<typeof baseFields>>;

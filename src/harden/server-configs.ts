@@ -6,6 +6,7 @@
  * they go.
  */
 import type { OutputFiles } from '../site/output.js';
+import { type OutputRedirect, parseRedirectsFile, REDIRECTS_OUTPUT_FILE } from '../site/redirects.js';
 import {
   CACHE_IMMUTABLE,
   CACHE_REVALIDATE,
@@ -81,13 +82,29 @@ export function collectSiteHeaderOptions(output: OutputFiles, options: ServerCon
   };
 }
 
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
 function quoteNginx(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
 /** An nginx `server { }` block (include it inside `http { }`). */
-export function createNginxConfig(headers: Record<string, string>, options: ServerConfigOptions = {}): string {
+export function createNginxConfig(headers: Record<string, string>, options: ServerConfigOptions = {}, redirects: readonly OutputRedirect[] = []): string {
   const base = normalizeBasePath(options.basePath);
+  const redirectLines: string[] = [];
+  if (redirects.length) redirectLines.push('', '    # Old URLs of the imported site (redirects.json).');
+  for (const r of redirects) {
+    const to = quoteNginx(`${base}${r.to.slice(1)}`);
+    if (r.query) redirectLines.push(`    if ($request_uri = ${quoteNginx(`${base}${r.path.slice(1)}?${r.query}`)}) {`, `        return 301 ${to};`, '    }');
+    // nginx matches locations against the decoded path.
+    else redirectLines.push(`    location = ${quoteNginx(`${base}${safeDecode(r.path).slice(1)}`)} {`, `        return 301 ${to};`, '    }');
+  }
   const securityLines = Object.entries(headers).map(([k, v]) => `        add_header ${k} ${quoteNginx(v)} always;`);
   const byType = new Map<string, string[]>();
   for (const [ext, type] of Object.entries(CONTENT_TYPES)) byType.set(type, [...(byType.get(type) ?? []), ext]);
@@ -141,8 +158,16 @@ function quoteCaddy(value: string): string {
 }
 
 /** A Caddyfile site block. */
-export function createCaddyfile(headers: Record<string, string>, options: ServerConfigOptions = {}): string {
+export function createCaddyfile(headers: Record<string, string>, options: ServerConfigOptions = {}, redirects: readonly OutputRedirect[] = []): string {
   const base = normalizeBasePath(options.basePath);
+  const redirectLines: string[] = [];
+  if (redirects.length) redirectLines.push('', '\t# Old URLs of the imported site (redirects.json).');
+  redirects.forEach((r, i) => {
+    const to = quoteCaddy(`${base}${r.to.slice(1)}`);
+    if (r.query) {
+      redirectLines.push(`\t@redirect${i} {`, `\t\tpath ${quoteCaddy(`${base}${r.path.slice(1)}`)}`, ...r.query.split('&').map((q) => `\t\tquery ${quoteCaddy(q)}`), '\t}', `\tredir @redirect${i} ${to} 301`);
+    } else redirectLines.push(`\tredir ${quoteCaddy(`${base}${r.path.slice(1)}`)} ${to} 301`);
+  });
   const headerLines = Object.entries(headers).map(([k, v]) => `\t\t${k} ${quoteCaddy(v)}`);
   const typeBlocks: string[] = [];
   for (const ext of Object.keys(CONTENT_TYPES)) {
@@ -186,6 +211,8 @@ export function createCaddyfile(headers: Record<string, string>, options: Server
     `\t\tnot path_regexp ${quoteCaddy(`^${escapeRegex(base)}\\.well-known(?:/[^./][^/]*)*/?$`)}`,
     '\t}',
     '\terror @dotfiles 404',
+    '',
+    ...redirectLines,
     '',
     '\tfile_server',
     '',
@@ -283,9 +310,10 @@ export function createHtaccess(headers: Record<string, string>, options: ServerC
  */
 export function createServerConfigs(output: OutputFiles, options: ServerConfigOptions = {}): Map<string, string> {
   const headers = createSecurityHeaders(collectSiteHeaderOptions(output, options));
+  const redirects = parseRedirectsFile(output.has(REDIRECTS_OUTPUT_FILE) ? new TextDecoder().decode(output.get(REDIRECTS_OUTPUT_FILE)) : undefined);
   return new Map<string, string>([
-    ['nginx.conf', createNginxConfig(headers, options)],
-    ['Caddyfile', createCaddyfile(headers, options)],
+    ['nginx.conf', createNginxConfig(headers, options, redirects)],
+    ['Caddyfile', createCaddyfile(headers, options, redirects)],
     ['_headers', createHeadersFile(output, headers, options)],
     ['.htaccess', createHtaccess(headers, options)],
   ]);

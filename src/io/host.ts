@@ -3,6 +3,7 @@
  * signer directly; they receive a `Host`, so tests run without disks or networks.
  */
 import type { Dirent } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 
 /** What `FileSystem.stat` reports about one path, without following a final symbolic link. */
@@ -45,6 +46,8 @@ export interface FileSystem {
   mkdir(path: string): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   rm(path: string): Promise<void>;
+  /** Read a file piece by piece (large inputs such as blog exports): its size and its bytes in chunks. */
+  openRead(path: string): Promise<{ size: number; chunks: AsyncIterable<Uint8Array> }>;
   /** The canonical absolute path: `..` resolved and every symbolic link followed. Rejects (ENOENT) when the path does not exist. */
   realpath(path: string): Promise<string>;
 }
@@ -133,6 +136,10 @@ export function createNodeFileSystem(): FileSystem {
     },
     rename: (a, b) => fsp.rename(a, b),
     rm: (p) => fsp.rm(p, { recursive: true, force: true }),
+    async openRead(p) {
+      const { size } = await fsp.stat(p);
+      return { size, chunks: createReadStream(p, { highWaterMark: 1 << 20 }) };
+    },
     realpath: (p) => fsp.realpath(p),
   };
 }

@@ -88,6 +88,17 @@ export function createMemoryFileSystem(initial: Record<string, string | Uint8Arr
         }
       }
     },
+    async openRead(p) {
+      const f = files.get(norm(p));
+      if (!f) throw notFound(p);
+      const chunk = 64 * 1024;
+      return {
+        size: f.length,
+        chunks: (async function* () {
+          for (let i = 0; i < f.length; i += chunk) yield f.subarray(i, i + chunk);
+        })(),
+      };
+    },
     // No symbolic links in memory: the canonical path is the normalised one.
     async realpath(p) {
       const n = posix.normalize(norm(p));

@@ -30,6 +30,8 @@ import { FAVICON_PATH, FAVICON_SVG } from '../render/theme/style.js';
 import { STELE_VERSION } from '../version.js';
 import { renderAtomFeed, renderJsonFeed } from './feeds.js';
 import { emitFile, type OutputFiles } from './output.js';
+import { createRedirects } from './redirects.js';
+import type { RedirectRule } from '../content/import-records.js';
 import { renderSearchIndex } from './search-index.js';
 import { renderRobots, renderSitemap, type SitemapPage } from './sitemap.js';
 import { entriesInLanguage, groupByTag, groupByYear, slugifyTag, sortByDateDesc } from './taxonomy.js';
@@ -52,6 +54,8 @@ export interface SiteInput {
   toTraditional?: (text: string) => string;
   /** Extra head markup from stele (dev live reload). */
   headExtra?: SafeHtml;
+  /** Old URLs to keep working (`redirects.json`, written by `stele import`). */
+  redirects?: readonly RedirectRule[];
 }
 
 export interface SiteResult {
@@ -276,6 +280,11 @@ ${campaigns.length ? html`<section><h2>${t.campaigns}</h2>${renderCards(campaign
   }
 
   // 404: one page for every language, links from the site root.
+  if (input.redirects?.length) {
+    const targets = new Map<string, { path: string; lang: string; title: string }>();
+    for (const r of rendered.values()) if (!r.entry.derived) targets.set(r.entry.file, { path: r.path, lang: r.entry.lang, title: r.entry.data.title });
+    diagnostics.push(...createRedirects(output, input.redirects, targets));
+  }
   emitFile(output, '404.html', render404(config));
   emitFile(output, 'robots.txt', renderRobots(config.baseUrl));
   emitFile(output, FAVICON_PATH, FAVICON_SVG);

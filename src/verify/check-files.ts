@@ -4,11 +4,12 @@
  * same-origin references from the pages and paths often planted on compromised
  * sites).
  */
+
+import type { FileSystem } from '../io/host.js';
 import type { Manifest, ManifestFile } from '../trust/manifest.js';
 import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../trust/paths.js';
 import type { VerifyProblem } from '../trust/problems.js';
 import { MAX_DOCUMENT_BYTES } from '../trust/reader.js';
-import type { FileSystem } from '../io/host.js';
 import { listPresentFiles } from './dir-source.js';
 import { type HttpSourceOptions, probeUrl, resolveFileUrl } from './http-source.js';
 import { extractCssReferences, extractHtmlReferences, resolveSameOriginReferences } from './references.js';
@@ -35,7 +36,11 @@ export const INJECTED_PATH_PROBES: readonly string[] = [
 ];
 
 /** Where the copy being checked lives. */
-export type FilesTarget = { kind: 'dir'; dir: string; fs: FileSystem } | { kind: 'http'; base: URL; http: HttpSourceOptions };
+export type FilesTarget =
+  | { kind: 'dir'; dir: string; fs: FileSystem }
+  | { kind: 'http'; base: URL; http: HttpSourceOptions }
+  /** A zip bundle read in memory: `present` lists its entries. */
+  | { kind: 'zip'; present: readonly string[] };
 
 /** Options of {@link checkFiles}. */
 export interface CheckFilesOptions {
@@ -103,12 +108,14 @@ export async function checkFiles(
   });
 
   const ignored = new Set([MANIFEST_PATH, MANIFEST_SIG_PATH]);
-  if (target.kind === 'dir') {
-    let present: string[] = [];
-    try {
-      present = await listPresentFiles(target.dir, target.fs);
-    } catch (error) {
-      problems.push({ kind: 'unreachable', message: `cannot list ${target.dir}: ${(error as Error).message}` });
+  if (target.kind === 'dir' || target.kind === 'zip') {
+    let present: readonly string[] = target.kind === 'zip' ? target.present : [];
+    if (target.kind === 'dir') {
+      try {
+        present = await listPresentFiles(target.dir, target.fs);
+      } catch (error) {
+        problems.push({ kind: 'unreachable', message: `cannot list ${target.dir}: ${(error as Error).message}` });
+      }
     }
     for (const path of present) {
       if (!listed.has(path) && !ignored.has(path)) {

@@ -19,7 +19,7 @@ export type SourceFileCheck =
 
 /** A copy of a site being verified. */
 export interface SiteSource {
-  kind: 'dir' | 'http';
+  kind: 'dir' | 'http' | 'zip';
   /** Read a small file whole (refuses more than `maxBytes`). */
   read(path: string, maxBytes: number): Promise<SourceReadResult>;
   /** Hash one listed file (streaming) and compare with the manifest entry. */

@@ -6,18 +6,20 @@
  * Steps 2 and 3 run only for a manifest whose signature is trusted. What was
  * learnt from a trusted signature is remembered in the trust store.
  */
+
+import { createNodeFileSystem, type FileSystem } from '../io/host.js';
 import { formatPublicKeyFile, type MinisignPublicKey } from '../trust/minisign.js';
 import { PROBLEM_KIND_INFO, resolveVerdict, type VerifyProblem } from '../trust/problems.js';
 import { summarizeManifest } from '../trust/signed-manifest.js';
 import { checkChannels } from './check-channels.js';
 import { checkFiles, type FilesTarget } from './check-files.js';
 import { checkSignature } from './check-signature.js';
-import { createNodeFileSystem, type FileSystem } from '../io/host.js';
 import { createDirSource } from './dir-source.js';
 import { createHttpSource, resolveBaseUrl } from './http-source.js';
 import type { SiteSource } from './site-source.js';
 import { readTrustStore, resolveTrustStoreDir, type TrustStore, writeTrustStore } from './trust-store.js';
 import type { VerifyReport } from './types.js';
+import { openZipSite } from './zip-source.js';
 
 export { INJECTED_PATH_PROBES } from './check-files.js';
 
@@ -36,7 +38,7 @@ export interface VerifyOptions {
   /** Per-request timeout over HTTP (default 30 s). */
   timeoutMs?: number;
   onProgress?: (done: number, total: number) => void;
-  /** Where a folder and the trust store are read from (default: the real disk). */
+  /** Where a folder, a zip bundle and the trust store are read from (default: the real disk). */
   fs?: FileSystem;
 }
 
@@ -101,6 +103,17 @@ export async function verifySite(source: string, options: VerifyOptions): Promis
     const http = { fetch: options.fetch ?? fetch, timeoutMs };
     site = createHttpSource(base, http);
     target = { kind: 'http', base, http };
+  } else if (/\.zip$/i.test(source)) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await fs.readFile(source);
+    } catch (error) {
+      return createReport(source, [{ kind: 'unreachable', message: `cannot read ${source} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` }]);
+    }
+    const opened = openZipSite(bytes);
+    if ('error' in opened) return createReport(source, [{ kind: 'unreachable', message: `${source}: ${opened.error}` }]);
+    site = opened.source;
+    target = { kind: 'zip', present: opened.present };
   } else {
     site = createDirSource(source, fs);
     target = { kind: 'dir', dir: source, fs };

@@ -225,4 +225,23 @@ describe('stele publish to five targets', () => {
     expect(err).toMatch(/publish\.targets\.0\.keep/);
     await writeFile(join(project, 'stele.config.ts'), source);
   });
+
+  it('on a terminal, keeps one progress line per target, rewritten in place', async () => {
+    await replaceDist(project, createSealedOutput(5));
+    let err = '';
+    let out = '';
+    const code = await runCli(['publish', project, '--target', 'local,ipfs'], {
+      host: createTestHost({ now: NOW }),
+      cwd: project,
+      stdout: (t) => (out += t),
+      stderr: (t) => (err += t),
+      isTTY: true,
+    });
+    expect(code, out + err).toBe(0);
+    expect(err).toContain('\u001b[2A'); // back up over the two target lines
+    expect(err).toMatch(/local: copying \d+\/11/);
+    expect(err).toMatch(/ipfs: packing \d+\/11/);
+    expect(err).toMatch(/ipfs: 11 files sent, verified: yes\n/);
+    expect(out).toMatch(/2 of 2 copies published and checked/);
+  }, 120_000);
 });

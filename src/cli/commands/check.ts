@@ -3,6 +3,7 @@ import { buildProject } from '../../build/build-project.js';
 import { recoverOutputFolder } from '../../build/write-output.js';
 import { runChecks } from '../../check/run-checks.js';
 import { collectProjectWithheldNames } from '../../content/withheld.js';
+import { loadImportState } from '../../content/import-records.js';
 import { hasErrors } from '../../errors/diagnostic.js';
 import { redactDiagnostic } from '../../errors/redact.js';
 import { readSiteFolder } from '../../site/output.js';
@@ -30,7 +31,8 @@ export const registerCheckCommand: RegisterCommand = (cli, ctx) => {
         await recoverOutputFolder(folder, ctx.host);
         output = await readSiteFolder(folder, ctx.host.fs);
         const names = collectProjectWithheldNames(result.content, ctx.host.now(), result.config?.traditional.overrides);
-        diagnostics = (await runChecks(output, { withheldNames: names })).map((d) => (d.file ? { ...d, file: `${opts.site}/${d.file}` } : d));
+        const excludedEmailHashes = new Set((await loadImportState(root, ctx.host)).excludedEmails);
+        diagnostics = (await runChecks(output, { withheldNames: names, excludedEmailHashes })).map((d) => (d.file ? { ...d, file: `${opts.site}/${d.file}` } : d));
         if (result.redactor) diagnostics = diagnostics.map((d) => redactDiagnostic(d, result.redactor!));
       }
       if (opts.json) ctx.stdout(`${JSON.stringify({ ok: !hasErrors(diagnostics), diagnostics }, null, 2)}\n`);

@@ -97,7 +97,7 @@ export async function runVerifyCommand(
 /** Register `stele verify`. */
 export const registerVerifyCommand: RegisterCommand = (cli, ctx) => {
   cli
-    .command('verify <source>', 'Check that a folder or URL is a genuine, untampered copy of a sealed site')
+    .command('verify <source>', 'Check that a folder, URL or .zip bundle is a genuine, untampered copy of a sealed site')
     .option('--key <file>', 'Pin this public key (stele.pub) instead of trust-on-first-use')
     .option('--key-id <id>', 'Require this key id (weaker than --key)')
     .option('--json', 'Print the report as JSON')

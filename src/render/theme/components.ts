@@ -57,7 +57,25 @@ ${options.before ?? ''}
 ${r.html}
 ${options.after ?? ''}
 ${renderTags(r.entry.data.tags, ctx)}
+${renderCommentArchive(r.entry.data.comments, ctx.lang)}
 </article>`;
+}
+
+/** An imported comment archive: author, date and plain text, every character escaped. */
+export function renderCommentArchive(comments: readonly { author: string; date?: string; text: string }[] | undefined, lang: LanguageCode): SafeHtml {
+  if (!comments?.length) return html``;
+  const t = getThemeStrings(lang);
+  return html`<section class="comments" aria-labelledby="comments-archive">
+<h2 id="comments-archive">${t.commentsArchive}</h2>
+<p class="meta">${t.commentsArchiveNote}</p>
+<ol>${comments.map(
+    (c) =>
+      html`<li><p class="meta"><strong>${c.author}</strong>${c.date ? html` · <time datetime="${c.date}">${formatDate(c.date, lang)}</time>` : ''}</p>${c.text
+        .split(/\n{2,}/)
+        .filter((p) => p.trim())
+        .map((p) => html`<p>${join(p.split('\n').map((line) => html`${line}`), '<br>')}</p>`)}</li>`,
+  )}</ol>
+</section>`;
 }
 
 /** A list of entries as cards. */

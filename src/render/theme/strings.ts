@@ -24,6 +24,9 @@ export interface ThemeStrings {
   published: string;
   updated: string;
   readMore: string;
+  /** Heading of an imported comment archive. */
+  commentsArchive: string;
+  commentsArchiveNote: string;
   feed: string;
   notFoundTitle: string;
   notFoundBody: string;
@@ -77,6 +80,8 @@ const en: ThemeStrings = {
   published: 'Published',
   updated: 'Updated',
   readMore: 'Read more',
+  commentsArchive: 'Comments (archive)',
+  commentsArchiveNote: 'Comments from the old site, kept as a read-only archive.',
   feed: 'Feed',
   notFoundTitle: 'Page not found',
   notFoundBody: 'There is no page at this address. If you followed a link from elsewhere, check that you are on an official address of this site.',
@@ -133,6 +138,8 @@ const zhHans: ThemeStrings = {
   published: '发布于',
   updated: '更新于',
   readMore: '阅读全文',
+  commentsArchive: '评论（存档）',
+  commentsArchiveNote: '旧网站上的评论，作为只读存档保留。',
   feed: '订阅',
   notFoundTitle: '找不到页面',
   notFoundBody: '此地址没有页面。如果你是从别处的链接来到这里，请确认你访问的是本站的官方地址。',
@@ -187,6 +194,8 @@ const zhHant: ThemeStrings = {
   published: '發佈於',
   updated: '更新於',
   readMore: '閱讀全文',
+  commentsArchive: '評論（存檔）',
+  commentsArchiveNote: '舊網站上的評論，作為唯讀存檔保留。',
   feed: '訂閱',
   notFoundTitle: '找不到頁面',
   notFoundBody: '此地址沒有頁面。如果你是從別處的連結來到這裡，請確認你造訪的是本站的官方地址。',
