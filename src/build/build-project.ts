@@ -308,6 +308,8 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const outPrefix = config.outDir.replace(/^\.\//, '').replace(/\/+$/, '');
   for (const d of await runChecks(output, {
     withheldNames,
+    // Only `stele dev` (which allows its live-reload connection) may carry a script.
+    allowScripts: Boolean(options.devConnect),
     excludedEmailHashes: new Set(importState.excludedEmails),
     onProgress: (done, total) => options.onProgress?.('check', done, total),
     ...(cache?.check ? { memo: cache.check } : {}),

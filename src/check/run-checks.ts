@@ -20,6 +20,8 @@ export interface CheckOptions {
   withheldNames?: readonly WithheldName[];
   /** Origins pages may contact (e.g. a form target). Default none. */
   allowedOrigins?: readonly string[];
+  /** Allow executable scripts covered by the CSP (`stele dev` only; production pages run no JavaScript). */
+  allowScripts?: boolean;
   /** Skip the image metadata check (e.g. when only HTML changed in watch mode). */
   skipImageMetadata?: boolean;
   /** Results of earlier builds in this process, by page bytes (`stele dev`). */
@@ -53,7 +55,7 @@ export async function runChecks(output: OutputFiles, options: CheckOptions = {})
   const links: PageLinks[] = [];
   const diagnostics: Diagnostic[] = [];
   const allowedOrigins = options.allowedOrigins ?? [];
-  const memoContext = JSON.stringify(allowedOrigins);
+  const memoContext = JSON.stringify([allowedOrigins, Boolean(options.allowScripts)]);
   for (let i = 0; i < paths.length; i += CHUNK) {
     const todo: { path: string; key: string }[] = [];
     for (const path of paths.slice(i, i + CHUNK)) {
@@ -66,7 +68,7 @@ export async function runChecks(output: OutputFiles, options: CheckOptions = {})
     }
     const pages = todo.map(({ path }) => createSitePage(output, path));
     pages.forEach((page, k) => {
-      const own = [...checkImageAlt([page]), ...checkThirdParty(output, [page], { allowedOrigins, skipCssFiles: true }), ...checkScriptsAndCsp([page])];
+      const own = [...checkImageAlt([page]), ...checkThirdParty(output, [page], { allowedOrigins, skipCssFiles: true }), ...checkScriptsAndCsp([page], { allowScripts: options.allowScripts })];
       const pageLinks = collectPageLinks(page);
       diagnostics.push(...own);
       links.push(pageLinks);
