@@ -40,6 +40,7 @@ import { loadSignerFromText, readSecretKeyFile, type Signer } from '../seal/sign
 import { createSite } from '../site/create-site.js';
 import { MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { emitFile, type OutputFiles } from '../site/output.js';
+import { createSearchIndex } from '../site/search-pagefind.js';
 import { verifySite } from '../verify/verify-site.js';
 import { processContentImages } from './build-images.js';
 import { recoverOutputFolder, writeOutputAtomically } from './write-output.js';
@@ -283,6 +284,8 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   });
   diagnostics.push(...site.diagnostics);
   const output = site.output;
+  stage('search');
+  diagnostics.push(...(await createSearchIndex(output, { pages: site.pages.map((p) => p.path) })));
   for (const r of imageByPath.values()) for (const f of r.files) output.set(f.path, f.data);
 
   stage('harden');
@@ -291,6 +294,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
       ...(config.harden.formAction.length ? { formAction: config.harden.formAction } : {}),
       ...(options.devConnect ? { connectSrc: ["'self'"] } : {}),
       ...(cache?.harden ? { memo: cache.harden } : {}),
+      searchPages: new Set(site.searchPages),
     }),
   );
   // Static hosts that read `_headers` (Netlify, Cloudflare Pages) or `.htaccess` (Apache) get

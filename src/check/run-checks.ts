@@ -5,6 +5,8 @@
 import { type Diagnostic, sortDiagnostics } from '../errors/diagnostic.js';
 import { hashKey, type Memo } from '../io/memo.js';
 import type { OutputFiles } from '../site/output.js';
+import { isCompressedSearchFile } from '../site/search-pagefind.js';
+import { gunzipSync } from 'node:zlib';
 import { checkExcludedEmails } from './excluded-emails.js';
 import { checkImageAlt } from './image-alt.js';
 import { checkImageMetadata } from './image-metadata.js';
@@ -80,9 +82,35 @@ export async function runChecks(output: OutputFiles, options: CheckOptions = {})
     // The site's .css files.
     ...checkThirdParty(output, [], { allowedOrigins }),
     ...checkPageLinks(output, links),
-    ...checkWithheldNames(output, options.withheldNames ?? [], options.namesMemo),
-    ...checkExcludedEmails(output, options.excludedEmailHashes ?? new Set()),
+    // Text scans see the search index decompressed: what is in the index is published.
+    ...checkWithheldNames(decodeSearchIndex(output), options.withheldNames ?? [], options.namesMemo),
+    ...checkExcludedEmails(decodeSearchIndex(output), options.excludedEmailHashes ?? new Set()),
     ...(options.skipImageMetadata ? [] : await checkImageMetadata(output)),
   );
   return sortDiagnostics(diagnostics);
+}
+
+/** Pagefind's index chunks are gzip-compressed after a `pagefind_dcd` signature. */
+const PAGEFIND_SIGNATURE = new TextEncoder().encode('pagefind_dcd');
+
+/**
+ * The output as the withheld-name scan must see it: the search index's
+ * compressed chunks decompressed (a name in the index is a name published).
+ * A chunk that does not decompress is scanned as it is.
+ */
+export function decodeSearchIndex(output: OutputFiles): OutputFiles {
+  let view: OutputFiles | undefined;
+  for (const [path, bytes] of output) {
+    if (!isCompressedSearchFile(path)) continue;
+    let data: Uint8Array;
+    try {
+      data = gunzipSync(bytes);
+    } catch {
+      continue;
+    }
+    const signed = PAGEFIND_SIGNATURE.every((b, i) => data[i] === b);
+    view ??= new Map(output);
+    view.set(path, signed ? data.subarray(PAGEFIND_SIGNATURE.length) : data);
+  }
+  return view ?? output;
 }

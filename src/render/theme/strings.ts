@@ -58,6 +58,24 @@ export interface ThemeStrings {
   derivedNote: string;
   breadcrumb: string;
   mainNav: string;
+  search: string;
+  searchLabel: string;
+  searchNoScript: string;
+  searchLoading: string;
+  /** `{n}`: number of results. */
+  searchCount: string;
+  searchNone: string;
+  searchUnavailable: string;
+  pagination: string;
+  previousPage: string;
+  nextPage: string;
+  pageOf: (page: number, pages: number) => string;
+  whatYouCanDo: string;
+  peopleWeSpeakFor: string;
+  allCampaigns: string;
+  allPeople: string;
+  contact: string;
+  donate: string;
 }
 
 const en: ThemeStrings = {
@@ -116,6 +134,23 @@ const en: ThemeStrings = {
   derivedNote: 'This Traditional Chinese page was converted automatically from Simplified Chinese.',
   breadcrumb: 'Breadcrumb',
   mainNav: 'Main',
+  search: 'Search',
+  searchLabel: 'Search this site',
+  searchNoScript: 'Search needs JavaScript, which is off in this browser. Everything is also listed in the archive and under topics.',
+  searchLoading: 'Searching…',
+  searchCount: '{n} results',
+  searchNone: 'Nothing found. Try another word, or browse the archive.',
+  searchUnavailable: 'Search cannot run here (for example when the site is opened from a file). Browse the archive and topics instead.',
+  pagination: 'Pages',
+  previousPage: 'Newer',
+  nextPage: 'Older',
+  pageOf: (page, pages) => `Page ${page} of ${pages}`,
+  whatYouCanDo: 'What you can do',
+  peopleWeSpeakFor: 'People we speak for',
+  allCampaigns: 'All campaigns',
+  allPeople: 'All people',
+  contact: 'Contact',
+  donate: 'Support us',
 };
 
 const zhHans: ThemeStrings = {
@@ -171,6 +206,23 @@ const zhHans: ThemeStrings = {
   derivedNote: '',
   breadcrumb: '导航路径',
   mainNav: '主导航',
+  search: '搜索',
+  searchLabel: '搜索本站',
+  searchNoScript: '搜索需要 JavaScript，而此浏览器已将其关闭。全部内容也可在归档和话题页浏览。',
+  searchLoading: '正在搜索…',
+  searchCount: '共 {n} 条结果',
+  searchNone: '没有找到结果。请换个词试试，或浏览归档。',
+  searchUnavailable: '此处无法使用搜索（例如从本地文件打开本站时）。请改为浏览归档和话题。',
+  pagination: '分页',
+  previousPage: '较新',
+  nextPage: '较早',
+  pageOf: (page, pages) => `第 ${page} 页，共 ${pages} 页`,
+  whatYouCanDo: '你可以做什么',
+  peopleWeSpeakFor: '我们关注的人',
+  allCampaigns: '全部行动',
+  allPeople: '全部人物',
+  contact: '联系我们',
+  donate: '支持我们',
 };
 
 const zhHant: ThemeStrings = {
@@ -227,6 +279,23 @@ const zhHant: ThemeStrings = {
   derivedNote: '本繁體中文頁面由簡體中文自動轉換。',
   breadcrumb: '導覽路徑',
   mainNav: '主導覽',
+  search: '搜尋',
+  searchLabel: '搜尋本站',
+  searchNoScript: '搜尋需要 JavaScript，而此瀏覽器已將其關閉。全部內容也可在歸檔和話題頁瀏覽。',
+  searchLoading: '正在搜尋…',
+  searchCount: '共 {n} 筆結果',
+  searchNone: '沒有找到結果。請換個詞試試，或瀏覽歸檔。',
+  searchUnavailable: '此處無法使用搜尋（例如從本機檔案開啟本站時）。請改為瀏覽歸檔和話題。',
+  pagination: '分頁',
+  previousPage: '較新',
+  nextPage: '較早',
+  pageOf: (page, pages) => `第 ${page} 頁，共 ${pages} 頁`,
+  whatYouCanDo: '你可以做什麼',
+  peopleWeSpeakFor: '我們關注的人',
+  allCampaigns: '全部行動',
+  allPeople: '全部人物',
+  contact: '聯絡我們',
+  donate: '支持我們',
 };
 
 const ALL: Record<LanguageCode, ThemeStrings> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant };
