@@ -40,6 +40,7 @@ import { loadSignerFromText, readSecretKeyFile, type Signer } from '../seal/sign
 import { createSite } from '../site/create-site.js';
 import { MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { emitFile, type OutputFiles } from '../site/output.js';
+import { createSearchIndex } from '../site/search-pagefind.js';
 import { verifySite } from '../verify/verify-site.js';
 import { processContentImages } from './build-images.js';
 import { recoverOutputFolder, writeOutputAtomically } from './write-output.js';
@@ -275,6 +276,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     resolveImage,
     keyFingerprint: keyId ? formatKeyFingerprint(keyId) : undefined,
     keyId,
+    publicKey: signer?.publicKeyFile.trim().split('\n').at(-1),
     unsigned: !(signer && shouldSeal),
     headExtra: options.headExtra,
     toTraditional,
@@ -282,6 +284,8 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   });
   diagnostics.push(...site.diagnostics);
   const output = site.output;
+  stage('search');
+  diagnostics.push(...(await createSearchIndex(output, { pages: site.pages.map((p) => p.path) })));
   for (const r of imageByPath.values()) for (const f of r.files) output.set(f.path, f.data);
 
   stage('harden');
@@ -290,6 +294,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
       ...(config.harden.formAction.length ? { formAction: config.harden.formAction } : {}),
       ...(options.devConnect ? { connectSrc: ["'self'"] } : {}),
       ...(cache?.harden ? { memo: cache.harden } : {}),
+      searchPages: new Set(site.searchPages),
     }),
   );
   // Static hosts that read `_headers` (Netlify, Cloudflare Pages) or `.htaccess` (Apache) get
@@ -307,6 +312,8 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const outPrefix = config.outDir.replace(/^\.\//, '').replace(/\/+$/, '');
   for (const d of await runChecks(output, {
     withheldNames,
+    // Only `stele dev` (which allows its live-reload connection) may carry a script.
+    allowScripts: Boolean(options.devConnect),
     excludedEmailHashes: new Set(importState.excludedEmails),
     onProgress: (done, total) => options.onProgress?.('check', done, total),
     ...(cache?.check ? { memo: cache.check } : {}),

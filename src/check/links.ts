@@ -1,12 +1,14 @@
 /**
- * Broken internal links and anchors: every relative URL in a page must point
- * at a file of the site, and every `#fragment` at an id in the target page.
+ * Broken internal links and anchors: every relative URL in a page must name
+ * a file of the site (not a folder: pages must work from file://), and every
+ * `#fragment` an id in the target page.
  */
 import { createDiagnostic } from '../errors/catalogue.js';
 import {
   CHECK_ANCHOR_MISSING,
   CHECK_LINK_BROKEN,
   CHECK_LINK_ESCAPES_ROOT,
+  CHECK_LINK_FOLDER,
   CHECK_LINK_FOLDER_NO_SLASH,
   CHECK_LINK_ROOT_RELATIVE,
 } from '../errors/codes-harden.js';
@@ -104,6 +106,8 @@ export function checkPageLinks(output: OutputFiles, pages: readonly PageLinks[])
         }
         targetPath = target.path;
         fragment = target.fragment;
+        // Every internal URL names a file: `posts/` works on a web server but not from file://.
+        if (target.folder && output.has(targetPath)) diagnostics.push(createDiagnostic(CHECK_LINK_FOLDER, at(), url));
         if (!output.has(targetPath)) {
           if (!target.folder && output.has(`${targetPath}/index.html`)) {
             diagnostics.push(createDiagnostic(CHECK_LINK_FOLDER_NO_SLASH, at(), url));

@@ -5,6 +5,8 @@
 import { type Diagnostic, sortDiagnostics } from '../errors/diagnostic.js';
 import { hashKey, type Memo } from '../io/memo.js';
 import type { OutputFiles } from '../site/output.js';
+import { isCompressedSearchFile } from '../site/search-pagefind.js';
+import { gunzipSync } from 'node:zlib';
 import { checkExcludedEmails } from './excluded-emails.js';
 import { checkImageAlt } from './image-alt.js';
 import { checkImageMetadata } from './image-metadata.js';
@@ -20,6 +22,8 @@ export interface CheckOptions {
   withheldNames?: readonly WithheldName[];
   /** Origins pages may contact (e.g. a form target). Default none. */
   allowedOrigins?: readonly string[];
+  /** Allow executable scripts covered by the CSP (`stele dev` only; production pages run no JavaScript). */
+  allowScripts?: boolean;
   /** Skip the image metadata check (e.g. when only HTML changed in watch mode). */
   skipImageMetadata?: boolean;
   /** Results of earlier builds in this process, by page bytes (`stele dev`). */
@@ -53,7 +57,7 @@ export async function runChecks(output: OutputFiles, options: CheckOptions = {})
   const links: PageLinks[] = [];
   const diagnostics: Diagnostic[] = [];
   const allowedOrigins = options.allowedOrigins ?? [];
-  const memoContext = JSON.stringify(allowedOrigins);
+  const memoContext = JSON.stringify([allowedOrigins, Boolean(options.allowScripts)]);
   for (let i = 0; i < paths.length; i += CHUNK) {
     const todo: { path: string; key: string }[] = [];
     for (const path of paths.slice(i, i + CHUNK)) {
@@ -66,7 +70,7 @@ export async function runChecks(output: OutputFiles, options: CheckOptions = {})
     }
     const pages = todo.map(({ path }) => createSitePage(output, path));
     pages.forEach((page, k) => {
-      const own = [...checkImageAlt([page]), ...checkThirdParty(output, [page], { allowedOrigins, skipCssFiles: true }), ...checkScriptsAndCsp([page])];
+      const own = [...checkImageAlt([page]), ...checkThirdParty(output, [page], { allowedOrigins, skipCssFiles: true }), ...checkScriptsAndCsp([page], { allowScripts: options.allowScripts })];
       const pageLinks = collectPageLinks(page);
       diagnostics.push(...own);
       links.push(pageLinks);
@@ -78,9 +82,35 @@ export async function runChecks(output: OutputFiles, options: CheckOptions = {})
     // The site's .css files.
     ...checkThirdParty(output, [], { allowedOrigins }),
     ...checkPageLinks(output, links),
-    ...checkWithheldNames(output, options.withheldNames ?? [], options.namesMemo),
-    ...checkExcludedEmails(output, options.excludedEmailHashes ?? new Set()),
+    // Text scans see the search index decompressed: what is in the index is published.
+    ...checkWithheldNames(decodeSearchIndex(output), options.withheldNames ?? [], options.namesMemo),
+    ...checkExcludedEmails(decodeSearchIndex(output), options.excludedEmailHashes ?? new Set()),
     ...(options.skipImageMetadata ? [] : await checkImageMetadata(output)),
   );
   return sortDiagnostics(diagnostics);
+}
+
+/** Pagefind's index chunks are gzip-compressed after a `pagefind_dcd` signature. */
+const PAGEFIND_SIGNATURE = new TextEncoder().encode('pagefind_dcd');
+
+/**
+ * The output as the withheld-name scan must see it: the search index's
+ * compressed chunks decompressed (a name in the index is a name published).
+ * A chunk that does not decompress is scanned as it is.
+ */
+export function decodeSearchIndex(output: OutputFiles): OutputFiles {
+  let view: OutputFiles | undefined;
+  for (const [path, bytes] of output) {
+    if (!isCompressedSearchFile(path)) continue;
+    let data: Uint8Array;
+    try {
+      data = gunzipSync(bytes);
+    } catch {
+      continue;
+    }
+    const signed = PAGEFIND_SIGNATURE.every((b, i) => data[i] === b);
+    view ??= new Map(output);
+    view.set(path, signed ? data.subarray(PAGEFIND_SIGNATURE.length) : data);
+  }
+  return view ?? output;
 }

@@ -31,7 +31,7 @@ export const CHECK_LINK_BROKEN = defineError<[url: string, target: string]>({
   title: 'Broken internal link',
   severity: 'error',
   message: (url, target) => `"${url}" points to ${target}, which is not in the built site.`,
-  hint: 'Fix the link, or remove it. Links are relative to the page they are on; "dir/" means "dir/index.html".',
+  hint: 'Fix the link, or remove it. Links are relative to the page they are on and name a file ("dir/index.html", not "dir/").',
 });
 
 /** A link's #fragment does not match any id in the target page. */
@@ -49,7 +49,7 @@ export const CHECK_LINK_ROOT_RELATIVE = defineError<[url: string]>({
   title: 'Root-relative URL',
   severity: 'error',
   message: (url) => `"${url}" starts with "/", which breaks when the site is served from a sub-folder or opened from disk.`,
-  hint: 'Use a URL relative to the page (for example "../about/").',
+  hint: 'Use a URL relative to the page that names the file (for example "../about/index.html").',
 });
 
 /** A relative URL climbs above the site root. */
@@ -65,10 +65,31 @@ export const CHECK_LINK_ESCAPES_ROOT = defineError<[url: string]>({
 export const CHECK_LINK_FOLDER_NO_SLASH = defineError<[url: string]>({
   code: 'STELE4105',
   title: 'Folder link without trailing slash',
-  severity: 'warning',
+  severity: 'error',
   message: (url) => `"${url}" names a folder without a trailing "/": it needs a server redirect and does not work when opened from disk.`,
-  hint: 'Add the trailing "/".',
+  hint: (url) => `Name the page file: "${resolveFolderFileUrl(url)}".`,
 });
+
+/** A link names a folder (`posts/`): from file:// that opens a listing, not the page. */
+export const CHECK_LINK_FOLDER = defineError<[url: string]>({
+  code: 'STELE4106',
+  title: 'Link to a folder',
+  severity: 'error',
+  message: (url) =>
+    `"${url}" names a folder, not a file: opened from disk (file://), from an IPFS gateway or a host without index files it shows a folder listing or nothing.`,
+  hint: (url) => `Name the page file: "${resolveFolderFileUrl(url)}".`,
+});
+
+/** The URL of the `index.html` of the folder `url` names (`posts/#x` → `posts/index.html#x`, `..` → `../index.html`). */
+export function resolveFolderFileUrl(url: string): string {
+  const cut = url.search(/[?#]/);
+  const path = cut < 0 ? url : url.slice(0, cut);
+  const rest = cut < 0 ? '' : url.slice(cut);
+  if (path === '' || path === '.' || path === './') return `index.html${rest}`;
+  let folder = path.endsWith('/.') ? path.slice(0, -1) : path;
+  if (!folder.endsWith('/')) folder += '/';
+  return `${folder}index.html${rest}`;
+}
 
 /** An image has no alt attribute. */
 export const CHECK_IMG_ALT_MISSING = defineError<[src: string]>({
@@ -113,6 +134,15 @@ export const CHECK_THIRD_PARTY_CSS = defineError<[url: string]>({
   severity: 'error',
   message: (url) => `CSS loads "${url}" from another site: every visitor's address would be revealed to it.`,
   hint: 'Self-host fonts and images and refer to them with relative url(...) paths.',
+});
+
+/** A production page carries a script a browser would run. */
+export const CHECK_SCRIPT_IN_PRODUCTION = defineError<[what: string]>({
+  code: 'STELE4406',
+  title: 'Executable script in a production page',
+  severity: 'error',
+  message: (what) => `This page carries ${what}; production pages run no JavaScript at all.`,
+  hint: 'Remove the script. Only `stele dev` adds its live-reload script; structured data belongs in <script type="application/ld+json">, which is not executed.',
 });
 
 /** An inline event handler attribute. */

@@ -16,3 +16,11 @@ export const SiteTagCollision = defineError({
   message: (a: string, b: string, slug: string) => `Tags ${JSON.stringify(a)} and ${JSON.stringify(b)} both map to tags/${slug}/; they are listed together.`,
   hint: 'Use one spelling for the tag.',
 });
+
+export const SiteSearchIndexFailed = defineError({
+  code: 'STELE2002',
+  title: 'The search index could not be built',
+  severity: 'error',
+  message: (detail: string) => `Pagefind could not index the site: ${detail}`,
+  hint: 'Run `npm ci` again so the Pagefind binary for this platform is installed (package @pagefind/<platform>), then rebuild.',
+});

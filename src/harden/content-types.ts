@@ -44,6 +44,12 @@ export const CONTENT_TYPES: Readonly<Record<string, string>> = {
   m4a: 'audio/mp4',
   ogg: 'audio/ogg',
   opus: 'audio/ogg',
+  // Pagefind's search index (compressed chunks fetched by the search module).
+  pagefind: 'application/octet-stream',
+  pf_meta: 'application/octet-stream',
+  pf_index: 'application/octet-stream',
+  pf_fragment: 'application/octet-stream',
+  pf_filter: 'application/octet-stream',
 };
 
 /** Types served with `; charset=utf-8`. */

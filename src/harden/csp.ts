@@ -28,6 +28,12 @@ export interface ContentSecurityPolicyOptions {
   reportUri?: string;
   /** `connect-src` sources; default none (only `stele dev` allows its live-reload endpoint). */
   connectSrc?: string[];
+  /**
+   * The search page: its hashed inline script may import Pagefind's same-origin
+   * module (`'strict-dynamic'`), compile its WebAssembly (`'wasm-unsafe-eval'`)
+   * and fetch index chunks from the site (`connect-src 'self'`). No other page gets these.
+   */
+  searchEngine?: boolean;
 }
 
 function hashSources(bodies: string[]): string[] {
@@ -42,6 +48,8 @@ function hashSources(bodies: string[]): string[] {
 export function createContentSecurityPolicy(options: ContentSecurityPolicyOptions): string {
   const styles = [...(options.selfStyles ? ["'self'"] : []), ...hashSources(options.inlineStyles)];
   const scripts = [...(options.selfScripts ? ["'self'"] : []), ...hashSources(options.inlineScripts)];
+  if (options.searchEngine && scripts.length) scripts.push("'strict-dynamic'", "'wasm-unsafe-eval'");
+  const connect = [...(options.connectSrc ?? []), ...(options.searchEngine ? ["'self'"] : [])];
   const forms = options.formAction?.length ? [...new Set(options.formAction)] : ["'none'"];
   const directives: string[] = [
     "default-src 'none'",
@@ -51,7 +59,7 @@ export function createContentSecurityPolicy(options: ContentSecurityPolicyOption
     "font-src 'self'",
     "media-src 'self'",
     "manifest-src 'self'",
-    ...(options.connectSrc?.length ? [`connect-src ${[...new Set(options.connectSrc)].join(' ')}`] : []),
+    ...(connect.length ? [`connect-src ${[...new Set(connect)].join(' ')}`] : []),
     "object-src 'none'",
     "base-uri 'none'",
     `form-action ${forms.join(' ')}`,

@@ -22,6 +22,8 @@ export interface HardenOptions {
   formAction?: string[];
   /** `connect-src` sources (dev live reload only). */
   connectSrc?: string[];
+  /** Search pages: their CSP lets the search script load Pagefind (see `searchEngine` in the CSP options). */
+  searchPages?: ReadonlySet<string>;
   /** Results of earlier builds in this process, by page text (`stele dev`). */
   memo?: Memo<{ html: Uint8Array; diagnostics: Diagnostic[]; summary: PageCodeSummary }>;
 }
@@ -39,6 +41,8 @@ export interface PageCodeSummary {
   inlineScripts: string[];
   selfStyles: boolean;
   selfScripts: boolean;
+  /** The page runs the search engine (the search page). */
+  searchEngine?: boolean;
 }
 
 /**
@@ -152,11 +156,13 @@ export function hardenPage(
   }
 
   const inline = collectInlineCode(scanned);
+  const searchEngine = options.searchPages?.has(path) === true;
   const csp = createContentSecurityPolicy({
     inlineStyles: inline.filter((c) => c.kind === 'style').map((c) => c.body),
     inlineScripts: inline.filter((c) => c.kind === 'script').map((c) => c.body),
     ...(options.formAction ? { formAction: options.formAction } : {}),
     ...(options.connectSrc ? { connectSrc: options.connectSrc } : {}),
+    ...(searchEngine ? { searchEngine } : {}),
     forMeta: true,
     selfStyles,
     selfScripts,
@@ -185,6 +191,7 @@ export function hardenPage(
     inlineScripts: inline.filter((c) => c.kind === 'script').map((c) => internCode(c.body)),
     selfStyles,
     selfScripts,
+    ...(searchEngine ? { searchEngine } : {}),
   };
   return { html: applyEdits(source, edits), diagnostics, summary };
 }
@@ -200,7 +207,7 @@ export function hardenSite(output: OutputFiles, options: HardenOptions = {}): Di
   for (const path of [...output.keys()].sort()) {
     if (!isHtmlPath(path)) continue;
     const bytes = output.get(path)!;
-    const key = options.memo ? hashKey(path, JSON.stringify(options.formAction ?? []), JSON.stringify(options.connectSrc ?? []), bytes) : undefined;
+    const key = options.memo ? hashKey(path, JSON.stringify(options.formAction ?? []), JSON.stringify(options.connectSrc ?? []), String(options.searchPages?.has(path) === true), bytes) : undefined;
     const hit = key ? options.memo!.get(key) : undefined;
     if (hit) {
       diagnostics.push(...hit.diagnostics);

@@ -20,6 +20,8 @@ export interface SecurityHeadersOptions {
   selfStyles?: boolean;
   /** Whether the site links script files. */
   selfScripts?: boolean;
+  /** Whether the site has a search page (its script loads Pagefind; see the CSP options). */
+  searchEngine?: boolean;
   /** HSTS max-age in seconds (default two years). 0 leaves the header out. */
   hstsMaxAge?: number;
   /** Add `preload` to HSTS (only after submitting the domain to the preload list). */
@@ -65,6 +67,7 @@ export function createSecurityHeaders(options: SecurityHeadersOptions = {}): Rec
       forMeta: false,
       selfStyles: options.selfStyles ?? false,
       selfScripts: options.selfScripts ?? false,
+      ...(options.searchEngine ? { searchEngine: true } : {}),
       ...(options.reportUri ? { reportUri: options.reportUri } : {}),
       ...(options.connectSrc ? { connectSrc: options.connectSrc } : {}),
     }),

@@ -52,6 +52,7 @@ export function collectSiteHeaderOptions(output: OutputFiles, options: ServerCon
   const inlineScripts = new Set<string>();
   let selfStyles = false;
   let selfScripts = false;
+  let searchEngine = false;
   const decoder = new TextDecoder();
   for (const path of [...output.keys()].sort()) {
     if (!isHtmlPath(path)) continue;
@@ -61,6 +62,7 @@ export function collectSiteHeaderOptions(output: OutputFiles, options: ServerCon
       for (const body of known.inlineScripts) inlineScripts.add(body);
       selfStyles ||= known.selfStyles;
       selfScripts ||= known.selfScripts;
+      searchEngine ||= known.searchEngine === true;
       continue;
     }
     const scanned = scanHtml(decoder.decode(output.get(path)!));
@@ -69,6 +71,8 @@ export function collectSiteHeaderOptions(output: OutputFiles, options: ServerCon
       if (e.name === 'link' && getAttributeTokens(e, 'rel').includes('stylesheet')) selfStyles = true;
       if (e.name === 'link' && getAttributeTokens(e, 'rel').includes('modulepreload')) selfScripts = true;
       if (e.name === 'script' && getAttribute(e, 'src')) selfScripts = true;
+      // The search page's form names the engine it loads (see render/theme/search.ts).
+      if (e.name === 'form' && getAttribute(e, 'id')?.value === 'stele-search' && getAttribute(e, 'data-module')) searchEngine = true;
     }
   }
   return {
@@ -76,6 +80,7 @@ export function collectSiteHeaderOptions(output: OutputFiles, options: ServerCon
     inlineScripts: [...inlineScripts],
     selfStyles,
     selfScripts,
+    ...(searchEngine ? { searchEngine } : {}),
     ...(options.formAction ? { formAction: options.formAction } : {}),
     ...(options.hstsMaxAge !== undefined ? { hstsMaxAge: options.hstsMaxAge } : {}),
     ...(options.reportUri ? { reportUri: options.reportUri } : {}),

@@ -111,6 +111,10 @@ async function publishOne(target: PublishTarget, site: SealedSite, options: Publ
       tempDir,
       progress: (phase, done, total) => options.onProgress?.(target.name, phase, done, total),
       pace: () => (delay > 0 ? new Promise((r) => setTimeout(r, delay)) : Promise.resolve()),
+      isGenuineCopy: async (folder) => {
+        const check = await verifySite(folder, { publicKey: options.publicKey, trustStoreDir: false, now: options.now(), fs: options.fs });
+        return check.status === 'genuine' && check.manifest?.version === site.manifest.version;
+      },
     });
     Object.assign(report, { status: 'published', filesSent: result.filesSent, bytesSent: result.bytesSent, filesDeleted: result.filesDeleted, note: result.note });
     const where = target.url ?? result.verifyFolder;

@@ -74,7 +74,11 @@ export function createDirectoryTarget(config: DirectoryTargetConfig, projectRoot
         if (parsed?.ok) {
           previous = parsed.manifest.files;
           const same = new TextDecoder().decode(site.manifestBytes) === text;
-          if (same) return { filesSent: 0, bytesSent: 0, filesDeleted: 0, verifyFolder: join(root, 'current'), note: 'already live' };
+          if (same && (await ctx.isGenuineCopy(join(root, 'current')))) {
+            return { filesSent: 0, bytesSent: 0, filesDeleted: 0, verifyFolder: join(root, 'current'), note: 'already live' };
+          }
+          // The live copy was altered: write every file afresh instead of linking to it.
+          if (same) previous = undefined;
         }
       }
       const { changed, unchanged, removed } = listChangedFiles(site.files, previous);
@@ -86,7 +90,7 @@ export function createDirectoryTarget(config: DirectoryTargetConfig, projectRoot
       for (const file of site.files) {
         const dest = nativePath(incoming, file.path);
         await ctx.fs.mkdir(dirname(dest));
-        if (!changedSet.has(file.path) && currentDir) {
+        if (!changedSet.has(file.path) && currentDir && previous) {
           // Unchanged: a hard link to the live copy (a copy when links are not possible).
           const src = nativePath(currentDir, file.path);
           await ctx.links.linkOrCopy(src, dest);

@@ -38,6 +38,8 @@ export interface TargetContext {
   progress(phase: string, done: number, total: number): void;
   /** Awaited before each file is sent (a test hook slows uploads through it). */
   pace(): Promise<void>;
+  /** True when a local folder is a genuine copy of exactly this build. */
+  isGenuineCopy(folder: string): Promise<boolean>;
 }
 
 /** What sending the site to a target did. */

@@ -25,8 +25,10 @@ import {
   renderVerifyPage,
 } from '../render/theme/components.js';
 import { type Alternate, type NavItem, renderLayout } from '../render/theme/layout.js';
+import { renderSearchPage, SEARCH_MODULE, SEARCH_MODULE_PATH } from '../render/theme/search.js';
 import { getThemeStrings } from '../render/theme/strings.js';
 import { FAVICON_PATH, FAVICON_SVG } from '../render/theme/style.js';
+import { STELE_VERSION } from '../version.js';
 import { renderAtomFeed, renderJsonFeed } from './feeds.js';
 import { emitFile, type OutputFiles } from './output.js';
 import { createRedirects } from './redirects.js';
@@ -45,6 +47,8 @@ export interface SiteInput {
   /** Key fingerprint shown in every footer. */
   keyFingerprint?: string;
   keyId?: string;
+  /** The public key's base64 line (written out on the verify page for `minisign -P`). */
+  publicKey?: string;
   /** The output will not be signed: every page says so instead of how to verify it. */
   unsigned?: boolean;
   /** Simplified → Traditional converter (names and structured text on zh-Hant pages). */
@@ -59,6 +63,8 @@ export interface SiteResult {
   output: OutputFiles;
   /** Every HTML page generated, with its language. */
   pages: { path: string; lang: LanguageCode }[];
+  /** The search page of each language (the only pages that run a script). */
+  searchPages: string[];
   diagnostics: Diagnostic[];
 }
 
@@ -74,6 +80,7 @@ export function createSite(input: SiteInput): SiteResult {
   const output: OutputFiles = new Map();
   const diagnostics: Diagnostic[] = [];
   const pages: SiteResult['pages'] = [];
+  const searchPages: string[] = [];
   const sitemap: SitemapPage[] = [];
   const def = config.defaultLanguage;
   const all = [...rendered.values()];
@@ -106,13 +113,14 @@ export function createSite(input: SiteInput): SiteResult {
             .filter((c) => collectionsByLang.get(lang)?.has(c))
             .map((c) => ({ label: t[c], path: pagePath(lang, def, c) })),
           ...config.menu.map((m) => ({ label: localize(m.label, lang, def), path: `${prefix}${m.path.replace(/^\//, '')}` })),
+          { label: t.search, path: pagePath(lang, def, 'search') },
           { label: t.verify, path: pagePath(lang, def, 'verify') },
         ],
       ];
     }),
   );
 
-  const write = (lang: LanguageCode, path: string, title: string, body: SafeHtml, alternates: Alternate[], extra: { jsonLd?: object[]; description?: string; derived?: boolean; lastmod?: string; noindex?: boolean } = {}) => {
+  const write = (lang: LanguageCode, path: string, title: string, body: SafeHtml, alternates: Alternate[], extra: { jsonLd?: object[]; description?: string; derived?: boolean; lastmod?: string; noindex?: boolean; searchable?: boolean } = {}) => {
     const nav = navByLang.get(lang)!;
     const alternateUrls = config.baseUrl
       ? Object.fromEntries(alternates.filter((a) => a.path).map((a) => [a.lang, absoluteUrl(config.baseUrl!, a.path!)]))
@@ -138,6 +146,7 @@ export function createSite(input: SiteInput): SiteResult {
       derived: extra.derived,
       headExtra: input.headExtra,
       noindex: extra.noindex,
+      searchable: extra.searchable,
     });
     emitFile(output, path, page);
     pages.push({ path, lang });
@@ -182,6 +191,7 @@ export function createSite(input: SiteInput): SiteResult {
       description: r.summary || undefined,
       derived: entry.derived,
       lastmod: entry.data.updated ?? entry.data.date,
+      searchable: true,
     });
   }
 
@@ -255,6 +265,9 @@ ${campaigns.length ? html`<section><h2>${t.campaigns}</h2>${renderCards(campaign
           revoked: config.seal.revoked,
           keyFingerprint: input.keyFingerprint,
           keyId: input.keyId,
+          publicKey: input.publicKey,
+          siteAddress: config.baseUrl ?? config.seal.official.find((c) => c.type === 'domain')?.url,
+          packageFile: `stele-${STELE_VERSION}.tgz`,
           channelsPath: CHANNELS_PATH,
           manifestPath: MANIFEST_PATH,
           publicKeyPath: input.keyId ? PUBLIC_KEY_PATH : undefined,
@@ -264,6 +277,11 @@ ${campaigns.length ? html`<section><h2>${t.campaigns}</h2>${renderCards(campaign
       ),
       generatedAlternates(['verify']),
     );
+
+    // Search page (Pagefind's index is added after layout: see search-pagefind.ts).
+    const searchPath = pagePath(lang, def, 'search');
+    write(lang, searchPath, t.search, renderSearchPage(bodyContext(lang, searchPath)), generatedAlternates(['search']), { noindex: true });
+    searchPages.push(searchPath);
 
     // Feeds and search index.
     const feedEntries = chronological.slice(0, 50);
@@ -282,9 +300,10 @@ ${campaigns.length ? html`<section><h2>${t.campaigns}</h2>${renderCards(campaign
   emitFile(output, '404.html', render404(config));
   emitFile(output, 'robots.txt', renderRobots(config.baseUrl));
   emitFile(output, FAVICON_PATH, FAVICON_SVG);
+  emitFile(output, SEARCH_MODULE_PATH, SEARCH_MODULE);
   if (config.baseUrl) emitFile(output, 'sitemap.xml', renderSitemap(config.baseUrl, sitemap));
   else diagnostics.push(createDiagnostic(SiteNoBaseUrl, { file: config.configFile ? posix.basename(config.configFile) : undefined }));
-  return { output, pages, diagnostics };
+  return { output, pages, searchPages, diagnostics };
 }
 
 function render404(config: ResolvedConfig): string {

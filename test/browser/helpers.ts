@@ -164,6 +164,7 @@ const PLAIN_TYPES: Record<string, string> = {
   webp: 'image/webp',
   avif: 'image/avif',
   svg: 'image/svg+xml',
+  js: 'text/javascript; charset=utf-8',
 };
 
 /** Serve `output` on 127.0.0.1 without any security header (folders → index.html, else 404). */

@@ -22,10 +22,10 @@ describe('links', () => {
     const out = site(files);
     return checkLinks(out, createSitePages(out));
   };
-  it('accepts valid relative links, folders, anchors and external links', () => {
+  it('accepts valid relative links to files, anchors and external links', () => {
     const d = run({
-      'index.html': page('<a href="about/">a</a><a href="about/#team">t</a><a href="#top">top</a><a href="#x" id="x">x</a><a href="https://other.example/">o</a><a href="mailto:a@b">m</a><img src="img/a.png" srcset="img/a.png 1x, img/b.png 2x" alt="a">'),
-      'about/index.html': page('<h2 id="team">Team</h2><a href="../">home</a><a href="../index.html?x=1#x">home x</a>'),
+      'index.html': page('<a href="about/index.html">a</a><a href="about/index.html#team">t</a><a href="#top">top</a><a href="#x" id="x">x</a><a href="https://other.example/">o</a><a href="mailto:a@b">m</a><img src="img/a.png" srcset="img/a.png 1x, img/b.png 2x" alt="a">'),
+      'about/index.html': page('<h2 id="team">Team</h2><a href="../index.html">home</a><a href="../index.html?x=1#x">home x</a>'),
       'img/a.png': 'x',
       'img/b.png': 'x',
     });
@@ -33,7 +33,7 @@ describe('links', () => {
   });
   it('reports broken files, missing anchors, root-relative, escaping and folder-without-slash links', () => {
     const d = run({
-      'index.html': page('<a href="nope.html">1</a>\n<a href="about/#nobody">2</a>\n<a href="/about/">3</a>\n<a href="../../x">4</a>\n<a href="about">5</a>\n<a href="#gone">6</a>\n<img src="img/missing.png" alt="x">'),
+      'index.html': page('<a href="nope.html">1</a>\n<a href="about/index.html#nobody">2</a>\n<a href="/about/">3</a>\n<a href="../../x">4</a>\n<a href="about">5</a>\n<a href="#gone">6</a>\n<img src="img/missing.png" alt="x">'),
       'about/index.html': page('<h2 id="team">Team</h2>'),
     });
     expect(d.map((x) => [x.code, x.line])).toEqual([
@@ -47,10 +47,23 @@ describe('links', () => {
     ]);
     // Column of the href attribute: after the page prefix and '<a '.
     expect(d[0]).toMatchObject({ file: 'index.html', column: page('').indexOf('</body>') + 4, severity: 'error' });
-    expect(d[4].severity).toBe('warning');
+    expect(d[4]).toMatchObject({ severity: 'error', hint: 'Name the page file: "about/index.html".' });
+  });
+  it('refuses links to folders (they do not open the page from file://), with the file to name instead', () => {
+    const d = run({
+      'index.html': page('<a href="posts/">1</a>\n<a href="posts/#top">2</a>\n<a href="./">3</a>'),
+      'posts/index.html': page('<a href="..">up</a>\n<a href="../">up</a>'),
+    });
+    expect(d.map((x) => [x.file, x.code, x.line, x.severity, x.hint])).toEqual([
+      ['index.html', 'STELE4106', 1, 'error', 'Name the page file: "posts/index.html".'],
+      ['index.html', 'STELE4106', 2, 'error', 'Name the page file: "posts/index.html#top".'],
+      ['index.html', 'STELE4106', 3, 'error', 'Name the page file: "index.html".'],
+      ['posts/index.html', 'STELE4106', 1, 'error', 'Name the page file: "../index.html".'],
+      ['posts/index.html', 'STELE4106', 2, 'error', 'Name the page file: "../index.html".'],
+    ]);
   });
   it('decodes percent-encoded paths', () => {
-    expect(run({ 'index.html': page('<a href="a%20b/">x</a>'), 'a b/index.html': page('') })).toEqual([]);
+    expect(run({ 'index.html': page('<a href="a%20b/index.html">x</a>'), 'a b/index.html': page('') })).toEqual([]);
   });
 });
 
@@ -127,7 +140,25 @@ describe('scripts and CSP', () => {
       .replace('p{color:red}', 'p{color:blue}')
       .replace('<p>x</p>', '<p onclick="x()">x</p><a href=" JaVa\tScript:alert(1)">y</a><script>alert(1)</script><b style="color:red">s</b>');
     const d = run({ 'p.html': html });
-    expect(d.map((x) => x.code).sort()).toEqual(['STELE4401', 'STELE4402', 'STELE4403', 'STELE4403', 'STELE4405']);
+    expect(d.map((x) => x.code).sort()).toEqual(['STELE4401', 'STELE4402', 'STELE4403', 'STELE4403', 'STELE4405', 'STELE4406']);
+  });
+  it('refuses every executable script in production pages, even one the CSP allows; only dev may allow them', () => {
+    const scripts = [
+      '<script>alert(1)</script>',
+      '<script type="module">import "./a.js"</script>',
+      '<script src="a.js"></script>',
+      '<script type="text/javascript; charset=utf-8">x()</script>',
+      '<script type="importmap">{}</script>',
+    ];
+    const out = site({ 'p.html': page(`<p>x</p>${scripts.join('\n')}<script type="application/ld+json">{"a":1}</script>`), 'a.js': 'x()' });
+    hardenSite(out);
+    const d = checkScriptsAndCsp(createSitePages(out));
+    // harden hashed every inline script into the CSP: only the production rule stops them.
+    expect(d.map((x) => [x.code, x.line])).toEqual(scripts.map((_, i) => ['STELE4406', i + 1]));
+    expect(d[2]!.message).toContain('<script src="a.js">');
+    expect(checkScriptsAndCsp(createSitePages(out), { allowScripts: true })).toEqual([]);
+    const svg = site({ 'i.svg': '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>' });
+    expect(checkScriptsAndCsp(createSitePages(svg)).map((x) => x.code)).toEqual(['STELE4406']);
   });
 });
 

@@ -177,6 +177,15 @@ describe('stele publish to five targets', () => {
     expect(out).toMatch(/^pages +git +0 of 11 /m);
   }, 120_000);
 
+  it('a live directory copy altered after publishing is rewritten in full by the next run', async () => {
+    await writeFile(join(base, 'www', 'current', 'about', 'index.html'), '<p>defaced</p>');
+    expect((await verifyAt(dirUrl)).status).toBe('not-genuine');
+    const { code, out } = await publish(['--target', 'local']);
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/^local +directory +11 of 11 .* yes$/m);
+    expect((await verifyAt(dirUrl)).problems).toEqual([]);
+  }, 120_000);
+
   it('keeps the last N versions and rolls a directory target back', async () => {
     await replaceDist(project, createSealedOutput(3));
     expect((await publish(['--target', 'local'])).code).toBe(0);

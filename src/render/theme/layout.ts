@@ -50,6 +50,8 @@ export interface PageShell {
   headExtra?: SafeHtml;
   /** Mark the page as not to be indexed (404). */
   noindex?: boolean;
+  /** Offer the page's main content to the site search index (entry pages). */
+  searchable?: boolean;
 }
 
 /** Render a full HTML document. */
@@ -91,7 +93,7 @@ ${p.headExtra ?? ''}
 ${p.nav.length ? html`<nav aria-label="${t.mainNav}"><ul>${p.nav.map((n) => html`<li><a href="${rel(n.path)}"${n.path === p.path ? unsafeRawHtml(' aria-current="page"') : ''}>${n.label}</a></li>`)}</ul></nav>` : ''}
 ${p.alternates.length ? switcher : ''}
 </header>
-<main id="main">
+<main id="main"${p.searchable ? unsafeRawHtml(' data-pagefind-body') : ''}>
 ${p.derived && t.derivedNote ? html`<p class="meta">${t.derivedNote}</p>` : ''}
 ${p.body}
 </main>

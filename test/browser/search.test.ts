@@ -1,0 +1,127 @@
+/**
+ * Site search in real Chromium: the example's search page finds an English
+ * word, a Simplified and a Traditional Chinese word (Pagefind's segmentation),
+ * served with stele's production headers and from a mirror's sub-folder, with
+ * no CSP violation; without JavaScript it says so; no other page runs a script.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StaticServer } from '../../src/dev/static-server.js';
+import type { OutputFiles } from '../../src/site/output.js';
+import {
+  type BuiltSite,
+  buildExampleSite,
+  createContext,
+  createPageProblems,
+  guardContextRequests,
+  launchChromium,
+  type PlainServer,
+  removeTempDir,
+  servePlain,
+  serveSite,
+  watchPage,
+} from './helpers.js';
+
+let site: BuiltSite;
+let server: StaticServer;
+let mirror: PlainServer;
+let browser: Browser;
+
+/** The same files under `mirror/cfcr/`, as a mirror in a sub-folder serves them. */
+function inSubfolder(output: OutputFiles): OutputFiles {
+  return new Map([...output].map(([path, bytes]) => [`mirror/cfcr/${path}`, bytes]));
+}
+
+beforeAll(async () => {
+  site = await buildExampleSite();
+  server = await serveSite(site.output);
+  mirror = await servePlain(inSubfolder(site.output));
+  browser = await launchChromium();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await mirror?.close();
+  await removeTempDir(site?.root);
+});
+
+/** Open a search page with `?q=`, wait for the status line, return result titles and links. */
+async function search(base: string, pagePath: string, query: string, options: { javaScript?: boolean } = {}) {
+  const context = await createContext(browser, { javaScriptEnabled: options.javaScript ?? true });
+  const problems = createPageProblems();
+  await guardContextRequests(context, [base], (url) => problems.foreignRequests.push(url));
+  try {
+    const page: Page = await context.newPage();
+    watchPage(page, problems);
+    await page.goto(`${base}${pagePath}?q=${encodeURIComponent(query)}`, { waitUntil: 'load' });
+    if (options.javaScript === false) {
+      return { problems, text: (await page.locator('main').textContent()) ?? '', results: [] as { title: string; href: string }[], formVisible: await page.locator('#stele-search').isVisible() };
+    }
+    await page.waitForFunction(() => {
+      const s = document.getElementById('stele-search-status')?.textContent ?? '';
+      return s !== '' && !/…$/.test(s);
+    }, undefined, { timeout: 30_000 });
+    const results = await page.locator('#stele-search-results li a').evaluateAll((links) =>
+      links.map((a) => ({ title: a.textContent ?? '', href: (a as HTMLAnchorElement).href })),
+    );
+    // Every result link opens a real page of the site.
+    for (const r of results.slice(0, 2)) {
+      const response = await page.request.get(r.href);
+      expect(response.status(), r.href).toBe(200);
+    }
+    return { problems, text: (await page.locator('main').textContent()) ?? '', results, formVisible: true };
+  } finally {
+    await context.close();
+  }
+}
+
+describe('search in Chromium', () => {
+  it('finds an English word on the English search page', async () => {
+    const { problems, results } = await search(server.url, 'search/index.html', 'poem');
+    expect(problems.cspViolations).toEqual([]);
+    expect(problems.pageErrors, JSON.stringify(problems)).toEqual([]);
+    expect(problems.foreignRequests).toEqual([]);
+    expect(results.length).toBeGreaterThan(0);
+    expect(results.some((r) => /Zhu Yufu/.test(r.title))).toBe(true);
+    for (const r of results) expect(r.href.startsWith(server.url)).toBe(true);
+  }, 90_000);
+
+  it('finds a Simplified Chinese word on the zh-Hans search page', async () => {
+    const { problems, results } = await search(server.url, 'zh-hans/search/index.html', '诗');
+    expect(problems.cspViolations).toEqual([]);
+    expect(problems.pageErrors, JSON.stringify(problems)).toEqual([]);
+    expect(results.length).toBeGreaterThan(0);
+    expect(results.every((r) => r.href.includes('/zh-hans/'))).toBe(true);
+  }, 90_000);
+
+  it('finds a Traditional Chinese word on the zh-Hant search page', async () => {
+    const { problems, results } = await search(server.url, 'zh-hant/search/index.html', '簽名');
+    expect(problems.cspViolations).toEqual([]);
+    expect(problems.pageErrors, JSON.stringify(problems)).toEqual([]);
+    expect(results.length).toBeGreaterThan(0);
+    expect(results.every((r) => r.href.includes('/zh-hant/'))).toBe(true);
+  }, 90_000);
+
+  it('works from a mirror sub-folder served with no headers at all', async () => {
+    const { problems, results } = await search(`${mirror.url}mirror/cfcr/`, 'search/index.html', 'poem');
+    expect(problems.pageErrors, JSON.stringify(problems)).toEqual([]);
+    expect(problems.foreignRequests).toEqual([]);
+    expect(results.length).toBeGreaterThan(0);
+    for (const r of results) expect(r.href.startsWith(`${mirror.url}mirror/cfcr/`)).toBe(true);
+  }, 90_000);
+
+  it('says search needs JavaScript when scripts are off', async () => {
+    const { text, formVisible } = await search(server.url, 'search/index.html', 'poem', { javaScript: false });
+    expect(formVisible).toBe(false);
+    expect(text).toMatch(/Search needs JavaScript/);
+  }, 90_000);
+
+  it('puts a script on the search pages and on no other page', () => {
+    const withScript = [...site.output.keys()]
+      .filter((p) => p.endsWith('.html'))
+      .filter((p) => /<script(?![^>]*application\/ld\+json)\b/i.test(new TextDecoder().decode(site.output.get(p)!)))
+      .sort();
+    expect(withScript).toEqual(['search/index.html', 'zh-hans/search/index.html', 'zh-hant/search/index.html']);
+  });
+});
