@@ -277,6 +277,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     resolveImage,
     keyFingerprint: keyId ? formatKeyFingerprint(keyId) : undefined,
     keyId,
+    publicKey: signer?.publicKeyFile.trim().split('\n').at(-1),
     unsigned: !(signer && shouldSeal),
     headExtra: options.headExtra,
     toTraditional,

@@ -19,7 +19,20 @@ export async function printDiagnostics(
   options: { json?: boolean; readSource?: (file: string) => string | undefined; redactor?: Redactor } = {},
 ): Promise<void> {
   if (options.json) return;
+  const color = ctx.isTTY && !process.env.NO_COLOR;
+  for (const block of await formatDiagnosticBlocks(ctx, diagnostics, root, { ...options, color })) ctx.stderr(`${block}\n`);
+  if (diagnostics.length) ctx.stderr(`${summarizeDiagnostics(diagnostics)}\n`);
+}
+
+/** Each diagnostic as printed (file:line:col, message, code frame, hint), redacted when a `redactor` is given. */
+export async function formatDiagnosticBlocks(
+  ctx: CliContext,
+  diagnostics: readonly Diagnostic[],
+  root: string,
+  options: { readSource?: (file: string) => string | undefined; redactor?: Redactor; color?: boolean } = {},
+): Promise<string[]> {
   const cache = new Map<string, string | undefined>();
+  const out: string[] = [];
   for (const d of diagnostics) {
     let source: string | undefined = d.file && d.line ? options.readSource?.(d.file) : undefined;
     if (source === undefined && d.file && d.line) {
@@ -27,9 +40,9 @@ export async function printDiagnostics(
       if (!cache.has(abs)) cache.set(abs, await ctx.host.fs.readText(abs).catch(() => undefined));
       source = cache.get(abs);
     }
-    ctx.stderr(`${formatDiagnostic(d, { source, color: ctx.isTTY && !process.env.NO_COLOR, ...(options.redactor ? { redactor: options.redactor } : {}) })}\n`);
+    out.push(formatDiagnostic(d, { source, color: options.color ?? false, ...(options.redactor ? { redactor: options.redactor } : {}) }));
   }
-  if (diagnostics.length) ctx.stderr(`${summarizeDiagnostics(diagnostics)}\n`);
+  return out;
 }
 
 /** Diagnostics that mean the command could not run at all (no project there), not that the input has problems. */

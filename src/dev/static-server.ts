@@ -18,13 +18,15 @@ export interface StaticServer {
   setSite(output: OutputFiles): void;
   /** Notify live-reload listeners. */
   notifyReload(): void;
+  /** Serve this page (with its CSP) for every request instead of the site, or the site again when undefined (dev: a failed build). */
+  setOverlay(page: { html: string; csp: string } | undefined): void;
   close(): Promise<void>;
 }
 
 export interface StaticServerOptions {
   port?: number;
   host?: string;
-  /** Path of the server-sent-events endpoint for dev live reload. */
+  /** Path of the server-sent-events endpoint for dev live reload (the header CSP then allows `connect-src 'self'`). */
   reloadPath?: string;
 }
 
@@ -46,8 +48,9 @@ export function resolveRequestPath(urlPath: string): string | undefined {
 /** Start serving `output`. */
 export async function startStaticServer(initial: OutputFiles, options: StaticServerOptions = {}): Promise<StaticServer> {
   let site = initial;
-  let headers = createSecurityHeaders({ ...collectSiteHeaderOptions(site), hstsMaxAge: 0 });
+  let headers = createSecurityHeaders({ ...collectSiteHeaderOptions(site), hstsMaxAge: 0, ...(options.reloadPath ? { connectSrc: ["'self'"] } : {}) });
   const listeners = new Set<ServerResponse>();
+  let overlay: { body: Uint8Array; csp: string } | undefined;
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
@@ -58,6 +61,18 @@ export async function startStaticServer(initial: OutputFiles, options: StaticSer
       res.write(': connected\n\n');
       listeners.add(res);
       req.on('close', () => listeners.delete(res));
+      return;
+    }
+    if (overlay) {
+      res.writeHead(500, {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Content-Security-Policy': overlay.csp,
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+        'Referrer-Policy': 'no-referrer',
+        'Content-Length': overlay.body.byteLength,
+      });
+      res.end(req.method === 'HEAD' ? undefined : overlay.body);
       return;
     }
     let path = resolveRequestPath(req.url ?? '/');
@@ -92,7 +107,10 @@ export async function startStaticServer(initial: OutputFiles, options: StaticSer
     url: `http://${host}:${port}/`,
     setSite(output) {
       site = output;
-      headers = createSecurityHeaders({ ...collectSiteHeaderOptions(site), hstsMaxAge: 0 });
+      headers = createSecurityHeaders({ ...collectSiteHeaderOptions(site), hstsMaxAge: 0, ...(options.reloadPath ? { connectSrc: ["'self'"] } : {}) });
+    },
+    setOverlay(page) {
+      overlay = page ? { body: new TextEncoder().encode(page.html), csp: page.csp } : undefined;
     },
     notifyReload() {
       for (const res of listeners) res.write('data: reload\n\n');

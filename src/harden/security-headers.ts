@@ -28,6 +28,8 @@ export interface SecurityHeadersOptions {
   hstsPreload?: boolean;
   /** CSP report endpoint, header only. */
   reportUri?: string;
+  /** CSP `connect-src` (only `stele dev`'s live reload needs one). */
+  connectSrc?: string[];
 }
 
 /** Permissions-Policy: deny every powerful feature a static site never needs. */
@@ -67,6 +69,7 @@ export function createSecurityHeaders(options: SecurityHeadersOptions = {}): Rec
       selfScripts: options.selfScripts ?? false,
       ...(options.searchEngine ? { searchEngine: true } : {}),
       ...(options.reportUri ? { reportUri: options.reportUri } : {}),
+      ...(options.connectSrc ? { connectSrc: options.connectSrc } : {}),
     }),
     'Referrer-Policy': 'no-referrer',
     'X-Content-Type-Options': 'nosniff',

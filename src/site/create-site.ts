@@ -28,6 +28,7 @@ import { type Alternate, type NavItem, renderLayout } from '../render/theme/layo
 import { renderSearchPage, SEARCH_MODULE, SEARCH_MODULE_PATH } from '../render/theme/search.js';
 import { getThemeStrings } from '../render/theme/strings.js';
 import { FAVICON_PATH, FAVICON_SVG } from '../render/theme/style.js';
+import { STELE_VERSION } from '../version.js';
 import { renderAtomFeed, renderJsonFeed } from './feeds.js';
 import { emitFile, type OutputFiles } from './output.js';
 import { createRedirects } from './redirects.js';
@@ -46,6 +47,8 @@ export interface SiteInput {
   /** Key fingerprint shown in every footer. */
   keyFingerprint?: string;
   keyId?: string;
+  /** The public key's base64 line (written out on the verify page for `minisign -P`). */
+  publicKey?: string;
   /** The output will not be signed: every page says so instead of how to verify it. */
   unsigned?: boolean;
   /** Simplified → Traditional converter (names and structured text on zh-Hant pages). */
@@ -262,6 +265,9 @@ ${campaigns.length ? html`<section><h2>${t.campaigns}</h2>${renderCards(campaign
           revoked: config.seal.revoked,
           keyFingerprint: input.keyFingerprint,
           keyId: input.keyId,
+          publicKey: input.publicKey,
+          siteAddress: config.baseUrl ?? config.seal.official.find((c) => c.type === 'domain')?.url,
+          packageFile: `stele-${STELE_VERSION}.tgz`,
           channelsPath: CHANNELS_PATH,
           manifestPath: MANIFEST_PATH,
           publicKeyPath: input.keyId ? PUBLIC_KEY_PATH : undefined,

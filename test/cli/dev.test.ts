@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStarterFiles } from '../../src/content/starter.js';
+import { isProcessAlive, stopChildProcess, waitForProcessExit } from '../helpers/child-process.js';
 
 const bin = join(import.meta.dirname, '../../bin/stele.js');
 let dir: string;
@@ -34,8 +35,8 @@ beforeAll(async () => {
   });
 }, 60_000);
 
-afterAll(() => {
-  child?.kill('SIGTERM');
+afterAll(async () => {
+  await stopChildProcess(child);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -70,4 +71,25 @@ describe('stele dev', () => {
     expect(page).toContain('Edited while the server runs.');
     expect(page).toContain('Welcome back');
   });
+
+  it('stops by itself when the process that started it is gone', async () => {
+    // A parent that starts `stele dev` and then exits without stopping it (as a killed test runner would).
+    const parent = `const { spawn } = require('node:child_process');
+const c = spawn(process.execPath, [${JSON.stringify(bin)}, 'dev', ${JSON.stringify(dir)}, '--port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+c.stdout.on('data', (b) => { if (/dev server at/.test(String(b))) { console.log(c.pid); process.exit(0); } });`;
+    const launcher = spawn(process.execPath, ['-e', parent], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    launcher.stdout!.on('data', (b) => {
+      text += b;
+    });
+    await new Promise((resolve) => launcher.once('exit', resolve));
+    const pid = Number(text.trim());
+    expect(pid).toBeGreaterThan(0);
+    try {
+      await waitForProcessExit(pid);
+      expect(isProcessAlive(pid)).toBe(false);
+    } finally {
+      if (isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  }, 60_000);
 });

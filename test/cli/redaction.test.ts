@@ -12,6 +12,7 @@ import { createWithheldNameMatcher, findWithheldNames } from '../../src/check/wi
 import { runCli } from '../../src/cli/index.js';
 import { collectWithheldNames } from '../../src/content/consent.js';
 import { createConfigSource, createTempSite, createTestHost, removeTempDirs, writeFiles } from '../helpers/temp-site.js';
+import { stopChildProcess } from '../helpers/child-process.js';
 
 afterAll(removeTempDirs);
 
@@ -179,9 +180,7 @@ describe('diagnostics near roster entries and withheld hits', () => {
 
 describe('stele dev', () => {
   let child: ChildProcess | undefined;
-  afterAll(() => {
-    child?.kill('SIGTERM');
-  });
+  afterAll(() => stopChildProcess(child));
 
   it('prints the first build’s problems without names', async () => {
     const root = await createTempSite({

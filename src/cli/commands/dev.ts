@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
 import { watch } from 'chokidar';
-import { type BuildCache, buildProject } from '../../build/build-project.js';
+import { type BuildCache, type BuildResult, buildProject } from '../../build/build-project.js';
+import { renderDiagnosticsOverlay } from '../../dev/overlay.js';
+import { summarizeDiagnostics } from '../../errors/format.js';
 import { startStaticServer } from '../../dev/static-server.js';
 import { unsafeRawHtml } from '../../render/html.js';
 import type { RegisterCommand } from '../context.js';
-import { printDiagnostics } from '../output.js';
+import { createOutputSourceReader, formatDiagnosticBlocks, printDiagnostics, resolveExitCode } from '../output.js';
 import { waitForShutdown } from './serve.js';
 
 /** The dev-only live-reload script (never in production builds; allowed by a CSP hash). */
@@ -20,9 +22,33 @@ export const registerDevCommand: RegisterCommand = (cli, ctx) => {
       const root = resolve(ctx.cwd, dir ?? '.');
       const cache: BuildCache = { processed: new Map() };
       const build = () => buildProject({ root, host: ctx.host, mode: 'development', write: false, headExtra: LIVE_RELOAD, cache, devConnect: true });
+      // Warnings already shown are not repeated on every rebuild (the missing baseUrl, say); errors always are.
+      let shownWarnings = new Set<string>();
+      const report = async (result: BuildResult) => {
+        const warnings = new Set(result.diagnostics.filter((d) => d.severity !== 'error').map((d) => JSON.stringify([d.code, d.file, d.line, d.message])));
+        const fresh = result.diagnostics.filter((d) => d.severity === 'error' || !shownWarnings.has(JSON.stringify([d.code, d.file, d.line, d.message])));
+        shownWarnings = warnings;
+        await printDiagnostics(ctx, fresh, root, { redactor: result.redactor });
+      };
+      /** The diagnostics page served while the build fails. */
+      const overlayFor = async (result: BuildResult) =>
+        renderDiagnosticsOverlay(
+          summarizeDiagnostics(result.diagnostics),
+          await formatDiagnosticBlocks(ctx, result.diagnostics, root, {
+            readSource: createOutputSourceReader(result.output, result.config?.outDir ?? 'dist'),
+            ...(result.redactor ? { redactor: result.redactor } : {}),
+          }),
+          LIVE_RELOAD_PATH,
+        );
       let result = await build();
-      await printDiagnostics(ctx, result.diagnostics, root, { redactor: result.redactor });
-      const server = await startStaticServer(result.output ?? new Map(), { port: Number(opts.port), reloadPath: LIVE_RELOAD_PATH });
+      await report(result);
+      const code = resolveExitCode(result.diagnostics);
+      if (code === 2) {
+        ctx.exitCode = 2;
+        return;
+      }
+      const server = await startStaticServer(result.ok && result.output ? result.output : new Map(), { port: Number(opts.port), reloadPath: LIVE_RELOAD_PATH });
+      if (!result.ok) server.setOverlay(await overlayFor(result));
       ctx.stdout(`dev server at ${server.url} (drafts shown, not sealed); watching ${root}\n`);
       let pending: Promise<void> | undefined;
       let again = false;
@@ -36,12 +62,17 @@ export const registerDevCommand: RegisterCommand = (cli, ctx) => {
             again = false;
             const t0 = performance.now();
             result = await build();
-            await printDiagnostics(ctx, result.diagnostics, root, { redactor: result.redactor });
+            await report(result);
             if (result.output && result.ok) {
               server.setSite(result.output);
-              server.notifyReload();
+              server.setOverlay(undefined);
               ctx.stdout(`rebuilt in ${Math.round(performance.now() - t0)} ms\n`);
+            } else {
+              // Never the previous pages as if nothing happened: the browser shows what to fix.
+              server.setOverlay(await overlayFor(result));
+              ctx.stdout('build failed: the browser shows the problems until they are fixed\n');
             }
+            server.notifyReload();
           } while (again);
         })();
         await pending;

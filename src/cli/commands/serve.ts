@@ -7,13 +7,19 @@ import type { RegisterCommand } from '../context.js';
 /** Wait until SIGINT/SIGTERM (or the signal aborts), then resolve. */
 export function waitForShutdown(signal?: AbortSignal): Promise<void> {
   return new Promise((res) => {
+    // A server whose parent is gone (a closed terminal, a test runner that was
+    // killed) stops too instead of running on as an orphan.
+    const parent = process.ppid;
+    const orphaned = setInterval(() => {
+      if (process.ppid !== parent) done();
+    }, 500);
+    orphaned.unref();
     const done = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
+      clearInterval(orphaned);
+      for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, done);
       res();
     };
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, done);
     signal?.addEventListener('abort', done, { once: true });
   });
 }

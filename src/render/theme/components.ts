@@ -120,35 +120,73 @@ export interface ChannelView {
   reason?: string;
 }
 
-/** The verification page: official addresses, revoked ones, key and instructions. */
-export function renderVerifyPage(
-  data: {
-    official: ChannelView[];
-    revoked: ChannelView[];
-    keyFingerprint?: string;
-    keyId?: string;
-    channelsPath: string;
-    manifestPath: string;
-    publicKeyPath?: string;
-    /** This copy is not signed: no instructions for checking a signature that does not exist. */
-    unsigned?: boolean;
-  },
-  ctx: BodyContext,
-): SafeHtml {
+/** What the verification page shows. */
+export interface VerifyPageData {
+  official: ChannelView[];
+  revoked: ChannelView[];
+  keyFingerprint?: string;
+  keyId?: string;
+  /** The public key's base64 line (the argument of `minisign -P`). */
+  publicKey?: string;
+  /** The address `stele verify` is shown with (the site's canonical or first official address). */
+  siteAddress?: string;
+  /** The tarball `npm pack` makes (`stele-<version>.tgz`). */
+  packageFile: string;
+  /** Site-relative path of the signed `SHA256SUMS`, when the build publishes one. */
+  sumsPath?: string;
+  channelsPath: string;
+  manifestPath: string;
+  publicKeyPath?: string;
+  /** This copy is not signed: no instructions for checking a signature that does not exist. */
+  unsigned?: boolean;
+}
+
+/**
+ * The standard-tools command for a copy in a folder: minisign checks the signed
+ * list, sha256sum every file in it (paths relative to the site root).
+ */
+export function formatStandardToolsCommand(publicKey: string, sumsPath: string): string {
+  return `minisign -Vm ${sumsPath} -P ${publicKey} && sha256sum -c ${sumsPath}`;
+}
+
+/** The commands that install stele from its source and check a copy. */
+export function formatCliCommands(packageFile: string, address: string, keyId: string): string[] {
+  return ['npm ci && npm pack', `npm install -g ./${packageFile}`, `stele verify ${address} --key-id ${keyId}`];
+}
+
+/** The verification page: official addresses, revoked ones, the key, and three ways to check a copy. */
+export function renderVerifyPage(data: VerifyPageData, ctx: BodyContext): SafeHtml {
   const t = getThemeStrings(ctx.lang);
+  const address = data.siteAddress ?? 'ADDRESS';
   return html`<h1>${t.verify}</h1>
 <p class="notice">${data.unsigned ? t.footerUnsigned : t.verifyIntro}</p>
 <h2>${t.officialAddresses}</h2>
 <ul>${data.official.map((c) => html`<li>${c.label ? html`${c.label}: ` : ''}<code>${c.url}</code></li>`)}</ul>
 ${data.revoked.length ? html`<h2>${t.revokedAddresses}</h2><ul>${data.revoked.map((c) => html`<li><code>${c.url}</code> (${c.date}): ${c.reason}</li>`)}</ul>` : ''}
 ${data.keyFingerprint ? html`<h2>${t.footerKey}</h2><p class="fingerprint">${data.keyFingerprint}</p>` : ''}
+${data.publicKey ? html`<p>${t.publicKey}: <code class="public-key">${data.publicKey}</code></p>` : ''}
 ${data.keyId ? html`<ul><li><code>${data.channelsPath}</code></li><li><code>${data.manifestPath}</code></li>${data.publicKeyPath ? html`<li><code>${data.publicKeyPath}</code></li>` : ''}</ul>` : ''}
 ${
-  data.unsigned
-    ? ''
-    : html`<p>${t.verifyHowTo}</p>
-<pre><code>npx stele verify https://…/${data.keyId ? html` --key-id ${data.keyId}` : ''}
-minisign -Vm manifest.json -p stele.pub</code></pre>`
+  data.keyId && !data.unsigned
+    ? html`<h2 id="how-to-check">${t.verifyWays}</h2>
+<h3>${t.verifyExtensionTitle}</h3>
+<p>${t.verifyExtension}</p>
+<pre><code data-stele-command="build-extension">${t.verifyExtensionBuild}</code></pre>
+<p>${t.verifyExtensionInstall}</p>
+${
+  data.publicKey && data.sumsPath
+    ? html`<h3>${t.verifyToolsTitle}</h3>
+<p>${t.verifyTools}</p>
+<pre><code data-stele-command="standard-tools">${formatStandardToolsCommand(data.publicKey, data.sumsPath)}</code></pre>
+<p>${t.verifyToolsResult}</p>`
+    : ''
+}
+<h3>${t.verifyCliTitle}</h3>
+<p>${t.verifyCli}</p>
+<pre><code data-stele-command="stele-verify">${formatCliCommands(data.packageFile, address, data.keyId).join('\n')}</code></pre>
+<p>${t.verifyCliPrefix}</p>
+<p>${t.verifyCliAddress(address)}</p>`
+    : ''
 }`;
 }
 

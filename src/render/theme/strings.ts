@@ -39,7 +39,20 @@ export interface ThemeStrings {
   officialAddresses: string;
   revokedAddresses: string;
   verifyIntro: string;
-  verifyHowTo: string;
+  /** The signing key written out (the argument of `minisign -P`). */
+  publicKey: string;
+  verifyWays: string;
+  verifyExtensionTitle: string;
+  verifyExtension: string;
+  verifyExtensionBuild: string;
+  verifyExtensionInstall: string;
+  verifyToolsTitle: string;
+  verifyTools: string;
+  verifyToolsResult: string;
+  verifyCliTitle: string;
+  verifyCli: string;
+  verifyCliPrefix: string;
+  verifyCliAddress: (address: string) => string;
   noPosts: string;
   contents: string;
   derivedNote: string;
@@ -98,7 +111,24 @@ const en: ThemeStrings = {
   revokedAddresses: 'Addresses that are no longer ours',
   verifyIntro:
     'Every version of this site is signed. A copy that does not match the signature was not published by us, even if it looks normal.',
-  verifyHowTo: 'To check a copy or a mirror, run:',
+  publicKey: 'Public key',
+  verifyWays: 'Three ways to check a copy',
+  verifyExtensionTitle: '1. In your browser: the stele Verify extension',
+  verifyExtension:
+    'stele Verify (Chromium, Chrome, Edge, Firefox) checks every page of this site you open against our signature. Its button shows "stele: genuine" on a genuine page; a page that was changed, and an address that is no longer ours, are covered by a full-page warning. It is not in the browser stores yet: get stele-verify-chromium.zip or stele-verify-firefox.zip from us, or build both from a copy of stele\'s source code (they appear in extension/dist/):',
+  verifyExtensionBuild: 'npm ci && npm run build:extension',
+  verifyExtensionInstall:
+    'Unzip the file into a folder. Chromium, Chrome or Edge: open chrome://extensions, turn on "Developer mode", choose "Load unpacked" and pick the folder. Firefox: open about:debugging#/runtime/this-firefox, choose "Load Temporary Add-on…" and pick manifest.json in the folder (Firefox forgets it when it restarts). When you first open this site, the button asks you to trust its key: check that it is the signing key above, then trust it.',
+  verifyToolsTitle: '2. With standard tools: minisign and sha256sum',
+  verifyTools:
+    'In the folder of a complete copy of this site (for example an archive from us), run this command (on Debian or Ubuntu, install minisign first: sudo apt install minisign):',
+  verifyToolsResult:
+    'The copy is genuine only when minisign prints "Signature and comment signature verified" and sha256sum prints OK for every file with no warning. A file the list does not name was not published by us.',
+  verifyCliTitle: '3. With stele (Node.js 20 or later)',
+  verifyCli:
+    'In a copy of stele\'s source code, build and install the stele command, then check this site, a mirror or a copy in a folder:',
+  verifyCliPrefix: 'If npm may not install globally, add --prefix ~/.local to the second command and run ~/.local/bin/stele instead of stele.',
+  verifyCliAddress: (address) => `To check a mirror or a copy in a folder, give its address or folder in place of ${address}.`,
   noPosts: 'Nothing here yet.',
   contents: 'Contents',
   derivedNote: 'This Traditional Chinese page was converted automatically from Simplified Chinese.',
@@ -155,7 +185,22 @@ const zhHans: ThemeStrings = {
   officialAddresses: '官方地址',
   revokedAddresses: '已不再属于我们的地址',
   verifyIntro: '本站每个版本都有数字签名。与签名不符的副本不是我们发布的，即使它看起来一切正常。',
-  verifyHowTo: '要核验一个副本或镜像，请运行：',
+  publicKey: '公钥',
+  verifyWays: '核验副本的三种方法',
+  verifyExtensionTitle: '一、在浏览器中：stele Verify 扩展',
+  verifyExtension:
+    'stele Verify（适用于 Chromium、Chrome、Edge、Firefox）会把你打开的本站每个页面与我们的签名核对。页面真实时，它的按钮显示“stele: genuine”；被篡改的页面，以及已不再属于我们的地址，都会被整页警告遮盖。它尚未上架浏览器商店：请向我们索取 stele-verify-chromium.zip 或 stele-verify-firefox.zip，或用 stele 源代码自行构建（生成在 extension/dist/ 中）：',
+  verifyExtensionBuild: 'npm ci && npm run build:extension',
+  verifyExtensionInstall:
+    '把文件解压到一个文件夹。Chromium、Chrome 或 Edge：打开 chrome://extensions，开启“开发者模式”，选择“加载已解压的扩展程序”，然后选中该文件夹。Firefox：打开 about:debugging#/runtime/this-firefox，选择“临时载入附加组件…”，然后选中文件夹中的 manifest.json（Firefox 重启后会移除它）。第一次打开本站时，按钮会请你信任本站的密钥：请确认它与上面的签名密钥一致，再选择信任。',
+  verifyToolsTitle: '二、用标准工具：minisign 和 sha256sum',
+  verifyTools: '在本站完整副本（例如我们发布的存档）所在的文件夹中运行下面的命令（Debian 或 Ubuntu 请先安装 minisign：sudo apt install minisign）：',
+  verifyToolsResult:
+    '只有当 minisign 显示“Signature and comment signature verified”、且 sha256sum 对每个文件都显示 OK 而没有任何警告时，副本才是真实的。清单中没有列出的文件不是我们发布的。',
+  verifyCliTitle: '三、用 stele（需要 Node.js 20 或更新版本）',
+  verifyCli: '在 stele 源代码的副本中构建并安装 stele 命令，然后核验本站、镜像或文件夹中的副本：',
+  verifyCliPrefix: '如果 npm 不能全局安装，请在第二条命令后加上 --prefix ~/.local，并以 ~/.local/bin/stele 代替 stele 运行。',
+  verifyCliAddress: (address) => `要核验镜像或文件夹中的副本，请用它的地址或文件夹代替 ${address}。`,
   noPosts: '暂无内容。',
   contents: '目录',
   derivedNote: '',
@@ -213,7 +258,22 @@ const zhHant: ThemeStrings = {
   officialAddresses: '官方地址',
   revokedAddresses: '已不再屬於我們的地址',
   verifyIntro: '本站每個版本都有數位簽章。與簽章不符的副本不是我們發佈的，即使它看起來一切正常。',
-  verifyHowTo: '要核驗一個副本或鏡像，請執行：',
+  publicKey: '公鑰',
+  verifyWays: '核驗副本的三種方法',
+  verifyExtensionTitle: '一、在瀏覽器中：stele Verify 擴充功能',
+  verifyExtension:
+    'stele Verify（適用於 Chromium、Chrome、Edge、Firefox）會把你開啟的本站每個頁面與我們的簽章核對。頁面真實時，它的按鈕顯示「stele: genuine」；被竄改的頁面，以及已不再屬於我們的地址，都會被整頁警告遮蓋。它尚未上架瀏覽器商店：請向我們索取 stele-verify-chromium.zip 或 stele-verify-firefox.zip，或用 stele 原始碼自行建置（產生在 extension/dist/ 中）：',
+  verifyExtensionBuild: 'npm ci && npm run build:extension',
+  verifyExtensionInstall:
+    '把檔案解壓縮到一個資料夾。Chromium、Chrome 或 Edge：開啟 chrome://extensions，開啟「開發人員模式」，選擇「載入未封裝項目」，然後選取該資料夾。Firefox：開啟 about:debugging#/runtime/this-firefox，選擇「載入暫用附加元件…」，然後選取資料夾中的 manifest.json（Firefox 重新啟動後會移除它）。第一次開啟本站時，按鈕會請你信任本站的金鑰：請確認它與上面的簽名金鑰一致，再選擇信任。',
+  verifyToolsTitle: '二、用標準工具：minisign 和 sha256sum',
+  verifyTools: '在本站完整副本（例如我們發佈的封存檔）所在的資料夾中執行下面的指令（Debian 或 Ubuntu 請先安裝 minisign：sudo apt install minisign）：',
+  verifyToolsResult:
+    '只有當 minisign 顯示「Signature and comment signature verified」、且 sha256sum 對每個檔案都顯示 OK 而沒有任何警告時，副本才是真實的。清單中沒有列出的檔案不是我們發佈的。',
+  verifyCliTitle: '三、用 stele（需要 Node.js 20 或更新版本）',
+  verifyCli: '在 stele 原始碼的副本中建置並安裝 stele 指令，然後核驗本站、鏡像或資料夾中的副本：',
+  verifyCliPrefix: '如果 npm 不能全域安裝，請在第二條指令後加上 --prefix ~/.local，並以 ~/.local/bin/stele 代替 stele 執行。',
+  verifyCliAddress: (address) => `要核驗鏡像或資料夾中的副本，請用它的地址或資料夾代替 ${address}。`,
   noPosts: '暫無內容。',
   contents: '目錄',
   derivedNote: '本繁體中文頁面由簡體中文自動轉換。',
