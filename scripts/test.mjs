@@ -3,6 +3,7 @@
 // type-checking and linting count as one test each.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { countTests } from './count-tests.mjs';
 
 const run = (label, cmd, args) => {
   process.stdout.write(`\n> ${label}: ${cmd} ${args.join(' ')}\n`);
@@ -25,16 +26,12 @@ const extra = process.argv.slice(2);
 run('tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json', ...extra]);
 try {
   const report = JSON.parse(readFileSync('test-results/vitest.json', 'utf8'));
-  passed += report.numPassedTests ?? 0;
-  failed += (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(report);
+  const counted = countTests(report);
+  passed += counted.passed;
+  failed += counted.failed;
 } catch (error) {
   console.error(`could not read the vitest JSON report: ${error.message}`);
   failed++;
 }
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
-
-// A suite that failed to load has no failed tests; one that failed because a test failed is already counted.
-function countSuitesWithFailedTests(report) {
-  return (report.testResults ?? []).filter((s) => s.status === 'failed' && (s.assertionResults ?? []).some((a) => a.status === 'failed')).length;
-}

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatSecretKeyFile, parseSecretKeyFile, pickScryptParams } from '../../src/seal/minisign.js';
+import { formatSecretKeyFile, pickScryptParams } from '../../src/seal/minisign.js';
 import { hashBlake2b512, parsePublicKey, verifyMinisign } from '../../src/trust/minisign.js';
 import { createSignerFromSeed, generateKeyMaterial, loadSigner } from '../../src/seal/signer.js';
 
@@ -128,13 +128,7 @@ describe('interoperability with minisign 0.11', () => {
     const password = 'minisign-pw-Zq81';
     const gen = minisign(['-G', '-p', pub, '-s', key], `${password}\n${password}\n`);
     expect(gen.status, gen.out).toBe(0);
-    const text = readFileSync(key, 'utf8');
-    const wrong = await parseSecretKeyFile(text, 'not the password');
-    expect(wrong.ok).toBe(false);
-    if (!wrong.ok) {
-      expect(wrong.reason).toBe('wrong passphrase for this secret key');
-      expect(wrong.reason).not.toContain('not the password');
-    }
+    // One decryption at minisign's real cost (a wrong passphrase is tested at low cost in key-store.test.ts).
     const loaded = await loadSigner({ keyFile: key, passphrase: password });
     expect(loaded.ok).toBe(true);
     if (!loaded.ok) return;
@@ -145,5 +139,6 @@ describe('interoperability with minisign 0.11', () => {
     writeFileSync(`${file}.minisig`, loaded.signer.sign(readFileSync(file), 'decrypted by stele'));
     const check = minisign(['-Vm', file, '-p', pub]);
     expect(check.status, check.out).toBe(0);
-  }, 120_000);
+    // Real 1 GiB scrypt twice (minisign's and ours): generous, as a loaded CI machine needs.
+  }, 600_000);
 });
