@@ -40,6 +40,7 @@ async function runCli(args: string[]) {
     exitCode: 0,
   };
   const cli = cac('stele');
+  cli.option('--quiet', 'Print only problems'); // global in src/cli/index.ts
   registerWatchCommand(cli, ctx);
   cli.parse(['node', 'stele', ...args], { run: false });
   await cli.runMatchedCommand();
