@@ -23,6 +23,8 @@ import {
   PUBLIC_KEY_PATH,
   REVOKED_KEYS_PATH,
   REVOKED_KEYS_SIG_PATH,
+  SHA256SUMS_PATH,
+  SHA256SUMS_SIG_PATH,
   resolveRotationKeyPath,
   resolveRotationSigPath,
 } from '../trust/paths.js';
@@ -91,6 +93,16 @@ export function sealSite(output: OutputFiles, options: SealOptions): void {
 
   output.delete(MANIFEST_PATH);
   output.delete(MANIFEST_SIG_PATH);
+  // For standard tools: `minisign -Vm SHA256SUMS -P <key> && sha256sum -c SHA256SUMS`
+  // run in the site folder checks every file with Debian's minisign and coreutils.
+  output.delete(SHA256SUMS_PATH);
+  output.delete(SHA256SUMS_SIG_PATH);
+  const sums = formatSha256Sums(output);
+  output.set(SHA256SUMS_PATH, sums);
+  output.set(
+    SHA256SUMS_SIG_PATH,
+    encoder.encode(signer.sign(sums, `stele SHA256SUMS site=${siteId} version=${options.version} expires=${expires} keyid=${signer.keyId}`)),
+  );
   const files = [...output.entries()]
     .sort(([a], [b]) => compareBytes(a, b))
     .map(([path, data]) => ({ path, size: data.length, sha256: hashSha256(data) }));
@@ -109,6 +121,18 @@ export function sealSite(output: OutputFiles, options: SealOptions): void {
     MANIFEST_SIG_PATH,
     encoder.encode(signer.sign(manifestBytes, formatManifestTrustedComment(manifest), formatManifestUntrustedComment(siteId))),
   );
+}
+
+/**
+ * A coreutils `sha256sum` list (`<hex>  <path>` per line, paths relative to the
+ * site root, sorted by UTF-8 bytes) of every file in `output`. Site paths never
+ * hold backslashes or control characters, so no line needs coreutils' escaping.
+ */
+export function formatSha256Sums(output: OutputFiles): Uint8Array {
+  const lines = [...output.entries()]
+    .sort(([a], [b]) => compareBytes(a, b))
+    .map(([path, data]) => `${hashSha256(data)}  ${path}\n`);
+  return encoder.encode(lines.join(''));
 }
 
 /**

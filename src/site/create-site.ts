@@ -36,7 +36,7 @@ import type { RedirectRule } from '../content/import-records.js';
 import { renderSearchIndex } from './search-index.js';
 import { renderRobots, renderSitemap, type SitemapPage } from './sitemap.js';
 import { entriesInLanguage, groupByTag, groupByYear, slugifyTag, sortByDateDesc } from './taxonomy.js';
-import { CHANNELS_PATH, MANIFEST_PATH, PUBLIC_KEY_PATH } from '../trust/paths.js';
+import { CHANNELS_PATH, MANIFEST_PATH, PUBLIC_KEY_PATH, SHA256SUMS_PATH } from '../trust/paths.js';
 
 export interface SiteInput {
   config: ResolvedConfig;
@@ -268,6 +268,7 @@ ${campaigns.length ? html`<section><h2>${t.campaigns}</h2>${renderCards(campaign
           publicKey: input.publicKey,
           siteAddress: config.baseUrl ?? config.seal.official.find((c) => c.type === 'domain')?.url,
           packageFile: `stele-${STELE_VERSION}.tgz`,
+          sumsPath: SHA256SUMS_PATH,
           channelsPath: CHANNELS_PATH,
           manifestPath: MANIFEST_PATH,
           publicKeyPath: input.keyId ? PUBLIC_KEY_PATH : undefined,

@@ -1,6 +1,8 @@
 /**
  * The verify page tells readers three ways to check a copy; each instruction is
- * followed here exactly as printed (in every language): the stele install from a copy of the source (`npm pack`, then
+ * followed here exactly as printed (in every language): the standard-tools command
+ * (Debian's minisign and coreutils) in the written site folder, genuine and tampered;
+ * the stele install from a copy of the source (`npm pack`, then
  * `npm install -g` of the tarball into a temporary prefix) followed by
  * `stele verify`; and the extension build command.
  */
@@ -53,10 +55,30 @@ describe('the verify page in every language', () => {
       expect(page).toContain('stele Verify');
       expect(page).toContain('stele-verify-chromium.zip');
       expect(readCommand(page, 'build-extension')).toBe('npm ci && npm run build:extension');
+      expect(readCommand(page, 'standard-tools')).toBe(
+        `minisign -Vm .well-known/stele/SHA256SUMS -P ${publicKey} && sha256sum -c .well-known/stele/SHA256SUMS`,
+      );
       expect(readCommand(page, 'stele-verify')).toBe(
         `npm ci && npm pack\nnpm install -g ./stele-${STELE_VERSION}.tgz\nstele verify https://cfcr.example/ --key-id ${signer.keyId}`,
       );
     }
+  });
+});
+
+describe('the standard-tools command, run as printed in the site folder', () => {
+  it('verifies the genuine example and fails on a tampered copy', () => {
+    const command = readCommand(readFileSync(join(dist, 'verify/index.html'), 'utf8'), 'standard-tools');
+    const genuine = spawnSync('bash', ['-c', command], { cwd: dist, encoding: 'utf8' });
+    expect(genuine.stderr).toBe('');
+    expect(genuine.status).toBe(0);
+    expect(genuine.stdout).toContain('Signature and comment signature verified');
+    expect(genuine.stdout).not.toContain('FAILED');
+    const copy = join(dir, 'tampered-tools');
+    cpSync(dist, copy, { recursive: true });
+    writeFileSync(join(copy, 'about/index.html'), '<p>defaced</p>');
+    const tampered = spawnSync('bash', ['-c', command], { cwd: copy, encoding: 'utf8' });
+    expect(tampered.status).not.toBe(0);
+    expect(tampered.stdout).toContain('about/index.html: FAILED');
   });
 });
 
