@@ -7,9 +7,9 @@ import { posix } from 'node:path';
 import { type LanguageCode, LANGUAGES } from '../config/languages.js';
 import { localize, type ResolvedConfig } from '../config/resolve-config.js';
 import type { CollectionName } from '../content/collection-registry.js';
-import { type AdvocacyContext, renderCampaignPage, renderEventPage, renderPersonPage } from '../render/theme/advocacy.js';
+import { type AdvocacyContext, renderCampaignPage, renderEventPage, renderHomePage, renderPersonPage } from '../render/theme/advocacy.js';
 import { type ContentSet, entryGroupKey } from '../content/load-content.js';
-import { absoluteUrl, languagePrefix, pagePath, relativeUrl } from '../content/urls.js';
+import { absoluteUrl, languagePrefix, pagePath } from '../content/urls.js';
 import { createDiagnostic } from '../errors/catalogue.js';
 import { SiteNoBaseUrl } from '../errors/codes-site.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
@@ -20,7 +20,6 @@ import {
   type PageNumbers,
   renderArchive,
   renderArticle,
-  renderCards,
   renderListPage,
   renderTagIndex,
   renderVerifyPage,
@@ -258,11 +257,21 @@ export function createSite(input: SiteInput): SiteResult {
     const homeEntry = content.byKey.get(homeKey)?.get(lang);
     const homeRendered = homeEntry ? rendered.get(homeEntry.id) : undefined;
     const homeCtx = bodyContext(lang, homePath);
-    const campaigns = mine.filter((r) => r.entry.collection === 'campaigns');
-    const homeBody = html`<h1>${homeRendered?.entry.data.title ?? siteTitle}</h1>
-${homeRendered ? homeRendered.html : localize(config.description, lang, def) ? html`<p>${localize(config.description, lang, def)}</p>` : ''}
-${campaigns.length ? html`<section><h2>${t.campaigns}</h2>${renderCards(campaigns, homeCtx)}</section>` : ''}
-<section><h2>${t.latestPosts}</h2>${renderCards(chronological.slice(0, config.homePosts), homeCtx)}<p><a href="${relativeUrl(homePath, pagePath(lang, def, 'archive'))}">${t.allPosts}</a></p></section>`;
+    const description = localize(config.description, lang, def);
+    const homeBody = renderHomePage(
+      {
+        title: homeRendered?.entry.data.title ?? siteTitle,
+        intro: homeRendered ? homeRendered.html : description ? html`<p>${description}</p>` : html``,
+        campaigns: sortByDateDesc(mine.filter((r) => r.entry.collection === 'campaigns')),
+        people: mine.filter((r) => r.entry.collection === 'people'),
+        news: chronological.slice(0, config.homePosts),
+        campaignsPath: collectionsByLang.get(lang)?.has('campaigns') ? pagePath(lang, def, 'campaigns') : undefined,
+        peoplePath: collectionsByLang.get(lang)?.has('people') ? pagePath(lang, def, 'people') : undefined,
+        archivePath: pagePath(lang, def, 'archive'),
+        peopleLimit: 12,
+      },
+      { ...homeCtx, content, now: input.now, defaultLanguage: def, languages: config.languages, toTraditional: input.toTraditional },
+    );
     write(lang, homePath, siteTitle, homeBody, generatedAlternates([]), { jsonLd: [organizationJsonLd(config, lang)] });
 
     // Archive, years, tags and collection indexes: `pageSize` entries a page (`…/page/2/index.html`).
