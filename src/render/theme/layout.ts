@@ -52,6 +52,9 @@ export interface PageShell {
   noindex?: boolean;
   /** Offer the page's main content to the site search index (entry pages). */
   searchable?: boolean;
+  /** Neighbouring pages of a paginated list (`<link rel="prev/next">`). */
+  prevPath?: string;
+  nextPath?: string;
 }
 
 /** Render a full HTML document. */
@@ -84,6 +87,8 @@ ${p.description ? html`<meta name="description" content="${p.description}">` : '
 ${p.noindex ? unsafeRawHtml('<meta name="robots" content="noindex">') : ''}
 ${p.canonicalUrl ? html`<link rel="canonical" href="${p.canonicalUrl}">` : ''}
 ${join(hreflangs, '\n')}
+${p.prevPath ? html`<link rel="prev" href="${rel(p.prevPath)}">` : ''}
+${p.nextPath ? html`<link rel="next" href="${rel(p.nextPath)}">` : ''}
 ${p.feedPath ? html`<link rel="alternate" type="application/atom+xml" title="${p.siteTitle}" href="${rel(p.feedPath)}">` : ''}
 ${p.onionUrl ? html`<meta http-equiv="onion-location" content="${p.onionUrl}">` : ''}
 <link rel="icon" type="image/svg+xml" href="${rel(FAVICON_PATH)}">

@@ -35,6 +35,7 @@ h2{font-size:1.4rem}
 .cards li{border-bottom:1px solid var(--line);padding:1rem 0}
 .cards h3{margin:0 0 .25rem;font-size:1.15rem}
 .cards p{margin:.25rem 0}
+.pagination ul{list-style:none;padding:0;margin:1.5rem 0;display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:baseline}
 .tags{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.5rem}
 .tags a{border:1px solid var(--line);border-radius:1rem;padding:.1rem .6rem;text-decoration:none}
 .badge{display:inline-block;border-radius:.25rem;padding:.05rem .5rem;font-size:.875rem;font-weight:700;background:var(--accent-bg);color:var(--accent);border:1px solid var(--accent)}
