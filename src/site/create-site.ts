@@ -13,7 +13,7 @@ import { absoluteUrl, languagePrefix, pagePath } from '../content/urls.js';
 import { createDiagnostic } from '../errors/catalogue.js';
 import { SiteNoBaseUrl } from '../errors/codes-site.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
-import { html, type SafeHtml } from '../render/html.js';
+import { html, type SafeHtml, type SourceMark } from '../render/html.js';
 import type { ImageResolver, RenderedEntry } from '../render/render-content.js';
 import {
   type BodyContext,
@@ -24,7 +24,7 @@ import {
   renderTagIndex,
   renderVerifyPage,
 } from '../render/theme/components.js';
-import { type Alternate, type NavItem, renderLayout } from '../render/theme/layout.js';
+import { type Alternate, type NavItem, renderLayout, renderLayoutHtml } from '../render/theme/layout.js';
 import { renderSearchPage, SEARCH_MODULE, SEARCH_MODULE_PATH } from '../render/theme/search.js';
 import { getThemeStrings } from '../render/theme/strings.js';
 import { FAVICON_PATH, FAVICON_SVG } from '../render/theme/style.js';
@@ -65,6 +65,8 @@ export interface SiteResult {
   pages: { path: string; lang: LanguageCode }[];
   /** The search page of each language (the only pages that run a script). */
   searchPages: string[];
+  /** Source marks of the author content in each page (never in the bytes): checks report at the Markdown line. */
+  sourceMarks: Map<string, readonly SourceMark[]>;
   diagnostics: Diagnostic[];
 }
 
@@ -81,6 +83,7 @@ export function createSite(input: SiteInput): SiteResult {
   const diagnostics: Diagnostic[] = [];
   const pages: SiteResult['pages'] = [];
   const searchPages: string[] = [];
+  const sourceMarks = new Map<string, readonly SourceMark[]>();
   const sitemap: SitemapPage[] = [];
   const def = config.defaultLanguage;
   const all = [...rendered.values()];
@@ -125,7 +128,7 @@ export function createSite(input: SiteInput): SiteResult {
     const alternateUrls = config.baseUrl
       ? Object.fromEntries(alternates.filter((a) => a.path).map((a) => [a.lang, absoluteUrl(config.baseUrl!, a.path!)]))
       : undefined;
-    const page = renderLayout({
+    const page = renderLayoutHtml({
       lang,
       path,
       title,
@@ -150,7 +153,8 @@ export function createSite(input: SiteInput): SiteResult {
       prevPath: extra.prevPath,
       nextPath: extra.nextPath,
     });
-    emitFile(output, path, page);
+    emitFile(output, path, page.value);
+    if (page.marks?.length) sourceMarks.set(path, page.marks);
     pages.push({ path, lang });
     if (!extra.noindex) {
       const alts = alternates.filter((a) => a.path).map((a) => ({ lang: a.lang, path: a.path! }));
@@ -347,7 +351,7 @@ export function createSite(input: SiteInput): SiteResult {
   emitFile(output, SEARCH_MODULE_PATH, SEARCH_MODULE);
   if (config.baseUrl) emitFile(output, 'sitemap.xml', renderSitemap(config.baseUrl, sitemap));
   else diagnostics.push(createDiagnostic(SiteNoBaseUrl, { file: config.configFile ? posix.basename(config.configFile) : undefined }));
-  return { output, pages, searchPages, diagnostics };
+  return { output, pages, searchPages, sourceMarks, diagnostics };
 }
 
 function render404(config: ResolvedConfig): string {
