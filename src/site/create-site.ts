@@ -7,25 +7,24 @@ import { posix } from 'node:path';
 import { type LanguageCode, LANGUAGES } from '../config/languages.js';
 import { localize, type ResolvedConfig } from '../config/resolve-config.js';
 import type { CollectionName } from '../content/collection-registry.js';
-import { type AdvocacyContext, renderCampaignPage, renderEventPage, renderPersonPage } from '../render/theme/advocacy.js';
+import { type AdvocacyContext, renderCampaignPage, renderEventPage, renderHomePage, renderPersonPage } from '../render/theme/advocacy.js';
 import { type ContentSet, entryGroupKey } from '../content/load-content.js';
-import { absoluteUrl, languagePrefix, pagePath, relativeUrl } from '../content/urls.js';
+import { absoluteUrl, languagePrefix, pagePath } from '../content/urls.js';
 import { createDiagnostic } from '../errors/catalogue.js';
 import { SiteNoBaseUrl } from '../errors/codes-site.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
-import { html, type SafeHtml } from '../render/html.js';
+import { html, type SafeHtml, type SourceMark } from '../render/html.js';
 import type { ImageResolver, RenderedEntry } from '../render/render-content.js';
 import {
   type BodyContext,
   type PageNumbers,
   renderArchive,
   renderArticle,
-  renderCards,
   renderListPage,
   renderTagIndex,
   renderVerifyPage,
 } from '../render/theme/components.js';
-import { type Alternate, type NavItem, renderLayout } from '../render/theme/layout.js';
+import { type Alternate, type NavItem, renderLayout, renderLayoutHtml } from '../render/theme/layout.js';
 import { renderSearchPage, SEARCH_MODULE, SEARCH_MODULE_PATH } from '../render/theme/search.js';
 import { getThemeStrings } from '../render/theme/strings.js';
 import { FAVICON_PATH, FAVICON_SVG } from '../render/theme/style.js';
@@ -66,6 +65,8 @@ export interface SiteResult {
   pages: { path: string; lang: LanguageCode }[];
   /** The search page of each language (the only pages that run a script). */
   searchPages: string[];
+  /** Source marks of the author content in each page (never in the bytes): checks report at the Markdown line. */
+  sourceMarks: Map<string, readonly SourceMark[]>;
   diagnostics: Diagnostic[];
 }
 
@@ -82,6 +83,7 @@ export function createSite(input: SiteInput): SiteResult {
   const diagnostics: Diagnostic[] = [];
   const pages: SiteResult['pages'] = [];
   const searchPages: string[] = [];
+  const sourceMarks = new Map<string, readonly SourceMark[]>();
   const sitemap: SitemapPage[] = [];
   const def = config.defaultLanguage;
   const all = [...rendered.values()];
@@ -126,7 +128,7 @@ export function createSite(input: SiteInput): SiteResult {
     const alternateUrls = config.baseUrl
       ? Object.fromEntries(alternates.filter((a) => a.path).map((a) => [a.lang, absoluteUrl(config.baseUrl!, a.path!)]))
       : undefined;
-    const page = renderLayout({
+    const page = renderLayoutHtml({
       lang,
       path,
       title,
@@ -151,7 +153,8 @@ export function createSite(input: SiteInput): SiteResult {
       prevPath: extra.prevPath,
       nextPath: extra.nextPath,
     });
-    emitFile(output, path, page);
+    emitFile(output, path, page.value);
+    if (page.marks?.length) sourceMarks.set(path, page.marks);
     pages.push({ path, lang });
     if (!extra.noindex) {
       const alts = alternates.filter((a) => a.path).map((a) => ({ lang: a.lang, path: a.path! }));
@@ -258,11 +261,21 @@ export function createSite(input: SiteInput): SiteResult {
     const homeEntry = content.byKey.get(homeKey)?.get(lang);
     const homeRendered = homeEntry ? rendered.get(homeEntry.id) : undefined;
     const homeCtx = bodyContext(lang, homePath);
-    const campaigns = mine.filter((r) => r.entry.collection === 'campaigns');
-    const homeBody = html`<h1>${homeRendered?.entry.data.title ?? siteTitle}</h1>
-${homeRendered ? homeRendered.html : localize(config.description, lang, def) ? html`<p>${localize(config.description, lang, def)}</p>` : ''}
-${campaigns.length ? html`<section><h2>${t.campaigns}</h2>${renderCards(campaigns, homeCtx)}</section>` : ''}
-<section><h2>${t.latestPosts}</h2>${renderCards(chronological.slice(0, config.homePosts), homeCtx)}<p><a href="${relativeUrl(homePath, pagePath(lang, def, 'archive'))}">${t.allPosts}</a></p></section>`;
+    const description = localize(config.description, lang, def);
+    const homeBody = renderHomePage(
+      {
+        title: homeRendered?.entry.data.title ?? siteTitle,
+        intro: homeRendered ? homeRendered.html : description ? html`<p>${description}</p>` : html``,
+        campaigns: sortByDateDesc(mine.filter((r) => r.entry.collection === 'campaigns')),
+        people: mine.filter((r) => r.entry.collection === 'people'),
+        news: chronological.slice(0, config.homePosts),
+        campaignsPath: collectionsByLang.get(lang)?.has('campaigns') ? pagePath(lang, def, 'campaigns') : undefined,
+        peoplePath: collectionsByLang.get(lang)?.has('people') ? pagePath(lang, def, 'people') : undefined,
+        archivePath: pagePath(lang, def, 'archive'),
+        peopleLimit: 12,
+      },
+      { ...homeCtx, content, now: input.now, defaultLanguage: def, languages: config.languages, toTraditional: input.toTraditional },
+    );
     write(lang, homePath, siteTitle, homeBody, generatedAlternates([]), { jsonLd: [organizationJsonLd(config, lang)] });
 
     // Archive, years, tags and collection indexes: `pageSize` entries a page (`…/page/2/index.html`).
@@ -338,7 +351,7 @@ ${campaigns.length ? html`<section><h2>${t.campaigns}</h2>${renderCards(campaign
   emitFile(output, SEARCH_MODULE_PATH, SEARCH_MODULE);
   if (config.baseUrl) emitFile(output, 'sitemap.xml', renderSitemap(config.baseUrl, sitemap));
   else diagnostics.push(createDiagnostic(SiteNoBaseUrl, { file: config.configFile ? posix.basename(config.configFile) : undefined }));
-  return { output, pages, searchPages, diagnostics };
+  return { output, pages, searchPages, sourceMarks, diagnostics };
 }
 
 function render404(config: ResolvedConfig): string {

@@ -4,7 +4,7 @@
  */
 import { type LanguageCode, LANGUAGES } from '../../config/languages.js';
 import { relativeUrl } from '../../content/urls.js';
-import { html, join, type SafeHtml, unsafeRawHtml } from '../html.js';
+import { html, join, replaceSafeHtml, type SafeHtml, unsafeRawHtml } from '../html.js';
 import { renderJsonLd } from './json-ld.js';
 import { getThemeStrings } from './strings.js';
 import { FAVICON_PATH, THEME_CSS } from './style.js';
@@ -59,6 +59,11 @@ export interface PageShell {
 
 /** Render a full HTML document. */
 export function renderLayout(p: PageShell): string {
+  return renderLayoutHtml(p).value;
+}
+
+/** Render a full HTML document, keeping the source marks of the author content in it. */
+export function renderLayoutHtml(p: PageShell): SafeHtml {
   const t = getThemeStrings(p.lang);
   const rel = (to: string) => relativeUrl(p.path, to);
   const fullTitle = p.title === p.siteTitle ? p.siteTitle : `${p.title} · ${p.siteTitle}`;
@@ -109,5 +114,5 @@ ${p.unsigned ? html`<p class="notice unsigned">${t.footerUnsigned}</p>` : ''}
 </body>
 </html>
 `;
-  return doc.value.replace(/\n{2,}/g, '\n');
+  return replaceSafeHtml(doc, /\n{2,}/g, '\n');
 }
