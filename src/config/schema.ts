@@ -37,6 +37,8 @@ export const userConfigSchema = z
       .strict()
       .optional(),
     homePosts: z.number().int().min(1).max(100).default(10),
+    /** Entries per page of the archive, tag and collection lists (`page/2/index.html`, …). */
+    pageSize: z.number().int().min(1).max(500).default(20),
     menu: z
       .array(z.object({ label: localizedSchema, path: z.string() }).strict())
       .default([]),
