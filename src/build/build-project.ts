@@ -358,7 +358,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   stage('seal');
   let seal: BuildResult['seal'];
   if (signer && shouldSeal) {
-    const previous = await readManifestVersion(config.outDirAbs);
+    const previous = await readManifestVersion(config.outDirAbs, host.fs);
     // Versions only go up: the build time in seconds, or one more than the last
     // published version when the clock is fixed (SOURCE_DATE_EPOCH) or behind.
     const version = resolveNextVersion(previous, Math.max((previous ?? 0) + 1, Math.floor(host.now().getTime() / 1000)));
@@ -370,7 +370,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
       expiresInDays: config.seal.expiresInDays,
       signer,
       channels: { official: config.seal.official, revoked: config.seal.revoked },
-      keys: await readKeyPublications(keysDir),
+      keys: await readKeyPublications(keysDir, host.fs),
     });
     seal = { version, keyId: signer.keyId, fingerprint: formatKeyFingerprint(signer.keyId) };
   }
