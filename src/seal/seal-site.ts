@@ -3,15 +3,17 @@
  * manifest, sign it, and publish the official channels and key records.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createNodeFileSystem, type FileSystem } from '../io/host.js';
 import type { OutputFiles } from '../site/output.js';
 import { compareBytes } from '../trust/bytes.js';
 import { type ChannelsConfig, createChannelsDocument } from '../trust/channels.js';
 import {
   formatManifestTrustedComment,
   formatManifestUntrustedComment,
+  isServerConfigPath,
   type Manifest,
+  type ManifestFile,
   parseManifest,
   serializeManifest,
 } from '../trust/manifest.js';
@@ -55,7 +57,8 @@ export function hashSha256(data: Uint8Array): string {
 /**
  * Seal a built site in memory: adds `.well-known/stele/{stele.pub, channels.json(.minisig),
  * revoked-keys.json(.minisig), rotation/*, manifest.json, manifest.json.minisig}`.
- * The manifest lists every file except itself and its signature, sorted by UTF-8 bytes.
+ * The manifest lists every file except itself and its signature, sorted by UTF-8 bytes:
+ * server configuration files in its `serverConfig` section, every other file in `files`.
  */
 export function sealSite(output: OutputFiles, options: SealOptions): void {
   const { signer, siteId, now } = options;
@@ -103,9 +106,13 @@ export function sealSite(output: OutputFiles, options: SealOptions): void {
     SHA256SUMS_SIG_PATH,
     encoder.encode(signer.sign(sums, `stele SHA256SUMS site=${siteId} version=${options.version} expires=${expires} keyid=${signer.keyId}`)),
   );
-  const files = [...output.entries()]
-    .sort(([a], [b]) => compareBytes(a, b))
-    .map(([path, data]) => ({ path, size: data.length, sha256: hashSha256(data) }));
+  // Server configuration (.htaccess, _headers, _redirects) is signed apart from the
+  // files a reader can fetch: servers read it, and most refuse to serve it.
+  const files: ManifestFile[] = [];
+  const serverConfig: ManifestFile[] = [];
+  for (const [path, data] of [...output.entries()].sort(([a], [b]) => compareBytes(a, b))) {
+    (isServerConfigPath(path) ? serverConfig : files).push({ path, size: data.length, sha256: hashSha256(data) });
+  }
   const manifest: Manifest = {
     stele: 1,
     siteId,
@@ -114,6 +121,7 @@ export function sealSite(output: OutputFiles, options: SealOptions): void {
     expires,
     keyId: signer.keyId,
     files,
+    ...(serverConfig.length ? { serverConfig } : {}),
   };
   const manifestBytes = encoder.encode(serializeManifest(manifest));
   output.set(MANIFEST_PATH, manifestBytes);
@@ -125,11 +133,15 @@ export function sealSite(output: OutputFiles, options: SealOptions): void {
 
 /**
  * A coreutils `sha256sum` list (`<hex>  <path>` per line, paths relative to the
- * site root, sorted by UTF-8 bytes) of every file in `output`. Site paths never
- * hold backslashes or control characters, so no line needs coreutils' escaping.
+ * site root, sorted by UTF-8 bytes) of every file in `output` a reader can fetch:
+ * server configuration files are left out, since a copy downloaded from a server
+ * does not have them (the manifest signs them in its `serverConfig` section).
+ * Site paths never hold backslashes or control characters, so no line needs
+ * coreutils' escaping.
  */
 export function formatSha256Sums(output: OutputFiles): Uint8Array {
   const lines = [...output.entries()]
+    .filter(([path]) => !isServerConfigPath(path))
     .sort(([a], [b]) => compareBytes(a, b))
     .map(([path, data]) => `${hashSha256(data)}  ${path}\n`);
   return encoder.encode(lines.join(''));
@@ -151,10 +163,10 @@ export function resolveNextVersion(previous: number | undefined, requested?: num
 }
 
 /** The version of the manifest already in an output folder, or undefined when there is none or it is unreadable. */
-export async function readManifestVersion(dir: string): Promise<number | undefined> {
+export async function readManifestVersion(dir: string, fs: FileSystem = createNodeFileSystem()): Promise<number | undefined> {
   let text: string;
   try {
-    text = await readFile(join(dir, ...MANIFEST_PATH.split('/')), 'utf8');
+    text = await fs.readText(join(dir, ...MANIFEST_PATH.split('/')));
   } catch {
     return undefined;
   }

@@ -17,6 +17,8 @@ export interface VerifyReport {
   status: 'genuine' | 'not-genuine' | 'error';
   manifest?: ManifestSummary;
   problems: VerifyProblem[];
-  /** Files whose hash matched. */
+  /** Files a reader can fetch whose hash matched (of `manifest.fileCount`). */
   checkedFiles: number;
+  /** Server configuration files (`.htaccess`, `_headers`) whose hash matched, when any was checked. */
+  checkedServerConfig?: number;
 }

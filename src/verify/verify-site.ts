@@ -49,7 +49,7 @@ function isUrl(source: string): boolean {
 function createReport(
   source: string,
   problems: VerifyProblem[],
-  extra: Pick<VerifyReport, 'manifest'> & { checkedFiles?: number } = {},
+  extra: Pick<VerifyReport, 'manifest' | 'checkedServerConfig'> & { checkedFiles?: number } = {},
 ): VerifyReport {
   return {
     source,
@@ -57,6 +57,7 @@ function createReport(
     ...(extra.manifest ? { manifest: extra.manifest } : {}),
     problems,
     checkedFiles: extra.checkedFiles ?? 0,
+    ...(extra.checkedServerConfig ? { checkedServerConfig: extra.checkedServerConfig } : {}),
   };
 }
 
@@ -166,5 +167,9 @@ export async function verifySite(source: string, options: VerifyOptions): Promis
       problems.push({ kind: 'unreachable', message: `cannot update trust store: ${(error as Error).message}` });
     }
   }
-  return createReport(source, problems, { manifest: summary, checkedFiles: files.checkedFiles });
+  return createReport(source, problems, {
+    manifest: summary,
+    checkedFiles: files.checkedFiles,
+    checkedServerConfig: files.checkedServerConfig,
+  });
 }
