@@ -19,4 +19,6 @@ export interface VerifyReport {
   problems: VerifyProblem[];
   /** Files whose hash matched. */
   checkedFiles: number;
+  /** The copy's release log head, when it publishes a well-formed log. */
+  logHead?: { size: number; root: string };
 }
