@@ -278,7 +278,14 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
         ...(cache?.render ? { memo: { table: cache.render, context: structure } } : {}),
       });
   diagnostics.push(...rendered.diagnostics);
-  if (hasErrors(diagnostics)) return done({ config, content });
+  // With errors in content, the pages are still laid out and checked, so that
+  // problems the checks find in what the author wrote (links, raw-HTML images)
+  // come in the same run, at the Markdown line; nothing further runs.
+  const contentFailed = hasErrors(diagnostics);
+  if (contentFailed) {
+    diagnostics.push(...(await checkAuthorElements(config, content, rendered.rendered, host, resolveImage, toTraditional, redirects.redirects)));
+    return done({ config, content });
+  }
 
   stage('site');
   const publicKey = signer ? parsePublicKey(signer.publicKeyFile) : undefined;
@@ -310,6 +317,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
       ...(options.devConnect ? { connectSrc: ["'self'"] } : {}),
       ...(cache?.harden ? { memo: cache.harden } : {}),
       searchPages: new Set(site.searchPages),
+      sourceMarks: site.sourceMarks,
     }),
   );
   // Static hosts that read `_headers` (Netlify, Cloudflare Pages) or `.htaccess` (Apache) get
@@ -323,19 +331,24 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   // check: every safety check on the final bytes; any error refuses to seal or write.
   stage('check', output.size);
   const withheldNames = [...collectProjectWithheldNames(content, host.now(), config.traditional.overrides), ...forbiddenTerms];
-  // Output paths are reported under the output folder's name (`dist/404.html`).
-  const outPrefix = config.outDir.replace(/^\.\//, '').replace(/\/+$/, '');
-  for (const d of await runChecks(output, {
-    withheldNames,
-    // Only `stele dev` (which allows its live-reload connection) may carry a script.
-    allowScripts: Boolean(options.devConnect),
-    // ...and the search pages, their bootstrap only.
-    searchPages: { paths: new Set(site.searchPages), script: SEARCH_BOOTSTRAP },
-    excludedEmailHashes: new Set(importState.excludedEmails),
-    onProgress: (done, total) => options.onProgress?.('check', done, total),
-    ...(cache?.check ? { memo: cache.check } : {}),
-    ...(cache?.names ? { namesMemo: cache.names } : {}),
-  })) diagnostics.push(d.file ? { ...d, file: `${outPrefix}/${d.file}` } : d);
+  diagnostics.push(
+    ...locateCheckDiagnostics(
+      await runChecks(output, {
+        withheldNames,
+        // Only `stele dev` (which allows its live-reload connection) may carry a script.
+        allowScripts: Boolean(options.devConnect),
+        // ...and the search pages, their bootstrap only.
+        searchPages: { paths: new Set(site.searchPages), script: SEARCH_BOOTSTRAP },
+        excludedEmailHashes: new Set(importState.excludedEmails),
+        sourceMarks: site.sourceMarks,
+        onProgress: (done, total) => options.onProgress?.('check', done, total),
+        ...(cache?.check ? { memo: cache.check } : {}),
+        ...(cache?.names ? { namesMemo: cache.names } : {}),
+      }),
+      config,
+      content,
+    ),
+  );
 
   stats.pages = site.pages.length;
   if (hasErrors(diagnostics)) return done({ config, content, output });
@@ -414,6 +427,55 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
 
 /** A build warns when the seal it makes expires within this many days. */
 export const SEAL_WARN_DAYS = 7;
+
+/**
+ * Check diagnostics as the author should see them: one at the Markdown line
+ * for an element of content (a derived zh-Hant page repeats its source's), and
+ * output paths under the output folder's name (`dist/404.html`).
+ */
+function locateCheckDiagnostics(found: readonly Diagnostic[], config: ResolvedConfig, content: ContentSet): Diagnostic[] {
+  const outPrefix = config.outDir.replace(/^\.\//, '').replace(/\/+$/, '');
+  const sources = new Set(content.files);
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const d of found) {
+    if (d.file && sources.has(d.file)) {
+      const key = `${d.file}:${d.line}:${d.column}:${d.code}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(d);
+    } else out.push(d.file ? { ...d, file: `${outPrefix}/${d.file}` } : d);
+  }
+  return out;
+}
+
+/**
+ * The page checks for a build whose content has errors: the valid entries are
+ * laid out and hardened in memory, and only problems in elements the author
+ * wrote (reported at the Markdown line) are kept. Generated pages of a
+ * project with invalid content may be incomplete, so the rest waits for a clean run.
+ */
+async function checkAuthorElements(
+  config: ResolvedConfig,
+  content: ContentSet,
+  rendered: Parameters<typeof createSite>[0]['rendered'],
+  host: Host,
+  resolveImage: Parameters<typeof createSite>[0]['resolveImage'],
+  toTraditional: (text: string) => string,
+  redirects: Parameters<typeof createSite>[0]['redirects'],
+): Promise<Diagnostic[]> {
+  let site: ReturnType<typeof createSite>;
+  try {
+    site = createSite({ config, content, rendered, now: host.now(), resolveImage, unsigned: true, toTraditional, redirects });
+  } catch {
+    // Invalid content the site stage does not expect: its own errors are already reported.
+    return [];
+  }
+  hardenSite(site.output, { searchPages: new Set(site.searchPages), sourceMarks: site.sourceMarks });
+  const sources = new Set(content.files);
+  const found = await runChecks(site.output, { skipImageMetadata: true, sourceMarks: site.sourceMarks, searchPages: { paths: new Set(site.searchPages), script: SEARCH_BOOTSTRAP } });
+  return locateCheckDiagnostics(found.filter((d) => d.file !== undefined && sources.has(d.file)), config, content);
+}
 
 /** A stable digest of an output map (tests of determinism). */
 export function digestOutput(output: OutputFiles): string {

@@ -14,7 +14,7 @@ export function checkImageAlt(pages: readonly SitePage[]): Diagnostic[] {
   for (const page of pages) {
     for (const element of page.scanned.elements) {
       if (element.name !== 'img') continue;
-      const at = () => ({ file: page.path, ...page.locate(element.start) });
+      const at = () => page.source?.(element.start) ?? { file: page.path, ...page.locate(element.start) };
       const src = getAttribute(element, 'src')?.value ?? '';
       const alt = getAttribute(element, 'alt');
       if (!alt) {

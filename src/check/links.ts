@@ -17,7 +17,7 @@ import { isHtmlPath } from '../harden/harden-site.js';
 import type { ScannedAttribute } from '../harden/html-scan.js';
 import { classifyUrl, parseSrcset } from '../harden/site-url.js';
 import type { OutputFiles } from '../site/output.js';
-import type { SitePage } from './site-pages.js';
+import type { SitePage, SourceLocation } from './site-pages.js';
 
 /** Attributes holding one URL, by element ('*' = any element). */
 const URL_ATTRIBUTES: Record<string, string[]> = {
@@ -42,14 +42,14 @@ const URL_ATTRIBUTES: Record<string, string[]> = {
 const SRCSET_ATTRIBUTES = ['srcset', 'imagesrcset'];
 
 /** Every URL in a page: attribute, raw URL. */
-export function collectPageUrls(page: SitePage): { element: string; attribute: ScannedAttribute; url: string }[] {
-  const out: { element: string; attribute: ScannedAttribute; url: string }[] = [];
+export function collectPageUrls(page: SitePage): { element: string; elementStart: number; attribute: ScannedAttribute; url: string }[] {
+  const out: { element: string; elementStart: number; attribute: ScannedAttribute; url: string }[] = [];
   for (const element of page.scanned.elements) {
     const names = URL_ATTRIBUTES[element.name] ?? [];
     for (const attribute of element.attributes) {
-      if (names.includes(attribute.name)) out.push({ element: element.name, attribute, url: attribute.value });
+      if (names.includes(attribute.name)) out.push({ element: element.name, elementStart: element.start, attribute, url: attribute.value });
       if (SRCSET_ATTRIBUTES.includes(attribute.name)) {
-        for (const url of parseSrcset(attribute.value)) out.push({ element: element.name, attribute, url });
+        for (const url of parseSrcset(attribute.value)) out.push({ element: element.name, elementStart: element.start, attribute, url });
       }
     }
   }
@@ -60,9 +60,12 @@ export function collectPageUrls(page: SitePage): { element: string; attribute: S
 export interface PageLinks {
   path: string;
   ids: Set<string>;
-  urls: { url: string; start: number }[];
+  /** Each URL, the offset of its attribute and of its element. */
+  urls: { url: string; start: number; element: number }[];
   /** 1-based line/column of an offset in the page (only called to report a problem). */
   locate(offset: number): { line: number; column: number };
+  /** Where the author wrote an element of content, by its offset (see `SitePage.source`). */
+  source?: (offset: number) => SourceLocation | undefined;
 }
 
 /** Extract the link data of a parsed page, so the parse tree can be dropped. */
@@ -73,7 +76,13 @@ export function collectPageLinks(page: SitePage): PageLinks {
       if (a.name === 'id' || (a.name === 'name' && e.name === 'a')) ids.add(a.value);
     }
   }
-  return { path: page.path, ids, urls: collectPageUrls(page).map((u) => ({ url: u.url, start: u.attribute.start })), locate: page.locate };
+  return {
+    path: page.path,
+    ids,
+    urls: collectPageUrls(page).map((u) => ({ url: u.url, start: u.attribute.start, element: u.elementStart })),
+    locate: page.locate,
+    ...(page.source ? { source: page.source } : {}),
+  };
 }
 
 /** Check internal links and anchors. */
@@ -86,11 +95,12 @@ export function checkPageLinks(output: OutputFiles, pages: readonly PageLinks[])
   const diagnostics: Diagnostic[] = [];
   const ids = new Map(pages.map((p) => [p.path, p.ids]));
   for (const page of pages) {
-    for (const { url, start } of page.urls) {
+    for (const { url, start, element } of page.urls) {
       const target = classifyUrl(page.path, url);
       if (target.kind === 'external' || target.kind === 'scheme') continue;
       // Located only when reported: most links are fine, and locating costs a scan of the line.
-      const at = () => ({ file: page.path, ...page.locate(start) });
+      // A link the author wrote is reported where it was written.
+      const at = () => page.source?.(element) ?? { file: page.path, ...page.locate(start) };
       let targetPath = page.path;
       let fragment: string | undefined;
       if (target.kind === 'fragment') {

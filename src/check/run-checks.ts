@@ -12,7 +12,7 @@ import { checkImageAlt } from './image-alt.js';
 import { checkImageMetadata } from './image-metadata.js';
 import { checkPageLinks, collectPageLinks, type PageLinks } from './links.js';
 import { checkScriptsAndCsp } from './scripts-and-csp.js';
-import { createPageLocator, createSitePage, listPagePaths } from './site-pages.js';
+import { createPageLocator, createSitePage, createSourceLocator, listPagePaths, type SourceMarks } from './site-pages.js';
 import { checkThirdParty } from './third-party.js';
 import { checkWithheldNames, type WithheldName } from './withheld-names.js';
 
@@ -34,6 +34,8 @@ export interface CheckOptions {
   namesMemo?: Memo<Diagnostic[]>;
   /** Hashes of commenters' e-mail addresses that must not appear (`stele import`'s exclusion list). */
   excludedEmailHashes?: ReadonlySet<string>;
+  /** Source marks of author content per page: problems in those elements are reported at the Markdown line. */
+  sourceMarks?: SourceMarks;
   /** Called after each chunk of pages: pages checked, total pages. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -45,7 +47,7 @@ const CHUNK = 200;
 export interface PageCheckMemo {
   diagnostics: Diagnostic[];
   ids: Set<string>;
-  urls: { url: string; start: number }[];
+  urls: { url: string; start: number; element: number }[];
 }
 
 /**
@@ -63,14 +65,16 @@ export async function runChecks(output: OutputFiles, options: CheckOptions = {})
   for (let i = 0; i < paths.length; i += CHUNK) {
     const todo: { path: string; key: string }[] = [];
     for (const path of paths.slice(i, i + CHUNK)) {
-      const key = options.memo ? hashKey(memoContext, path, output.get(path)!) : '';
+      // The same bytes with other source marks (a front matter grew a line) are checked again.
+      const key = options.memo ? hashKey(memoContext, path, JSON.stringify(options.sourceMarks?.get(path) ?? []), output.get(path)!) : '';
       const hit = options.memo?.get(key);
       if (hit) {
         diagnostics.push(...hit.diagnostics);
-        links.push({ path, ids: hit.ids, urls: hit.urls, locate: createPageLocator(output, path) });
+        const source = createSourceLocator(options.sourceMarks, path);
+        links.push({ path, ids: hit.ids, urls: hit.urls, locate: createPageLocator(output, path), ...(source ? { source } : {}) });
       } else todo.push({ path, key });
     }
-    const pages = todo.map(({ path }) => createSitePage(output, path));
+    const pages = todo.map(({ path }) => createSitePage(output, path, options.sourceMarks));
     pages.forEach((page, k) => {
       const own = [...checkImageAlt([page]), ...checkThirdParty(output, [page], { allowedOrigins, skipCssFiles: true }), ...checkScriptsAndCsp([page], { allowScripts: options.allowScripts, searchPages: options.searchPages })];
       const pageLinks = collectPageLinks(page);

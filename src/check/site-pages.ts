@@ -13,6 +13,26 @@ export interface SitePage {
   scanned: ScannedHtml;
   /** 1-based line/column of an offset in the page. */
   locate(offset: number): { line: number; column: number };
+  /** Where the author wrote the element starting at `offset`, when it came from content (see `SourceMarks`). */
+  source?: (offset: number) => SourceLocation | undefined;
+}
+
+/** A place in a source file (project-relative). */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** Per page: elements of author content (by offset of their `<` in the page) and where the author wrote them. */
+export type SourceMarks = ReadonlyMap<string, readonly ({ offset: number } & SourceLocation)[]>;
+
+/** The source locator of one page, or undefined when the page has no marks. */
+export function createSourceLocator(marks: SourceMarks | undefined, path: string): ((offset: number) => SourceLocation | undefined) | undefined {
+  const list = marks?.get(path);
+  if (!list?.length) return undefined;
+  const byOffset = new Map(list.map((m) => [m.offset, { file: m.file, line: m.line, column: m.column }]));
+  return (offset) => byOffset.get(offset);
 }
 
 /** Paths of the files parsed as pages: HTML, and SVG (as XML), in path order. */
@@ -21,9 +41,10 @@ export function listPagePaths(output: OutputFiles): string[] {
 }
 
 /** Parse one page of the output. Locations are computed on demand, from the bytes. */
-export function createSitePage(output: OutputFiles, path: string): SitePage {
+export function createSitePage(output: OutputFiles, path: string, marks?: SourceMarks): SitePage {
   const text = new TextDecoder().decode(output.get(path)!);
-  return { path, scanned: scanHtml(text, { xml: /\.svg$/i.test(path) }), locate: createPageLocator(output, path) };
+  const source = createSourceLocator(marks, path);
+  return { path, scanned: scanHtml(text, { xml: /\.svg$/i.test(path) }), locate: createPageLocator(output, path), ...(source ? { source } : {}) };
 }
 
 /** A line/column locator for a page that decodes it only when first asked. */

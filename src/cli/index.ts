@@ -8,6 +8,7 @@ import { STELE_VERSION } from '../version.js';
 import { registerBuildCommand } from './commands/build.js';
 import { registerBundleCommand } from './commands/bundle.js';
 import { registerCheckCommand } from './commands/check.js';
+import { registerConfigCommand } from './commands/config.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDevCommand } from './commands/dev.js';
 import { registerImportCommand } from './commands/import.js';
@@ -38,6 +39,7 @@ const COMMANDS: RegisterCommand[] = [
   registerPublishCommand,
   registerBundleCommand,
   registerServerConfigCommand,
+  registerConfigCommand,
 ];
 
 /** Overrides for tests: capture output, inject a host, set the cwd. */

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import type { z } from 'zod';
 import { createDiagnostic } from '../errors/catalogue.js';
+import { CONFIG_REFERENCE_PATH, resolveConfigReferenceLink } from './config-reference.js';
 import { ConfigInvalid, ConfigLoadFailed, ConfigNotFound } from '../errors/codes-core.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { suggestName } from '../errors/zod-issues.js';
@@ -183,8 +184,10 @@ export function validateConfig(
         const label = [...path, ...keys.slice(0, 1)].map(String).join('.') || '(root)';
         const message = issue.code === 'unrecognized_keys' ? `unknown key(s) ${keys.join(', ')}` : issue.message;
         const d = createDiagnostic(ConfigInvalid, { file, ...where }, label, message);
+        const reference = resolveConfigReferenceLink(keys.length ? path : [...path]);
+        d.hint = `See ${reference === CONFIG_REFERENCE_PATH ? 'the config reference' : `\`${[...path].filter((p) => typeof p === 'string').join('.')}\``} in ${reference}.`;
         const suggestion = keys.length && path.length === 0 ? suggestName(keys[0]!, Object.keys(userConfigSchema.shape)) : undefined;
-        if (suggestion) d.hint = `Did you mean \`${suggestion}\`?`;
+        if (suggestion) d.hint = `Did you mean \`${suggestion}\`? See ${resolveConfigReferenceLink([suggestion])}.`;
         return d;
       }),
     };
@@ -200,6 +203,7 @@ export function validateConfig(
         `${data.defaultLanguage} is not one of languages (${data.languages.join(', ')})`,
       ),
     );
+    diagnostics.at(-1)!.hint = `See \`defaultLanguage\` in ${resolveConfigReferenceLink(['defaultLanguage'])}.`;
   }
   const languages = [...new Set(data.languages)] as LanguageCode[];
   if (data.traditional.enabled && languages.includes('zh-Hans') && !languages.includes('zh-Hant')) languages.push('zh-Hant');

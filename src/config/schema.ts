@@ -15,65 +15,83 @@ export const localizedSchema = z.union([z.string(), z.partialRecord(languageCode
 export const userConfigSchema = z
   .object({
     /** Stable identifier of the site in manifests and trust stores. */
-    siteId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and hyphens'),
-    title: localizedSchema,
-    description: localizedSchema.optional(),
+    siteId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and hyphens').meta({ description: 'Stable identifier of the site in manifests, the release log and readers\' trust stores. Never change it once published.', examples: ['cfcr'] }),
+    title: localizedSchema.describe('Site title, shown in every page header and in feeds.'),
+    description: localizedSchema.optional().describe('One-sentence description: the home page text when there is no home page entry, and the pages\' meta description.'),
     /** Canonical address, used for sitemap and feed ids. Output URLs stay relative. */
-    baseUrl: z.string().url().optional(),
-    languages: z.array(languageCode).min(1).default(['en', 'zh-Hans']),
-    defaultLanguage: languageCode.default('en'),
+    baseUrl: z.string().url().optional().describe('Canonical address, for the sitemap, feed ids and hreflang alternates. Pages stay relative and work on every mirror.'),
+    languages: z.array(languageCode).min(1).default(['en', 'zh-Hans']).describe('Authored languages. With zh-Hans, zh-Hant is derived (see `traditional`).'),
+    defaultLanguage: languageCode.default('en').describe('The language at the site root; the others live under /zh-hans/, /zh-hant/. Must be one of `languages`.'),
     /** Derive Traditional Chinese from Simplified. */
     traditional: z
-      .object({ enabled: z.boolean().default(true), overrides: z.record(z.string(), z.string()).default({}) })
-      .strict()
-      .default({ enabled: true, overrides: {} }),
-    organization: z
       .object({
-        name: localizedSchema,
-        founded: z.string().optional(),
-        url: z.string().url().optional(),
-        email: z.string().email().optional(),
+        enabled: z.boolean().default(true).describe('Derive Traditional Chinese pages (OpenCC cn→tw) from Simplified ones.'),
+        overrides: z.record(z.string(), z.string()).default({}).meta({ description: 'Whole-term conversions that win over OpenCC.', examples: [{ 台湾: '臺灣' }] }),
       })
       .strict()
-      .optional(),
-    homePosts: z.number().int().min(1).max(100).default(10),
+      .default({ enabled: true, overrides: {} })
+      .describe('Traditional Chinese derived from Simplified.'),
+    organization: z
+      .object({
+        name: localizedSchema.describe('Name of the organisation (JSON-LD, footer).'),
+        founded: z.string().optional().meta({ description: 'Founding date.', examples: ['2008-05'] }),
+        url: z.string().url().optional().describe('The organisation\'s address.'),
+        email: z.string().email().optional().describe('Contact address published in JSON-LD.'),
+      })
+      .strict()
+      .optional()
+      .describe('The organisation behind the site (schema.org NGO on the home page).'),
+    homePosts: z.number().int().min(1).max(100).default(10).describe('Latest posts listed on the home page.'),
+    /** Entries per page of the archive, tag and collection lists (`page/2/index.html`, …). */
+    pageSize: z.number().int().min(1).max(500).default(20).describe('Entries per page of the archive, year, tag and collection lists (`page/2/index.html`, …).'),
     menu: z
-      .array(z.object({ label: localizedSchema, path: z.string() }).strict())
-      .default([]),
-    outDir: z.string().default('dist'),
-    contentDir: z.string().default('content'),
+      .array(
+        z
+          .object({
+            label: localizedSchema.describe('Text of the menu link.'),
+            path: z.string().meta({ description: 'Page the link opens, relative to the language\'s root and naming the file.', examples: ['about/index.html'] }),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe('Extra links in the main navigation, after the collections.'),
+    outDir: z.string().default('dist').describe('Output folder, relative to the project.'),
+    contentDir: z.string().default('content').describe('Content folder, relative to the project.'),
     seal: z
       .object({
         /** Public key file (minisign format), relative to the project. */
-        publicKey: z.string().default('keys/stele.pub'),
+        publicKey: z.string().default('keys/stele.pub').describe('Public key file (minisign format), relative to the project.'),
         /** Secret key file, relative to the project. Never copied to the output. */
-        secretKey: z.string().default('keys/stele.key'),
-        expiresInDays: z.number().int().min(1).max(3650).default(30),
+        secretKey: z.string().default('keys/stele.key').describe('Secret key file, relative to the project. Never copied to the output.'),
+        expiresInDays: z.number().int().min(1).max(3650).default(30).describe('Days a signed manifest stays valid; readers are warned about an older copy.'),
         /** Refuse to build without a usable signing key (otherwise: a loud warning). */
-        required: z.boolean().default(true),
+        required: z.boolean().default(true).describe('Refuse to build without a usable signing key; `false` builds unsigned with a warning.'),
         /** Official addresses (domains, mirrors, onion, feeds, social accounts). */
-        official: z.array(channelSchema).default([]),
+        official: z.array(channelSchema).default([]).describe('Official addresses (`type`: domain, mirror, onion, feed, social; `url`; `label`). An onion address adds Onion-Location to every page.'),
         /** Addresses that are no longer the organisation's, with date and reason. */
-        revoked: z.array(revokedAddressSchema).default([]),
+        revoked: z.array(revokedAddressSchema).default([]).describe('Addresses that are no longer the organisation\'s (`url`, `date`, `reason`).'),
       })
       .strict()
-      .default({ publicKey: 'keys/stele.pub', secretKey: 'keys/stele.key', expiresInDays: 30, required: true, official: [], revoked: [] }),
+      .default({ publicKey: 'keys/stele.pub', secretKey: 'keys/stele.key', expiresInDays: 30, required: true, official: [], revoked: [] })
+      .describe('Signing: keys, expiry and the signed list of official and revoked addresses.'),
     harden: z
       .object({
         /** Where forms may submit (CSP `form-action`); default none: the site has no forms. */
-        formAction: z.array(z.string().url()).default([]),
+        formAction: z.array(z.string().url()).default([]).describe('Where forms may submit (CSP `form-action`); default none: the site has no forms.'),
       })
       .strict()
-      .default({ formAction: [] }),
+      .default({ formAction: [] })
+      .describe('Security headers and the Content Security Policy.'),
     check: z
       .object({
         /** Terms that must never appear in output, besides withheld roster names. */
-        forbiddenTerms: z.array(z.string()).default([]),
+        forbiddenTerms: z.array(z.string()).default([]).describe('Terms that must never appear in the output, besides withheld roster names.'),
       })
       .strict()
-      .default({ forbiddenTerms: [] }),
+      .default({ forbiddenTerms: [] })
+      .describe('Checks on the built output.'),
     /** Where `stele publish` sends the sealed build (see `publish-schema.ts`). */
-    publish: publishSchema,
+    publish: publishSchema.describe('Where `stele publish` sends the sealed build (see Publishing in the README).'),
   })
   .strict();
 

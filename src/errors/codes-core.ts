@@ -22,7 +22,7 @@ export const ConfigInvalid = defineError({
   title: 'Invalid config value',
   severity: 'error',
   message: (path: string, detail: string) => `Config ${path}: ${detail}`,
-  hint: 'See the config reference in the README.',
+  hint: 'See the config reference in docs/config.md.',
 });
 
 export const FrontMatterSyntax = defineError({

@@ -21,8 +21,16 @@ export const ImportMalformedXml = defineError({
   code: 'STELE7002',
   title: 'Malformed XML',
   severity: 'error',
-  message: (detail: string) => `The export is not well-formed XML: ${detail}.`,
-  hint: 'The file may be truncated or damaged; download the export again. Nothing was written.',
+  message: (detail: string, _fix?: string) => `The export is not well-formed XML: ${detail}.`,
+  hint: (_detail: string, fix?: string) => fix ?? 'The file may be truncated or damaged; download the export again. Nothing was written.',
+});
+
+export const ImportMoreXmlProblems = defineError({
+  code: 'STELE7008',
+  title: 'More XML errors',
+  severity: 'error',
+  message: (count: number, shown: number) => `${count} more well-formedness error(s) after the first ${shown} (not listed).`,
+  hint: 'Fix the ones listed and run the import again, or export the blog again if the file is damaged.',
 });
 
 export const ImportEntitiesRefused = defineError({
@@ -70,6 +78,7 @@ export const ImportItemSkipped = defineError({
   title: 'Item not imported',
   severity: 'warning',
   message: (what: string, reason: string) => `${what} was not imported: ${reason}.`,
+  hint: 'Nothing to do if that is what you want. If it belongs on the new site, change it on the old blog (publish, restore, approve), export again and re-run the import (files you edited are kept).',
 });
 
 export const ImportRemoteImage = defineError({
@@ -85,6 +94,7 @@ export const ImportRedirectSkipped = defineError({
   title: 'Old URL cannot be redirected',
   severity: 'warning',
   message: (from: string, reason: string) => `The old URL ${from} gets no redirect: ${reason}.`,
+  hint: 'Add the rule to redirects.json by hand with the path percent-encoded (e.g. %20 for a space), or leave the address unredirected.',
 });
 
 export const ImportFileNotFound = defineError({
@@ -92,6 +102,7 @@ export const ImportFileNotFound = defineError({
   title: 'Export file not found',
   severity: 'error',
   message: (path: string) => `No file at ${path}.`,
+  hint: 'Check the path; a Takeout archive must be unzipped first (the export is Takeout/Blogger/Blogs/<blog>/feed.atom).',
 });
 
 export const CheckExcludedEmail = defineError({

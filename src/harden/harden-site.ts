@@ -25,7 +25,27 @@ export interface HardenOptions {
   /** Search pages: their CSP lets the search script load Pagefind (see `searchEngine` in the CSP options). */
   searchPages?: ReadonlySet<string>;
   /** Results of earlier builds in this process, by page text (`stele dev`). */
-  memo?: Memo<{ html: Uint8Array; diagnostics: Diagnostic[]; summary: PageCodeSummary }>;
+  memo?: Memo<{ html: Uint8Array; diagnostics: Diagnostic[]; summary: PageCodeSummary; shifts: OffsetShift[] }>;
+  /**
+   * Offsets of marked elements per page (source marks of author content):
+   * moved in place to where the elements are in the hardened page.
+   */
+  sourceMarks?: Map<string, readonly { offset: number }[]>;
+}
+
+/** After offset `end` of the input page, offsets move by `delta` (edits in page order). */
+export interface OffsetShift {
+  end: number;
+  delta: number;
+}
+
+/** Move each mark's offset past the edits before it. */
+function shiftMarks<M extends { offset: number }>(marks: readonly M[], shifts: readonly OffsetShift[]): M[] {
+  return marks.map((m) => {
+    let delta = 0;
+    for (const s of shifts) if (s.end <= m.offset) delta += s.delta;
+    return { ...m, offset: m.offset + delta };
+  });
 }
 
 /** One source edit: replace [start, end) with text. */
@@ -104,7 +124,7 @@ export function hardenPage(
   path: string,
   source: string,
   options: HardenOptions = {},
-): { html: string; diagnostics: Diagnostic[]; summary: PageCodeSummary } {
+): { html: string; diagnostics: Diagnostic[]; summary: PageCodeSummary; shifts: OffsetShift[] } {
   const diagnostics: Diagnostic[] = [];
   const scanned = scanHtml(source);
   const edits: Edit[] = [];
@@ -193,7 +213,11 @@ export function hardenPage(
     selfScripts,
     ...(searchEngine ? { searchEngine } : {}),
   };
-  return { html: applyEdits(source, edits), diagnostics, summary };
+  const shifts = edits
+    .map((e) => ({ end: e.end, delta: e.text.length - (e.end - e.start) }))
+    .filter((e) => e.delta !== 0)
+    .sort((a, b) => a.end - b.end);
+  return { html: applyEdits(source, edits), diagnostics, summary, shifts };
 }
 
 /**
@@ -213,16 +237,20 @@ export function hardenSite(output: OutputFiles, options: HardenOptions = {}): Di
       diagnostics.push(...hit.diagnostics);
       output.set(path, hit.html);
       PAGE_SUMMARIES.set(hit.html, hit.summary);
+      const marks = options.sourceMarks?.get(path);
+      if (marks) options.sourceMarks!.set(path, shiftMarks(marks, hit.shifts));
       continue;
     }
     const source = decoder.decode(bytes);
     const result = hardenPage(output, path, source, options);
     diagnostics.push(...result.diagnostics);
     if (result.html !== source) output.set(path, encoder.encode(result.html));
+    const marks = options.sourceMarks?.get(path);
+    if (marks) options.sourceMarks!.set(path, shiftMarks(marks, result.shifts));
     PAGE_SUMMARIES.set(output.get(path)!, result.summary);
     // A page that links stylesheets or scripts depends on those files (SRI): not memoised.
     if (key && !/<link\b[^>]*stylesheet|<script\b[^>]*\bsrc=/i.test(source)) {
-      options.memo!.set(key, { html: output.get(path)!, diagnostics: result.diagnostics, summary: result.summary });
+      options.memo!.set(key, { html: output.get(path)!, diagnostics: result.diagnostics, summary: result.summary, shifts: result.shifts });
     }
   }
   return diagnostics;

@@ -446,7 +446,7 @@ export async function importExport(options: ImportOptions): Promise<ImportResult
     }
     report.written = toMove.filter((r) => r !== IMPORT_STATE_FILE);
 
-    for (const s of report.skipped) diagnostics.push(createDiagnostic(ImportItemSkipped, { file: options.file, ...(s.line ? { line: s.line } : {}) }, s.what, s.reason));
+    for (const s of report.skipped) diagnostics.push(createDiagnostic(ImportItemSkipped, { file: options.file, ...(s.line ? { line: s.line } : {}), ...(s.line && s.column ? { column: s.column } : {}) }, s.what, s.reason));
     for (const url of report.remoteImages) diagnostics.push(createDiagnostic(ImportRemoteImage, { file: options.file }, url));
     return { report, diagnostics };
   } finally {

@@ -69,13 +69,13 @@ export function readBloggerRecord(node: XmlNode): SourceRecord[] {
   const categories = childrenOf(node, 'category', ATOM);
   const kind = categories.find((c) => c.attrs.scheme === KIND_SCHEME)?.attrs.term?.replace(/^.*#/, '');
   if (kind === 'settings') return [{ type: 'none' }];
-  if (kind === 'template') return [{ type: 'skipped', skipped: { what: 'the Blogger template', reason: 'stele has its own theme', line: node.line } }];
+  if (kind === 'template') return [{ type: 'skipped', skipped: { what: 'the Blogger template', reason: 'stele has its own theme', line: node.line, column: node.column } }];
   if (kind === 'comment') {
     const reply = childOf(node, 'in-reply-to');
     const email = authorEmail(node);
     if (!reply?.attrs.ref) {
       return [
-        { type: 'skipped', skipped: { what: describe('comment', title, id), reason: 'it does not say which post it belongs to', line: node.line } },
+        { type: 'skipped', skipped: { what: describe('comment', title, id), reason: 'it does not say which post it belongs to', line: node.line, column: node.column } },
         ...(email ? [{ type: 'email' as const, email }] : []),
       ];
     }
@@ -88,7 +88,7 @@ export function readBloggerRecord(node: XmlNode): SourceRecord[] {
     ];
   }
   if (kind !== 'post' && kind !== 'page') {
-    return [{ type: 'skipped', skipped: { what: describe('entry', title, id), reason: `unknown Blogger entry kind ${JSON.stringify(kind ?? '(none)')}`, line: node.line } }];
+    return [{ type: 'skipped', skipped: { what: describe('entry', title, id), reason: `unknown Blogger entry kind ${JSON.stringify(kind ?? '(none)')}`, line: node.line, column: node.column } }];
   }
   const control = childOf(node, 'control');
   const draft = control ? /^yes$/i.test(textOf(control, 'draft').trim()) : false;
@@ -127,16 +127,16 @@ export function readTakeoutRecord(node: XmlNode): SourceRecord[] {
   const email = authorEmail(node);
   const emails: SourceRecord[] = email ? [{ type: 'email', email }] : [];
   const kind = type === 'POST' ? 'post' : type === 'PAGE' ? 'page' : type === 'COMMENT' ? 'comment' : undefined;
-  if (!kind) return [{ type: 'skipped', skipped: { what: describe('entry', title, id), reason: `unknown blogger:type ${JSON.stringify(type)}`, line: node.line } }, ...emails];
+  if (!kind) return [{ type: 'skipped', skipped: { what: describe('entry', title, id), reason: `unknown blogger:type ${JSON.stringify(type)}`, line: node.line, column: node.column } }, ...emails];
   if (status !== 'LIVE' && !(status === 'DRAFT' && kind !== 'comment')) {
     const reason =
       status === 'DELETED' ? 'it was deleted on Blogger' : status === 'SOFT_TRASHED' ? 'it is in the Blogger trash' : status === 'DRAFT' ? 'it is an unpublished comment' : `its status is ${status || '(none)'}`;
-    return [{ type: 'skipped', skipped: { what: describe(kind, title, id), reason, line: node.line } }, ...emails];
+    return [{ type: 'skipped', skipped: { what: describe(kind, title, id), reason, line: node.line, column: node.column } }, ...emails];
   }
   const created = textOf(node, 'created', TAKEOUT_NS) || undefined;
   if (kind === 'comment') {
     const parent = textOf(node, 'parent', TAKEOUT_NS).trim();
-    if (!parent) return [{ type: 'skipped', skipped: { what: describe('comment', title, id), reason: 'it has no blogger:parent', line: node.line } }, ...emails];
+    if (!parent) return [{ type: 'skipped', skipped: { what: describe('comment', title, id), reason: 'it has no blogger:parent', line: node.line, column: node.column } }, ...emails];
     return [{ type: 'comment', comment: { postId: parent, author: authorName(node), published: textOf(node, 'published', ATOM) || created, html: atomHtml(node) }, ...(email ? { email } : {}) }];
   }
   const draft = status === 'DRAFT';
@@ -217,12 +217,12 @@ export function readWordPressRecord(node: XmlNode, state: WordPressState): Sourc
   }
   const what = describe(type === 'page' ? 'page' : 'post', title, id);
   if (type !== 'post' && type !== 'page') {
-    records.push({ type: 'skipped', skipped: { what: describe(type || 'item', title, id), reason: `WordPress item type ${JSON.stringify(type)} is not content stele imports`, line: node.line } });
+    records.push({ type: 'skipped', skipped: { what: describe(type || 'item', title, id), reason: `WordPress item type ${JSON.stringify(type)} is not content stele imports`, line: node.line, column: node.column } });
     return records;
   }
   const skip = (reason: string) => {
-    records.push({ type: 'skipped', skipped: { what, reason, line: node.line } });
-    if (comments.length) records.push({ type: 'skipped', skipped: { what: `${comments.length} comment(s) on ${what}`, reason: 'their post was not imported', line: node.line } });
+    records.push({ type: 'skipped', skipped: { what, reason, line: node.line, column: node.column } });
+    if (comments.length) records.push({ type: 'skipped', skipped: { what: `${comments.length} comment(s) on ${what}`, reason: 'their post was not imported', line: node.line, column: node.column } });
     return records;
   };
   if (status === 'trash') return skip('it is in the WordPress trash');
@@ -292,12 +292,12 @@ export function readWordPressRecord(node: XmlNode, state: WordPressState): Sourc
     const author = textOf(c, 'comment_author', WP_NS).trim() || 'Anonymous';
     const cwhat = `comment ${textOf(c, 'comment_id', WP_NS).trim()} on ${what}`;
     if (ctype === 'pingback' || ctype === 'trackback') {
-      records.push({ type: 'skipped', skipped: { what: cwhat, reason: `it is a ${ctype}`, line: c.line } });
+      records.push({ type: 'skipped', skipped: { what: cwhat, reason: `it is a ${ctype}`, line: c.line, column: c.column } });
       continue;
     }
     if (approved !== '1') {
       const reason = approved === 'spam' ? 'it is spam' : approved === 'trash' ? 'it is in the trash' : 'it was never approved';
-      records.push({ type: 'skipped', skipped: { what: cwhat, reason, line: c.line } });
+      records.push({ type: 'skipped', skipped: { what: cwhat, reason, line: c.line, column: c.column } });
       continue;
     }
     records.push({

@@ -7,7 +7,7 @@
  */
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { createDiagnostic } from '../errors/catalogue.js';
-import { ImportEmptyFile, ImportEntitiesRefused, ImportMalformedXml, ImportNotUtf8, ImportNotXml } from '../errors/codes-import.js';
+import { ImportEmptyFile, ImportEntitiesRefused, ImportMalformedXml, ImportMoreXmlProblems, ImportNotUtf8, ImportNotXml } from '../errors/codes-import.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 
 /** An element of a record: namespace URI, local name, attributes by local name, text, children. */
@@ -17,8 +17,10 @@ export interface XmlNode {
   attrs: Record<string, string>;
   text: string;
   children: XmlNode[];
-  /** 1-based line of the start tag. */
+  /** 1-based line of the start tag's `<`. */
   line: number;
+  /** 1-based column of the start tag's `<`. */
+  column?: number;
 }
 
 /** What the root element says about the file (for format detection). */
@@ -56,20 +58,49 @@ export function childrenOf(node: XmlNode, name: string, uriPrefix?: string): Xml
   return node.children.filter((c) => c.name === name && (uriPrefix === undefined || c.uri.startsWith(uriPrefix)));
 }
 
+/** At most this many well-formedness errors are reported; after that the rest are summed up in one. */
+export const MAX_XML_PROBLEMS = 20;
+
+/** Errors after which the parser's idea of the element tree is unreliable: what follows would only repeat them. */
+const STRUCTURAL = /close tag|closing tag|unclosed|unexpected end|unbound namespace|text data outside of root/i;
+
+/** How to fix a saxes well-formedness error, in the words of someone editing the export by hand. */
+function resolveXmlFix(message: string): string {
+  if (/undefined entity/i.test(message))
+    return 'XML defines only &amp; &lt; &gt; &quot; &apos; and numeric references: write &#160; for &nbsp;, &#8212; for &mdash; (any character as &#number;), or put the HTML inside <![CDATA[ … ]]> as exports do.';
+  if (/unclosed|unexpected end/i.test(message)) return 'The file ends too early: it was probably cut off while downloading. Export the blog again.';
+  if (/close tag|closing tag/i.test(message))
+    return 'A closing tag does not match the element open here (a misspelt or missing tag, or HTML outside <![CDATA[ … ]]>): fix it here; errors after it may follow from it and are not listed.';
+  if (/disallowed character|invalid character/i.test(message)) return 'Remove the character or write it as a numeric reference (&#…;); a control character usually means the file is damaged.';
+  if (/& must be|entity name|unescaped/i.test(message)) return 'Write a bare & as &amp; (or put the text inside <![CDATA[ … ]]>).';
+  return 'Fix the XML at this line and column, or export the blog again (a damaged download is the usual cause).';
+}
+
 /**
  * Parse `chunks` (UTF-8 bytes) and call `onRecord` for each record. Returns
  * the diagnostics for a file that is empty, not XML, not UTF-8 or not
- * well-formed (with line and column); records already handed over before the
- * error must be discarded by the caller.
+ * well-formed: every well-formedness error in the file (up to
+ * {@link MAX_XML_PROBLEMS}), each with line, column and how to fix it, up to
+ * the first one that breaks the element tree (a wrong closing tag, the end of
+ * a truncated file): what follows it would only repeat it. After
+ * the first error no more records are handed over; records handed over before
+ * it must be discarded by the caller. A DOCTYPE declaring entities stops the
+ * parse at once.
  */
 export async function readXmlRecords(chunks: AsyncIterable<Uint8Array>, total: number, file: string, handlers: XmlRecordHandlers): Promise<Diagnostic[]> {
   const parser = new SaxesParser({ xmlns: true, position: true });
   const decoder = new TextDecoder('utf-8', { fatal: true });
+  /** A reason to stop reading (unknown root, refused DOCTYPE, text before the root). */
   let failure: Diagnostic | undefined;
   const fail = (d: Diagnostic) => {
     failure ??= d;
   };
+  /** Well-formedness errors: collected, parsing goes on to find the others. */
+  const problems: Diagnostic[] = [];
+  let moreProblems = 0;
   const at = () => ({ file, line: parser.line, column: parser.column + 1 });
+  let tagLine = 1;
+  let tagColumn = 1;
   let root: XmlRoot | undefined;
   let container = '';
   let depth = 0; // depth of the element being opened, root = 1
@@ -78,7 +109,21 @@ export async function readXmlRecords(chunks: AsyncIterable<Uint8Array>, total: n
   const pending: XmlNode[] = [];
   let seenRoot = false;
 
-  parser.on('error', (error) => fail(createDiagnostic(ImportMalformedXml, at(), error.message.replace(/^(?:[^:]*:)?\d+:\d+: /, ''))));
+  let structural = false;
+  /** The element saxes closed last: on a wrong closing tag, the one that was open. */
+  let lastClosed = '';
+  parser.on('error', (error) => {
+    if (structural) return;
+    const detail = error.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '').replace(/\.$/, '');
+    structural = STRUCTURAL.test(detail);
+    const open = /^unexpected close tag$/.test(detail) && lastClosed ? ` (<${lastClosed}> is the element open here)` : '';
+    if (problems.length < MAX_XML_PROBLEMS) problems.push(createDiagnostic(ImportMalformedXml, at(), `${detail}${open}`, resolveXmlFix(detail)));
+    else moreProblems += 1;
+  });
+  parser.on('opentagstart', (tag) => {
+    tagLine = parser.line;
+    tagColumn = Math.max(1, parser.column - tag.name.length - 1);
+  });
   parser.on('doctype', (text) => {
     if (/<!ENTITY/i.test(text) || /\bSYSTEM\b|\bPUBLIC\b/.test(text)) fail(createDiagnostic(ImportEntitiesRefused, at()));
   });
@@ -104,7 +149,7 @@ export async function readXmlRecords(chunks: AsyncIterable<Uint8Array>, total: n
     if (!containerDepth || depth <= containerDepth) return;
     const attrs: Record<string, string> = {};
     for (const a of Object.values(tag.attributes)) attrs[typeof a === 'string' ? a : a.local] = typeof a === 'string' ? a : a.value;
-    const node: XmlNode = { uri: tag.uri, name: tag.local, attrs, text: '', children: [], line: parser.line };
+    const node: XmlNode = { uri: tag.uri, name: tag.local, attrs, text: '', children: [], line: tagLine, column: tagColumn };
     if (stack.length) stack[stack.length - 1]!.children.push(node);
     stack.push(node);
   });
@@ -115,7 +160,8 @@ export async function readXmlRecords(chunks: AsyncIterable<Uint8Array>, total: n
   };
   parser.on('text', onText);
   parser.on('cdata', onText);
-  parser.on('closetag', () => {
+  parser.on('closetag', (tag) => {
+    lastClosed = tag.name;
     if (containerDepth && depth > containerDepth) {
       const node = stack.pop()!;
       if (!stack.length) pending.push(node);
@@ -145,6 +191,7 @@ export async function readXmlRecords(chunks: AsyncIterable<Uint8Array>, total: n
       if (text.trim().length) sawAny = true;
       parser.write(text);
       if (failure) break;
+      if (problems.length) pending.length = 0;
       for (const node of pending.splice(0)) await handlers.onRecord(node);
       handlers.onProgress?.(bytes, total);
     }
@@ -156,6 +203,7 @@ export async function readXmlRecords(chunks: AsyncIterable<Uint8Array>, total: n
       }
       if (!sawAny) return [createDiagnostic(ImportEmptyFile, { file })];
       parser.close();
+      if (problems.length) pending.length = 0;
       for (const node of pending.splice(0)) await handlers.onRecord(node);
     }
   } catch (error) {
@@ -163,5 +211,6 @@ export async function readXmlRecords(chunks: AsyncIterable<Uint8Array>, total: n
     if (!failure) throw error;
   }
   if (failure) return failure.code === 'stop' ? [] : [failure];
-  return [];
+  if (moreProblems) problems.push(createDiagnostic(ImportMoreXmlProblems, { file }, moreProblems, MAX_XML_PROBLEMS));
+  return problems;
 }

@@ -43,6 +43,8 @@ export interface SkippedItem {
   what: string;
   reason: string;
   line: number;
+  /** Column of the record's start tag, when known. */
+  column?: number | undefined;
 }
 
 /** An attachment (WordPress media library item). */

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import type { FileSystem } from '../io/host.js';
-import { parseManifest } from '../trust/manifest.js';
+import { listSignedFiles, parseManifest } from '../trust/manifest.js';
 import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { verifySite } from '../verify/verify-site.js';
 import type { SealedSite } from './types.js';
@@ -30,14 +30,16 @@ export async function readSealedSite(
     const first = report.problems.slice(0, 3).map((p) => (p.path ? `${p.path}: ${p.message}` : p.message));
     return { error: `the build in ${dir} does not verify, so it is not published (${first.join('; ')})` };
   }
-  const listed = new Set(parsed.manifest.files.map((f) => f.path));
+  // Everything signed is sent, server configuration (`.htaccess`, `_headers`) included.
+  const files = listSignedFiles(parsed.manifest);
+  const listed = new Set(files.map((f) => f.path));
   return {
     site: {
       dir,
       manifest: parsed.manifest,
       manifestBytes,
       signatureBytes,
-      files: parsed.manifest.files,
+      files,
       read(path) {
         if (path === MANIFEST_PATH) return Promise.resolve(manifestBytes);
         if (path === MANIFEST_SIG_PATH) return Promise.resolve(signatureBytes);

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { DirectoryTargetConfig } from '../config/publish-schema.js';
 import type { FileSystem } from '../io/host.js';
 import type { LinkPort } from '../io/links.js';
-import { parseManifest } from '../trust/manifest.js';
+import { listSignedFiles, parseManifest } from '../trust/manifest.js';
 import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { listChangedFiles } from './sealed-site.js';
 import { PublishError, type PublishTarget, type SealedSite, type TargetContext, type TargetSendResult } from './types.js';
@@ -72,7 +72,7 @@ export function createDirectoryTarget(config: DirectoryTargetConfig, projectRoot
         const text = await ctx.fs.readText(nativePath(currentDir, MANIFEST_PATH)).catch(() => undefined);
         const parsed = text === undefined ? undefined : parseManifest(text);
         if (parsed?.ok) {
-          previous = parsed.manifest.files;
+          previous = listSignedFiles(parsed.manifest);
           const same = new TextDecoder().decode(site.manifestBytes) === text;
           if (same && (await ctx.isGenuineCopy(join(root, 'current')))) {
             return { filesSent: 0, bytesSent: 0, filesDeleted: 0, verifyFolder: join(root, 'current'), note: 'already live' };

@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { S3TargetConfig } from '../config/publish-schema.js';
 import { CACHE_IMMUTABLE, CACHE_REVALIDATE, isHashedAssetPath, resolveContentType } from '../harden/content-types.js';
-import { type Manifest, parseManifest } from '../trust/manifest.js';
+import { listSignedFiles, type Manifest, parseManifest } from '../trust/manifest.js';
 import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { listChangedFiles } from './sealed-site.js';
 import { PublishError, type PublishTarget, type SealedSite, type TargetContext, type TargetSendResult } from './types.js';
@@ -114,7 +114,7 @@ export function createS3Target(config: S3TargetConfig, projectRoot: string): Pub
 
   async function sendTo(client: S3Client, site: SealedSite, ctx: TargetContext): Promise<TargetSendResult> {
     const live = await readLiveManifest(client);
-    if (live && live.version === site.manifest.version && listChangedFiles(site.files, live.files).changed.length === 0 && live.keyId === site.manifest.keyId) {
+    if (live && live.version === site.manifest.version && listChangedFiles(site.files, listSignedFiles(live)).changed.length === 0 && live.keyId === site.manifest.keyId) {
       const liveSig = await client
         .send(new GetObjectCommand({ Bucket: config.bucket, Key: key(MANIFEST_SIG_PATH) }))
         .then((r) => r.Body?.transformToString('utf8'))
@@ -124,7 +124,7 @@ export function createS3Target(config: S3TargetConfig, projectRoot: string): Pub
         return { filesSent: 0, bytesSent: 0, filesDeleted: await deleteUnlisted(client, site), note: 'already live' };
       }
     }
-    const { changed } = listChangedFiles(site.files, live?.files);
+    const { changed } = listChangedFiles(site.files, live ? listSignedFiles(live) : undefined);
     const hashed = changed.filter(isHashedAssetPath);
     const others = changed.filter((p) => !isHashedAssetPath(p));
     const total = changed.length + 2;

@@ -7,10 +7,11 @@ import anchor from 'markdown-it-anchor';
 import footnote from 'markdown-it-footnote';
 import taskLists from 'markdown-it-task-lists';
 import type { StateCore, Token } from 'markdown-it';
+import { Parser } from 'htmlparser2';
 import type { LanguageCode } from '../config/languages.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { SafeHtml } from './html.js';
-import { sanitizeAuthorHtml } from './sanitize.js';
+import { createSourceMarkAttribute, extractSourceMarks, isMarkedTag, sanitizeAuthorHtml } from './sanitize.js';
 
 /** What the renderer needs from the rest of the build, per document. */
 export interface MarkdownContext {
@@ -93,14 +94,30 @@ export function createMarkdownRenderer(): { render(source: string, ctx: Markdown
   };
 
   // Resolve links to other content files, track lines for image diagnostics,
+  // mark links and raw-HTML images with their source position (see `SourceMark`),
   // and mark CJK runs in English pages with their language.
   md.core.ruler.push('stele_links', (state) => {
-    const env = state.env as unknown as MarkdownContext & { line: number };
+    const env = state.env as unknown as MarkdownContext & { line: number; marks: SourceMarkTable };
+    const marks = env.marks;
     for (const block of state.tokens) {
       const line = env.bodyLine + (block.map?.[0] ?? 0);
+      if (block.type === 'html_block' && block.map) {
+        block.content = markRawHtml(block.content, marks, block.map[0]);
+        continue;
+      }
       if (block.type !== 'inline' || !block.children) continue;
+      const cursor = { line: block.map?.[0] ?? 0, index: 0, end: block.map?.[1] ?? 0 };
       const children: Token[] = [];
       for (const t of block.children) {
+        if (t.type === 'html_inline') {
+          const at = marks.find(cursor, t.content);
+          if (at) t.content = markRawHtml(t.content, marks, at.line, at.index);
+        }
+        if (t.type === 'link_open' && !String(t.attrGet('class') ?? '').includes('header-anchor')) {
+          const href = String(t.attrGet('href') ?? '');
+          const at = marks.find(cursor, href) ?? marks.find(cursor, safeDecode(href));
+          t.attrSet(MARK_PLACEHOLDER, String(marks.add(at?.line ?? cursor.line, at?.index ?? marks.indent(cursor.line))));
+        }
         if (t.type === 'link_open') {
           const href = String(t.attrGet('href') ?? '');
           if (env.resolveLink && /^(?![a-z][a-z0-9+.-]*:|\/\/|#)[^?#]*\.md(#.*)?$/i.test(href)) {
@@ -135,9 +152,20 @@ export function createMarkdownRenderer(): { render(source: string, ctx: Markdown
     }
   });
 
+  // The placeholder attribute becomes the real (nonce-carrying) mark attribute as the link is written.
+  const renderLinkOpen = md.renderer.rules.link_open;
+  md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
+    const t = tokens[idx]!;
+    const index = t.attrGet(MARK_PLACEHOLDER);
+    t.attrs = (t.attrs ?? []).filter(([k]) => k !== MARK_PLACEHOLDER);
+    const out = renderLinkOpen ? renderLinkOpen(tokens, idx, options, env, self) : self.renderToken(tokens, idx, options);
+    return index === null ? out : out.replace(/^<a/, `<a${createSourceMarkAttribute(Number(index))}`);
+  };
+
   return {
     render(source, ctx) {
-      const env = { ...ctx, line: ctx.bodyLine };
+      const marks = createSourceMarkTable(source, ctx.bodyLine);
+      const env = { ...ctx, line: ctx.bodyLine, marks };
       const tokens = md.parse(source, env as never);
       const headings: Heading[] = [];
       tokens.forEach((t, i) => {
@@ -152,7 +180,7 @@ export function createMarkdownRenderer(): { render(source: string, ctx: Markdown
         }
       });
       const raw = md.renderer.render(tokens, md.options, env as never);
-      return { html: sanitizeAuthorHtml(raw), headings };
+      return { html: extractSourceMarks(sanitizeAuthorHtml(raw).value, ctx.file, (i) => marks.get(i)), headings };
     },
   };
 }
@@ -161,4 +189,101 @@ function textToken(state: StateCore, content: string): Token {
   const t = new state.Token('text', '', 0);
   t.content = content;
   return t;
+}
+
+/** Token attribute carrying a mark index until the renderer writes the element. */
+const MARK_PLACEHOLDER = 'data-stele-mark';
+
+/** Positions of marked elements in one document's Markdown, and a search over its lines. */
+interface SourceMarkTable {
+  /** Record a position (0-based body line, UTF-16 index in it); returns its index. */
+  add(line: number, index: number): number;
+  /** File line and 1-based column of mark `i`. */
+  get(i: number): { line: number; column: number } | undefined;
+  /** Find `needle` from the cursor within its block's lines and move the cursor past it. */
+  find(cursor: { line: number; index: number; end: number }, needle: string): { line: number; index: number } | undefined;
+  /** Index of the first non-blank character of a body line. */
+  indent(line: number): number;
+  /** The text of a body line. */
+  lineText(line: number): string;
+}
+
+function createSourceMarkTable(source: string, bodyLine: number): SourceMarkTable {
+  const lines = source.split('\n');
+  const positions: { line: number; index: number }[] = [];
+  return {
+    add(line, index) {
+      positions.push({ line, index });
+      return positions.length - 1;
+    },
+    get(i) {
+      const p = positions[i];
+      if (!p) return undefined;
+      return { line: bodyLine + p.line, column: Array.from((lines[p.line] ?? '').slice(0, p.index)).length + 1 };
+    },
+    find(cursor, needle) {
+      if (!needle) return undefined;
+      for (let l = cursor.line; l < Math.max(cursor.end, cursor.line + 1) && l < lines.length; l++) {
+        const at = lines[l]!.indexOf(needle, l === cursor.line ? cursor.index : 0);
+        if (at >= 0) {
+          cursor.line = l;
+          cursor.index = at + needle.length;
+          return { line: l, index: at };
+        }
+      }
+      return undefined;
+    },
+    indent(line) {
+      return Math.max(0, (lines[line] ?? '').search(/\S/));
+    },
+    lineText(line) {
+      return lines[line] ?? '';
+    },
+  };
+}
+
+/**
+ * Add a source mark to every `a`, `img` and `source` start tag of a piece of
+ * raw HTML that starts at body line `line`, index `index` (a block: at the
+ * start of a line, which may have lost its indentation). Tags are found with
+ * the tokenizer the sanitizer uses, so text, comments and attribute values are left alone.
+ */
+function markRawHtml(markup: string, marks: SourceMarkTable, line: number, index?: number): string {
+  if (!/<(?:a|img|source)[\s/>]/i.test(markup)) return markup;
+  const inserts: { at: number; text: string }[] = [];
+  // Line starts inside the markup, to turn an offset into a body line and index.
+  const starts = [0];
+  for (let i = markup.indexOf('\n'); i >= 0; i = markup.indexOf('\n', i + 1)) starts.push(i + 1);
+  const parser: Parser = new Parser(
+    {
+      onopentag(name) {
+        if (!isMarkedTag(name)) return;
+        const offset = parser.startIndex;
+        let k = 0;
+        while (k + 1 < starts.length && starts[k + 1]! <= offset) k++;
+        // Lines of a block may have lost indentation (lists, quotes): align on the source line's end.
+        const own = markup.slice(starts[k]!, k + 1 < starts.length ? starts[k + 1]! - 1 : markup.length);
+        const text = marks.lineText(line + k);
+        const shift = k === 0 && index !== undefined ? index : text.endsWith(own) ? text.length - own.length : 0;
+        inserts.push({ at: offset + 1 + name.length, text: createSourceMarkAttribute(marks.add(line + k, shift + offset - starts[k]!)) });
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  parser.end(markup);
+  let out = '';
+  let last = 0;
+  for (const i of inserts) {
+    out += markup.slice(last, i.at) + i.text;
+    last = i.at;
+  }
+  return out + markup.slice(last);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

@@ -18,7 +18,7 @@ import type { ContentEntry, ContentSet } from '../content/load-content.js';
 import { entryPath } from '../content/urls.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { Heading } from './markdown.js';
-import { unsafeRawHtml } from './html.js';
+import { type SourceMark, unsafeRawHtml } from './html.js';
 import type { RenderedEntry, RenderResult } from './render-content.js';
 
 /** Below this many entries, starting workers costs more than it saves. */
@@ -54,7 +54,7 @@ export interface RenderJob {
 
 /** What a worker sends back, per entry in job order. */
 export interface RenderJobResult {
-  results: { id: string; html: string; headings: Heading[]; summary: string }[];
+  results: { id: string; html: string; marks: readonly SourceMark[]; headings: Heading[]; summary: string }[];
   /** Render problems, each naming the source file of its entry. */
   diagnostics: Diagnostic[];
 }
@@ -107,7 +107,7 @@ export async function renderContentInWorkers(
     rendered.set(entry.id, {
       entry,
       path: entryPath(entry, config.defaultLanguage),
-      html: unsafeRawHtml(r.html),
+      html: unsafeRawHtml(r.html, r.marks),
       headings: r.headings,
       summary: r.summary,
     });

@@ -35,6 +35,6 @@ const out = renderContent(
 );
 const results: RenderJobResult['results'] = mine.map((entry) => {
   const r = out.rendered.get(entry.id)!;
-  return { id: entry.id, html: r.html.value, headings: r.headings, summary: r.summary };
+  return { id: entry.id, html: r.html.value, marks: r.html.marks ?? [], headings: r.headings, summary: r.summary };
 });
 parentPort!.postMessage({ results, diagnostics: out.diagnostics } satisfies RenderJobResult);

@@ -4,8 +4,37 @@
  *
  * Invariant: author markup reaches output only through `sanitizeAuthorHtml`.
  */
+import { randomBytes } from 'node:crypto';
 import sanitizeHtml from 'sanitize-html';
-import { type SafeHtml, unsafeRawHtml } from './html.js';
+import { type SafeHtml, type SourceMark, unsafeRawHtml } from './html.js';
+
+/**
+ * The renderer marks author elements with their Markdown position in this
+ * attribute; the value starts with a nonce drawn per process, so an author
+ * cannot write one the sanitizer keeps. `extractSourceMarks` removes every one
+ * before the markup leaves the renderer: the marks never reach output bytes.
+ */
+export const SOURCE_MARK_ATTRIBUTE = 'data-stele-src';
+const SOURCE_MARK_NONCE = randomBytes(12).toString('hex');
+const MARKED_TAGS = ['a', 'img', 'source'];
+
+/** The attribute text (with a leading space) that marks an element with `index` in the renderer's table. */
+export function createSourceMarkAttribute(index: number): string {
+  return ` ${SOURCE_MARK_ATTRIBUTE}="${SOURCE_MARK_NONCE}:${index}"`;
+}
+
+/** True for tags the renderer marks (the elements the link and alt checks report on). */
+export function isMarkedTag(name: string): boolean {
+  return MARKED_TAGS.includes(name.toLowerCase());
+}
+
+/** Drop a source-mark attribute the renderer did not write. */
+function keepOwnMark(attribs: sanitizeHtml.Attributes): sanitizeHtml.Attributes {
+  const mark = attribs[SOURCE_MARK_ATTRIBUTE];
+  if (mark === undefined || /^[0-9a-f]+:[0-9]+$/.test(mark) && mark.startsWith(`${SOURCE_MARK_NONCE}:`)) return attribs;
+  const { [SOURCE_MARK_ATTRIBUTE]: _dropped, ...rest } = attribs;
+  return rest;
+}
 
 const HEADINGS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'];
 const SAFE_ID = /^[\p{L}\p{N}_-][\p{L}\p{N}_:.-]{0,120}$/u;
@@ -18,7 +47,8 @@ const LOCAL_URL = /^(?![a-z][a-z0-9+.-]*:|[\\/]{2})/i;
  * tag's, so a second candidate could load from another site. Keep a srcset
  * only when every candidate is local.
  */
-function keepLocalSrcset(tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
+function keepLocalSrcset(tagName: string, dirty: sanitizeHtml.Attributes): sanitizeHtml.Tag {
+  const attribs = keepOwnMark(dirty);
   if (attribs.srcset === undefined) return { tagName, attribs };
   const urls = attribs.srcset.split(',').map((c) => c.replace(/[\u0000-\u0020]+/g, ' ').trim().split(' ')[0] ?? '');
   if (urls.every((u) => LOCAL_URL.test(u))) return { tagName, attribs };
@@ -35,9 +65,9 @@ const OPTIONS: sanitizeHtml.IOptions = {
   ],
   allowedAttributes: {
     '*': ['lang', 'title'],
-    a: ['href', 'id', 'class', 'rel', 'hreflang'],
-    img: ['src', 'srcset', 'sizes', 'alt', 'width', 'height', 'loading', 'decoding', 'class'],
-    source: ['srcset', 'type', 'sizes', 'media'],
+    a: ['href', 'id', 'class', 'rel', 'hreflang', SOURCE_MARK_ATTRIBUTE],
+    img: ['src', 'srcset', 'sizes', 'alt', 'width', 'height', 'loading', 'decoding', 'class', SOURCE_MARK_ATTRIBUTE],
+    source: ['srcset', 'type', 'sizes', 'media', SOURCE_MARK_ATTRIBUTE],
     th: ['class', 'colspan', 'rowspan', 'scope'],
     td: ['class', 'colspan', 'rowspan'],
     ol: ['start', 'reversed', 'class'],
@@ -70,7 +100,7 @@ const OPTIONS: sanitizeHtml.IOptions = {
   parseStyleAttributes: false,
   transformTags: {
     a: (tagName, attribs) => {
-      const out = { ...attribs };
+      const out = { ...keepOwnMark(attribs) };
       if (out.id && !SAFE_ID.test(out.id)) delete out.id;
       if (out.href && /^https?:/i.test(out.href.trim())) out.rel = 'noopener noreferrer';
       else delete out.rel;
@@ -98,6 +128,29 @@ const DIR_ATTRIBUTE: sanitizeHtml.AllowedAttribute = { name: 'dir', multiple: fa
 for (const tag of OPTIONS.allowedTags as string[]) {
   const attributes = OPTIONS.allowedAttributes as Record<string, sanitizeHtml.AllowedAttribute[]>;
   attributes[tag] = [...(attributes[tag] ?? []), DIR_ATTRIBUTE];
+}
+
+/**
+ * Remove the source-mark attributes from sanitized markup and return it with
+ * its marks: `at(index)` gives the Markdown position the renderer recorded.
+ */
+export function extractSourceMarks(clean: string, file: string, at: (index: number) => { line: number; column: number } | undefined): SafeHtml {
+  const pattern = new RegExp(` ${SOURCE_MARK_ATTRIBUTE}="${SOURCE_MARK_NONCE}:([0-9]+)"`, 'g');
+  const marks: SourceMark[] = [];
+  let out = '';
+  let last = 0;
+  for (const m of clean.matchAll(pattern)) {
+    out += clean.slice(last, m.index);
+    last = m.index! + m[0].length;
+    // The sanitizer escapes "<" in attribute values: the last "<" is the element's.
+    const offset = out.lastIndexOf('<');
+    const where = at(Number(m[1]));
+    if (offset >= 0 && where) marks.push({ offset, file, ...where });
+  }
+  if (!marks.length && last === 0) return unsafeRawHtml(clean);
+  out += clean.slice(last);
+  out.charCodeAt(0);
+  return unsafeRawHtml(out, marks);
 }
 
 /** Sanitize author HTML against stele's allowlist. */

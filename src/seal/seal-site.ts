@@ -11,7 +11,9 @@ import { type ChannelsConfig, createChannelsDocument } from '../trust/channels.j
 import {
   formatManifestTrustedComment,
   formatManifestUntrustedComment,
+  isServerConfigPath,
   type Manifest,
+  type ManifestFile,
   parseManifest,
   serializeManifest,
 } from '../trust/manifest.js';
@@ -78,7 +80,8 @@ export function hashSha256(data: Uint8Array): string {
 /**
  * Seal a built site in memory: adds `.well-known/stele/{stele.pub, channels.json(.minisig),
  * revoked-keys.json(.minisig), rotation/*, manifest.json, manifest.json.minisig}`.
- * The manifest lists every file except itself and its signature, sorted by UTF-8 bytes.
+ * The manifest lists every file except itself and its signature, sorted by UTF-8 bytes:
+ * server configuration files in its `serverConfig` section, every other file in `files`.
  * Then appends this build to the release log (`options.log`) and writes the log
  * files and the signed checkpoint under `.well-known/stele/log/` (not listed in the manifest).
  */
@@ -129,9 +132,13 @@ export function sealSite(output: OutputFiles, options: SealOptions): SealResult 
     SHA256SUMS_SIG_PATH,
     encoder.encode(signer.sign(sums, `stele SHA256SUMS site=${siteId} version=${options.version} expires=${expires} keyid=${signer.keyId}`)),
   );
-  const files = [...output.entries()]
-    .sort(([a], [b]) => compareBytes(a, b))
-    .map(([path, data]) => ({ path, size: data.length, sha256: hashSha256(data) }));
+  // Server configuration (.htaccess, _headers, _redirects) is signed apart from the
+  // files a reader can fetch: servers read it, and most refuse to serve it.
+  const files: ManifestFile[] = [];
+  const serverConfig: ManifestFile[] = [];
+  for (const [path, data] of [...output.entries()].sort(([a], [b]) => compareBytes(a, b))) {
+    (isServerConfigPath(path) ? serverConfig : files).push({ path, size: data.length, sha256: hashSha256(data) });
+  }
   const manifest: Manifest = {
     stele: 1,
     siteId,
@@ -140,6 +147,7 @@ export function sealSite(output: OutputFiles, options: SealOptions): SealResult 
     expires,
     keyId: signer.keyId,
     files,
+    ...(serverConfig.length ? { serverConfig } : {}),
   };
   const manifestBytes = encoder.encode(serializeManifest(manifest));
   output.set(MANIFEST_PATH, manifestBytes);
@@ -171,11 +179,15 @@ export function sealSite(output: OutputFiles, options: SealOptions): SealResult 
 
 /**
  * A coreutils `sha256sum` list (`<hex>  <path>` per line, paths relative to the
- * site root, sorted by UTF-8 bytes) of every file in `output`. Site paths never
- * hold backslashes or control characters, so no line needs coreutils' escaping.
+ * site root, sorted by UTF-8 bytes) of every file in `output` a reader can fetch:
+ * server configuration files are left out, since a copy downloaded from a server
+ * does not have them (the manifest signs them in its `serverConfig` section).
+ * Site paths never hold backslashes or control characters, so no line needs
+ * coreutils' escaping.
  */
 export function formatSha256Sums(output: OutputFiles): Uint8Array {
   const lines = [...output.entries()]
+    .filter(([path]) => !isServerConfigPath(path))
     .sort(([a], [b]) => compareBytes(a, b))
     .map(([path, data]) => `${hashSha256(data)}  ${path}\n`);
   return encoder.encode(lines.join(''));

@@ -7,24 +7,24 @@ import { posix } from 'node:path';
 import { type LanguageCode, LANGUAGES } from '../config/languages.js';
 import { localize, type ResolvedConfig } from '../config/resolve-config.js';
 import type { CollectionName } from '../content/collection-registry.js';
-import { type AdvocacyContext, renderCampaignPage, renderEventPage, renderPersonPage } from '../render/theme/advocacy.js';
+import { type AdvocacyContext, renderCampaignPage, renderEventPage, renderHomePage, renderPersonPage } from '../render/theme/advocacy.js';
 import { type ContentSet, entryGroupKey } from '../content/load-content.js';
-import { absoluteUrl, languagePrefix, pagePath, relativeUrl } from '../content/urls.js';
+import { absoluteUrl, languagePrefix, pagePath } from '../content/urls.js';
 import { createDiagnostic } from '../errors/catalogue.js';
 import { SiteNoBaseUrl } from '../errors/codes-site.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
-import { html, type SafeHtml } from '../render/html.js';
+import { html, type SafeHtml, type SourceMark } from '../render/html.js';
 import type { ImageResolver, RenderedEntry } from '../render/render-content.js';
 import {
   type BodyContext,
+  type PageNumbers,
   renderArchive,
   renderArticle,
-  renderCards,
   renderListPage,
   renderTagIndex,
   renderVerifyPage,
 } from '../render/theme/components.js';
-import { type Alternate, type NavItem, renderLayout } from '../render/theme/layout.js';
+import { type Alternate, type NavItem, renderLayout, renderLayoutHtml } from '../render/theme/layout.js';
 import { renderSearchPage, SEARCH_MODULE, SEARCH_MODULE_PATH } from '../render/theme/search.js';
 import { getThemeStrings } from '../render/theme/strings.js';
 import { FAVICON_PATH, FAVICON_SVG } from '../render/theme/style.js';
@@ -35,7 +35,7 @@ import { createRedirects } from './redirects.js';
 import type { RedirectRule } from '../content/import-records.js';
 import { renderSearchIndex } from './search-index.js';
 import { renderRobots, renderSitemap, type SitemapPage } from './sitemap.js';
-import { entriesInLanguage, groupByTag, groupByYear, slugifyTag, sortByDateDesc } from './taxonomy.js';
+import { countPages, entriesInLanguage, groupByTag, groupByYear, paginate, slugifyTag, sortByDateDesc } from './taxonomy.js';
 import { CHANNELS_PATH, MANIFEST_PATH, PUBLIC_KEY_PATH, SHA256SUMS_PATH } from '../trust/paths.js';
 
 export interface SiteInput {
@@ -65,6 +65,8 @@ export interface SiteResult {
   pages: { path: string; lang: LanguageCode }[];
   /** The search page of each language (the only pages that run a script). */
   searchPages: string[];
+  /** Source marks of the author content in each page (never in the bytes): checks report at the Markdown line. */
+  sourceMarks: Map<string, readonly SourceMark[]>;
   diagnostics: Diagnostic[];
 }
 
@@ -81,6 +83,7 @@ export function createSite(input: SiteInput): SiteResult {
   const diagnostics: Diagnostic[] = [];
   const pages: SiteResult['pages'] = [];
   const searchPages: string[] = [];
+  const sourceMarks = new Map<string, readonly SourceMark[]>();
   const sitemap: SitemapPage[] = [];
   const def = config.defaultLanguage;
   const all = [...rendered.values()];
@@ -120,12 +123,12 @@ export function createSite(input: SiteInput): SiteResult {
     }),
   );
 
-  const write = (lang: LanguageCode, path: string, title: string, body: SafeHtml, alternates: Alternate[], extra: { jsonLd?: object[]; description?: string; derived?: boolean; lastmod?: string; noindex?: boolean; searchable?: boolean } = {}) => {
+  const write = (lang: LanguageCode, path: string, title: string, body: SafeHtml, alternates: Alternate[], extra: { jsonLd?: object[]; description?: string; derived?: boolean; lastmod?: string; noindex?: boolean; searchable?: boolean; prevPath?: string; nextPath?: string } = {}) => {
     const nav = navByLang.get(lang)!;
     const alternateUrls = config.baseUrl
       ? Object.fromEntries(alternates.filter((a) => a.path).map((a) => [a.lang, absoluteUrl(config.baseUrl!, a.path!)]))
       : undefined;
-    const page = renderLayout({
+    const page = renderLayoutHtml({
       lang,
       path,
       title,
@@ -147,8 +150,11 @@ export function createSite(input: SiteInput): SiteResult {
       headExtra: input.headExtra,
       noindex: extra.noindex,
       searchable: extra.searchable,
+      prevPath: extra.prevPath,
+      nextPath: extra.nextPath,
     });
-    emitFile(output, path, page);
+    emitFile(output, path, page.value);
+    if (page.marks?.length) sourceMarks.set(path, page.marks);
     pages.push({ path, lang });
     if (!extra.noindex) {
       const alts = alternates.filter((a) => a.path).map((a) => ({ lang: a.lang, path: a.path! }));
@@ -195,14 +201,53 @@ export function createSite(input: SiteInput): SiteResult {
     });
   }
 
-  // Which archive years and tag pages exist in each language (for alternates).
-  const yearsByLang = new Map<LanguageCode, Set<string>>();
+  // Which archive years, tag pages and list pages exist in each language (for alternates).
+  const yearsByLang = new Map<LanguageCode, Map<string, number>>();
   const tagsByLang = new Map<LanguageCode, Map<string, { name: string; entries: RenderedEntry[] }>>();
+  const chronologicalCount = new Map<LanguageCode, number>();
+  const collectionCountByLang = new Map<LanguageCode, Map<CollectionName, number>>();
   for (const lang of config.languages) {
     const mine = entriesInLanguage(all, lang);
-    yearsByLang.set(lang, new Set([...groupByYear(mine.filter((r) => r.entry.collection === 'posts' || r.entry.collection === 'events')).keys()]));
+    const dated = mine.filter((r) => r.entry.collection === 'posts' || r.entry.collection === 'events');
+    chronologicalCount.set(lang, dated.length);
+    yearsByLang.set(lang, new Map([...groupByYear(dated)].map(([y, list]) => [y, list.length])));
     tagsByLang.set(lang, groupByTag(mine.filter((r) => r.entry.collection !== 'pages')));
+    const counts = new Map<CollectionName, number>();
+    for (const r of mine) counts.set(r.entry.collection, (counts.get(r.entry.collection) ?? 0) + 1);
+    collectionCountByLang.set(lang, counts);
   }
+
+  /**
+   * Write a list in pages of `config.pageSize`: `parts/index.html`, then
+   * `parts/page/2/index.html`, … with prev/next links. `countIn(l)` is the
+   * length of the same list in language `l` (undefined when it has none), so
+   * alternates link only pages that exist.
+   */
+  const writeList = (
+    lang: LanguageCode,
+    parts: string[],
+    title: string,
+    list: RenderedEntry[],
+    countIn: (l: LanguageCode) => number | undefined,
+    renderPage?: (list: RenderedEntry[], path: string, pn: PageNumbers) => SafeHtml,
+  ) => {
+    const chunks = paginate(list, config.pageSize);
+    const pathOf = (n: number) => (n === 1 ? pagePath(lang, def, ...parts) : pagePath(lang, def, ...parts, 'page', String(n)));
+    chunks.forEach((chunk, i) => {
+      const n = i + 1;
+      const path = pathOf(n);
+      const pn: PageNumbers = { page: n, pages: chunks.length, pathOf };
+      const exists = (l: LanguageCode) => {
+        const count = countIn(l);
+        return count !== undefined && (n === 1 || countPages(count, config.pageSize) >= n);
+      };
+      const body = renderPage ? renderPage(chunk, path, pn) : renderListPage(title, chunk, bodyContext(lang, path), undefined, pn);
+      write(lang, path, n === 1 ? title : `${title} (${getThemeStrings(lang).pageOf(n, chunks.length)})`, body, generatedAlternates(n === 1 ? parts : [...parts, 'page', String(n)], exists), {
+        prevPath: n > 1 ? pathOf(n - 1) : undefined,
+        nextPath: n < chunks.length ? pathOf(n + 1) : undefined,
+      });
+    });
+  };
 
   for (const lang of config.languages) {
     const t = getThemeStrings(lang);
@@ -216,41 +261,43 @@ export function createSite(input: SiteInput): SiteResult {
     const homeEntry = content.byKey.get(homeKey)?.get(lang);
     const homeRendered = homeEntry ? rendered.get(homeEntry.id) : undefined;
     const homeCtx = bodyContext(lang, homePath);
-    const campaigns = mine.filter((r) => r.entry.collection === 'campaigns');
-    const homeBody = html`<h1>${homeRendered?.entry.data.title ?? siteTitle}</h1>
-${homeRendered ? homeRendered.html : localize(config.description, lang, def) ? html`<p>${localize(config.description, lang, def)}</p>` : ''}
-${campaigns.length ? html`<section><h2>${t.campaigns}</h2>${renderCards(campaigns, homeCtx)}</section>` : ''}
-<section><h2>${t.latestPosts}</h2>${renderCards(chronological.slice(0, config.homePosts), homeCtx)}<p><a href="${relativeUrl(homePath, pagePath(lang, def, 'archive'))}">${t.allPosts}</a></p></section>`;
+    const description = localize(config.description, lang, def);
+    const homeBody = renderHomePage(
+      {
+        title: homeRendered?.entry.data.title ?? siteTitle,
+        intro: homeRendered ? homeRendered.html : description ? html`<p>${description}</p>` : html``,
+        campaigns: sortByDateDesc(mine.filter((r) => r.entry.collection === 'campaigns')),
+        people: mine.filter((r) => r.entry.collection === 'people'),
+        news: chronological.slice(0, config.homePosts),
+        campaignsPath: collectionsByLang.get(lang)?.has('campaigns') ? pagePath(lang, def, 'campaigns') : undefined,
+        peoplePath: collectionsByLang.get(lang)?.has('people') ? pagePath(lang, def, 'people') : undefined,
+        archivePath: pagePath(lang, def, 'archive'),
+        peopleLimit: 12,
+      },
+      { ...homeCtx, content, now: input.now, defaultLanguage: def, languages: config.languages, toTraditional: input.toTraditional },
+    );
     write(lang, homePath, siteTitle, homeBody, generatedAlternates([]), { jsonLd: [organizationJsonLd(config, lang)] });
 
-    // Archive and years.
+    // Archive, years, tags and collection indexes: `pageSize` entries a page (`…/page/2/index.html`).
     const years = groupByYear(chronological);
-    const archivePath = pagePath(lang, def, 'archive');
-    write(lang, archivePath, t.archive, renderArchive(years, (y) => pagePath(lang, def, 'archive', y), bodyContext(lang, archivePath)), generatedAlternates(['archive']));
+    const archiveCtx = (path: string) => bodyContext(lang, path);
+    writeList(lang, ['archive'], t.archive, chronological, (l) => (l === lang ? chronological.length : chronologicalCount.get(l)!), (list, path, pn) =>
+      renderArchive([...years.keys()], list, (y) => pagePath(lang, def, 'archive', y), archiveCtx(path), pn),
+    );
     for (const [year, list] of years) {
-      const path = pagePath(lang, def, 'archive', year);
-      const exists = (l: LanguageCode) => yearsByLang.get(l)!.has(year);
-      write(lang, path, t.postsInYear(year), renderListPage(t.postsInYear(year), list, bodyContext(lang, path)), generatedAlternates(['archive', year], exists));
+      writeList(lang, ['archive', year], t.postsInYear(year), list, (l) => yearsByLang.get(l)!.get(year));
     }
-
-    // Tags.
     const tags = tagsByLang.get(lang)!;
     const tagsPath = pagePath(lang, def, 'tags');
     write(lang, tagsPath, t.tags, renderTagIndex(tags, bodyContext(lang, tagsPath)), generatedAlternates(['tags']));
     for (const [slug, g] of tags) {
-      const path = pagePath(lang, def, 'tags', slug);
-      const exists = (l: LanguageCode) => tagsByLang.get(l)!.has(slug);
-      write(lang, path, t.taggedWith(g.name), renderListPage(t.taggedWith(g.name), g.entries, bodyContext(lang, path)), generatedAlternates(['tags', slug], exists));
+      writeList(lang, ['tags', slug], t.taggedWith(g.name), g.entries, (l) => tagsByLang.get(l)!.get(slug)?.entries.length);
     }
-
-    // Collection indexes.
     for (const c of ['campaigns', 'people', 'events'] as const) {
       const list = mine.filter((r) => r.entry.collection === c);
       if (!list.length) continue;
-      const path = pagePath(lang, def, c);
       const sorted = c === 'people' ? [...list].sort((a, b) => a.entry.data.title.localeCompare(b.entry.data.title, lang)) : sortByDateDesc(list);
-      const exists = (l: LanguageCode) => !!collectionsByLang.get(l)?.has(c);
-      write(lang, path, t[c], renderListPage(t[c], sorted, bodyContext(lang, path)), generatedAlternates([c], exists));
+      writeList(lang, [c], t[c], sorted, (l) => collectionCountByLang.get(l)?.get(c));
     }
 
     // Verification page.
@@ -304,7 +351,7 @@ ${campaigns.length ? html`<section><h2>${t.campaigns}</h2>${renderCards(campaign
   emitFile(output, SEARCH_MODULE_PATH, SEARCH_MODULE);
   if (config.baseUrl) emitFile(output, 'sitemap.xml', renderSitemap(config.baseUrl, sitemap));
   else diagnostics.push(createDiagnostic(SiteNoBaseUrl, { file: config.configFile ? posix.basename(config.configFile) : undefined }));
-  return { output, pages, searchPages, diagnostics };
+  return { output, pages, searchPages, sourceMarks, diagnostics };
 }
 
 function render404(config: ResolvedConfig): string {

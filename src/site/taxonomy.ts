@@ -62,3 +62,15 @@ export function groupByYear(list: RenderedEntry[]): Map<string, RenderedEntry[]>
 export function entriesInLanguage(all: Iterable<RenderedEntry>, lang: LanguageCode): RenderedEntry[] {
   return [...all].filter((r) => r.entry.lang === lang);
 }
+
+/** Split `list` into pages of `size` entries; an empty list is one empty page. */
+export function paginate<T>(list: readonly T[], size: number): T[][] {
+  const pages: T[][] = [];
+  for (let i = 0; i < list.length; i += size) pages.push(list.slice(i, i + size));
+  return pages.length ? pages : [[]];
+}
+
+/** Number of pages `count` entries fill at `size` per page (at least one). */
+export function countPages(count: number, size: number): number {
+  return Math.max(1, Math.ceil(count / size));
+}

@@ -49,10 +49,13 @@ export {
   formatManifestTrustedComment,
   formatManifestUntrustedComment,
   isSafeSitePath,
+  isServerConfigPath,
+  listSignedFiles,
   type Manifest,
   type ManifestFile,
   manifestSchema,
   parseManifest,
+  SERVER_CONFIG_NAMES,
   serializeManifest,
 } from './manifest.js';
 /** minisign public keys and signatures: parsing, formatting, Ed25519 + BLAKE2b-512 verification. */

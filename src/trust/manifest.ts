@@ -4,6 +4,7 @@
  * serialisation and the comments its signature carries. Shared by seal and verify.
  */
 import { z } from 'zod';
+import { compareBytes } from './bytes.js';
 
 /** One file of the site as listed in the manifest. */
 export interface ManifestFile {
@@ -21,7 +22,35 @@ export interface Manifest {
   buildTime: string;
   expires: string;
   keyId: string;
+  /** Every file a reader can fetch (pages, assets, stele's own published files). */
   files: ManifestFile[];
+  /**
+   * Server configuration files (see {@link isServerConfigPath}), signed apart
+   * from `files`: a web server reads them and most refuse to serve them, so a
+   * copy checked over HTTP need not serve them, while a folder or bundle must
+   * hold them exactly. Absent when the site has none.
+   */
+  serverConfig?: ManifestFile[];
+}
+
+/** Names a web server reads as its own configuration inside the site folder. */
+export const SERVER_CONFIG_NAMES: readonly string[] = ['.htaccess', '_headers', '_redirects'];
+
+/**
+ * True for a site path a web server reads as configuration rather than serves:
+ * Apache's `.htaccess` in any folder, and `_headers` / `_redirects` (Netlify,
+ * Cloudflare Pages) at the site root. Seal lists these in the manifest's
+ * `serverConfig` section and leaves them out of `SHA256SUMS`.
+ */
+export function isServerConfigPath(path: string): boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  if (name === '.htaccess') return true;
+  return path === name && SERVER_CONFIG_NAMES.includes(name);
+}
+
+/** Every file the manifest signs, reader files and server configuration alike, sorted by path bytes. */
+export function listSignedFiles(manifest: Pick<Manifest, 'files' | 'serverConfig'>): ManifestFile[] {
+  return [...manifest.files, ...(manifest.serverConfig ?? [])].sort((a, b) => compareBytes(a.path, b.path));
 }
 
 /**
@@ -37,6 +66,14 @@ export function isSafeSitePath(path: string): boolean {
 
 const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO date');
 
+const manifestFileSchema = z
+  .object({
+    path: z.string().refine(isSafeSitePath, 'unsafe path'),
+    size: z.number().int().nonnegative(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  })
+  .strict();
+
 /** Schema for reading a manifest (strict: unknown keys are refused). */
 export const manifestSchema = z
   .object({
@@ -46,15 +83,10 @@ export const manifestSchema = z
     buildTime: isoDate,
     expires: isoDate,
     keyId: z.string().regex(/^[0-9A-F]{16}$/),
-    files: z.array(
-      z
-        .object({
-          path: z.string().refine(isSafeSitePath, 'unsafe path'),
-          size: z.number().int().nonnegative(),
-          sha256: z.string().regex(/^[0-9a-f]{64}$/),
-        })
-        .strict(),
-    ),
+    files: z.array(manifestFileSchema),
+    serverConfig: z
+      .array(manifestFileSchema.refine((f) => isServerConfigPath(f.path), 'not a server configuration file'))
+      .optional(),
   })
   .strict();
 
@@ -68,6 +100,9 @@ export function serializeManifest(manifest: Manifest): string {
     expires: manifest.expires,
     keyId: manifest.keyId,
     files: manifest.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })),
+    ...(manifest.serverConfig?.length
+      ? { serverConfig: manifest.serverConfig.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })) }
+      : {}),
   };
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }
@@ -91,7 +126,7 @@ export function parseManifest(text: string): { ok: true; manifest: Manifest } | 
     return { ok: false, reason: `manifest is invalid at ${issue.path.join('.') || '(root)'}: ${issue.message}` };
   }
   const seen = new Set<string>();
-  for (const f of result.data.files) {
+  for (const f of [...result.data.files, ...(result.data.serverConfig ?? [])]) {
     if (seen.has(f.path)) return { ok: false, reason: `manifest lists ${f.path} twice` };
     seen.add(f.path);
   }

@@ -3,10 +3,16 @@
  * every listed file, then look for additions (every file of a folder; over HTTP,
  * same-origin references from the pages and paths often planted on compromised
  * sites).
+ *
+ * Server configuration (the manifest's `serverConfig` section: `.htaccess`,
+ * `_headers`, `_redirects`) is checked like every other file in a folder or a
+ * bundle. Over HTTP it is not required, since servers read it and most refuse
+ * to serve it: when a server does serve one, its bytes must be the signed ones
+ * (or a signed page it falls back to, such as `404.html`).
  */
 
 import type { FileSystem } from '../io/host.js';
-import type { Manifest, ManifestFile } from '../trust/manifest.js';
+import { listSignedFiles, type Manifest, type ManifestFile } from '../trust/manifest.js';
 import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../trust/paths.js';
 import type { VerifyProblem } from '../trust/problems.js';
 import { MAX_DOCUMENT_BYTES } from '../trust/reader.js';
@@ -51,8 +57,10 @@ export interface CheckFilesOptions {
 
 /** The outcome of step 3. */
 export interface FilesCheck {
-  /** Files whose hash matched. */
+  /** Files a reader can fetch whose hash matched. */
   checkedFiles: number;
+  /** Server configuration files whose hash matched (in a folder or bundle, or served over HTTP). */
+  checkedServerConfig: number;
   /** Sorted by path, then kind. */
   problems: VerifyProblem[];
 }
@@ -75,18 +83,25 @@ export async function checkFiles(
   manifest: Manifest,
   options: CheckFilesOptions,
 ): Promise<FilesCheck> {
-  const listed = new Map<string, ManifestFile>(manifest.files.map((f) => [f.path, f]));
+  const signed = listSignedFiles(manifest);
+  const listed = new Map<string, ManifestFile>(signed.map((f) => [f.path, f]));
   const knownHashes = new Set(manifest.files.map((f) => f.sha256));
   const http = target.kind === 'http';
+  const serverConfig = manifest.serverConfig ?? [];
+  const readerFiles = new Set(manifest.files.map((f) => f.path));
+  // Over HTTP only the files a reader can fetch must be served; a folder or bundle holds everything signed.
+  const required = http ? manifest.files : signed;
   let checkedFiles = 0;
+  let checkedServerConfig = 0;
   let done = 0;
-  let total = manifest.files.length;
+  let total = required.length;
   const scanned: { path: string; text: string }[] = [];
   const problems: VerifyProblem[] = [];
-  await runPool(manifest.files, options.concurrency, async (file) => {
+  await runPool(required, options.concurrency, async (file) => {
     const result = await site.check(file, http && isScannable(file.path));
     if (result.status === 'match') {
-      checkedFiles++;
+      if (readerFiles.has(file.path)) checkedFiles++;
+      else checkedServerConfig++;
       if (result.text !== undefined) scanned.push({ path: file.path, text: result.text });
     } else if (result.status === 'missing') {
       problems.push({ kind: 'missing', path: file.path, message: `${file.path} is missing` });
@@ -125,6 +140,23 @@ export async function checkFiles(
     }
   } else {
     const baseUrl = target.base;
+    // Server configuration a server chooses to serve must be the signed bytes.
+    total += serverConfig.length;
+    await runPool(serverConfig, options.concurrency, async (file) => {
+      const result = await probeUrl(resolveFileUrl(baseUrl, file.path), target.http, MAX_DOCUMENT_BYTES);
+      if (result.status === 'served' && result.sha256 === file.sha256) checkedServerConfig++;
+      else if (result.status === 'served' && !knownHashes.has(result.sha256)) {
+        problems.push({
+          kind: 'modified',
+          path: file.path,
+          message: `${file.path} (server configuration) is served with other bytes than the signed ones`,
+          expected: `${file.size} bytes sha256 ${file.sha256}`,
+          actual: `sha256 ${result.sha256}`,
+        });
+      }
+      done++;
+      options.onProgress?.(done, total);
+    });
     const candidates = new Map<string, { url: URL; from?: string }>();
     const isListedUrl = (url: URL): boolean => {
       if (!url.pathname.startsWith(baseUrl.pathname)) return false;
@@ -173,5 +205,5 @@ export async function checkFiles(
     });
   }
   problems.sort((a, b) => (a.path ?? '').localeCompare(b.path ?? '') || a.kind.localeCompare(b.kind));
-  return { checkedFiles, problems };
+  return { checkedFiles, checkedServerConfig, problems };
 }

@@ -52,7 +52,8 @@ export function formatVerifyReport(report: VerifyReport, options: FormatVerifyOp
     }
   }
   const counts = VERIFY_PROBLEM_KINDS.filter((k) => byKind.has(k)).map((k) => `${byKind.get(k)?.length} ${k}`);
-  const files = m ? `${report.checkedFiles} of ${m.fileCount} files matched` : 'no files checked';
+  const config = report.checkedServerConfig ? ` and ${report.checkedServerConfig} server configuration file${report.checkedServerConfig === 1 ? '' : 's'}` : '';
+  const files = m ? `${report.checkedFiles} of ${m.fileCount} files${config} matched` : 'no files checked';
   lines.push(
     '',
     report.problems.length === 0

@@ -17,8 +17,10 @@ export interface VerifyReport {
   status: 'genuine' | 'not-genuine' | 'error';
   manifest?: ManifestSummary;
   problems: VerifyProblem[];
-  /** Files whose hash matched. */
+  /** Files a reader can fetch whose hash matched (of `manifest.fileCount`). */
   checkedFiles: number;
   /** The copy's release log head, when it publishes a well-formed log. */
   logHead?: { size: number; root: string };
+  /** Server configuration files (`.htaccess`, `_headers`) whose hash matched, when any was checked. */
+  checkedServerConfig?: number;
 }

@@ -52,7 +52,7 @@ function isUrl(source: string): boolean {
 function createReport(
   source: string,
   problems: VerifyProblem[],
-  extra: Pick<VerifyReport, 'manifest' | 'logHead'> & { checkedFiles?: number } = {},
+  extra: Pick<VerifyReport, 'manifest' | 'logHead' | 'checkedServerConfig'> & { checkedFiles?: number } = {},
 ): VerifyReport {
   return {
     source,
@@ -61,6 +61,7 @@ function createReport(
     problems,
     checkedFiles: extra.checkedFiles ?? 0,
     ...(extra.logHead ? { logHead: extra.logHead } : {}),
+    ...(extra.checkedServerConfig ? { checkedServerConfig: extra.checkedServerConfig } : {}),
   };
 }
 
@@ -192,5 +193,6 @@ export async function verifySite(source: string, options: VerifyOptions): Promis
     manifest: summary,
     checkedFiles: files.checkedFiles,
     ...(history.head ? { logHead: history.head } : {}),
+    checkedServerConfig: files.checkedServerConfig,
   });
 }

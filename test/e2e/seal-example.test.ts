@@ -52,11 +52,14 @@ describe('sealed example site', () => {
   it('lists every written file in the manifest, and the written folder is genuine', async () => {
     const manifest = JSON.parse(readFileSync(join(dir, 'dist/.well-known/stele/manifest.json'), 'utf8'));
     const listed = new Set(manifest.files.map((f: { path: string }) => f.path));
+    const config = new Set(manifest.serverConfig.map((f: { path: string }) => f.path));
     for (const path of first.output!.keys()) {
-      if (!path.startsWith('.well-known/stele/manifest.json') && !isReleaseLogPath(path)) expect(listed.has(path), path).toBe(true);
+      if (!path.startsWith('.well-known/stele/manifest.json') && !isReleaseLogPath(path)) expect(listed.has(path) || config.has(path), path).toBe(true);
     }
     expect(listed.has('index.html')).toBe(true);
-    expect(listed.has('.htaccess')).toBe(true);
+    // Server configuration is signed apart from the files a reader can fetch.
+    expect([...config].sort()).toEqual(['.htaccess', '_headers']);
+    expect(listed.has('.htaccess')).toBe(false);
     const report = await verifySite(join(dir, 'dist'), { publicKey: signer.publicKeyFile, trustStoreDir: false, now });
     expect(report.problems).toEqual([]);
     expect(report.status).toBe('genuine');

@@ -84,7 +84,7 @@ describe('stele import + stele build', () => {
     expect(imported.stdout).toContain('posts 5, pages 1 (drafts 1)');
     expect(imported.stdout).toContain('comments 2');
     // The template is reported, not dropped silently; the remote images are listed.
-    expect(imported.stderr).toContain('the Blogger template was not imported');
+    expect(imported.stderr).toMatch(/blogger-classic\.xml:2:1 warning STELE7101: the Blogger template was not imported: stele has its own theme\.\n {2}hint: /);
     expect(imported.stderr).toContain('https://1.bp.blogspot.com/-abc/T0/AAA/xyz/s1600/rally.jpg');
     const site = join(cwd, 'site');
     expect(await listAll(join(site, 'content'))).toEqual([
@@ -164,6 +164,8 @@ describe('stele import + stele build', () => {
       expect(imported.stdout).toContain('posts 4, pages 2 (drafts 2)');
       expect(imported.stdout).toContain('comments 1');
       expect(imported.stdout).toContain('media 1');
+      // Each skipped item points at its record: line and column of the start tag.
+      expect(imported.stderr).toMatch(new RegExp(`wordpress-wxr-${version.replace('.', '\\.')}\\.xml:\\d+:3 warning STELE7101: comment \\d+ on post "Lawyer detained in Beijing" was not imported: it is spam\\.`));
       for (const reason of [
         'it is in the WordPress trash',
         'it is private in WordPress',
@@ -295,6 +297,32 @@ describe('malformed exports', () => {
       expect(await readdir(cwd)).toEqual([]);
     });
   }
+
+  it('reports every problem of a hand-damaged export in one run, each with line, column and how to fix it', async () => {
+    const cwd = await createTempDir();
+    const file = join(FIXTURES, 'malformed-several.xml');
+    const r = await run(['import', file, '--out', 'site'], cwd);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.split('\n');
+    const entity = lines.findIndex((l) => l.startsWith(`${file}:8:27 error STELE7002: The export is not well-formed XML: undefined entity.`));
+    expect(entity, r.stderr).toBeGreaterThanOrEqual(0);
+    expect(lines[entity + 1]).toContain('write &#160; for &nbsp;');
+    const tag = lines.findIndex((l) => l.startsWith(`${file}:20:9 error STELE7002: The export is not well-formed XML: unexpected close tag (<item> is the element open here).`));
+    expect(tag, r.stderr).toBeGreaterThan(entity);
+    expect(lines[tag + 1]).toContain('A closing tag does not match');
+    // What follows the broken tree only repeats it, so it is not listed.
+    expect(r.stderr).toContain('2 errors, 0 warnings');
+    expect(r.stderr).toContain('nothing was written');
+    expect(await readdir(cwd)).toEqual([]);
+    const json = await run(['import', file, '--out', 'site', '--json'], cwd);
+    const report = JSON.parse(json.stdout) as { ok: boolean; diagnostics: { line: number; column: number; hint: string }[] };
+    expect(report.ok).toBe(false);
+    expect(report.diagnostics.map((d) => [d.line, d.column, Boolean(d.hint)])).toEqual([
+      [8, 27, true],
+      [20, 9, true],
+    ]);
+    expect(await readdir(cwd)).toEqual([]);
+  });
 
   it('refuses a file of another format than the one named, and a missing file', async () => {
     const cwd = await createTempDir();

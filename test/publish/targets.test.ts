@@ -142,8 +142,9 @@ describe('stele publish to five targets', () => {
     expect(root.toString()).toMatch(/^bafy/);
     const back = await readCarFile(bytes);
     const dist = join(project, 'dist');
-    const manifest = JSON.parse(await readFile(join(dist, MANIFEST_PATH), 'utf8')) as { files: { path: string }[] };
-    expect([...back.files.keys()].sort()).toEqual([...manifest.files.map((f) => f.path), MANIFEST_PATH, MANIFEST_SIG_PATH].sort());
+    const manifest = JSON.parse(await readFile(join(dist, MANIFEST_PATH), 'utf8')) as { files: { path: string }[]; serverConfig?: { path: string }[] };
+    const signed = [...manifest.files, ...(manifest.serverConfig ?? [])].map((f) => f.path);
+    expect([...back.files.keys()].sort()).toEqual([...signed, MANIFEST_PATH, MANIFEST_SIG_PATH].sort());
     for (const [path, data] of back.files) expect(Buffer.from(data).equals(await readFile(join(dist, path))), path).toBe(true);
   });
 

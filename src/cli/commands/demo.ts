@@ -52,7 +52,7 @@ export const registerDemoCommand: RegisterCommand = (cli, ctx) => {
       ctx.stdout(`built ${s.pages} pages, ${s.files} files, ${formatBytes(s.bytes)} in ${s.ms} ms; sealed version ${result.seal.version}, key ${result.seal.fingerprint}\n`);
       const publicKey = await ctx.host.fs.readText(join(root, config.seal.publicKey));
       const report = await verifySite(result.outDir, { publicKey, trustStoreDir: false, now: ctx.host.now() });
-      ctx.stdout(`verify ${result.outDir}: ${report.status} (${describeVerifiedFiles(result.output!, report.checkedFiles)})\n`);
+      ctx.stdout(`verify ${result.outDir}: ${report.status} (${describeVerifiedFiles(result.output!, report.checkedFiles + (report.checkedServerConfig ?? 0))})\n`);
       if (report.status !== 'genuine') {
         ctx.exitCode = 1;
         return;
@@ -77,9 +77,8 @@ export const registerDemoCommand: RegisterCommand = (cli, ctx) => {
  * the build counts every file it wrote, the manifest lists every file but itself and its signature.
  */
 export function describeVerifiedFiles(output: ReadonlyMap<string, Uint8Array>, checked: number): string {
-  const listed = new Set<string>(
-    (JSON.parse(new TextDecoder().decode(output.get(MANIFEST_PATH))) as { files: { path: string }[] }).files.map((f) => f.path),
-  );
+  const manifest = JSON.parse(new TextDecoder().decode(output.get(MANIFEST_PATH))) as { files: { path: string }[]; serverConfig?: { path: string }[] };
+  const listed = new Set<string>([...manifest.files, ...(manifest.serverConfig ?? [])].map((f) => f.path));
   const others = [...output.keys()].filter((p) => !listed.has(p)).sort();
   const tail = others.length ? `; the other ${others.length} of the ${output.size} built are the signature itself (${others.join(', ')})` : '';
   return `${checked} files match the signed manifest${tail}`;

@@ -21,7 +21,7 @@ import {
   type WithTitle,
 } from '../../content/advocacy-view.js';
 import type { TextConverter } from '../../content/chinese.js';
-import type { CampaignFields, EventFields, PersonFields } from '../../content/collections/index.js';
+import { type CampaignFields, type EventFields, HELD_STATUSES, type PersonFields } from '../../content/collections/index.js';
 import { type RosterEntry, resolveRosterName } from '../../content/consent.js';
 import { placeholderPortraitPath } from '../../content/image-refs.js';
 import type { CollectionName } from '../../content/collection-registry.js';
@@ -29,7 +29,8 @@ import { type ContentEntry, type ContentSet, entryGroupKey, resolveGroupOriginal
 import { entryPath, relativeUrl } from '../../content/urls.js';
 import { html, type SafeHtml, unsafeRawHtml } from '../html.js';
 import type { RenderedEntry } from '../render-content.js';
-import { type BodyContext, renderTags } from './components.js';
+import { type BodyContext, renderCards, renderTags } from './components.js';
+import { getThemeStrings } from './strings.js';
 
 /** What an advocacy page needs beyond the body context. */
 export interface AdvocacyContext extends BodyContext {
@@ -194,4 +195,68 @@ ${hidden ? html`<p class="meta">${rosterHiddenNote(hidden, lang)}</p>` : ''}` : 
 ${renderTags(r.entry.data.tags, ctx)}
 </article>`;
   return { body, jsonLd: [createEventJsonLd(data, { lang, now: ctx.now, toTraditional: ctx.toTraditional, url: ctx.url })] };
+}
+
+/** What the home page shows besides the entries it is given. */
+export interface HomePageData {
+  title: string;
+  /** The home page's own body (`content/pages/home.<lang>.md`) or the site description. */
+  intro: SafeHtml;
+  /** Campaigns of this language, any status (only active ones are shown). */
+  campaigns: RenderedEntry[];
+  /** People of this language. */
+  people: RenderedEntry[];
+  /** Latest news, newest first (one page of it). */
+  news: RenderedEntry[];
+  campaignsPath?: string;
+  peoplePath?: string;
+  archivePath: string;
+  /** Number of people shown at most (a link leads to the rest). */
+  peopleLimit: number;
+}
+
+/**
+ * The home page of an advocacy site: what it asks of the reader first (active
+ * campaigns and what you can do), then the people it speaks for (portrait or
+ * placeholder, status badge, time held so far at the build clock), then the
+ * latest news. Names come from the same view models as the person and
+ * campaign pages; rosters are never shown here.
+ */
+export function renderHomePage(d: HomePageData, ctx: AdvocacyContext): SafeHtml {
+  const lang = ctx.lang;
+  const t = getThemeStrings(lang);
+  const rel = (to: string) => relativeUrl(ctx.path, to);
+  const active = d.campaigns.filter((c) => (c.entry.data as unknown as CampaignFields).status === 'active');
+  const people = d.people
+    .map((r) => ({ r, v: createPersonView(r.entry.data as unknown as WithTitle<PersonFields>, { lang, now: ctx.now, toTraditional: ctx.toTraditional }) }))
+    .sort((a, b) => Number(!HELD_STATUSES.has(a.v.status.value)) - Number(!HELD_STATUSES.has(b.v.status.value)) || a.v.name.text.localeCompare(b.v.name.text, lang));
+  const peopleById = new Map(
+    ctx.content.entries.filter((e) => e.collection === 'people' && isOriginal(ctx, e)).map((e) => [e.key, e.data as unknown as WithTitle<PersonFields>]),
+  );
+  const campaignSection = active.length
+    ? html`<section class="campaigns" aria-labelledby="home-campaigns"><h2 id="home-campaigns">${t.campaigns}</h2>${active.map((c) => {
+        const v = createCampaignView(c.entry.data as unknown as WithTitle<CampaignFields>, { lang, now: ctx.now, toTraditional: ctx.toTraditional, people: peopleById });
+        return html`<article class="campaign-card"><h3><a href="${rel(c.path)}">${c.entry.data.title}</a> <span class="badge ${v.status.value}">${v.status.label}</span></h3>
+<p>${textEl(v.goal, lang)}</p>
+${v.actions.length ? html`<h4>${t.whatYouCanDo}</h4><ul>${v.actions.map((a) => html`<li>${textEl(a, lang)}</li>`)}</ul>` : ''}</article>`;
+      })}${d.campaignsPath && d.campaigns.length > active.length ? html`<p><a href="${rel(d.campaignsPath)}">${t.allCampaigns}</a></p>` : ''}</section>`
+    : html``;
+  const shown = people.slice(0, d.peopleLimit);
+  const peopleSection = shown.length
+    ? html`<section aria-labelledby="home-people"><h2 id="home-people">${t.peopleWeSpeakFor}</h2><ul class="people">${shown.map(({ r, v }) => {
+        const portraitPath = v.portrait
+          ? v.portrait.kind === 'placeholder'
+            ? placeholderPortraitPath(r.entry.key)
+            : posix.normalize(posix.join(posix.dirname(r.entry.file), v.portrait.src))
+          : undefined;
+        const img = portraitPath && v.portrait ? ctx.picture(portraitPath, v.portrait.alt, 'lazy') : undefined;
+        return html`<li>${img ? unsafeRawHtml(img) : html`<span class="initial" aria-hidden="true">${[...v.name.text][0] ?? ''}</span>`}<div><a class="name" href="${rel(r.path)}">${textEl(v.name, lang)}</a>
+<p><span class="badge ${v.status.value}">${v.status.label}</span></p>${v.timeServed ? html`<p class="meta">${v.timeServed.label}: ${v.timeServed.text}</p>` : ''}</div></li>`;
+      })}</ul>${d.peoplePath && people.length > shown.length ? html`<p><a href="${rel(d.peoplePath)}">${t.allPeople}</a></p>` : ''}</section>`
+    : html``;
+  return html`<h1>${d.title}</h1>
+${d.intro}
+${campaignSection}
+${peopleSection}
+<section aria-labelledby="home-news"><h2 id="home-news">${t.latestPosts}</h2>${renderCards(d.news, ctx)}<p><a href="${rel(d.archivePath)}">${t.allPosts}</a></p></section>`;
 }

@@ -90,17 +90,47 @@ export function renderCards(list: RenderedEntry[], ctx: BodyContext, headingLeve
   })}</ul>`;
 }
 
-/** A titled list page (archive year, tag, collection index). */
-export function renderListPage(title: string, list: RenderedEntry[], ctx: BodyContext, intro?: SafeHtml): SafeHtml {
-  return html`<h1>${title}</h1>${intro ?? ''}${renderCards(list, ctx, 2)}`;
+/** Where a list page sits among its pages (`page/2/index.html`, …). */
+export interface PageNumbers {
+  /** 1-based. */
+  page: number;
+  pages: number;
+  /** Output path of page `n` of this list. */
+  pathOf(n: number): string;
 }
 
-/** The archive index: years with their entries. */
-export function renderArchive(years: Map<string, RenderedEntry[]>, yearPath: (y: string) => string, ctx: BodyContext): SafeHtml {
+/** Previous / "page n of m" / next links under a paginated list (plain links: no script). */
+export function renderPagination(p: PageNumbers | undefined, ctx: BodyContext): SafeHtml {
+  if (!p || p.pages < 2) return html``;
   const t = getThemeStrings(ctx.lang);
-  return html`<h1>${t.archive}</h1>${[...years].map(
-    ([year, list]) => html`<section><h2><a href="${rel(ctx, yearPath(year))}">${year}</a></h2>${renderCards(list, ctx)}</section>`,
-  )}`;
+  return html`<nav class="pagination" aria-label="${t.pagination}"><ul>${
+    p.page > 1 ? html`<li><a rel="prev" href="${rel(ctx, p.pathOf(p.page - 1))}">← ${t.previousPage}</a></li>` : ''
+  }<li aria-current="page">${t.pageOf(p.page, p.pages)}</li>${
+    p.page < p.pages ? html`<li><a rel="next" href="${rel(ctx, p.pathOf(p.page + 1))}">${t.nextPage} →</a></li>` : ''
+  }</ul></nav>`;
+}
+
+/** A titled list page (archive year, tag, collection index), one page of it when paginated. */
+export function renderListPage(title: string, list: RenderedEntry[], ctx: BodyContext, intro?: SafeHtml, pages?: PageNumbers): SafeHtml {
+  const t = getThemeStrings(ctx.lang);
+  return html`<h1>${title}${pages && pages.page > 1 ? html` <small class="meta">${t.pageOf(pages.page, pages.pages)}</small>` : ''}</h1>${intro ?? ''}${renderCards(list, ctx, 2)}${renderPagination(pages, ctx)}`;
+}
+
+/**
+ * One page of the archive: links to every year, then this page's entries
+ * (newest first) under their year.
+ */
+export function renderArchive(allYears: readonly string[], list: RenderedEntry[], yearPath: (y: string) => string, ctx: BodyContext, pages?: PageNumbers): SafeHtml {
+  const t = getThemeStrings(ctx.lang);
+  const byYear = new Map<string, RenderedEntry[]>();
+  for (const r of list) {
+    const year = r.entry.data.date?.slice(0, 4) ?? '';
+    byYear.set(year, [...(byYear.get(year) ?? []), r]);
+  }
+  return html`<h1>${t.archive}${pages && pages.page > 1 ? html` <small class="meta">${t.pageOf(pages.page, pages.pages)}</small>` : ''}</h1>
+${allYears.length ? html`<nav aria-label="${t.archive}"><ul class="tags">${allYears.map((y) => html`<li><a href="${rel(ctx, yearPath(y))}">${y}</a></li>`)}</ul></nav>` : ''}
+${[...byYear].map(([year, entries]) => html`<section><h2>${year ? html`<a href="${rel(ctx, yearPath(year))}">${year}</a>` : ''}</h2>${renderCards(entries, ctx)}</section>`)}
+${renderPagination(pages, ctx)}`;
 }
 
 /** The tag index. */

@@ -4,7 +4,7 @@
  */
 import { type LanguageCode, LANGUAGES } from '../../config/languages.js';
 import { relativeUrl } from '../../content/urls.js';
-import { html, join, type SafeHtml, unsafeRawHtml } from '../html.js';
+import { html, join, replaceSafeHtml, type SafeHtml, unsafeRawHtml } from '../html.js';
 import { renderJsonLd } from './json-ld.js';
 import { getThemeStrings } from './strings.js';
 import { FAVICON_PATH, THEME_CSS } from './style.js';
@@ -52,10 +52,18 @@ export interface PageShell {
   noindex?: boolean;
   /** Offer the page's main content to the site search index (entry pages). */
   searchable?: boolean;
+  /** Neighbouring pages of a paginated list (`<link rel="prev/next">`). */
+  prevPath?: string;
+  nextPath?: string;
 }
 
 /** Render a full HTML document. */
 export function renderLayout(p: PageShell): string {
+  return renderLayoutHtml(p).value;
+}
+
+/** Render a full HTML document, keeping the source marks of the author content in it. */
+export function renderLayoutHtml(p: PageShell): SafeHtml {
   const t = getThemeStrings(p.lang);
   const rel = (to: string) => relativeUrl(p.path, to);
   const fullTitle = p.title === p.siteTitle ? p.siteTitle : `${p.title} · ${p.siteTitle}`;
@@ -79,6 +87,8 @@ ${p.description ? html`<meta name="description" content="${p.description}">` : '
 ${p.noindex ? unsafeRawHtml('<meta name="robots" content="noindex">') : ''}
 ${p.canonicalUrl ? html`<link rel="canonical" href="${p.canonicalUrl}">` : ''}
 ${join(hreflangs, '\n')}
+${p.prevPath ? html`<link rel="prev" href="${rel(p.prevPath)}">` : ''}
+${p.nextPath ? html`<link rel="next" href="${rel(p.nextPath)}">` : ''}
 ${p.feedPath ? html`<link rel="alternate" type="application/atom+xml" title="${p.siteTitle}" href="${rel(p.feedPath)}">` : ''}
 ${p.onionUrl ? html`<meta http-equiv="onion-location" content="${p.onionUrl}">` : ''}
 <link rel="icon" type="image/svg+xml" href="${rel(FAVICON_PATH)}">
@@ -104,5 +114,5 @@ ${p.unsigned ? html`<p class="notice unsigned">${t.footerUnsigned}</p>` : ''}
 </body>
 </html>
 `;
-  return doc.value.replace(/\n{2,}/g, '\n');
+  return replaceSafeHtml(doc, /\n{2,}/g, '\n');
 }

@@ -1,0 +1,134 @@
+/**
+ * Problems the checks find in the built pages, in elements the author wrote
+ * (a broken anchor, a root-relative link, a wrong relative link, a raw-HTML
+ * `<img>` without alt), are reported at the Markdown file, line and column,
+ * in the same `stele build` run as errors in content; the source marks that
+ * carry those positions never reach the output bytes.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../src/cli/index.js';
+import { createTempSite, createTestHost, removeTempDirs } from '../helpers/temp-site.js';
+
+afterAll(removeTempDirs);
+
+async function build(root: string, extra: string[] = []): Promise<{ code: number; out: string }> {
+  let out = '';
+  const log = vi.spyOn(console, 'info').mockImplementation(() => {});
+  try {
+    const code = await runCli(['build', root, '--no-seal', ...extra], {
+      cwd: root,
+      host: createTestHost(),
+      isTTY: false,
+      stdout: (t) => {
+        out += t;
+      },
+      stderr: (t) => {
+        out += t;
+      },
+    });
+    return { code, out };
+  } finally {
+    log.mockRestore();
+  }
+}
+
+const POST = 'content/posts/2026-01-01-hello.en.md';
+// Line numbers below are those of this file as written.
+const POST_TEXT = `---
+title: Hello
+date: 2026-01-01
+---
+
+See [the about page](/about/) and [a section](#nowhere).
+
+Also [wrong](../nope/index.html) here.
+
+<p>Raw: <img src="pic.png"></p>
+
+- a list item with raw HTML:
+
+  <div><img src="a.png"></div>
+`;
+
+/** Each case: the code and the `file:line:column` it must be reported at. */
+const CASES: [string, string, string][] = [
+  ['root-relative link', 'STELE4103', `${POST}:6:22`],
+  ['broken anchor', 'STELE4102', `${POST}:6:47`],
+  ['wrong relative link', 'STELE4101', `${POST}:8:14`],
+  ['raw-HTML img without alt', 'STELE4201', `${POST}:10:9`],
+  ['raw-HTML img without alt, indented in a list', 'STELE4201', `${POST}:14:8`],
+];
+
+describe('built-page problems point at the Markdown', () => {
+  it.each(CASES)('%s: reported at the source, in the same run as a content error', async (_name, code, where) => {
+    const root = await createTempSite({
+      [POST]: POST_TEXT,
+      'content/pages/about.en.md': '---\ntitle: About\n---\n\nAbout us.\n',
+      // A content error in another file: both kinds come in one run.
+      'content/posts/2026-01-02-bad.en.md': '---\ntitle: Bad\ndate: notadate\n---\n\nHello.\n',
+    });
+    const r = await build(root);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('content/posts/2026-01-02-bad.en.md:3:7 error STELE1106');
+    expect(r.out).toContain(`${where} error ${code}`);
+    // Never against the generated page.
+    expect(r.out).not.toMatch(/dist\/posts\/hello/);
+    // The code frame is the author's line.
+    const frame = r.out.slice(r.out.indexOf(`${where} error ${code}`)).split('\n').slice(1, 6).join('\n');
+    const line = POST_TEXT.split('\n')[Number(where.split(':')[1]) - 1]!;
+    expect(frame).toContain(line.trim());
+  });
+
+  it('reports them at the source once content is valid too, and once for a derived zh-Hant page', async () => {
+    const root = await createTempSite(
+      {
+        [POST]: POST_TEXT,
+        'content/posts/2026-01-01-hello.zh.md': '---\ntitle: 你好\n---\n\n见[页面](/about/)。\n',
+      },
+      `import { defineConfig } from 'stele';
+export default defineConfig({ siteId: 'test-site', title: 'Test', baseUrl: 'https://t.example/', languages: ['en', 'zh-Hans', 'zh-Hant'] });
+`,
+    );
+    const r = await build(root);
+    expect(r.code).toBe(1);
+    for (const [, code, where] of CASES) expect(r.out).toContain(`${where} error ${code}`);
+    const zh = r.out.match(/content\/posts\/2026-01-01-hello\.zh\.md:5:7 error STELE4103/g) ?? [];
+    expect(zh).toHaveLength(1);
+    expect(r.out).not.toMatch(/dist\/(zh-hans|zh-hant\/)?posts\/hello/);
+  });
+
+  it('problems in generated pages still point at the page', async () => {
+    // A menu entry is config, not content: the page it lands on is named.
+    const root = await createTempSite(
+      { 'content/pages/about.en.md': '---\ntitle: About\n---\n\nAbout us.\n' },
+      `import { defineConfig } from 'stele';
+export default defineConfig({ siteId: 'test-site', title: 'Test', baseUrl: 'https://t.example/', languages: ['en'], menu: [{ label: 'Gone', path: 'gone/index.html' }] });
+`,
+    );
+    const r = await build(root);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/dist\/index\.html:\d+:\d+ error STELE4101/);
+  });
+});
+
+describe('source marks never reach the output', () => {
+  it('a clean build carries no mark, and an author cannot write one', async () => {
+    const root = await createTempSite({
+      'content/pages/about.en.md': '---\ntitle: About\n---\n\nAbout us.\n',
+      [POST]: `---\ntitle: Hello\ndate: 2026-01-01\n---\n\nSee [about](../pages/about.en.md) and [out](https://example.org/).\n\n<p><a href="#top" data-stele-src="0:0">top</a> <a href="#top" data-stele-src="1:2" data-stele-mark="3">top</a></p>\n`,
+    });
+    const r = await build(root);
+    expect(r.code, r.out).toBe(0);
+    const dist = join(root, 'dist');
+    const files = (await readdir(dist, { recursive: true, withFileTypes: true })).filter((f) => f.isFile());
+    expect(files.length).toBeGreaterThan(10);
+    for (const f of files) {
+      const text = await readFile(join(f.parentPath, f.name), 'latin1');
+      expect(text, join(f.parentPath, f.name)).not.toMatch(/data-stele-(src|mark)/);
+    }
+    const page = await readFile(join(dist, 'posts/hello/index.html'), 'utf8');
+    expect(page).toContain('<a href="../../about/index.html">about</a>');
+  });
+});
