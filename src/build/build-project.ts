@@ -52,6 +52,7 @@ import { createSearchIndex } from '../site/search-pagefind.js';
 import { formatKeyFingerprint, parsePublicKey } from '../trust/minisign.js';
 import { MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { verifySite } from '../verify/verify-site.js';
+import { createSocialCards } from './build-cards.js';
 import { processContentImages } from './build-images.js';
 import { recoverOutputFolder, writeOutputAtomically } from './write-output.js';
 
@@ -100,6 +101,8 @@ export interface BuildCache {
   render?: Memo<RenderMemoValue>;
   harden?: NonNullable<HardenOptions['memo']>;
   check?: Memo<PageCheckMemo>;
+  /** Preview-card PNGs by the hash of their SVG. */
+  cards?: Map<string, Uint8Array>;
 }
 
 export interface BuildStats {
@@ -287,6 +290,16 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     return done({ config, content });
   }
 
+  stage('cards');
+  const cards = await createSocialCards(config, rendered.rendered.values(), host, { ...(cache?.cards ? { memo: cache.cards } : {}) });
+  const coverImage = (projectPath: string) => {
+    const jpeg = imageByPath
+      .get(projectPath)
+      ?.files.filter((f) => f.format === 'jpeg' || f.format === 'png')
+      .sort((a, b) => b.width - a.width)[0];
+    return jpeg ? { path: jpeg.path, width: jpeg.width, height: jpeg.height } : undefined;
+  };
+
   stage('site');
   const publicKey = signer ? parsePublicKey(signer.publicKeyFile) : undefined;
   const keyId = publicKey?.ok ? publicKey.value.keyId : undefined;
@@ -303,8 +316,11 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     headExtra: options.headExtra,
     toTraditional,
     redirects: redirects.redirects,
+    socialImage: cards.resolve,
+    coverImage,
   });
   diagnostics.push(...site.diagnostics);
+  for (const [path, data] of cards.files) site.output.set(path, data);
   const output = site.output;
   stage('search');
   diagnostics.push(...(await createSearchIndex(output, { pages: site.pages.map((p) => p.path) })));
@@ -371,7 +387,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
       diagnostics.push(createDiagnostic(BuildLogConflict, { file: logDirName }, previousLog.reason));
       return done({ config, content, output });
     }
-    const previousManifest = await readManifestVersion(config.outDirAbs);
+    const previousManifest = await readManifestVersion(config.outDirAbs, host.fs);
     if (previousLog.from === 'start' && previousManifest !== undefined && write) {
       diagnostics.push(createDiagnostic(BuildLogStarted, { file: logDirName }, logDirName));
     }
@@ -395,7 +411,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
       expiresInDays: config.seal.expiresInDays,
       signer,
       channels: { official: config.seal.official, revoked: config.seal.revoked },
-      keys: await readKeyPublications(keysDir),
+      keys: await readKeyPublications(keysDir, host.fs),
     });
     seal = { version, keyId: signer.keyId, fingerprint: formatKeyFingerprint(signer.keyId) };
   }
