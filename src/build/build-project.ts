@@ -356,6 +356,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
         // ...and the search pages, their bootstrap only.
         searchPages: { paths: new Set(site.searchPages), script: SEARCH_BOOTSTRAP },
         excludedEmailHashes: new Set(importState.excludedEmails),
+        remoteImages: importState.remoteImages,
         sourceMarks: site.sourceMarks,
         onProgress: (done, total) => options.onProgress?.('check', done, total),
         ...(cache?.check ? { memo: cache.check } : {}),
