@@ -43,6 +43,7 @@ import { emitFile, type OutputFiles } from '../site/output.js';
 import { createSearchIndex } from '../site/search-pagefind.js';
 import { SEARCH_BOOTSTRAP } from '../render/theme/search.js';
 import { verifySite } from '../verify/verify-site.js';
+import { createSocialCards } from './build-cards.js';
 import { processContentImages } from './build-images.js';
 import { recoverOutputFolder, writeOutputAtomically } from './write-output.js';
 
@@ -86,6 +87,8 @@ export interface BuildCache {
   render?: Memo<RenderMemoValue>;
   harden?: NonNullable<HardenOptions['memo']>;
   check?: Memo<PageCheckMemo>;
+  /** Preview-card PNGs by the hash of their SVG. */
+  cards?: Map<string, Uint8Array>;
 }
 
 export interface BuildStats {
@@ -273,6 +276,16 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     return done({ config, content });
   }
 
+  stage('cards');
+  const cards = await createSocialCards(config, rendered.rendered.values(), host, { ...(cache?.cards ? { memo: cache.cards } : {}) });
+  const coverImage = (projectPath: string) => {
+    const jpeg = imageByPath
+      .get(projectPath)
+      ?.files.filter((f) => f.format === 'jpeg' || f.format === 'png')
+      .sort((a, b) => b.width - a.width)[0];
+    return jpeg ? { path: jpeg.path, width: jpeg.width, height: jpeg.height } : undefined;
+  };
+
   stage('site');
   const publicKey = signer ? parsePublicKey(signer.publicKeyFile) : undefined;
   const keyId = publicKey?.ok ? publicKey.value.keyId : undefined;
@@ -289,8 +302,11 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     headExtra: options.headExtra,
     toTraditional,
     redirects: redirects.redirects,
+    socialImage: cards.resolve,
+    coverImage,
   });
   diagnostics.push(...site.diagnostics);
+  for (const [path, data] of cards.files) site.output.set(path, data);
   const output = site.output;
   stage('search');
   diagnostics.push(...(await createSearchIndex(output, { pages: site.pages.map((p) => p.path) })));
@@ -326,6 +342,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
         // ...and the search pages, their bootstrap only.
         searchPages: { paths: new Set(site.searchPages), script: SEARCH_BOOTSTRAP },
         excludedEmailHashes: new Set(importState.excludedEmails),
+        remoteImages: importState.remoteImages,
         sourceMarks: site.sourceMarks,
         onProgress: (done, total) => options.onProgress?.('check', done, total),
         ...(cache?.check ? { memo: cache.check } : {}),
@@ -342,7 +359,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   stage('seal');
   let seal: BuildResult['seal'];
   if (signer && shouldSeal) {
-    const previous = await readManifestVersion(config.outDirAbs);
+    const previous = await readManifestVersion(config.outDirAbs, host.fs);
     // Versions only go up: the build time in seconds, or one more than the last
     // published version when the clock is fixed (SOURCE_DATE_EPOCH) or behind.
     const version = resolveNextVersion(previous, Math.max((previous ?? 0) + 1, Math.floor(host.now().getTime() / 1000)));
@@ -354,7 +371,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
       expiresInDays: config.seal.expiresInDays,
       signer,
       channels: { official: config.seal.official, revoked: config.seal.revoked },
-      keys: await readKeyPublications(keysDir),
+      keys: await readKeyPublications(keysDir, host.fs),
     });
     seal = { version, keyId: signer.keyId, fingerprint: formatKeyFingerprint(signer.keyId) };
   }

@@ -8,6 +8,7 @@ import type { OutputFiles } from '../site/output.js';
 import { isCompressedSearchFile } from '../site/search-pagefind.js';
 import { gunzipSync } from 'node:zlib';
 import { checkExcludedEmails } from './excluded-emails.js';
+import { checkRemoteImages } from './remote-images.js';
 import { checkImageAlt } from './image-alt.js';
 import { checkImageMetadata } from './image-metadata.js';
 import { checkPageLinks, collectPageLinks, type PageLinks } from './links.js';
@@ -34,6 +35,8 @@ export interface CheckOptions {
   namesMemo?: Memo<Diagnostic[]>;
   /** Hashes of commenters' e-mail addresses that must not appear (`stele import`'s exclusion list). */
   excludedEmailHashes?: ReadonlySet<string>;
+  /** Images `stele import` left on the old host (linked, not shown): each link to one is a warning. */
+  remoteImages?: readonly string[];
   /** Source marks of author content per page: problems in those elements are reported at the Markdown line. */
   sourceMarks?: SourceMarks;
   /** Called after each chunk of pages: pages checked, total pages. */
@@ -91,6 +94,7 @@ export async function runChecks(output: OutputFiles, options: CheckOptions = {})
     // Text scans see the search index decompressed: what is in the index is published.
     ...checkWithheldNames(decodeSearchIndex(output), options.withheldNames ?? [], options.namesMemo),
     ...checkExcludedEmails(decodeSearchIndex(output), options.excludedEmailHashes ?? new Set()),
+    ...checkRemoteImages(output, options.remoteImages ?? []),
     ...(options.skipImageMetadata ? [] : await checkImageMetadata(output)),
   );
   return sortDiagnostics(diagnostics);

@@ -2,19 +2,15 @@
  * Stage `config`: find, load and validate `stele.config.ts`, producing a
  * `ResolvedConfig` with every default filled in, or diagnostics.
  */
-import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { dirname, extname, join, relative, resolve } from 'node:path';
+import { build, type Loader, type Plugin } from 'esbuild';
 import type { z } from 'zod';
 import { createDiagnostic } from '../errors/catalogue.js';
 import { CONFIG_REFERENCE_PATH, resolveConfigReferenceLink } from './config-reference.js';
 import { ConfigInvalid, ConfigLoadFailed, ConfigNotFound } from '../errors/codes-core.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { suggestName } from '../errors/zod-issues.js';
-import type { Host } from '../io/host.js';
+import type { FileSystem, Host } from '../io/host.js';
 import type { LanguageCode } from './languages.js';
 import { type LocalizedText, type UserConfig, userConfigSchema } from './schema.js';
 
@@ -62,6 +58,8 @@ async function loadConfigModule(file: string, host: Host): Promise<{ value?: unk
   }
   // Bundle with esbuild (as Vite does) so TypeScript configs work on plain Node.
   // `stele` resolves to a tiny virtual module: configs only need `defineConfig`.
+  // Every file is read through the host's file system, and the bundle runs from
+  // a data: URL, so loading a config writes nothing anywhere.
   let code: string;
   try {
     const result = await build({
@@ -84,33 +82,58 @@ async function loadConfigModule(file: string, host: Host): Promise<{ value?: unk
             }));
           },
         },
+        createHostFilePlugin(host.fs),
       ],
     });
     code = result.outputFiles[0]!.text;
   } catch (error) {
-    const errors = (error as { errors?: { text: string; location?: { line: number; column: number } }[] }).errors ?? [];
+    const errors = (error as { errors?: { text: string; location?: { file?: string; line: number; column: number } }[] }).errors ?? [];
     if (errors.length === 0) return { diagnostics: [createDiagnostic(ConfigLoadFailed, { file }, String(error))] };
     return {
       diagnostics: errors.map((e) =>
         createDiagnostic(
           ConfigLoadFailed,
-          { file, line: e.location?.line, column: e.location ? e.location.column + 1 : undefined },
+          { file: e.location?.file?.replace(/^stele-host:/, '') || file, line: e.location?.line, column: e.location ? e.location.column + 1 : undefined },
           e.text,
         ),
       ),
     };
   }
-  const dir = await mkdtemp(join(tmpdir(), 'stele-config-'));
-  const tmp = join(dir, `config-${createHash('sha256').update(code).digest('hex').slice(0, 12)}.mjs`);
   try {
-    await writeFile(tmp, code);
-    const mod = (await import(pathToFileURL(tmp).href)) as { default?: unknown };
+    const mod = (await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`)) as { default?: unknown };
     return { value: mod.default, diagnostics: [] };
   } catch (error) {
     return { diagnostics: [createDiagnostic(ConfigLoadFailed, { file }, (error as Error).message)] };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
   }
+}
+
+const CONFIG_LOADERS: Record<string, Loader> = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.json': 'json' };
+
+/**
+ * An esbuild plugin that reads the config and the files it imports by
+ * relative path through `fs` (TypeScript's `./x.js` → `./x.ts` included);
+ * packages and `node:` modules stay imports.
+ */
+function createHostFilePlugin(fs: FileSystem): Plugin {
+  const isFile = async (path: string) => (await fs.stat(path))?.kind === 'file';
+  return {
+    name: 'stele-host-fs',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind === 'entry-point') return { path: resolve(args.path), namespace: 'stele-host' };
+        if (!/^\.{1,2}(?:\/|$)|^\//.test(args.path)) return { path: args.path, external: true };
+        const base = resolve(args.importer ? dirname(args.importer) : args.resolveDir, args.path);
+        const candidates = [base, base.replace(/\.(m|c)?js$/, '.$1ts'), ...Object.keys(CONFIG_LOADERS).map((e) => `${base}${e}`), join(base, 'index.ts'), join(base, 'index.js')];
+        for (const candidate of candidates) if (await isFile(candidate)) return { path: candidate, namespace: 'stele-host' };
+        return { errors: [{ text: `Could not resolve ${JSON.stringify(args.path)} (no such file)` }] };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'stele-host' }, async (args) => ({
+        contents: await fs.readText(args.path),
+        loader: CONFIG_LOADERS[extname(args.path)] ?? 'js',
+        resolveDir: dirname(args.path),
+      }));
+    },
+  };
 }
 
 /** Key names under `publish` that would hold a secret. */
@@ -239,7 +262,7 @@ export async function resolveConfig(
     let value = options.cache?.get(cacheKey);
     if (value === undefined) {
       const loaded = await loadConfigModule(file, host);
-      if (loaded.diagnostics.length) return { diagnostics: loaded.diagnostics.map((d) => ({ ...d, file: name })) };
+      if (loaded.diagnostics.length) return { diagnostics: loaded.diagnostics.map((d) => ({ ...d, file: d.file && d.file !== file ? relative(absRoot, d.file) : name })) };
       value = loaded.value;
       options.cache?.clear();
       options.cache?.set(cacheKey, value);

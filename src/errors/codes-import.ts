@@ -128,3 +128,11 @@ export const RedirectTargetMissing = defineError({
   message: (from: string, to: string) => `The old URL ${from} points at ${to}, which is not a published page; it gets no redirect.`,
   hint: 'Publish the page, or point the entry in redirects.json at another content file.',
 });
+
+export const CheckRemoteImage = defineError({
+  code: 'STELE7403',
+  title: 'Image left on the old host',
+  severity: 'warning',
+  message: (url: string) => `This page links the image ${url}, which \`stele import\` found in the export but not in --media: it is still on the old blog's host, linked and not shown.`,
+  hint: 'Download the images into a folder and run the import again with `--media <folder>` (files you edited are kept), or remove the link.',
+});

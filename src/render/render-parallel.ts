@@ -8,9 +8,7 @@
  * dev` keeps its in-process memo instead, and tests running from TypeScript
  * sources render in process.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ProcessedImage } from '../assets/types.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
@@ -25,6 +23,8 @@ import type { RenderedEntry, RenderResult } from './render-content.js';
 export const PARALLEL_RENDER_THRESHOLD = 400;
 
 const WORKER_URL = new URL('./render-worker.js', import.meta.url);
+/** Compiled (`dist/`): tsc emits `render-worker.js` next to this module. From TypeScript sources there is no worker script. */
+const COMPILED = import.meta.url.endsWith('.js');
 
 /**
  * How many render workers to use: `STELE_WORKERS` when set (0 disables),
@@ -32,7 +32,7 @@ const WORKER_URL = new URL('./render-worker.js', import.meta.url);
  * TypeScript sources (no compiled worker script).
  */
 export function resolveRenderWorkers(entries: number, env: NodeJS.ProcessEnv = process.env): number {
-  if (!existsSync(fileURLToPath(WORKER_URL))) return 0;
+  if (!COMPILED) return 0;
   const forced = env.STELE_WORKERS;
   if (forced !== undefined && /^\d+$/.test(forced)) return Math.min(Number(forced), 16);
   if (entries < PARALLEL_RENDER_THRESHOLD) return 0;

@@ -1,8 +1,9 @@
 /**
  * Key files on disk (a key folder holding `stele.pub` and `stele.key`), and the
- * rotation and revocation records kept next to them. This module writes with
- * node:fs directly because the secret key must be created with mode 0600 and
- * without overwriting (`wx`), which the `Host` file-system port cannot express.
+ * rotation and revocation records kept next to them, read and written through
+ * the `FileSystem` port (`options.fs`, the real disk when left out). The secret
+ * key is created with mode 0600 and never over an existing file (the port's
+ * `writeFile(…, { mode: 0o600, exclusive: true })`), then renamed into place.
  *
  * Layout of a key folder:
  * - `stele.pub`, `stele.key` — the current pair (minisign format).
@@ -10,8 +11,8 @@
  * - `rotations/<NEWKEYID>.pub` + `.pub.minisig` — each new public key signed by the previous key.
  * - `revoked-keys.json` + `.minisig` — revoked key ids, signed by the current key.
  */
-import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createNodeFileSystem, type FileSystem } from '../io/host.js';
 import { encodeUtf8 } from '../trust/bytes.js';
 import {
   formatRevokedKeysComment,
@@ -38,30 +39,25 @@ export const ROTATIONS_DIR = 'rotations';
 /** Outcome of a key-folder operation; `reason` never contains key material or passphrases. */
 export type KeyStoreResult<T> = { ok: true; value: T } | { ok: false; code: 'exists' | 'invalid' | 'io'; reason: string };
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
+async function writeSecretFile(fs: FileSystem, path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await fs.rm(tmp);
+  await fs.writeFile(tmp, text, { mode: 0o600, exclusive: true });
+  await fs.chmod(tmp, 0o600);
+  await fs.rename(tmp, path);
 }
 
-async function writeSecretFile(path: string, text: string): Promise<void> {
+async function writePublicFile(fs: FileSystem, path: string, text: string): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
-  await rm(tmp, { force: true });
-  await writeFile(tmp, text, { mode: 0o600, flag: 'wx' });
-  await chmod(tmp, 0o600);
-  await rename(tmp, path);
-}
-
-async function writePublicFile(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, text, { mode: 0o644 });
-  await rename(tmp, path);
+  await fs.writeFile(tmp, text, { mode: 0o644 });
+  await fs.rename(tmp, path);
 }
 
 /** Options for `createKeyFiles`. */
 export interface CreateKeyFilesOptions {
   dir: string;
+  /** The file system the key folder is on (default: the real disk). */
+  fs?: FileSystem;
   /** Encrypt the secret key with this passphrase. Required unless `unencrypted`. */
   passphrase?: string;
   unencrypted?: boolean;
@@ -75,12 +71,13 @@ export interface CreateKeyFilesOptions {
 export async function createKeyFiles(
   options: CreateKeyFilesOptions,
 ): Promise<KeyStoreResult<{ keyId: string; publicKeyPath: string; secretKeyPath: string }>> {
+  const fs = options.fs ?? createNodeFileSystem();
   const publicKeyPath = join(options.dir, PUBLIC_KEY_FILE);
   const secretKeyPath = join(options.dir, SECRET_KEY_FILE);
   if (!options.unencrypted && !options.passphrase) {
     return { ok: false, code: 'invalid', reason: 'a passphrase is required for an encrypted key' };
   }
-  if (!options.force && ((await exists(publicKeyPath)) || (await exists(secretKeyPath)))) {
+  if (!options.force && ((await fs.exists(publicKeyPath)) || (await fs.exists(secretKeyPath)))) {
     return { ok: false, code: 'exists', reason: `a key already exists in ${options.dir}` };
   }
   const { seed, keyNum } = generateKeyMaterial();
@@ -93,9 +90,9 @@ export async function createKeyFiles(
       limits: options.limits,
       untrustedComment: options.unencrypted ? 'stele UNENCRYPTED secret key' : 'stele encrypted secret key',
     });
-    await mkdir(options.dir, { recursive: true });
-    await writeSecretFile(secretKeyPath, secretText);
-    await writePublicFile(publicKeyPath, signer.publicKeyFile);
+    await fs.mkdir(options.dir);
+    await writeSecretFile(fs, secretKeyPath, secretText);
+    await writePublicFile(fs, publicKeyPath, signer.publicKeyFile);
     return { ok: true, value: { keyId: signer.keyId, publicKeyPath, secretKeyPath } };
   } catch (error) {
     return { ok: false, code: 'io', reason: `cannot write keys in ${options.dir}: ${(error as Error).message}` };
@@ -107,6 +104,8 @@ export async function createKeyFiles(
 /** Options for `rotateKeyFiles`. */
 export interface RotateKeyFilesOptions {
   dir: string;
+  /** The file system the key folder is on (default: the real disk). */
+  fs?: FileSystem;
   /** Passphrase of the current (old) key. */
   passphrase?: string;
   /** Passphrase for the new key (defaults to the old one). */
@@ -124,7 +123,8 @@ export interface RotateKeyFilesOptions {
 export async function rotateKeyFiles(
   options: RotateKeyFilesOptions,
 ): Promise<KeyStoreResult<{ oldKeyId: string; newKeyId: string; rotationPath: string }>> {
-  const loaded = await loadSigner({ keyFile: join(options.dir, SECRET_KEY_FILE), passphrase: options.passphrase });
+  const fs = options.fs ?? createNodeFileSystem();
+  const loaded = await loadSigner({ keyFile: join(options.dir, SECRET_KEY_FILE), passphrase: options.passphrase, fs });
   if (!loaded.ok) return { ok: false, code: 'invalid', reason: loaded.reason };
   const old = loaded.signer;
   const newPassphrase = options.newPassphrase ?? options.passphrase;
@@ -142,11 +142,11 @@ export async function rotateKeyFiles(
       untrustedComment: options.unencrypted ? 'stele UNENCRYPTED secret key' : 'stele encrypted secret key',
     });
     const rotations = join(options.dir, ROTATIONS_DIR);
-    await mkdir(rotations, { recursive: true });
+    await fs.mkdir(rotations);
     const rotationPub = join(rotations, `${next.keyId}.pub`);
     const rotationSig = `${rotationPub}.minisig`;
-    await writePublicFile(rotationPub, next.publicKeyFile);
-    await writePublicFile(
+    await writePublicFile(fs, rotationPub, next.publicKeyFile);
+    await writePublicFile(fs, 
       rotationSig,
       old.sign(
         new TextEncoder().encode(next.publicKeyFile),
@@ -154,10 +154,10 @@ export async function rotateKeyFiles(
         `stele key rotation ${old.keyId} -> ${next.keyId}`,
       ),
     );
-    await rename(join(options.dir, PUBLIC_KEY_FILE), join(options.dir, `${PUBLIC_KEY_FILE}.${old.keyId}.old`));
-    await rename(join(options.dir, SECRET_KEY_FILE), join(options.dir, `${SECRET_KEY_FILE}.${old.keyId}.old`));
-    await writeSecretFile(join(options.dir, SECRET_KEY_FILE), secretText);
-    await writePublicFile(join(options.dir, PUBLIC_KEY_FILE), next.publicKeyFile);
+    await fs.rename(join(options.dir, PUBLIC_KEY_FILE), join(options.dir, `${PUBLIC_KEY_FILE}.${old.keyId}.old`));
+    await fs.rename(join(options.dir, SECRET_KEY_FILE), join(options.dir, `${SECRET_KEY_FILE}.${old.keyId}.old`));
+    await writeSecretFile(fs, join(options.dir, SECRET_KEY_FILE), secretText);
+    await writePublicFile(fs, join(options.dir, PUBLIC_KEY_FILE), next.publicKeyFile);
     return { ok: true, value: { oldKeyId: old.keyId, newKeyId: next.keyId, rotationPath: rotationSig } };
   } catch (error) {
     return { ok: false, code: 'io', reason: `cannot rotate keys in ${options.dir}: ${(error as Error).message}` };
@@ -179,6 +179,8 @@ export function signRevokedKeys(signer: Signer, revoked: readonly RevokedKey[], 
 /** Options for `revokeKeyFiles`. */
 export interface RevokeKeyFilesOptions {
   dir: string;
+  /** The file system the key folder is on (default: the real disk). */
+  fs?: FileSystem;
   keyId: string;
   reason: string;
   passphrase?: string;
@@ -190,11 +192,12 @@ export interface RevokeKeyFilesOptions {
  * Revoking the current key is refused: rotate first, then revoke the old id.
  */
 export async function revokeKeyFiles(options: RevokeKeyFilesOptions): Promise<KeyStoreResult<{ revoked: RevokedKey[] }>> {
+  const fs = options.fs ?? createNodeFileSystem();
   const keyId = normalizeKeyId(options.keyId);
   if (!keyId) return { ok: false, code: 'invalid', reason: `"${options.keyId}" is not a key id (16 hex digits)` };
   const reason = options.reason.trim();
   if (!reason || /[\r\n]/.test(reason)) return { ok: false, code: 'invalid', reason: 'give a one-line --reason' };
-  const loaded = await loadSigner({ keyFile: join(options.dir, SECRET_KEY_FILE), passphrase: options.passphrase });
+  const loaded = await loadSigner({ keyFile: join(options.dir, SECRET_KEY_FILE), passphrase: options.passphrase, fs });
   if (!loaded.ok) return { ok: false, code: 'invalid', reason: loaded.reason };
   const signer = loaded.signer;
   if (keyId === signer.keyId) {
@@ -206,8 +209,8 @@ export async function revokeKeyFiles(options: RevokeKeyFilesOptions): Promise<Ke
   }
   const path = join(options.dir, REVOKED_KEYS_FILE);
   let revoked: RevokedKey[] = [];
-  if (await exists(path)) {
-    const doc = parseRevokedKeys(await readFile(path, 'utf8'));
+  if (await fs.exists(path)) {
+    const doc = parseRevokedKeys(await fs.readText(path));
     if (!doc) return { ok: false, code: 'invalid', reason: `${path} is not a stele revocation list` };
     revoked = doc.revoked;
   }
@@ -216,8 +219,8 @@ export async function revokeKeyFiles(options: RevokeKeyFilesOptions): Promise<Ke
   }
   const { json, signature } = signRevokedKeys(signer, revoked, options.now);
   try {
-    await writePublicFile(path, json);
-    await writePublicFile(`${path}.minisig`, signature);
+    await writePublicFile(fs, path, json);
+    await writePublicFile(fs, `${path}.minisig`, signature);
   } catch (error) {
     return { ok: false, code: 'io', reason: `cannot write ${path}: ${(error as Error).message}` };
   }
@@ -234,27 +237,25 @@ export interface KeyPublications {
  * Read what a key folder has to publish (rotation links, revocation list). Invalid
  * or unverifiable entries are skipped: only files that parse are returned.
  */
-export async function readKeyPublications(dir: string): Promise<KeyPublications> {
+export async function readKeyPublications(dir: string, fs: FileSystem = createNodeFileSystem()): Promise<KeyPublications> {
   const out: KeyPublications = { rotations: [] };
   const rotationsDir = join(dir, ROTATIONS_DIR);
-  let names: string[] = [];
-  try {
-    names = (await readdir(rotationsDir)).filter((n) => /^[0-9A-F]{16}\.pub$/.test(n)).sort();
-  } catch {
-    names = [];
-  }
+  const names = (await fs.listEntries(rotationsDir))
+    .filter((e) => (e.kind === 'file' || e.kind === 'symlink') && /^[0-9A-F]{16}\.pub$/.test(e.name))
+    .map((e) => e.name)
+    .sort();
   for (const name of names) {
-    const publicKeyFile = await readFile(join(rotationsDir, name), 'utf8');
-    const signature = await readFile(join(rotationsDir, `${name}.minisig`), 'utf8').catch(() => undefined);
+    const publicKeyFile = await fs.readText(join(rotationsDir, name));
+    const signature = await fs.readText(join(rotationsDir, `${name}.minisig`)).catch(() => undefined);
     const parsed = parsePublicKey(publicKeyFile);
     if (signature && parsed.ok && `${parsed.value.keyId}.pub` === name) {
       out.rotations.push({ keyId: parsed.value.keyId, publicKeyFile, signature });
     }
   }
   const revokedPath = join(dir, REVOKED_KEYS_FILE);
-  if (await exists(revokedPath)) {
-    const json = await readFile(revokedPath, 'utf8');
-    const signature = await readFile(`${revokedPath}.minisig`, 'utf8').catch(() => undefined);
+  if (await fs.exists(revokedPath)) {
+    const json = await fs.readText(revokedPath);
+    const signature = await fs.readText(`${revokedPath}.minisig`).catch(() => undefined);
     const doc = parseRevokedKeys(json);
     if (doc && signature) out.revokedKeys = { json, signature, entries: doc.revoked };
   }

@@ -3,8 +3,8 @@
  * manifest, sign it, and publish the official channels and key records.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createNodeFileSystem, type FileSystem } from '../io/host.js';
 import type { OutputFiles } from '../site/output.js';
 import { compareBytes } from '../trust/bytes.js';
 import { type ChannelsConfig, createChannelsDocument } from '../trust/channels.js';
@@ -163,10 +163,10 @@ export function resolveNextVersion(previous: number | undefined, requested?: num
 }
 
 /** The version of the manifest already in an output folder, or undefined when there is none or it is unreadable. */
-export async function readManifestVersion(dir: string): Promise<number | undefined> {
+export async function readManifestVersion(dir: string, fs: FileSystem = createNodeFileSystem()): Promise<number | undefined> {
   let text: string;
   try {
-    text = await readFile(join(dir, ...MANIFEST_PATH.split('/')), 'utf8');
+    text = await fs.readText(join(dir, ...MANIFEST_PATH.split('/')));
   } catch {
     return undefined;
   }

@@ -24,7 +24,7 @@ import {
   renderTagIndex,
   renderVerifyPage,
 } from '../render/theme/components.js';
-import { type Alternate, type NavItem, renderLayout, renderLayoutHtml } from '../render/theme/layout.js';
+import { type Alternate, type NavItem, renderLayout, renderLayoutHtml, type SocialMeta } from '../render/theme/layout.js';
 import { renderSearchPage, SEARCH_MODULE, SEARCH_MODULE_PATH } from '../render/theme/search.js';
 import { getThemeStrings } from '../render/theme/strings.js';
 import { FAVICON_PATH, FAVICON_SVG } from '../render/theme/style.js';
@@ -57,6 +57,17 @@ export interface SiteInput {
   headExtra?: SafeHtml;
   /** Old URLs to keep working (`redirects.json`, written by `stele import`). */
   redirects?: readonly RedirectRule[];
+  /** The generated preview card of an entry (by id) or, without one, of a language (`build-cards.ts`). */
+  socialImage?: (lang: LanguageCode, entryId?: string) => SocialImage | undefined;
+  /** The largest JPEG of a processed content image (a cover as the preview image). */
+  coverImage?: (projectPath: string) => SocialImage | undefined;
+}
+
+/** An image for link previews (`og:image`): site-relative path and pixel size. */
+export interface SocialImage {
+  path: string;
+  width: number;
+  height: number;
 }
 
 export interface SiteResult {
@@ -123,7 +134,7 @@ export function createSite(input: SiteInput): SiteResult {
     }),
   );
 
-  const write = (lang: LanguageCode, path: string, title: string, body: SafeHtml, alternates: Alternate[], extra: { jsonLd?: object[]; description?: string; derived?: boolean; lastmod?: string; noindex?: boolean; searchable?: boolean; prevPath?: string; nextPath?: string } = {}) => {
+  const write = (lang: LanguageCode, path: string, title: string, body: SafeHtml, alternates: Alternate[], extra: { jsonLd?: object[]; description?: string; derived?: boolean; lastmod?: string; noindex?: boolean; searchable?: boolean; prevPath?: string; nextPath?: string; image?: SocialImage & { alt: string }; article?: boolean } = {}) => {
     const nav = navByLang.get(lang)!;
     const alternateUrls = config.baseUrl
       ? Object.fromEntries(alternates.filter((a) => a.path).map((a) => [a.lang, absoluteUrl(config.baseUrl!, a.path!)]))
@@ -152,6 +163,7 @@ export function createSite(input: SiteInput): SiteResult {
       searchable: extra.searchable,
       prevPath: extra.prevPath,
       nextPath: extra.nextPath,
+      social: socialMeta(lang, title, extra.image ?? languageCard(lang), alternates.filter((a) => a.path && a.lang !== lang).map((a) => a.lang), extra.article),
     });
     emitFile(output, path, page.value);
     if (page.marks?.length) sourceMarks.set(path, page.marks);
@@ -161,6 +173,17 @@ export function createSite(input: SiteInput): SiteResult {
       sitemap.push({ path, alternates: alts, lastmod: extra.lastmod });
     }
   };
+
+  const languageCard = (lang: LanguageCode) => {
+    const card = input.socialImage?.(lang);
+    return card ? { ...card, alt: localize(config.title, lang, def) } : undefined;
+  };
+  const socialMeta = (lang: LanguageCode, title: string, image: (SocialImage & { alt: string }) | undefined, locales: LanguageCode[], article?: boolean): SocialMeta => ({
+    type: article ? 'article' : 'website',
+    title,
+    ...(image ? { image: config.baseUrl ? absoluteUrl(config.baseUrl, image.path) : image.path, imageWidth: image.width, imageHeight: image.height, imageAlt: image.alt } : {}),
+    locales,
+  });
 
   const bodyContext = (lang: LanguageCode, path: string): BodyContext => ({
     lang,
@@ -192,12 +215,17 @@ export function createSite(input: SiteInput): SiteResult {
       url: config.baseUrl ? absoluteUrl(config.baseUrl, r.path) : undefined,
     });
     const jsonLd = view?.jsonLd ?? (entry.collection === 'posts' ? [articleJsonLd(r, config)] : undefined);
+    const coverImage = coverPath ? input.coverImage?.(coverPath) : undefined;
+    const entryCard = input.socialImage?.(entry.lang, entry.id);
+    const image = coverImage ? { ...coverImage, alt: entry.data.cover!.alt } : entryCard ? { ...entryCard, alt: entry.data.title } : undefined;
     write(entry.lang, r.path, entry.data.title, view?.body ?? renderArticle(r, ctx, { coverPath }), alternates, {
       jsonLd,
       description: r.summary || undefined,
       derived: entry.derived,
       lastmod: entry.data.updated ?? entry.data.date,
       searchable: true,
+      image,
+      article: entry.collection === 'posts',
     });
   }
 

@@ -105,6 +105,12 @@ describe('stele import + stele build', () => {
     const built = await run(['build', 'site', '--no-seal'], cwd);
     expect(built.stderr).not.toMatch(/\berror\b/);
     expect(built.code).toBe(0);
+    // Images left on the old host are flagged where they are linked, by build and by check --site.
+    const flagged = /posts\/rally-for-zhu-yufu\/index\.html:\d+:\d+ warning STELE7403: This page links the image https:\/\/1\.bp\.blogspot\.com\/-abc\/T0\/AAA\/xyz\/s1600\/rally\.jpg,/;
+    expect(built.stderr).toMatch(flagged);
+    const checked = await run(['check', 'site', '--site', 'site/dist'], cwd);
+    expect(checked.code).toBe(0);
+    expect(checked.stderr).toMatch(flagged);
     const dist = join(site, 'dist');
     const page = await readFile(join(dist, 'posts/rally-for-zhu-yufu/index.html'), 'utf8');
     expect(page).toContain('<h2 id="comments-archive">Comments (archive)</h2>');

@@ -34,8 +34,9 @@ export const registerCheckCommand: RegisterCommand = (cli, ctx) => {
         await recoverOutputFolder(folder, ctx.host);
         output = await readSiteFolder(folder, ctx.host.fs);
         const names = collectProjectWithheldNames(result.content, ctx.host.now(), result.config?.traditional.overrides);
-        const excludedEmailHashes = new Set((await loadImportState(root, ctx.host)).excludedEmails);
-        diagnostics = (await runChecks(output, { withheldNames: names, excludedEmailHashes, searchPages: resolveSearchPages(result.config) })).map((d) => (d.file ? { ...d, file: `${opts.site}/${d.file}` } : d));
+        const importState = await loadImportState(root, ctx.host);
+        const excludedEmailHashes = new Set(importState.excludedEmails);
+        diagnostics = (await runChecks(output, { withheldNames: names, excludedEmailHashes, remoteImages: importState.remoteImages, searchPages: resolveSearchPages(result.config) })).map((d) => (d.file ? { ...d, file: `${opts.site}/${d.file}` } : d));
         if (result.redactor) diagnostics = diagnostics.map((d) => redactDiagnostic(d, result.redactor!));
       }
       if (opts.json) ctx.stdout(`${JSON.stringify({ ok: !hasErrors(diagnostics), diagnostics }, null, 2)}\n`);

@@ -29,7 +29,7 @@ export const registerDemoCommand: RegisterCommand = (cli, ctx) => {
       const passphrase = process.env.STELE_PASSPHRASE ?? DEMO_PASSPHRASE;
       const keyFile = join(root, config.seal.secretKey);
       if (!(await ctx.host.fs.exists(keyFile))) {
-        const made = await createKeyFiles({ dir: join(keyFile, '..'), passphrase });
+        const made = await createKeyFiles({ dir: join(keyFile, '..'), passphrase, fs: ctx.host.fs });
         if (!made.ok) {
           ctx.stderr(`error: could not create a demo key: ${made.reason}\n`);
           ctx.exitCode = 2;

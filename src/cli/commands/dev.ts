@@ -20,7 +20,7 @@ export const registerDevCommand: RegisterCommand = (cli, ctx) => {
     .option('--port <port>', 'Port', { default: 4000 })
     .action(async (dir: string | undefined, opts: { port: number }) => {
       const root = resolve(ctx.cwd, dir ?? '.');
-      const cache: BuildCache = { processed: new Map() };
+      const cache: BuildCache = { processed: new Map(), cards: new Map() };
       const build = () => buildProject({ root, host: ctx.host, mode: 'development', write: false, headExtra: LIVE_RELOAD, cache, devConnect: true });
       // Warnings already shown are not repeated on every rebuild (the missing baseUrl, say); errors always are.
       let shownWarnings = new Set<string>();

@@ -85,6 +85,7 @@ export async function runKeyCommand(
       unencrypted: flags.unencrypted,
       now,
       limits: io.limits,
+      fs: ctx.host.fs,
     });
     if (!rotated.ok) {
       return fail(
@@ -114,7 +115,7 @@ export async function runKeyCommand(
     if (!flags.reason || !String(flags.reason).trim()) return fail(createDiagnostic(SEAL_REVOKE_REFUSED, {}, 'a --reason is required'));
     const current = await readCurrentPassphrase(ctx, join(dir, SECRET_KEY_FILE), io);
     if (!current.ok) return fail(current.diagnostic);
-    const revoked = await revokeKeyFiles({ dir, keyId: id, reason: String(flags.reason), passphrase: current.passphrase, now });
+    const revoked = await revokeKeyFiles({ dir, keyId: id, reason: String(flags.reason), passphrase: current.passphrase, now, fs: ctx.host.fs });
     if (!revoked.ok) {
       return fail(
         revoked.code === 'io'

@@ -72,6 +72,7 @@ export async function runKeygenCommand(ctx: CliContext, flags: KeygenCommandFlag
     unencrypted: flags.unencrypted,
     force: flags.force,
     limits: io.limits,
+    fs: ctx.host.fs,
   });
   if (!made.ok) {
     return fail(

@@ -22,6 +22,22 @@ export interface NavItem {
   path: string;
 }
 
+/** Open Graph and Twitter card data of a page. */
+export interface SocialMeta {
+  type: 'website' | 'article';
+  title: string;
+  /** Absolute URL when the site has a baseUrl, else site-relative path (made relative to the page). */
+  image?: string;
+  imageWidth?: number;
+  imageHeight?: number;
+  imageAlt?: string;
+  /** Other languages the page exists in (`og:locale:alternate`). */
+  locales: LanguageCode[];
+}
+
+/** Open Graph locale of a language. */
+const OG_LOCALES: Record<LanguageCode, string> = { en: 'en_US', 'zh-Hans': 'zh_CN', 'zh-Hant': 'zh_TW' };
+
 /** Everything the shell needs to wrap a page body. */
 export interface PageShell {
   lang: LanguageCode;
@@ -55,6 +71,8 @@ export interface PageShell {
   /** Neighbouring pages of a paginated list (`<link rel="prev/next">`). */
   prevPath?: string;
   nextPath?: string;
+  /** Preview tags for shared links (Open Graph, Twitter card). */
+  social?: SocialMeta;
 }
 
 /** Render a full HTML document. */
@@ -90,6 +108,7 @@ ${join(hreflangs, '\n')}
 ${p.prevPath ? html`<link rel="prev" href="${rel(p.prevPath)}">` : ''}
 ${p.nextPath ? html`<link rel="next" href="${rel(p.nextPath)}">` : ''}
 ${p.feedPath ? html`<link rel="alternate" type="application/atom+xml" title="${p.siteTitle}" href="${rel(p.feedPath)}">` : ''}
+${p.social ? renderSocialMeta(p, p.social, rel) : ''}
 ${p.onionUrl ? html`<meta http-equiv="onion-location" content="${p.onionUrl}">` : ''}
 <link rel="icon" type="image/svg+xml" href="${rel(FAVICON_PATH)}">
 <style>${unsafeRawHtml(THEME_CSS)}</style>
@@ -115,4 +134,21 @@ ${p.unsigned ? html`<p class="notice unsigned">${t.footerUnsigned}</p>` : ''}
 </html>
 `;
   return replaceSafeHtml(doc, /\n{2,}/g, '\n');
+}
+
+/** Open Graph and Twitter card tags: title, description, locale, canonical URL, image. */
+function renderSocialMeta(p: PageShell, s: SocialMeta, rel: (to: string) => string): SafeHtml {
+  const image = s.image ? (/^https?:/.test(s.image) ? s.image : rel(s.image)) : undefined;
+  return html`<meta property="og:type" content="${s.type}">
+<meta property="og:site_name" content="${p.siteTitle}">
+<meta property="og:title" content="${s.title}">
+${p.description ? html`<meta property="og:description" content="${p.description}">` : ''}
+<meta property="og:locale" content="${OG_LOCALES[p.lang]}">
+${s.locales.map((l) => html`<meta property="og:locale:alternate" content="${OG_LOCALES[l]}">`)}
+${p.canonicalUrl ? html`<meta property="og:url" content="${p.canonicalUrl}">` : ''}
+${image ? html`<meta property="og:image" content="${image}">${s.imageWidth ? html`<meta property="og:image:width" content="${String(s.imageWidth)}"><meta property="og:image:height" content="${String(s.imageHeight)}">` : ''}<meta property="og:image:alt" content="${s.imageAlt ?? ''}">` : ''}
+<meta name="twitter:card" content="${image ? 'summary_large_image' : 'summary'}">
+<meta name="twitter:title" content="${s.title}">
+${p.description ? html`<meta name="twitter:description" content="${p.description}">` : ''}
+${image ? html`<meta name="twitter:image" content="${image}"><meta name="twitter:image:alt" content="${s.imageAlt ?? ''}">` : ''}`;
 }

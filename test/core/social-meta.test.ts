@@ -1,0 +1,121 @@
+/**
+ * Link previews: every page carries Open Graph and Twitter card tags (title,
+ * description, og:locale, canonical og:url when baseUrl is set) with an image:
+ * the cover when the entry has one, else a PNG card drawn at build time,
+ * named by the hash of its bytes, with no metadata, on this site only.
+ */
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import { inspectImageMetadata } from '../../src/assets/metadata.js';
+import { createSocialCardSvg, wrapCardText } from '../../src/assets/social-card.js';
+import { buildProject } from '../../src/build/build-project.js';
+import type { OutputFiles } from '../../src/site/output.js';
+import { readOutputText } from '../../src/site/output.js';
+import { createConfigSource, createTempSite, createTestHost, removeTempDirs } from '../helpers/temp-site.js';
+
+afterAll(removeTempDirs);
+
+async function build(config: string): Promise<OutputFiles> {
+  const cover = await sharp({ create: { width: 900, height: 600, channels: 3, background: '#336699' } }).jpeg().toBuffer();
+  const root = await createTempSite(
+    {
+      'content/posts/2026-01-02-with-cover.en.md': '---\ntitle: With a cover\ndate: 2026-01-02\nsummary: A post with a cover.\ncover:\n  src: cover.jpg\n  alt: A blue square\n---\n\nText.\n',
+      'content/posts/cover.jpg': new Uint8Array(cover),
+      'content/posts/2026-01-01-plain.en.md': '---\ntitle: A plain post\ndate: 2026-01-01\n---\n\nText.\n',
+      'content/posts/2026-01-01-plain.zh.md': '---\ntitle: 普通文章\ndate: 2026-01-01\n---\n\n正文。\n',
+    },
+    config,
+  );
+  const result = await buildProject({ root, host: createTestHost(), mode: 'production', write: false, noSeal: true });
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  expect(errors, JSON.stringify(errors, null, 1)).toEqual([]);
+  return result.output!;
+}
+
+function meta(page: string, key: string): string[] {
+  const out: string[] = [];
+  for (const m of page.matchAll(/<meta (?:property|name)="([^"]+)" content="([^"]*)">/g)) if (m[1] === key) out.push(m[2]!);
+  return out;
+}
+
+/** PNG chunk types in order. */
+function pngChunks(png: Uint8Array): string[] {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  const types: string[] = [];
+  for (let i = 8; i < png.length; ) {
+    const len = view.getUint32(i);
+    types.push(String.fromCharCode(...png.subarray(i + 4, i + 8)));
+    i += 12 + len;
+  }
+  return types;
+}
+
+describe('link previews', () => {
+  it('tags every page with Open Graph and Twitter card data and an image on this site', async () => {
+    const output = await build(createConfigSource('\n  seal: { required: false },'));
+    const pages = [...output.keys()].filter((p) => p.endsWith('.html') && !p.endsWith('404.html'));
+    expect(pages.length).toBeGreaterThan(10);
+    for (const path of pages) {
+      const page = readOutputText(output, path)!;
+      if (page.includes('http-equiv="refresh"')) continue;
+      expect(meta(page, 'og:title'), path).toHaveLength(1);
+      expect(meta(page, 'twitter:card'), path).toEqual(['summary_large_image']);
+      expect(meta(page, 'og:locale'), path).toEqual([path.startsWith('zh-hans/') ? 'zh_CN' : path.startsWith('zh-hant/') ? 'zh_TW' : 'en_US']);
+      const [url] = meta(page, 'og:url');
+      expect(url, path).toBe(page.match(/<link rel="canonical" href="([^"]+)">/)![1]);
+      const [image] = meta(page, 'og:image');
+      expect(image, path).toMatch(/^https:\/\/test\.example\.org\//);
+      expect(output.has(image!.slice('https://test.example.org/'.length)), `${path}: ${image}`).toBe(true);
+      expect(meta(page, 'twitter:image'), path).toEqual([image]);
+      expect(meta(page, 'og:image:alt')[0], path).not.toBe('');
+    }
+    const plain = readOutputText(output, 'posts/plain/index.html')!;
+    expect(meta(plain, 'og:type')).toEqual(['article']);
+    expect(meta(plain, 'og:title')).toEqual(['A plain post']);
+    expect(meta(plain, 'og:locale:alternate')).toEqual(['zh_CN', 'zh_TW']);
+    expect(meta(plain, 'og:image')[0]).toMatch(/^https:\/\/test\.example\.org\/assets\/cards\/card-[0-9a-f]{16}\.png$/);
+    const covered = readOutputText(output, 'posts/with-cover/index.html')!;
+    expect(meta(covered, 'og:description')).toEqual(['A post with a cover.']);
+    expect(meta(covered, 'og:image')[0]).toMatch(/^https:\/\/test\.example\.org\/assets\/.*\.jpg$/);
+    expect(meta(covered, 'og:image:alt')).toEqual(['A blue square']);
+    expect(meta(covered, 'og:locale:alternate')).toEqual([]);
+    // The Chinese card is not the English one.
+    const zh = readOutputText(output, 'zh-hans/posts/plain/index.html')!;
+    expect(meta(zh, 'og:image')[0]).not.toBe(meta(plain, 'og:image')[0]);
+  });
+
+  it('draws cards as PNG without metadata, named by the hash of their bytes', async () => {
+    const output = await build(createConfigSource('\n  seal: { required: false },'));
+    const cards = [...output.keys()].filter((p) => p.startsWith('assets/cards/'));
+    // One per language (generated pages) and one per entry without a cover (en and zh-Hans plain, zh-Hant derived).
+    expect(cards).toHaveLength(6);
+    for (const path of cards) {
+      const png = output.get(path)!;
+      expect(path).toBe(`assets/cards/card-${createHash('sha256').update(png).digest('hex').slice(0, 16)}.png`);
+      const meta = await sharp(png).metadata();
+      expect([meta.format, meta.width, meta.height]).toEqual(['png', 1200, 630]);
+      expect(await inspectImageMetadata(png)).toMatchObject({ hasExif: false, hasGps: false, hasXmp: false, hasIptc: false, hasIcc: false });
+      for (const chunk of pngChunks(png)) expect(['IHDR', 'PLTE', 'tRNS', 'IDAT', 'IEND']).toContain(chunk);
+    }
+  });
+
+  it('without baseUrl: no canonical or og:url, and a relative image that exists', async () => {
+    const output = await build(createConfigSource('\n  seal: { required: false },').replace("  baseUrl: 'https://test.example.org/',\n", ''));
+    const page = readOutputText(output, 'zh-hans/posts/plain/index.html')!;
+    expect(page).not.toContain('rel="canonical"');
+    expect(meta(page, 'og:url')).toEqual([]);
+    const [image] = meta(page, 'og:image');
+    expect(image).toMatch(/^\.\.\/\.\.\/\.\.\/assets\/cards\/card-[0-9a-f]{16}\.png$/);
+    expect(output.has(image!.replace(/^(\.\.\/)+/, ''))).toBe(true);
+  });
+
+  it('writes titles in the card in their script, wrapped and escaped', () => {
+    expect(wrapCardText('言论自由与新闻自由是我们一直以来努力的方向', 8, 2)).toEqual(['言论自由与新闻自', '由是我们一直以…']);
+    expect(wrapCardText('Free speech for all', 7, 3)).toEqual(['Free speech', 'for all']);
+    const svg = createSocialCardSvg({ siteName: 'A & B', title: '<script>x</script>', lang: 'zh-Hant' });
+    expect(svg).not.toContain('<script>');
+    expect(svg).toContain('Noto Sans CJK TC');
+    expect(svg).not.toMatch(/href|url\(|<image/);
+  });
+});
