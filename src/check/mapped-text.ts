@@ -5,6 +5,7 @@
  * accents folded) and reports the position in the original file.
  */
 import { decodeHTML } from 'entities';
+import { foldHanVariant, foldLookAlike, getTraditionalPattern } from './confusables.js';
 
 /** A text plus, for each UTF-16 unit, its offset in the original source. */
 export interface MappedText {
@@ -98,7 +99,42 @@ export function stripMarkupText(text: string): string {
   return text.replace(MARKUP, '');
 }
 
-const MARKUP = /<!--[\s\S]*?-->|<!\[CDATA\[|\]\]>|<\/?[A-Za-z!?][^<>]*>/g;
+// Ruby annotations (<rt>, <rp>) go with their tags: "李<rt>lǐ</rt>伟" reads 李伟.
+const MARKUP = /<r[tp]\b[^<>]*>[^<]{0,200}<\/r[tp]\s*>|<!--[\s\S]*?-->|<!\[CDATA\[|\]\]>|<\/?[A-Za-z!?][^<>]*>/gi;
+
+/** Letters spaced out one by one ("L i  W e i", "Z.h.u"): a run of 3+ single letters. */
+const SPACED_LETTERS = /(?<![\p{L}\p{N}])\p{L}(?:[\s\p{Z}\p{Cf}.·・_-]{1,4}\p{L}(?![\p{L}\p{N}])){2,}/gu;
+const LETTER_GAP = /[\s\p{Z}\p{Cf}.·・_-]/gu;
+const closeGaps = (m: string) => m.replace(LETTER_GAP, '');
+
+/** Close the gaps in letter-spaced runs ("L i W e i" → "LiWei"). */
+export function collapseLetterSpacing(input: MappedText): MappedText {
+  return replaceMapped(input, SPACED_LETTERS, closeGaps);
+}
+
+/** `collapseLetterSpacing` on plain text. */
+export function collapseLetterSpacingText(text: string): string {
+  return text.replace(SPACED_LETTERS, closeGaps);
+}
+
+/** Text after a right-to-left override or isolate, up to its end: shown reversed. */
+const RTL_RUN = /[\u202e\u2067][^\u202c\u2069\n]*/g;
+const reverseRun = (m: string) => Array.from(m).reverse().join('');
+
+/** True when `text` has right-to-left overrides (only then is the reversed view needed). */
+export function hasDirectionOverrides(text: string): boolean {
+  return /[\u202e\u2067]/.test(text);
+}
+
+/** Reverse the runs a right-to-left override displays backwards ("\u202eieW iL" shows "Li Wei"). */
+export function reverseOverrides(input: MappedText): MappedText {
+  return replaceMapped(input, RTL_RUN, reverseRun);
+}
+
+/** `reverseOverrides` on plain text. */
+export function reverseOverridesText(text: string): string {
+  return text.replace(RTL_RUN, reverseRun);
+}
 
 const IGNORABLE_RANGES: [number, number][] = [
   [0x00ad, 0x00ad],
@@ -145,7 +181,7 @@ export function foldText(input: MappedText): MappedText {
       continue;
     }
     if (code >= 0x4e00 && code <= 0x9fff) {
-      parts.push(src[i]!);
+      parts.push(foldHanVariant(src[i]!));
       map.push(origin);
       i++;
       continue;
@@ -183,13 +219,20 @@ export function foldPlainText(text: string): string {
       }
       return folded;
     })
-    .replace(/[A-Z]+/g, (m) => m.toLowerCase());
+    .replace(/[A-Z]+/g, (m) => m.toLowerCase())
+    .replace(/[\u4e00-\u9fff]/.test(text) ? getTraditionalPattern() : NEVER, foldHanVariant);
 }
 
-/** Fold one character: '' when ignorable, else NFKD without marks, lower-cased. */
+const NEVER = /(?!)/g;
+
+/**
+ * Fold one character: '' when ignorable, else NFKD without marks, look-alikes
+ * from other scripts to the Latin letter they imitate, Traditional ideographs
+ * to Simplified, lower-cased.
+ */
 function foldCharacter(ch: string): string {
   if (isIgnorable(ch)) return '';
   let out = '';
-  for (const part of ch.normalize('NFKD')) if (!MARK.test(part)) out += part.toLowerCase();
+  for (const part of foldLookAlike(ch).normalize('NFKD')) if (!MARK.test(part)) out += foldHanVariant(foldLookAlike(part)).toLowerCase();
   return out;
 }

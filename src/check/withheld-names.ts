@@ -5,9 +5,12 @@
  * character references, percent-encoding, JSON escapes, tags splitting the
  * name, full-width letters, accents or odd spacing.
  *
- * Every file is searched in several views (raw; escapes decoded; tags
- * stripped and decoded, twice for escaped HTML inside XML/JSON), each folded
- * (NFKD, marks and invisible characters removed, lower case). Latin spellings
+ * Every file is searched in several views (raw; escapes decoded; tags and
+ * ruby annotations stripped and decoded, twice for escaped HTML inside
+ * XML/JSON; letter-spaced runs closed up; right-to-left overrides reversed),
+ * each folded to a skeleton (NFKD, marks and invisible characters removed,
+ * look-alike letters of other scripts and small capitals to Latin,
+ * Traditional ideographs to Simplified, lower case; `confusables.ts`). Latin spellings
  * must not touch other Latin letters (so "Li Na" does not fire inside
  * "Oli Nash"); between the parts of a name any run of up to 40 spaces or
  * punctuation is accepted ("Zhu Yufu", "zhu-yufu", "ZhuYufu", "Zhu,\n Yufu").
@@ -20,12 +23,17 @@ import { createOffsetLocator } from '../harden/text-location.js';
 import { hashKey, type Memo } from '../io/memo.js';
 import type { OutputFiles } from '../site/output.js';
 import {
+  collapseLetterSpacing,
+  collapseLetterSpacingText,
   createMappedText,
   decodeEscapes,
   decodeEscapesText,
   foldPlainText,
   foldText,
+  hasDirectionOverrides,
   type MappedText,
+  reverseOverrides,
+  reverseOverridesText,
   stripMarkup,
   stripMarkupText,
 } from './mapped-text.js';
@@ -98,8 +106,10 @@ export function createSearchViews(text: string): MappedText[] {
   const decoded = decodeEscapes(raw);
   const stripped = decodeEscapes(stripMarkup(decoded));
   const twice = decodeEscapes(stripMarkup(stripped));
+  const spaced = collapseLetterSpacing(twice);
+  const reversed = hasDirectionOverrides(text) ? [reverseOverrides(twice), reverseOverrides(spaced)] : [];
   // Drop views identical to an earlier one before folding (folding is the costly step).
-  const unique = [raw, decoded, stripped, twice].filter((v, i, all) => all.findIndex((w) => w.text === v.text) === i);
+  const unique = [raw, decoded, stripped, twice, spaced, ...reversed].filter((v, i, all) => all.findIndex((w) => w.text === v.text) === i);
   const views = unique.map(foldText);
   return views.filter((v, i) => views.findIndex((w) => w.text === v.text) === i);
 }
@@ -109,7 +119,9 @@ export function createSearchTexts(text: string): string[] {
   const decoded = decodeEscapesText(text);
   const stripped = decodeEscapesText(stripMarkupText(decoded));
   const twice = decodeEscapesText(stripMarkupText(stripped));
-  return [...new Set([text, decoded, stripped, twice])].map(foldPlainText);
+  const spaced = collapseLetterSpacingText(twice);
+  const reversed = hasDirectionOverrides(text) ? [reverseOverridesText(twice), reverseOverridesText(spaced)] : [];
+  return [...new Set([text, decoded, stripped, twice, spaced, ...reversed])].map(foldPlainText);
 }
 
 /** Every withheld name in `text`, in every search view: original offsets (`last` inclusive) and labels, sorted. */

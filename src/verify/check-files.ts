@@ -16,6 +16,7 @@ import { listSignedFiles, type Manifest, type ManifestFile } from '../trust/mani
 import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../trust/paths.js';
 import type { VerifyProblem } from '../trust/problems.js';
 import { MAX_DOCUMENT_BYTES } from '../trust/reader.js';
+import { isReleaseLogPath } from '../trust/release-log.js';
 import { listPresentFiles } from './dir-source.js';
 import { type HttpSourceOptions, probeUrl, resolveFileUrl } from './http-source.js';
 import { extractCssReferences, extractHtmlReferences, resolveSameOriginReferences } from './references.js';
@@ -153,7 +154,7 @@ export async function checkFiles(
       }
     }
     for (const path of present) {
-      if (!listed.has(path) && !ignored.has(path)) {
+      if (!listed.has(path) && !ignored.has(path) && !isReleaseLogPath(path)) {
         problems.push({ kind: 'added', path, message: `${path} is not in the signed manifest` });
       }
     }
@@ -186,7 +187,7 @@ export async function checkFiles(
         return false;
       }
       const paths = rel === '' || rel.endsWith('/') ? [`${rel}index.html`] : [rel, `${rel}.html`, `${rel}/index.html`];
-      return paths.some((p) => listed.has(p) || ignored.has(p));
+      return paths.some((p) => listed.has(p) || ignored.has(p) || isReleaseLogPath(p));
     };
     for (const { path, text } of scanned) {
       const page = resolveFileUrl(baseUrl, path);

@@ -18,6 +18,7 @@ import { PROBLEM_KIND_INFO, resolveVerdict, type VerifyProblem } from '../trust/
 import { type ManifestSummary, summarizeManifest } from '../trust/signed-manifest.js';
 import { checkChannels } from './check-channels.js';
 import { checkFiles, type FilesCheck, type FilesTarget } from './check-files.js';
+import { checkHistory, type KnownLogHead } from './check-history.js';
 import { checkSignature } from './check-signature.js';
 import { createDirSource } from './dir-source.js';
 import { createHttpSource, resolveBaseUrl } from './http-source.js';
@@ -52,6 +53,8 @@ export interface VerifyOptions {
   onProgress?: (done: number, total: number) => void;
   /** Where a folder, a zip bundle and the trust store are read from (default: the real disk). */
   fs?: FileSystem;
+  /** Release log heads other mirrors of this site showed (watch): a log that does not extend one is a split view. */
+  mirrorLogHeads?: readonly { head: { size: number; root: string }; mirror: string }[];
 }
 
 /** Most requests or file reads a check runs at the same time, whatever `concurrency` asks. */
@@ -77,7 +80,7 @@ function isUrl(source: string): boolean {
 function createReport(
   source: string,
   problems: VerifyProblem[],
-  extra: Pick<VerifyReport, 'manifest' | 'checkedServerConfig'> & { checkedFiles?: number } = {},
+  extra: Pick<VerifyReport, 'manifest' | 'logHead' | 'checkedServerConfig'> & { checkedFiles?: number } = {},
 ): VerifyReport {
   return {
     source,
@@ -85,6 +88,7 @@ function createReport(
     ...(extra.manifest ? { manifest: extra.manifest } : {}),
     problems,
     checkedFiles: extra.checkedFiles ?? 0,
+    ...(extra.logHead ? { logHead: extra.logHead } : {}),
     ...(extra.checkedServerConfig ? { checkedServerConfig: extra.checkedServerConfig } : {}),
   };
 }
@@ -97,6 +101,7 @@ function rememberSite(
   version: number,
   revokedKeyIds: readonly string[],
   now: Date,
+  logHead: { size: number; root: string } | undefined,
 ): void {
   const at = now.toISOString();
   const previous = store.sites[siteId];
@@ -109,6 +114,8 @@ function rememberSite(
     firstSeen: previous?.firstSeen ?? at,
     lastSeen: at,
     revokedKeys: [...new Set([...(previous?.revokedKeys ?? []), ...revokedKeyIds])].sort(),
+    // The longest head verified so far (an older copy's shorter log never replaces it).
+    ...(logHead && logHead.size >= (previous?.logHead?.size ?? 0) ? { logHead } : previous?.logHead ? { logHead: previous.logHead } : {}),
   };
 }
 
@@ -218,6 +225,21 @@ async function runCheck(source: string, options: VerifyOptions, signal: AbortSig
   problems.push(...channels.problems);
   if (channels.signerRevoked) return createReport(source, problems, { manifest: summary });
 
+  // 2b. History: the release log ends with this manifest and extends every head seen before.
+  const known: KnownLogHead[] = [];
+  if (signature.entry?.logHead) {
+    known.push({ head: signature.entry.logHead, label: `remembered on ${signature.entry.lastSeen.slice(0, 10)}`, source: 'remembered' });
+  }
+  for (const m of options.mirrorLogHeads ?? []) known.push({ head: m.head, label: `shown by ${m.mirror}`, source: 'mirror' });
+  const history = await checkHistory({
+    reader: site,
+    manifest,
+    signingKey,
+    knownHeads: known,
+    ...(signature.entry ? { highestVersion: signature.entry.highestVersion } : {}),
+  });
+  problems.push(...history.problems);
+
   // 3. Files.
   const files = await checkFiles(site, target, manifest, {
     concurrency,
@@ -230,7 +252,7 @@ async function runCheck(source: string, options: VerifyOptions, signal: AbortSig
 
   // Remember what was learnt from a trusted signature.
   if (store && storeDir && !problems.some((p) => PROBLEM_KIND_INFO[p.kind].untrustedManifest)) {
-    rememberSite(store, manifest.siteId, signingKey, manifest.version, channels.revokedKeyIds, options.now);
+    rememberSite(store, manifest.siteId, signingKey, manifest.version, channels.revokedKeyIds, options.now, history.head);
     if (target.kind === 'http') store.origins[target.base.origin] = manifest.siteId;
     try {
       await writeTrustStore(storeDir, store, fs);
@@ -241,6 +263,7 @@ async function runCheck(source: string, options: VerifyOptions, signal: AbortSig
   return createReport(source, problems, {
     manifest: summary,
     checkedFiles: files.checkedFiles,
+    ...(history.head ? { logHead: history.head } : {}),
     checkedServerConfig: files.checkedServerConfig,
   });
 }
