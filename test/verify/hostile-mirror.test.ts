@@ -12,10 +12,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
 import { createNodeHost } from '../../src/io/host.js';
-import { formatManifestTrustedComment, formatManifestUntrustedComment, parseManifest, serializeManifest } from '../../src/trust/manifest.js';
+import { sealSite } from '../../src/seal/seal-site.js';
+import { parseManifest, serializeManifest } from '../../src/trust/manifest.js';
 import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../../src/trust/paths.js';
 import { verifySite } from '../../src/verify/verify-site.js';
-import { cleanupTempDirs, makeTempDir, NOW, OTHER_SIGNER, SIGNER, sealFixture } from './fixture.js';
+import { CHANNELS, cleanupTempDirs, createFixtureOutput, makeTempDir, NOW, OTHER_SIGNER, SIGNER, sealFixture } from './fixture.js';
 
 interface HostileServer {
   url: string;
@@ -67,8 +68,8 @@ const never = (req: IncomingMessage, res: ServerResponse): void => {
   if (req.url?.startsWith('/.well-known/stele/')) res.writeHead(404).end();
 };
 
-/** A manifest listing `count` extra files: signed by another key (`resign`), by the site's own key (`'valid'`), or with the genuine signature left over. */
-function forgeManifest(count: number, resign: boolean | 'valid'): Map<string, Uint8Array> {
+/** A manifest listing `count` extra files, signed by another key (`resign`) or with the genuine signature left over. */
+function forgeManifest(count: number, resign: boolean): Map<string, Uint8Array> {
   const site = sealFixture();
   const parsed = parseManifest(new TextDecoder().decode(site.get(MANIFEST_PATH)));
   if (!parsed.ok) throw new Error(parsed.reason);
@@ -78,15 +79,24 @@ function forgeManifest(count: number, resign: boolean | 'valid'): Map<string, Ui
   const bytes = new TextEncoder().encode(serializeManifest(manifest));
   const out = new Map(site);
   out.set(MANIFEST_PATH, bytes);
-  if (resign === 'valid') {
-    // The site's own key: a compromised signing machine, or a mirror replaying a huge genuine build.
-    const sig = SIGNER.sign(bytes, formatManifestTrustedComment(manifest), formatManifestUntrustedComment(manifest.siteId));
-    out.set(MANIFEST_SIG_PATH, new TextEncoder().encode(sig));
-  } else if (resign) {
+  if (resign) {
     // Signed by another key, in the exact form stele writes.
     const sig = OTHER_SIGNER.sign(bytes, `stele site=${manifest.siteId} version=${manifest.version} expires=${manifest.expires} keyid=${OTHER_SIGNER.keyId}`, `stele manifest for ${manifest.siteId}`);
     out.set(MANIFEST_SIG_PATH, new TextEncoder().encode(sig));
   }
+  return out;
+}
+
+/**
+ * A genuine build of `count` more pages, sealed with the site's own key (release
+ * log and all), of which the mirror serves everything but those pages: their
+ * requests never answer.
+ */
+function sealWithUnansweredPages(count: number): Map<string, Uint8Array> {
+  const out = createFixtureOutput();
+  for (let i = 0; i < count; i++) out.set(`trap/${String(i).padStart(6, '0')}.html`, new TextEncoder().encode(`<p>${i}</p>`));
+  sealSite(out, { siteId: 'rights-watch', version: 3, now: NOW, signer: SIGNER, channels: CHANNELS });
+  for (const path of [...out.keys()]) if (path.startsWith('trap/')) out.delete(path);
   return out;
 }
 
@@ -152,9 +162,9 @@ function readAlerts(dir: string): { event: string; kinds: string[]; category: st
     .map((l) => JSON.parse(l));
 }
 
-describe('a validly signed manifest listing files that never answer', () => {
+describe('a genuine, validly signed manifest listing files that never answer', () => {
   it('verify returns a timed-out verdict by the deadline of the whole check', async () => {
-    const srv = await startHostile(forgeManifest(5_000, 'valid'), never);
+    const srv = await startHostile(sealWithUnansweredPages(5_000), never);
     servers.push(srv);
     const report = await verifySite(srv.url, {
       publicKey: SIGNER.publicKeyFile,
@@ -173,7 +183,7 @@ describe('a validly signed manifest listing files that never answer', () => {
   }, 60_000);
 
   it('stele verify --deadline reports "could not check" with exit 2', async () => {
-    const srv = await startHostile(forgeManifest(1_000, 'valid'), never);
+    const srv = await startHostile(sealWithUnansweredPages(1_000), never);
     servers.push(srv);
     const r = await runStele(['verify', srv.url, '--key', 'site.pub', '--trust-store', 'off', '--deadline', '1']);
     expect(r.code).toBe(2);
@@ -182,7 +192,7 @@ describe('a validly signed manifest listing files that never answer', () => {
   }, 60_000);
 
   it('stele watch --once opens a timed-out incident and alerts on the first round', async () => {
-    const srv = await startHostile(forgeManifest(1_000, 'valid'), never);
+    const srv = await startHostile(sealWithUnansweredPages(1_000), never);
     servers.push(srv);
     const dir = makeTempDir('stele-hostile-watch-');
     const r = await runStele(watchOnce(srv.url, dir, ['--deadline', '1']), dir);
