@@ -53,6 +53,7 @@ import { formatKeyFingerprint, parsePublicKey } from '../trust/minisign.js';
 import { MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { verifySite } from '../verify/verify-site.js';
 import { createSocialCards } from './build-cards.js';
+import { prepareTheme } from './build-theme.js';
 import { processContentImages } from './build-images.js';
 import { recoverOutputFolder, writeOutputAtomically } from './write-output.js';
 
@@ -291,8 +292,12 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     return done({ config, content });
   }
 
+  stage('theme');
+  const theme = await prepareTheme(config, host);
+  diagnostics.push(...theme.diagnostics);
+  if (theme.diagnostics.length) return done({ config, content });
   stage('cards');
-  const cards = await createSocialCards(config, rendered.rendered.values(), host, { ...(cache?.cards ? { memo: cache.cards } : {}) });
+  const cards = await createSocialCards(config, rendered.rendered.values(), host, { ...(cache?.cards ? { memo: cache.cards } : {}), ...(config.theme.accent ? { accent: config.theme.accent } : {}) });
   const coverImage = (projectPath: string) => {
     const jpeg = imageByPath
       .get(projectPath)
@@ -319,9 +324,10 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     redirects: redirects.redirects,
     socialImage: cards.resolve,
     coverImage,
+    theme: theme.theme,
   });
   diagnostics.push(...site.diagnostics);
-  for (const [path, data] of cards.files) site.output.set(path, data);
+  for (const [path, data] of [...cards.files, ...theme.files]) site.output.set(path, data);
   const output = site.output;
   stage('search');
   diagnostics.push(...(await createSearchIndex(output, { pages: site.pages.map((p) => p.path) })));

@@ -61,6 +61,17 @@ export interface SiteInput {
   socialImage?: (lang: LanguageCode, entryId?: string) => SocialImage | undefined;
   /** The largest JPEG of a processed content image (a cover as the preview image). */
   coverImage?: (projectPath: string) => SocialImage | undefined;
+  /** Logo, extra CSS and footer links. */
+  theme?: SiteTheme;
+}
+
+/** Brand of the site (`theme` and `contact` in the config), prepared by the build. */
+export interface SiteTheme {
+  /** Site-relative path of the logo file and its size. */
+  logo?: { path: string; width: number; height: number };
+  /** CSS added after the theme's in the same `<style>` (accent colour, extra stylesheet). */
+  css: string;
+  contact?: { email?: string; signal?: string; donate?: string };
 }
 
 /** An image for link previews (`og:image`): site-relative path and pixel size. */
@@ -163,6 +174,7 @@ export function createSite(input: SiteInput): SiteResult {
       searchable: extra.searchable,
       prevPath: extra.prevPath,
       nextPath: extra.nextPath,
+      theme: input.theme,
       social: socialMeta(lang, title, extra.image ?? languageCard(lang), alternates.filter((a) => a.path && a.lang !== lang).map((a) => a.lang), extra.article),
     });
     emitFile(output, path, page.value);

@@ -12,8 +12,10 @@ export interface WatchVerifyOptions {
   highestVersion?: number;
   /** Pinned minisign public key (contents of the `.pub` file), when `--key` was given. */
   publicKey?: string;
-  /** Aborted when the check times out or the watcher stops. */
+  /** Aborted when the check's deadline passes or the watcher stops. */
   signal?: AbortSignal;
+  /** Deadline of the whole check in ms (the watcher also aborts `signal` when it passes). */
+  deadlineMs?: number;
   /** The fetch to use for HTTP(S) sources. */
   fetch?: typeof globalThis.fetch;
   /** Release log heads the other mirrors showed: this mirror's log must extend each one it is not shorter than (else split view). */

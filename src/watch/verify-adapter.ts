@@ -52,6 +52,8 @@ export function createSiteVerifier(options: SiteVerifierOptions = {}): WatchVeri
       now: watch.now,
       ...(watch.publicKey !== undefined ? { publicKey: watch.publicKey } : {}),
       ...(watch.fetch ? { fetch: watch.fetch } : {}),
+      ...(watch.signal ? { signal: watch.signal } : {}),
+      ...(watch.deadlineMs !== undefined ? { deadlineMs: watch.deadlineMs } : {}),
       ...(options.trustStoreDir !== undefined ? { trustStoreDir: options.trustStoreDir } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),

@@ -44,7 +44,10 @@ export interface WatcherOptions {
   errorThreshold?: number;
   /** Whether a changed problem set alerts again (default `any-change`). */
   updatePolicy?: UpdateAlertPolicy;
-  /** A verify call taking longer counts as an `unreachable` error (default 5 min). */
+  /**
+   * Deadline of each mirror's check in a round (default 120 s): past it the check is
+   * stopped and reported `timed-out`, which opens an incident at once.
+   */
   checkTimeoutMs?: number;
   /** Rounds after which an undeliverable alert is dropped (default 10). */
   maxDeliveryAttempts?: number;
@@ -119,7 +122,7 @@ export function collectOtherLogHeads(
  * in the same round are a split view at once (the consistency of logs of
  * different sizes is proven by verify against the heads of earlier rounds).
  */
-export function addSplitViews(mirrors: readonly string[], reports: VerifyReport[]): void {
+export function addSplitViews(mirrors: readonly string[], reports: (VerifyReport | undefined)[]): void {
   for (let i = 0; i < reports.length; i++) {
     const a = reports[i];
     if (!a?.logHead || !a.manifest) continue;
@@ -154,7 +157,7 @@ export function createWatcher(options: WatcherOptions): Watcher {
   const runCommand = options.runCommand ?? createShellCommandRunner();
   const intervalMs = options.intervalMs ?? 300_000;
   const concurrency = Math.max(1, options.concurrency ?? 4);
-  const checkTimeoutMs = options.checkTimeoutMs ?? 300_000;
+  const checkTimeoutMs = options.checkTimeoutMs ?? DEFAULT_CHECK_DEADLINE_MS;
   const maxDeliveryAttempts = Math.max(1, options.maxDeliveryAttempts ?? 10);
   const channels: AlertChannel[] = [];
   if (options.alertCommand) channels.push('command');
@@ -195,17 +198,23 @@ export function createWatcher(options: WatcherOptions): Watcher {
     if (problem) record(events, { type: 'state-error', at: now().toISOString(), fatal: false, diagnostic: problem });
   }
 
-  async function verifyWithTimeout(
+  /**
+   * Check one mirror within the deadline. Undefined when the watcher was stopped
+   * during the check (its partial report is not applied).
+   */
+  async function verifyWithDeadline(
     mirror: string,
     mirrorState: MirrorState,
     mirrorLogHeads: NonNullable<WatchVerifyOptions['mirrorLogHeads']>,
-  ): Promise<VerifyReport> {
+  ): Promise<VerifyReport | undefined> {
     const controller = new AbortController();
-    const onStop = () => controller.abort();
+    let stopped = false;
+    const onStop = () => {
+      stopped = true;
+      controller.abort();
+    };
+    if (stopSignal?.aborted) return undefined;
     stopSignal?.addEventListener('abort', onStop, { once: true });
-    const timeout = sleep(checkTimeoutMs, controller.signal).then((): VerifyReport | undefined =>
-      controller.signal.aborted ? undefined : unreachableReport(mirror, `no answer within ${checkTimeoutMs / 1000}s`),
-    );
     const check = options
       .verify(mirror, {
         now: now(),
@@ -213,12 +222,24 @@ export function createWatcher(options: WatcherOptions): Watcher {
         ...(options.publicKey !== undefined ? { publicKey: options.publicKey } : {}),
         ...(mirrorLogHeads.length > 0 ? { mirrorLogHeads } : {}),
         signal: controller.signal,
+        deadlineMs: checkTimeoutMs,
         fetch: fetchImpl,
       })
       .catch((error: unknown) => unreachableReport(mirror, error instanceof Error ? error.message : String(error)));
     try {
-      const first = await Promise.race([check, timeout.then((r) => r ?? check)]);
-      return first;
+      const first = await Promise.race([check, sleep(checkTimeoutMs, controller.signal).then(() => undefined)]);
+      if (stopped) {
+        await check;
+        return undefined;
+      }
+      if (first) return first;
+      // The deadline passed: stop the check. A verifier that honours the signal
+      // reports at once what it found in time; one that does not is not waited for.
+      controller.abort();
+      const waited = new AbortController();
+      const late = await Promise.race([check, sleep(LATE_REPORT_MS, waited.signal).then(() => undefined)]);
+      waited.abort();
+      return addTimedOut(late, mirror, checkTimeoutMs);
     } finally {
       controller.abort();
       stopSignal?.removeEventListener('abort', onStop);
@@ -297,25 +318,22 @@ export function createWatcher(options: WatcherOptions): Watcher {
     for (const m of mirrors) current.mirrors[m] ??= createEmptyMirrorState();
 
     // Verify with bounded concurrency; apply results in mirror order so output is deterministic.
-    const reports = new Array<VerifyReport>(mirrors.length);
+    const reports = new Array<VerifyReport | undefined>(mirrors.length);
     let nextIndex = 0;
     const workers = Array.from({ length: Math.min(concurrency, mirrors.length) }, async () => {
       while (nextIndex < mirrors.length) {
         const i = nextIndex++;
-        reports[i] = await verifyWithTimeout(mirrors[i], current.mirrors[mirrors[i]], collectOtherLogHeads(mirrors, current.mirrors, i));
+        reports[i] = await verifyWithDeadline(mirrors[i], current.mirrors[mirrors[i]], collectOtherLogHeads(mirrors, current.mirrors, i));
       }
     });
     await Promise.all(workers);
     addSplitViews(mirrors, reports);
 
     for (let i = 0; i < mirrors.length; i++) {
-      const { next, events: mirrorEvents } = applyVerifyReport(
-        mirrors[i],
-        current.mirrors[mirrors[i]],
-        reports[i],
-        now(),
-        policy,
-      );
+      const report = reports[i];
+      // A check cut short by stopping the watcher tells nothing: it is not applied.
+      if (!report) continue;
+      const { next, events: mirrorEvents } = applyVerifyReport(mirrors[i], current.mirrors[mirrors[i]], report, now(), policy);
       current.mirrors[mirrors[i]] = next;
       for (const e of mirrorEvents) record(events, e);
     }
@@ -354,6 +372,21 @@ export function createWatcher(options: WatcherOptions): Watcher {
       return state ? structuredClone(state) : undefined;
     },
   };
+}
+
+/** Default deadline of one mirror's check in a watch round. */
+export const DEFAULT_CHECK_DEADLINE_MS = 120_000;
+
+/** How long a stopped check may take to report what it found before the deadline. */
+const LATE_REPORT_MS = 5_000;
+
+/** `report` (or nothing) as a check that hit its deadline: it carries a `timed-out` problem. */
+function addTimedOut(report: VerifyReport | undefined, source: string, deadlineMs: number): VerifyReport {
+  if (report?.problems.some((p) => p.kind === 'timed-out')) return report;
+  const timedOut = { kind: 'timed-out' as const, message: `no verdict within ${deadlineMs / 1000}s (the check's deadline)` };
+  // Errors from requests the deadline aborted say nothing about the mirror.
+  const problems = [...(report?.problems.filter((p) => p.kind !== 'unreachable') ?? []), timedOut];
+  return { ...(report ?? { source, checkedFiles: 0 }), problems, status: resolveVerdict(problems) };
 }
 
 function unreachableReport(source: string, message: string): VerifyReport {
