@@ -25,3 +25,5 @@ export { createSafeBaseName, resolveSafeOutDir } from './safe-name.js';
 export type { BlurRegion, ImageOutputFormat, ProcessedImage, ProcessedImageFile, ProcessImageOptions } from './types.js';
 export { createSocialCardSvg, renderSocialCard, SOCIAL_CARD_HEIGHT, SOCIAL_CARD_WIDTH, wrapCardText } from './social-card.js';
 export type { SocialCardOptions } from './social-card.js';
+export { sanitizeSvg } from './sanitize-svg.js';
+export type { SanitizedSvg } from './sanitize-svg.js';

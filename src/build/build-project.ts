@@ -16,12 +16,20 @@ import { type ResolvedConfig, resolveConfig } from '../config/resolve-config.js'
 import { createTraditionalConverter } from '../content/chinese.js';
 import { createCollectionRegistry } from '../content/collection-registry.js';
 import { advocacyCollectionFields, validateAdvocacyEntry } from '../content/collections/index.js';
+import { loadImportState, loadRedirects } from '../content/import-records.js';
 import { type ContentSet, convertData, loadContent } from '../content/load-content.js';
 import { checkContentReferences } from '../content/references.js';
 import { collectProjectWithheldNames } from '../content/withheld.js';
-import { loadImportState, loadRedirects } from '../content/import-records.js';
 import { createDiagnostic } from '../errors/catalogue.js';
-import { BuildNotSealed, BuildSealRequired, BuildVerifyFailed, BuildWouldReplaceSealed } from '../errors/codes-core.js';
+import {
+  BuildLogConflict,
+  BuildLogStarted,
+  BuildNotSealed,
+  BuildSealExpiresSoon,
+  BuildSealRequired,
+  BuildVerifyFailed,
+  BuildWouldReplaceSealed,
+} from '../errors/codes-core.js';
 import { type Diagnostic, hasErrors, sortDiagnostics } from '../errors/diagnostic.js';
 import { type Redactor, redactDiagnostic } from '../errors/redact.js';
 import { type HardenOptions, hardenSite } from '../harden/harden-site.js';
@@ -32,18 +40,20 @@ import type { SafeHtml } from '../render/html.js';
 import { renderPicture } from '../render/picture.js';
 import { type RenderMemoValue, renderContent } from '../render/render-content.js';
 import { renderContentInWorkers, resolveRenderWorkers } from '../render/render-parallel.js';
+import { SEARCH_BOOTSTRAP } from '../render/theme/search.js';
 import { readKeyPublications } from '../seal/key-store.js';
 import { isSecretKeyEncrypted } from '../seal/minisign.js';
+import { PROJECT_LOG_DIR, readSiteLog, readStoredLog, resolvePreviousLog, writeStoredLog } from '../seal/release-log-store.js';
 import { readManifestVersion, resolveNextVersion, sealSite } from '../seal/seal-site.js';
-import { formatKeyFingerprint, parsePublicKey } from '../trust/minisign.js';
 import { loadSignerFromText, readSecretKeyFile, type Signer } from '../seal/signer.js';
 import { createSite } from '../site/create-site.js';
-import { MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { emitFile, type OutputFiles } from '../site/output.js';
 import { createSearchIndex } from '../site/search-pagefind.js';
-import { SEARCH_BOOTSTRAP } from '../render/theme/search.js';
+import { formatKeyFingerprint, parsePublicKey } from '../trust/minisign.js';
+import { MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { verifySite } from '../verify/verify-site.js';
 import { createSocialCards } from './build-cards.js';
+import { prepareTheme } from './build-theme.js';
 import { processContentImages } from './build-images.js';
 import { recoverOutputFolder, writeOutputAtomically } from './write-output.js';
 
@@ -64,6 +74,12 @@ export interface BuildOptions {
   signer?: Signer;
   /** Skip sealing even when a key exists. */
   noSeal?: boolean;
+  /**
+   * The project's copy of the release log (absolute or relative to the root;
+   * default `.stele/log` when building to the configured output folder, none when
+   * `outDir` is given); `false` keeps none (the output folder's copy only).
+   */
+  logDir?: string | false;
   /** Extra head markup (dev live reload). */
   headExtra?: SafeHtml;
   /** Progress: stage name, done, total. */
@@ -276,8 +292,12 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     return done({ config, content });
   }
 
+  stage('theme');
+  const theme = await prepareTheme(config, host);
+  diagnostics.push(...theme.diagnostics);
+  if (theme.diagnostics.length) return done({ config, content });
   stage('cards');
-  const cards = await createSocialCards(config, rendered.rendered.values(), host, { ...(cache?.cards ? { memo: cache.cards } : {}) });
+  const cards = await createSocialCards(config, rendered.rendered.values(), host, { ...(cache?.cards ? { memo: cache.cards } : {}), ...(config.theme.accent ? { accent: config.theme.accent } : {}) });
   const coverImage = (projectPath: string) => {
     const jpeg = imageByPath
       .get(projectPath)
@@ -304,9 +324,10 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     redirects: redirects.redirects,
     socialImage: cards.resolve,
     coverImage,
+    theme: theme.theme,
   });
   diagnostics.push(...site.diagnostics);
-  for (const [path, data] of cards.files) site.output.set(path, data);
+  for (const [path, data] of [...cards.files, ...theme.files]) site.output.set(path, data);
   const output = site.output;
   stage('search');
   diagnostics.push(...(await createSearchIndex(output, { pages: site.pages.map((p) => p.path) })));
@@ -358,13 +379,43 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
 
   stage('seal');
   let seal: BuildResult['seal'];
+  // The project's copy belongs to the configured output folder: a build written
+  // elsewhere (`outDir` given, e.g. a test) keeps its own history unless `logDir` says where.
+  const logDir = options.logDir ?? (options.outDir === undefined ? PROJECT_LOG_DIR : false);
+  const logDirAbs = logDir === false ? undefined : resolve(config.root, logDir);
+  const logDirName = logDir === false ? '(no project log)' : logDir;
   if (signer && shouldSeal) {
-    const previous = await readManifestVersion(config.outDirAbs, host.fs);
+    // The release log continues from the output folder's copy (read before it is
+    // replaced) and the project's copy; they must be one history.
+    const outName = config.outDir.replace(/^\.\//, '').replace(/\/*$/, '/');
+    const previousLog = resolvePreviousLog(
+      config.siteId,
+      logDirAbs ? await readStoredLog(logDirAbs, host.fs) : { status: 'absent' },
+      await readSiteLog(config.outDirAbs, host.fs),
+      { project: logDirName, output: outName },
+    );
+    if (previousLog.status === 'conflict') {
+      diagnostics.push(createDiagnostic(BuildLogConflict, { file: logDirName }, previousLog.reason));
+      return done({ config, content, output });
+    }
+    const previousManifest = await readManifestVersion(config.outDirAbs, host.fs);
+    if (previousLog.from === 'start' && previousManifest !== undefined && write) {
+      diagnostics.push(createDiagnostic(BuildLogStarted, { file: logDirName }, logDirName));
+    }
+    const previous =
+      previousManifest === undefined && previousLog.lastVersion === undefined
+        ? undefined
+        : Math.max(previousManifest ?? 0, previousLog.lastVersion ?? 0);
     // Versions only go up: the build time in seconds, or one more than the last
     // published version when the clock is fixed (SOURCE_DATE_EPOCH) or behind.
     const version = resolveNextVersion(previous, Math.max((previous ?? 0) + 1, Math.floor(host.now().getTime() / 1000)));
     const keysDir = dirname(join(config.root, config.seal.secretKey));
+    const expiresInDays = config.seal.expiresInDays;
+    if (expiresInDays <= SEAL_WARN_DAYS) {
+      diagnostics.push(createDiagnostic(BuildSealExpiresSoon, {}, 'This seal', expiresInDays));
+    }
     sealSite(output, {
+      log: previousLog.lines,
       siteId: config.siteId,
       version,
       now: host.now(),
@@ -395,9 +446,14 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
         : undefined;
     const written = await writeOutputAtomically(output, config.outDirAbs, host, verify ? { verify } : {});
     if (!written) return done({ config, content, output, seal });
+    // The project's copy of the log, so that deleting the output folder does not restart history.
+    if (seal && logDirAbs) await writeStoredLog(logDirAbs, output, host.fs);
   }
   return done({ config, content, output, seal, outDir: write ? config.outDirAbs : undefined });
 }
+
+/** A build warns when the seal it makes expires within this many days. */
+export const SEAL_WARN_DAYS = 7;
 
 /**
  * Check diagnostics as the author should see them: one at the Markdown line

@@ -11,6 +11,7 @@ import { ConfigInvalid, ConfigLoadFailed, ConfigNotFound } from '../errors/codes
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { suggestName } from '../errors/zod-issues.js';
 import type { FileSystem, Host } from '../io/host.js';
+import { MIN_CONTRAST, mixColours, resolveAccentContrast, THEME_BACKGROUND } from './contrast.js';
 import type { LanguageCode } from './languages.js';
 import { type LocalizedText, type UserConfig, userConfigSchema } from './schema.js';
 
@@ -168,6 +169,10 @@ export function blankComments(source: string): string {
 }
 
 /** Find the line/column of the last path key in config source text (best effort; comments are ignored). */
+export function locateConfigKey(text: string, path: readonly PropertyKey[]): { line?: number; column?: number } {
+  return locateInSource(text, path);
+}
+
 function locateInSource(text: string, path: readonly PropertyKey[]): { line?: number; column?: number } {
   const source = blankComments(text);
   for (let i = path.length - 1; i >= 0; i--) {
@@ -228,6 +233,19 @@ export function validateConfig(
     );
     diagnostics.at(-1)!.hint = `See \`defaultLanguage\` in ${resolveConfigReferenceLink(['defaultLanguage'])}.`;
   }
+  if (data.theme.accent) {
+    const ratio = resolveAccentContrast(data.theme.accent);
+    if (ratio < MIN_CONTRAST) {
+      const d = createDiagnostic(
+        ConfigInvalid,
+        { file, ...(options.source ? locateInSource(options.source, ['theme', 'accent']) : {}) },
+        'theme.accent',
+        `${data.theme.accent} has a contrast of ${ratio.toFixed(2)}:1 with the page background ${THEME_BACKGROUND}; links and badges need at least ${MIN_CONTRAST}:1 (WCAG AA)`,
+      );
+      d.hint = `Choose a darker colour (for example ${darkenToContrast(data.theme.accent)}). See \`theme.accent\` in ${resolveConfigReferenceLink(['theme', 'accent'])}.`;
+      diagnostics.push(d);
+    }
+  }
   const languages = [...new Set(data.languages)] as LanguageCode[];
   if (data.traditional.enabled && languages.includes('zh-Hans') && !languages.includes('zh-Hant')) languages.push('zh-Hant');
   const config: ResolvedConfig = {
@@ -270,4 +288,13 @@ export async function resolveConfig(
     return validateConfig(value, { root: absRoot, configFile: file, source, mode: options.mode });
   }
   return { diagnostics: [createDiagnostic(ConfigNotFound, {}, absRoot)] };
+}
+
+/** The same hue darkened (mixed with black) until it passes. */
+function darkenToContrast(accent: string): string {
+  for (let k = 0.95; k > 0; k -= 0.05) {
+    const c = mixColours(accent, '#000000', k);
+    if (resolveAccentContrast(c) >= MIN_CONTRAST) return c;
+  }
+  return '#000000';
 }

@@ -44,6 +44,44 @@ export const userConfigSchema = z
     homePosts: z.number().int().min(1).max(100).default(10).describe('Latest posts listed on the home page.'),
     /** Entries per page of the archive, tag and collection lists (`page/2/index.html`, …). */
     pageSize: z.number().int().min(1).max(500).default(20).describe('Entries per page of the archive, year, tag and collection lists (`page/2/index.html`, …).'),
+    theme: z
+      .object({
+        logo: z
+          .string()
+          .optional()
+          .meta({ description: 'Logo shown before the site title: an SVG (sanitized: no scripts, links or outside references) or a PNG/JPEG/WebP (through the image pipeline), relative to the project.', examples: ['assets/logo.svg'] }),
+        accent: z
+          .string()
+          .regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #1a5c8a')
+          .optional()
+          .meta({ description: 'Accent colour of links, badges and notices (light scheme); the build refuses a colour with less than 4.5:1 contrast (WCAG AA) on the page background.', examples: ['#1a5c8a'] }),
+        css: z
+          .string()
+          .optional()
+          .meta({ description: 'Extra stylesheet, relative to the project, added after the theme\'s (inlined and hashed into the CSP; no @import or outside url()).', examples: ['assets/extra.css'] }),
+      })
+      .strict()
+      .default({})
+      .describe('Brand: logo, accent colour and an extra stylesheet.'),
+    contact: z
+      .object({
+        email: z.string().email().optional().meta({ description: 'Contact address, linked with mailto: in every footer.', examples: ['info@cfcr.example'] }),
+        signal: z
+          .string()
+          .url()
+          .regex(/^https:\/\/(signal\.me|signal\.group)\//, 'a https://signal.me/… or https://signal.group/… link')
+          .optional()
+          .meta({ description: 'Signal contact or group link, shown in every footer.', examples: ['https://signal.me/#eu/…'] }),
+        donate: z
+          .string()
+          .url()
+          .regex(/^https:\/\//, 'an https:// address')
+          .optional()
+          .meta({ description: 'Donation page (https), linked in every footer.', examples: ['https://donate.cfcr.example/'] }),
+      })
+      .strict()
+      .default({})
+      .describe('Contact and donation links shown in every footer.'),
     menu: z
       .array(
         z

@@ -222,6 +222,30 @@ export const BuildWouldReplaceSealed = defineError({
   hint: 'Build with the signing key (without `--no-seal` or `--drafts`), preview with `stele dev`, or delete the output folder first if you really mean to replace it with an unsigned copy.',
 });
 
+export const BuildLogConflict = defineError({
+  code: 'STELE1304',
+  title: 'Release log cannot be continued',
+  severity: 'error',
+  message: (reason: string) => `The build cannot be sealed: ${reason}. Sealing now would rewrite the site's history, which readers' \`stele verify\` reports as HISTORY REWRITTEN. Nothing was written.`,
+  hint: 'Restore the log that was last published (the output folder\'s `.well-known/stele/log/` and the project\'s `.stele/log/` must be the same history). To start a new history on purpose, move both away; readers who remembered the old one will be warned.',
+});
+
+export const BuildLogStarted = defineError({
+  code: 'STELE1305',
+  title: 'Release log started',
+  severity: 'warning',
+  message: (logDir: string) => `The output folder holds a sealed site but there is no release log in it or in ${logDir}: this build starts a new history.`,
+  hint: 'If this site was published with a release log before, restore its log folder before building, or readers who remembered it will see HISTORY REWRITTEN.',
+});
+
+export const BuildSealExpiresSoon = defineError({
+  code: 'STELE1306',
+  title: 'Seal expires soon',
+  severity: 'warning',
+  message: (what: string, days: number) => `${what} expires in ${days} ${days === 1 ? 'day' : 'days'}: readers will then see it as expired or stale.`,
+  hint: 'Set `seal.expiresInDays` higher, or keep the site fresh with a timestamp key and `stele refresh` (see README "Trust over time").',
+});
+
 export const BuildVerifyFailed = defineError({
   code: 'STELE1302',
   title: 'Sealed output failed verification',

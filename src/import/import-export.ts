@@ -173,6 +173,9 @@ export async function importExport(options: ImportOptions): Promise<ImportResult
   const diagnostics: Diagnostic[] = [];
   const keepComments = options.comments !== false;
   if (!(await fs.exists(options.file))) return { report, diagnostics: [createDiagnostic(ImportFileNotFound, {}, options.file)] };
+  // An earlier run killed while moving its files into place is completed first.
+  const resumed = await completePendingImport(out, host);
+  if (resumed.length) host.log.warn(`import: completed an earlier import that was cut short (${resumed.length} file(s) moved into place)`);
 
   // The site: an existing stele project, or a new one.
   const existing = ['stele.config.ts', 'stele.config.mjs', 'stele.config.js', 'stele.config.json'];
@@ -196,6 +199,7 @@ export async function importExport(options: ImportOptions): Promise<ImportResult
   if (options.media) for (const rel of await fs.listFiles(options.media)) if (IMAGE_EXT.test(rel)) media.set(imageFileName(rel), join(options.media, rel));
 
   const tmp = join(dirname(out), `.${basename(out)}.import-${process.pid}-${host.now().getTime()}`);
+  let keepTmp = false;
   const spoolDir = join(tmp, 'spool');
   const siteDir = join(tmp, 'site');
   await fs.rm(tmp);
@@ -436,13 +440,24 @@ export async function importExport(options: ImportOptions): Promise<ImportResult
     await fs.writeFile(join(siteDir, IMPORT_STATE_FILE), stateText);
     toMove.push(IMPORT_STATE_FILE);
     if (!(await fs.exists(out))) {
+      // A new site appears in one rename.
       await fs.mkdir(dirname(out));
       await fs.rename(siteDir, out);
     } else {
-      for (const rel of toMove) {
+      // An existing site: the journal names every move before the first one, so a
+      // run cut short is completed by the next one (`completePendingImport`).
+      keepTmp = true;
+      const journal = join(out, PENDING_IMPORT_FILE);
+      await fs.mkdir(dirname(journal));
+      await fs.writeFile(`${journal}.tmp`, `${JSON.stringify({ from: siteDir, files: toMove }, null, 2)}\n`);
+      await fs.rename(`${journal}.tmp`, journal);
+      for (const [i, rel] of toMove.entries()) {
         await fs.mkdir(dirname(join(out, rel)));
         await fs.rename(join(siteDir, rel), join(out, rel));
+        if (i === 0 && process.env.STELE_TEST_KILL_AT === 'import-switch') process.kill(process.pid, 'SIGKILL');
       }
+      await fs.rm(journal);
+      keepTmp = false;
     }
     report.written = toMove.filter((r) => r !== IMPORT_STATE_FILE);
 
@@ -450,8 +465,47 @@ export async function importExport(options: ImportOptions): Promise<ImportResult
     for (const url of report.remoteImages) diagnostics.push(createDiagnostic(ImportRemoteImage, { file: options.file }, url));
     return { report, diagnostics };
   } finally {
-    await fs.rm(tmp);
+    // A switch that failed half-way keeps its files for the next run to complete.
+    if (!keepTmp) await fs.rm(tmp);
   }
+}
+
+/** Project-relative path of the journal of an import being moved into place. */
+export const PENDING_IMPORT_FILE = '.stele/import-pending.json';
+
+/**
+ * Complete an import that was cut short while moving its files into an
+ * existing site (killed, power lost): every file the journal names that is
+ * still in the temporary folder is moved into place, then the journal and the
+ * folder are removed. Returns the project-relative files moved (none when
+ * nothing was pending).
+ */
+export async function completePendingImport(out: string, host: Host): Promise<string[]> {
+  const fs = host.fs;
+  const journal = join(out, PENDING_IMPORT_FILE);
+  if (!(await fs.exists(journal))) return [];
+  let pending: { from?: unknown; files?: unknown };
+  try {
+    pending = JSON.parse(await fs.readText(journal)) as typeof pending;
+  } catch {
+    pending = {};
+  }
+  const moved: string[] = [];
+  const from = typeof pending.from === 'string' ? pending.from : '';
+  // Only a temporary folder of this site's imports is trusted as a source.
+  const ours = from && dirname(dirname(from)) === dirname(out) && basename(dirname(from)).startsWith(`.${basename(out)}.import-`) && basename(from) === 'site';
+  if (ours && Array.isArray(pending.files)) {
+    for (const rel of pending.files) {
+      if (typeof rel !== 'string' || rel.split('/').some((s) => s === '..' || s === '')) continue;
+      if (!(await fs.exists(join(from, rel)))) continue;
+      await fs.mkdir(dirname(join(out, rel)));
+      await fs.rename(join(from, rel), join(out, rel));
+      moved.push(rel);
+    }
+  }
+  if (ours) await fs.rm(dirname(from));
+  await fs.rm(journal);
+  return moved;
 }
 
 /** An ISO date-time the front-matter schema accepts (`2012-02-14T10:00:00.000+08:00` as is; a bare date kept). */

@@ -12,8 +12,10 @@ export interface RunProcessOptions {
   env?: Record<string, string | undefined>;
   /** Bytes written to the child's stdin, which is then closed. */
   input?: Uint8Array | string;
-  /** Abort kills the child (SIGTERM). */
+  /** Abort kills the child (with `killSignal`). */
   signal?: AbortSignal;
+  /** The signal an abort sends (default SIGTERM; SIGKILL for a child that must not outlive a timeout). */
+  killSignal?: NodeJS.Signals;
 }
 
 /** What a finished program left behind. */
@@ -40,6 +42,7 @@ export function createNodeProcessRunner(): ProcessRunner {
           env: options.env ? (Object.fromEntries(Object.entries(options.env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv) : process.env,
           stdio: ['pipe', 'pipe', 'pipe'],
           signal: options.signal,
+          ...(options.killSignal ? { killSignal: options.killSignal } : {}),
         });
         const out: Buffer[] = [];
         const err: Buffer[] = [];

@@ -41,5 +41,14 @@ export {
   verifyRevokedKeys,
 } from './key-store.js';
 export { DEFAULT_KDF_LIMITS, isSecretKeyEncrypted } from './minisign.js';
-export { readManifestVersion, resolveNextVersion, type SealOptions, sealSite } from './seal-site.js';
+export {
+  PROJECT_LOG_DIR,
+  type PreviousLog,
+  readSiteLog,
+  readStoredLog,
+  resolvePreviousLog,
+  type StoredLogRead,
+  writeStoredLog,
+} from './release-log-store.js';
+export { readManifestVersion, resolveNextVersion, type SealOptions, type SealResult, sealSite } from './seal-site.js';
 export { createSignerFromSeed, type LoadSignerResult, loadSigner, loadSignerFromText, type Signer } from './signer.js';

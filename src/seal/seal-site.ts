@@ -25,11 +25,21 @@ import {
   PUBLIC_KEY_PATH,
   REVOKED_KEYS_PATH,
   REVOKED_KEYS_SIG_PATH,
-  SHA256SUMS_PATH,
-  SHA256SUMS_SIG_PATH,
   resolveRotationKeyPath,
   resolveRotationSigPath,
+  SHA256SUMS_PATH,
+  SHA256SUMS_SIG_PATH,
 } from '../trust/paths.js';
+import {
+  createNextLogEntry,
+  createReleaseLogFiles,
+  formatCheckpointTrustedComment,
+  formatCheckpointUntrustedComment,
+  isReleaseLogPath,
+  LOG_CHECKPOINT_PATH,
+  LOG_CHECKPOINT_SIG_PATH,
+  type LogHead,
+} from '../trust/release-log.js';
 import type { KeyPublications } from './key-store.js';
 import type { Signer } from './signer.js';
 
@@ -45,6 +55,19 @@ export interface SealOptions {
   channels: ChannelsConfig;
   /** Rotation links and revocation list to publish (from `readKeyPublications`). */
   keys?: KeyPublications;
+  /**
+   * Entry lines of the release log so far (see `resolvePreviousLog`); this build's
+   * entry is appended and the log published under `.well-known/stele/log/`.
+   * Omitted: the log starts with this build.
+   */
+  log?: readonly string[];
+}
+
+/** What `sealSite` added besides the files. */
+export interface SealResult {
+  /** The release log including this build's entry. */
+  logLines: string[];
+  logHead: LogHead;
 }
 
 const encoder = new TextEncoder();
@@ -59,8 +82,10 @@ export function hashSha256(data: Uint8Array): string {
  * revoked-keys.json(.minisig), rotation/*, manifest.json, manifest.json.minisig}`.
  * The manifest lists every file except itself and its signature, sorted by UTF-8 bytes:
  * server configuration files in its `serverConfig` section, every other file in `files`.
+ * Then appends this build to the release log (`options.log`) and writes the log
+ * files and the signed checkpoint under `.well-known/stele/log/` (not listed in the manifest).
  */
-export function sealSite(output: OutputFiles, options: SealOptions): void {
+export function sealSite(output: OutputFiles, options: SealOptions): SealResult {
   const { signer, siteId, now } = options;
   if (!Number.isInteger(options.version) || options.version < 0) {
     throw new RangeError(`manifest version must be a non-negative integer, got ${options.version}`);
@@ -96,6 +121,7 @@ export function sealSite(output: OutputFiles, options: SealOptions): void {
 
   output.delete(MANIFEST_PATH);
   output.delete(MANIFEST_SIG_PATH);
+  for (const path of [...output.keys()]) if (isReleaseLogPath(path)) output.delete(path);
   // For standard tools: `minisign -Vm SHA256SUMS -P <key> && sha256sum -c SHA256SUMS`
   // run in the site folder checks every file with Debian's minisign and coreutils.
   output.delete(SHA256SUMS_PATH);
@@ -129,6 +155,26 @@ export function sealSite(output: OutputFiles, options: SealOptions): void {
     MANIFEST_SIG_PATH,
     encoder.encode(signer.sign(manifestBytes, formatManifestTrustedComment(manifest), formatManifestUntrustedComment(siteId))),
   );
+
+  // The release log: outside the manifest (its last entry names the manifest's
+  // hash), covered instead by the signed checkpoint.
+  const logLines = [
+    ...(options.log ?? []),
+    createNextLogEntry(options.log ?? [], {
+      version: manifest.version,
+      buildTime: manifest.buildTime,
+      keyId: signer.keyId,
+      manifestSha256: hashSha256(manifestBytes),
+    }),
+  ];
+  const log = createReleaseLogFiles({ siteId, lines: logLines });
+  for (const [path, text] of log.files) output.set(path, encoder.encode(text));
+  output.set(
+    LOG_CHECKPOINT_SIG_PATH,
+    encoder.encode(signer.sign(encoder.encode(log.files.get(LOG_CHECKPOINT_PATH) ?? ''), formatCheckpointTrustedComment(siteId, log.head), formatCheckpointUntrustedComment(siteId)),
+    ),
+  );
+  return { logLines, logHead: log.head };
 }
 
 /**

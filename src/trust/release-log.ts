@@ -222,6 +222,11 @@ export function formatCheckpointTrustedComment(siteId: string, head: LogHead): s
   return `stele log site=${siteId} size=${head.size} root=${head.root}`;
 }
 
+/** The untrusted comment of the checkpoint signature (verify requires exactly this, so no byte of the file can change). */
+export function formatCheckpointUntrustedComment(siteId: string): string {
+  return `stele release log checkpoint for ${siteId}`;
+}
+
 /** Parse checkpoint text (exactly the form {@link formatCheckpoint} writes). */
 export function parseCheckpoint(text: string): { siteId: string; head: LogHead } | undefined {
   const m = /^stele release log (\S{1,200})\n(0|[1-9][0-9]{0,14})\n([A-Za-z0-9+/]{43}=)\n$/.exec(text);

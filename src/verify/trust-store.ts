@@ -16,6 +16,8 @@ export interface TrustedSite {
   firstSeen: string;
   lastSeen: string;
   revokedKeys: string[];
+  /** The release log head last verified for this site: the next log must extend it. */
+  logHead?: { size: number; root: string };
 }
 
 /** The whole store. */

@@ -19,6 +19,8 @@ export interface VerifyReport {
   problems: VerifyProblem[];
   /** Files a reader can fetch whose hash matched (of `manifest.fileCount`). */
   checkedFiles: number;
+  /** The copy's release log head, when it publishes a well-formed log. */
+  logHead?: { size: number; root: string };
   /** Server configuration files (`.htaccess`, `_headers`) whose hash matched, when any was checked. */
   checkedServerConfig?: number;
 }

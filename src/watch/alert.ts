@@ -3,7 +3,7 @@
  * variables) and/or POST the payload to a webhook (timeout, retries with
  * backoff, redirects refused).
  */
-import { spawn } from 'node:child_process';
+import { createNodeProcessRunner, type ProcessRunner } from '../io/process.js';
 import type { AlertPayload } from './types.js';
 
 /** Outcome of one delivery: ok, or why not. */
@@ -69,39 +69,28 @@ export interface ShellCommandRunnerOptions {
   timeoutMs?: number;
   /** Base environment (default `process.env`). */
   baseEnv?: NodeJS.ProcessEnv;
+  /** The process port (default: the real one). */
+  runner?: ProcessRunner;
 }
 
-/** The real runner: `/bin/sh -c <command>` with the payload on stdin. */
+/** The real runner: `/bin/sh -c <command>` with the payload on stdin, through the process port. */
 export function createShellCommandRunner(options: ShellCommandRunnerOptions = {}): AlertCommandRunner {
   const timeoutMs = options.timeoutMs ?? 60_000;
-  return (command, input) =>
-    new Promise((resolve) => {
-      const child = spawn('/bin/sh', ['-c', command], {
+  const runner = options.runner ?? createNodeProcessRunner();
+  return async (command, input) => {
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const result = await runner.run('/bin/sh', ['-c', command], {
         env: { ...(options.baseEnv ?? process.env), ...input.env },
-        stdio: ['pipe', 'ignore', 'pipe'],
+        input: input.stdin,
+        signal,
+        killSignal: 'SIGKILL',
       });
-      let stderr = '';
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        child.kill('SIGKILL');
-      }, timeoutMs);
-      child.stderr?.setEncoding('utf8');
-      child.stderr?.on('data', (chunk: string) => {
-        if (stderr.length < 4096) stderr += chunk;
-      });
-      // A command that does not read stdin closes the pipe early: not an error.
-      child.stdin?.on('error', () => {});
-      child.stdin?.end(input.stdin);
-      child.on('error', (error) => {
-        clearTimeout(timer);
-        resolve({ exitCode: null, stderr, error: error.message });
-      });
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ exitCode: code, stderr, ...(timedOut ? { error: `timed out after ${timeoutMs} ms` } : {}) });
-      });
-    });
+      return { exitCode: result.code, stderr: result.stderr.slice(0, 4096), ...(signal.aborted && result.code === null ? { error: `timed out after ${timeoutMs} ms` } : {}) };
+    } catch (error) {
+      return { exitCode: null, stderr: '', error: (error as Error).message };
+    }
+  };
 }
 
 /** Run the alert command for a payload. */

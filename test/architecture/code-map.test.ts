@@ -59,6 +59,11 @@ describe('the code map in ARCHITECTURE.md', () => {
     expect(paid.map((f) => `${f} no longer imports node:fs: remove it from FS_DEBT in this test and from "Tech debt" in ${DOC}`)).toEqual([]);
   });
 
+  it('keeps node:child_process inside src/io/: programs run through the process port (ProcessRunner)', () => {
+    const offenders = imports.filter((i) => /^(node:)?child_process$/.test(i.specifier) && !i.file.startsWith('src/io/')).map((i) => i.file);
+    expect(offenders.map((f) => `${f} imports node:child_process: take a ProcessRunner (src/io/process.ts) instead`)).toEqual([]);
+  });
+
   it('keeps the library entry free of the CLI: the import closure of src/index.ts loads no cac, chokidar or src/cli', () => {
     const byFile = new Map<string, SourceImport[]>();
     for (const i of imports) byFile.set(i.file, [...(byFile.get(i.file) ?? []), i]);

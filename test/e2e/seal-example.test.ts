@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuildResult, buildProject } from '../../src/build/build-project.js';
 import { createNodeHost } from '../../src/io/host.js';
 import { createSignerFromSeed } from '../../src/seal/signer.js';
+import { isReleaseLogPath } from '../../src/trust/release-log.js';
 import { verifySite } from '../../src/verify/verify-site.js';
 
 const root = join(import.meta.dirname, '../../examples/cfcr');
@@ -24,7 +25,7 @@ let first: BuildResult;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'stele-e2e-'));
-  first = await buildProject({ root, host, mode: 'production', signer, outDir: join(dir, 'dist') });
+  first = await buildProject({ root, host, mode: 'production', signer, outDir: join(dir, 'dist'), logDir: join(dir, 'log') });
 }, 180_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -53,7 +54,7 @@ describe('sealed example site', () => {
     const listed = new Set(manifest.files.map((f: { path: string }) => f.path));
     const config = new Set(manifest.serverConfig.map((f: { path: string }) => f.path));
     for (const path of first.output!.keys()) {
-      if (!path.startsWith('.well-known/stele/manifest.json')) expect(listed.has(path) || config.has(path), path).toBe(true);
+      if (!path.startsWith('.well-known/stele/manifest.json') && !isReleaseLogPath(path)) expect(listed.has(path) || config.has(path), path).toBe(true);
     }
     expect(listed.has('index.html')).toBe(true);
     // Server configuration is signed apart from the files a reader can fetch.
@@ -73,7 +74,7 @@ describe('sealed example site', () => {
   });
 
   it('a rebuild gets a higher version and verifies again; tampering is then detected', async () => {
-    const second = await buildProject({ root, host, mode: 'production', signer, outDir: join(dir, 'dist') });
+    const second = await buildProject({ root, host, mode: 'production', signer, outDir: join(dir, 'dist'), logDir: join(dir, 'log') });
     expect(second.ok).toBe(true);
     expect(second.seal!.version).toBeGreaterThan(first.seal!.version);
     const clean = await verifySite(join(dir, 'dist'), { publicKey: signer.publicKeyFile, trustStoreDir: false, now });

@@ -38,6 +38,7 @@ beforeAll(async () => {
     mode: 'production',
     signer,
     outDir: dist,
+    logDir: join(dir, 'log'),
   });
   if (!result.ok) throw new Error(result.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n'));
 }, 300_000);

@@ -6,6 +6,7 @@
  * commenters anywhere (output or site folder). Re-runs are idempotent and keep
  * edited files; malformed exports fail with a diagnostic and write nothing.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -344,6 +345,33 @@ describe('malformed exports', () => {
     expect(missing.stderr).toContain('STELE7007');
     expect(await readdir(cwd)).toEqual([]);
   });
+
+  it('completes an import killed while moving its files into an existing site on the next run', async () => {
+    const bin = join(import.meta.dirname, '../../bin/stele.js');
+    const reference = await createTempDir();
+    expect((await run(['import', join(FIXTURES, 'wordpress-wxr-1.2.xml'), '--out', 'site'], reference)).code).toBe(0);
+    expect((await run(['import', join(FIXTURES, 'blogger-classic.xml'), '--out', 'site'], reference)).code).toBe(0);
+
+    const cwd = await createTempDir();
+    expect((await run(['import', join(FIXTURES, 'wordpress-wxr-1.2.xml'), '--out', 'site'], cwd)).code).toBe(0);
+    const killed = spawnSync(process.execPath, [bin, 'import', join(FIXTURES, 'blogger-classic.xml'), '--out', 'site'], {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, STELE_TEST_KILL_AT: 'import-switch' },
+      timeout: 120_000,
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    // Cut short after the first move: the journal and the temporary folder say what is left to do.
+    expect(existsSync(join(cwd, 'site/.stele/import-pending.json'))).toBe(true);
+    expect((await readdir(cwd)).filter((n) => n.startsWith('.site.import-'))).toHaveLength(1);
+    expect(existsSync(join(cwd, 'site/content/posts/2012-02-14-rally-for-zhu-yufu.zh.md'))).toBe(false);
+
+    const again = await run(['import', join(FIXTURES, 'blogger-classic.xml'), '--out', 'site'], cwd);
+    expect(again.code).toBe(0);
+    expect(existsSync(join(cwd, 'site/.stele/import-pending.json'))).toBe(false);
+    expect(await readdir(cwd)).toEqual(['site']);
+    expect(await readAll(join(cwd, 'site'))).toBe(await readAll(join(reference, 'site')));
+  }, 120_000);
 
   it('leaves an existing site untouched when the export is malformed', async () => {
     const cwd = await createTempDir();

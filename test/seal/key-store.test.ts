@@ -8,11 +8,11 @@ import {
   rotateKeyFiles,
   verifyRevokedKeys,
 } from '../../src/seal/key-store.js';
-import { parsePublicKey } from '../../src/trust/minisign.js';
 import { loadSigner, type Signer } from '../../src/seal/signer.js';
+import { parsePublicKey } from '../../src/trust/minisign.js';
 import { readTrustStore } from '../../src/verify/trust-store.js';
 import { verifySite } from '../../src/verify/verify-site.js';
-import { cleanupTempDirs, makeTempDir, NOW, OTHER_SIGNER, writeSealedFixture } from '../verify/fixture.js';
+import { cleanupTempDirs, makeTempDir, NOW, OTHER_SIGNER, readLogLines, writeSealedFixture } from '../verify/fixture.js';
 
 afterAll(cleanupTempDirs);
 const FAST_KDF = { opslimit: 1 << 16, memlimit: 1 << 22 };
@@ -61,7 +61,8 @@ describe('rotation and revocation', () => {
     await createKeyFiles({ dir, passphrase: PASS, limits: FAST_KDF });
     const first = await signerFrom(dir);
     const store = makeTempDir('stele-trust-');
-    expect((await verifySite(writeSealedFixture({ signer: first, version: 1 }), { trustStoreDir: store, now: NOW })).status).toBe('genuine');
+    const v1 = writeSealedFixture({ signer: first, version: 1 });
+    expect((await verifySite(v1, { trustStoreDir: store, now: NOW })).status).toBe('genuine');
 
     const r1 = await rotateKeyFiles({ dir, passphrase: PASS, now: later(1), limits: FAST_KDF });
     expect(r1.ok).toBe(true);
@@ -77,7 +78,8 @@ describe('rotation and revocation', () => {
 
     const keys = await readKeyPublications(dir);
     expect(keys.rotations.map((r) => r.keyId).sort()).toEqual([r1.value.newKeyId, r2.value.newKeyId].sort());
-    const site = writeSealedFixture({ signer: current, version: 2, keys, now: later(2) });
+    // The release log goes on across the rotation: the new key appends to the old key's history.
+    const site = writeSealedFixture({ signer: current, version: 2, keys, now: later(2), log: readLogLines(v1) });
     // Pinned by flag to the first key: two hops.
     const pinned = await verifySite(site, { publicKey: first.publicKeyFile, trustStoreDir: false, now: later(2) });
     expect(pinned.problems).toEqual([]);
@@ -121,7 +123,8 @@ describe('rotation and revocation', () => {
     await createKeyFiles({ dir, passphrase: PASS, limits: FAST_KDF });
     const old = await signerFrom(dir);
     const store = makeTempDir('stele-trust-');
-    await verifySite(writeSealedFixture({ signer: old, version: 1 }), { trustStoreDir: store, now: NOW });
+    const v1 = writeSealedFixture({ signer: old, version: 1 });
+    await verifySite(v1, { trustStoreDir: store, now: NOW });
     await rotateKeyFiles({ dir, passphrase: PASS, now: later(1), limits: FAST_KDF });
     const current = await signerFrom(dir);
     expect(await revokeKeyFiles({ dir, keyId: current.keyId, reason: 'x', passphrase: PASS, now: later(1) })).toMatchObject({ ok: false });
@@ -132,7 +135,7 @@ describe('rotation and revocation', () => {
       { keyId: old.keyId, date: later(1).toISOString(), reason: 'laptop seized' },
     ]);
     const keys = await readKeyPublications(dir);
-    const genuine = await verifySite(writeSealedFixture({ signer: current, version: 2, keys, now: later(1) }), {
+    const genuine = await verifySite(writeSealedFixture({ signer: current, version: 2, keys, now: later(1), log: readLogLines(v1) }), {
       trustStoreDir: store,
       now: later(1),
     });

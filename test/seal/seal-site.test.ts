@@ -2,23 +2,24 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashSha256, readManifestVersion, resolveNextVersion, sealSite } from '../../src/seal/seal-site.js';
+import { readOutputText } from '../../src/site/output.js';
 import { channelsConfigSchema } from '../../src/trust/channels.js';
 import { parseManifest } from '../../src/trust/manifest.js';
 import { formatKeyFingerprint, verifyMinisign } from '../../src/trust/minisign.js';
 import { CHANNELS_PATH, MANIFEST_PATH, MANIFEST_SIG_PATH, PUBLIC_KEY_PATH } from '../../src/trust/paths.js';
-import { readOutputText } from '../../src/site/output.js';
+import { isReleaseLogPath } from '../../src/trust/release-log.js';
 import { CHANNELS, cleanupTempDirs, createFixtureOutput, makeTempDir, NOW, SIGNER, sealFixture, writeOutput } from '../verify/fixture.js';
 
 afterAll(cleanupTempDirs);
 
 describe('sealSite', () => {
-  it('lists every file except the manifest and its signature, sorted by bytes, with sha256', () => {
+  it('lists every file except the manifest, its signature and the release log, sorted by bytes, with sha256', () => {
     const out = sealFixture();
     const manifest = parseManifest(readOutputText(out, MANIFEST_PATH)!);
     expect(manifest.ok).toBe(true);
     if (!manifest.ok) return;
     const m = manifest.manifest;
-    const expected = [...out.keys()].filter((p) => p !== MANIFEST_PATH && p !== MANIFEST_SIG_PATH);
+    const expected = [...out.keys()].filter((p) => p !== MANIFEST_PATH && p !== MANIFEST_SIG_PATH && !isReleaseLogPath(p));
     expect(m.files.map((f) => f.path)).toEqual(expected.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
     expect(m.files.map((f) => f.path)).toContain(CHANNELS_PATH);
     expect(m.files.map((f) => f.path)).toContain(`${CHANNELS_PATH}.minisig`);

@@ -1,12 +1,12 @@
 /** A small sealed site for verify tests. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { ChannelsConfig } from '../../src/trust/channels.js';
 import type { KeyPublications } from '../../src/seal/key-store.js';
 import { sealSite } from '../../src/seal/seal-site.js';
 import { createSignerFromSeed, type Signer } from '../../src/seal/signer.js';
 import type { OutputFiles } from '../../src/site/output.js';
+import type { ChannelsConfig } from '../../src/trust/channels.js';
 
 export const NOW = new Date('2026-03-01T12:00:00.000Z');
 export const SIGNER = createSignerFromSeed(new Uint8Array(32).fill(7));
@@ -46,7 +46,9 @@ export function createFixtureOutput(): OutputFiles {
 }
 
 /** Seal the fixture output. */
-export function sealFixture(options: { version?: number; now?: Date; signer?: Signer; expiresInDays?: number; keys?: KeyPublications } = {}): OutputFiles {
+export function sealFixture(
+  options: { version?: number; now?: Date; signer?: Signer; expiresInDays?: number; keys?: KeyPublications; log?: readonly string[] } = {},
+): OutputFiles {
   const out = createFixtureOutput();
   sealSite(out, {
     siteId: 'rights-watch',
@@ -56,6 +58,7 @@ export function sealFixture(options: { version?: number; now?: Date; signer?: Si
     signer: options.signer ?? SIGNER,
     channels: CHANNELS,
     keys: options.keys,
+    log: options.log,
   });
   return out;
 }
@@ -88,4 +91,10 @@ export function writeSealedFixture(options: Parameters<typeof sealFixture>[0] = 
 /** Remove all temp folders made by this module. */
 export function cleanupTempDirs(): void {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
+/** The release log entry lines of a sealed folder (first bundle: fixtures have fewer than 256 versions). */
+export function readLogLines(dir: string): string[] {
+  const text = readFileSync(join(dir, '.well-known/stele/log/entries/0000'), 'utf8');
+  return text.split('\n').filter((l) => l !== '');
 }

@@ -211,6 +211,27 @@ describe('alert command', () => {
     expect(result).toEqual({ ok: false, message: 'exit code 4: smtp refused' });
   });
 
+  it('a command that outlives its timeout is killed, even one that ignores SIGTERM', async () => {
+    const result = await runAlertCommand(createShellCommandRunner({ timeoutMs: 300 }), 'trap "" TERM; while :; do :; done', samplePayload());
+    expect(result).toEqual({ ok: false, message: expect.stringContaining('timed out after 300 ms') });
+  });
+
+  it('goes through the process port: /bin/sh -c with the payload on stdin and STELE_* variables', async () => {
+    const calls: { command: string; args: readonly string[]; input?: unknown; env?: Record<string, string | undefined> }[] = [];
+    const runner = {
+      run: async (command: string, args: readonly string[], options: { input?: unknown; env?: Record<string, string | undefined> } = {}) => {
+        calls.push({ command, args, input: options.input, env: options.env });
+        return { code: 0, signal: null, stdout: '', stderr: '' };
+      },
+    };
+    expect(await runAlertCommand(createShellCommandRunner({ runner, baseEnv: {} }), 'notify-team', samplePayload())).toEqual({ ok: true });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.command).toBe('/bin/sh');
+    expect(calls[0]!.args).toEqual(['-c', 'notify-team']);
+    expect(JSON.parse(String(calls[0]!.input))).toMatchObject({ event: samplePayload().event });
+    expect(Object.keys(calls[0]!.env ?? {}).some((k) => k.startsWith('STELE_'))).toBe(true);
+  });
+
   it('a command that ignores stdin still succeeds', async () => {
     const result = await runAlertCommand(createShellCommandRunner(), 'true', samplePayload());
     expect(result).toEqual({ ok: true });

@@ -73,6 +73,12 @@ export interface PageShell {
   nextPath?: string;
   /** Preview tags for shared links (Open Graph, Twitter card). */
   social?: SocialMeta;
+  /** Logo, CSS after the theme's, contact and donation links. */
+  theme?: {
+    logo?: { path: string; width: number; height: number };
+    css: string;
+    contact?: { email?: string; signal?: string; donate?: string };
+  };
 }
 
 /** Render a full HTML document. */
@@ -111,14 +117,14 @@ ${p.feedPath ? html`<link rel="alternate" type="application/atom+xml" title="${p
 ${p.social ? renderSocialMeta(p, p.social, rel) : ''}
 ${p.onionUrl ? html`<meta http-equiv="onion-location" content="${p.onionUrl}">` : ''}
 <link rel="icon" type="image/svg+xml" href="${rel(FAVICON_PATH)}">
-<style>${unsafeRawHtml(THEME_CSS)}</style>
+<style>${unsafeRawHtml(THEME_CSS)}${p.theme?.css ? unsafeRawHtml(p.theme.css) : ''}</style>
 ${(p.jsonLd ?? []).map((d) => renderJsonLd(d))}
 ${p.headExtra ?? ''}
 </head>
 <body>
 <a class="skip" href="#main">${t.skipToContent}</a>
 <header class="site">
-<a class="site-title" href="${rel(p.homePath)}">${p.siteTitle}</a>
+<a class="site-title" href="${rel(p.homePath)}">${p.theme?.logo ? html`<img class="logo" src="${rel(p.theme.logo.path)}" alt="" role="presentation" width="${String(Math.round((p.theme.logo.width / p.theme.logo.height) * 48))}" height="48">` : ''}${p.siteTitle}</a>
 ${p.nav.length ? html`<nav aria-label="${t.mainNav}"><ul>${p.nav.map((n) => html`<li><a href="${rel(n.path)}"${n.path === p.path ? unsafeRawHtml(' aria-current="page"') : ''}>${n.label}</a></li>`)}</ul></nav>` : ''}
 ${p.alternates.length ? switcher : ''}
 </header>
@@ -127,6 +133,7 @@ ${p.derived && t.derivedNote ? html`<p class="meta">${t.derivedNote}</p>` : ''}
 ${p.body}
 </main>
 <footer class="site">
+${renderContactLinks(p)}
 ${p.unsigned ? html`<p class="notice unsigned">${t.footerUnsigned}</p>` : ''}
 <p><a href="${rel(p.verifyPath)}">${p.unsigned ? t.footerOfficial : t.footerVerify}</a>${p.keyFingerprint ? html` · ${t.footerKey}: <span class="fingerprint">${p.keyFingerprint}</span>` : ''}${p.feedPath ? html` · <a href="${rel(p.feedPath)}">${t.feed}</a>` : ''}</p>
 </footer>
@@ -151,4 +158,17 @@ ${image ? html`<meta property="og:image" content="${image}">${s.imageWidth ? htm
 <meta name="twitter:title" content="${s.title}">
 ${p.description ? html`<meta name="twitter:description" content="${p.description}">` : ''}
 ${image ? html`<meta name="twitter:image" content="${image}"><meta name="twitter:image:alt" content="${s.imageAlt ?? ''}">` : ''}`;
+}
+
+/** Contact and donation links of the config (mailto, Signal, a payment page). */
+function renderContactLinks(p: PageShell): SafeHtml {
+  const c = p.theme?.contact;
+  if (!c || !(c.email || c.signal || c.donate)) return html``;
+  const t = getThemeStrings(p.lang);
+  const links = [
+    c.email ? html`<li>${t.contact}: <a href="mailto:${c.email}">${c.email}</a></li>` : undefined,
+    c.signal ? html`<li><a href="${c.signal}" rel="noopener noreferrer">Signal</a></li>` : undefined,
+    c.donate ? html`<li><a class="donate" href="${c.donate}" rel="noopener noreferrer">${t.donate}</a></li>` : undefined,
+  ].filter((l) => l !== undefined);
+  return html`<nav aria-label="${t.contact}"><ul class="contact">${links}</ul></nav>`;
 }

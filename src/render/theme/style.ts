@@ -18,7 +18,9 @@ a:focus-visible,summary:focus-visible{outline:3px solid var(--accent);outline-of
 .skip:focus{left:.5rem}
 header.site,footer.site,main{max-width:var(--max);margin:0 auto;padding:0 1rem}
 header.site{border-bottom:1px solid var(--line);padding-top:1rem;padding-bottom:.75rem}
-.site-title{font-weight:700;font-size:1.25rem;text-decoration:none;color:var(--fg)}
+.site-title{font-weight:700;font-size:1.25rem;text-decoration:none;color:var(--fg);display:inline-flex;align-items:center;gap:.6rem}
+.logo{height:2.5rem;width:auto}
+.contact{margin:0 0 .5rem}.donate{font-weight:700}
 nav ul{list-style:none;margin:.5rem 0 0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}
 nav a{display:inline-block;padding:.25rem 0}
 .lang-switch{font-size:.9375rem;margin-top:.5rem;color:var(--muted)}

@@ -1,0 +1,116 @@
+/**
+ * Every sealed build appends one entry to the release log carried in the site
+ * (`.well-known/stele/log/`) and keeps a copy in the project (`.stele/log/`):
+ * the log grows by one per build, its checkpoint signature verifies with the
+ * real minisign tool, deleting the output folder or the project copy does not
+ * restart history, and two copies that disagree stop the build (nothing written).
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildProject } from '../../src/build/build-project.js';
+import { createStarterFiles } from '../../src/content/starter.js';
+import { readSiteLog, readStoredLog } from '../../src/seal/release-log-store.js';
+import { createSignerFromSeed } from '../../src/seal/signer.js';
+import { parseLogEntry } from '../../src/trust/release-log.js';
+import { verifySite } from '../../src/verify/verify-site.js';
+import { createTempDir, createTestHost, removeTempDirs, writeFiles } from '../helpers/temp-site.js';
+
+const signer = createSignerFromSeed(new Uint8Array(32).fill(11));
+let root: string;
+let clock = Date.parse('2026-12-01T10:00:00Z');
+
+async function build(projectRoot = root) {
+  clock += 3_600_000;
+  const host = createTestHost({ now: new Date(clock) });
+  return buildProject({ root: projectRoot, host, mode: 'production', signer });
+}
+
+async function logLines(dir: string): Promise<string[]> {
+  const read = await readStoredLog(dir, createTestHost().fs);
+  if (read.status !== 'ok') throw new Error(`no log in ${dir}: ${JSON.stringify(read)}`);
+  return read.lines;
+}
+
+const siteLog = (r: string) => join(r, 'dist/.well-known/stele/log');
+const projectLog = (r: string) => join(r, '.stele/log');
+
+beforeAll(async () => {
+  root = await createTempDir('stele-log-build-');
+  await writeFiles(root, createStarterFiles('logsite'));
+}, 60_000);
+
+afterAll(removeTempDirs);
+
+describe('release log across builds', () => {
+  it('appends one entry per sealed build, in the site and in the project', async () => {
+    for (let i = 1; i <= 3; i++) {
+      const result = await build();
+      expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      const lines = await logLines(siteLog(root));
+      expect(lines).toHaveLength(i);
+      expect(await logLines(projectLog(root))).toEqual(lines);
+      const last = parseLogEntry(lines[i - 1]);
+      const manifestBytes = readFileSync(join(root, 'dist/.well-known/stele/manifest.json'));
+      const sha = execFileSync('sha256sum', [join(root, 'dist/.well-known/stele/manifest.json')], { encoding: 'utf8' }).split(' ')[0];
+      expect(last?.manifestSha256).toBe(sha);
+      expect(last?.version).toBe(result.seal?.version);
+      expect(last?.keyId).toBe(signer.keyId);
+      expect(manifestBytes.length).toBeGreaterThan(0);
+    }
+    const report = await verifySite(join(root, 'dist'), { publicKey: signer.publicKeyFile, trustStoreDir: false, now: new Date(clock) });
+    expect(report.problems).toEqual([]);
+    expect(report.status).toBe('genuine');
+  }, 180_000);
+
+  it('the checkpoint is signed by the site key (real minisign) and names the log size', () => {
+    const pub = join(root, 'check.pub');
+    writeFileSync(pub, signer.publicKeyFile);
+    const out = execFileSync('minisign', ['-Vm', join(siteLog(root), 'checkpoint'), '-p', pub], { encoding: 'utf8' });
+    expect(out).toMatch(/Signature and comment signature verified/);
+    expect(out).toMatch(/stele log site=logsite size=3 root=[0-9a-f]{64}/);
+    expect(readFileSync(join(siteLog(root), 'checkpoint'), 'utf8')).toMatch(/^stele release log logsite\n3\n/);
+  });
+
+  it('deleting the output folder does not restart history (the project copy continues it)', async () => {
+    const before = await logLines(projectLog(root));
+    rmSync(join(root, 'dist'), { recursive: true, force: true });
+    const result = await build();
+    expect(result.ok).toBe(true);
+    const lines = await logLines(siteLog(root));
+    expect(lines.slice(0, 3)).toEqual(before);
+    expect(lines).toHaveLength(4);
+  }, 120_000);
+
+  it('deleting the project copy does not restart history either (the output folder continues it)', async () => {
+    rmSync(projectLog(root), { recursive: true, force: true });
+    const result = await build();
+    expect(result.ok).toBe(true);
+    expect(await logLines(siteLog(root))).toHaveLength(5);
+    expect(await logLines(projectLog(root))).toHaveLength(5);
+  }, 120_000);
+
+  it('refuses to seal when the project copy and the output folder hold different histories', async () => {
+    const other = await createTempDir('stele-log-other-');
+    await writeFiles(other, createStarterFiles('logsite'));
+    expect((await build(other)).ok).toBe(true);
+    const published = readFileSync(join(root, 'dist/.well-known/stele/manifest.json'));
+    rmSync(projectLog(root), { recursive: true, force: true });
+    cpSync(projectLog(other), projectLog(root), { recursive: true });
+    const result = await build();
+    expect(result.ok).toBe(false);
+    const error = result.diagnostics.find((d) => d.code === 'STELE1304');
+    expect(error?.message).toMatch(/disagree at entry 1/);
+    expect(readFileSync(join(root, 'dist/.well-known/stele/manifest.json'))).toEqual(published);
+    // Starting a new history is explicit: move both copies away.
+    rmSync(projectLog(root), { recursive: true, force: true });
+    rmSync(siteLog(root), { recursive: true, force: true });
+    const restarted = await build();
+    expect(restarted.ok).toBe(true);
+    expect(restarted.diagnostics.map((d) => d.code)).toContain('STELE1305');
+    expect(await logLines(siteLog(root))).toHaveLength(1);
+    expect((await readSiteLog(join(root, 'dist'), createTestHost().fs)).status).toBe('ok');
+    expect(existsSync(join(projectLog(root), 'checkpoint.minisig'))).toBe(true);
+  }, 180_000);
+});
