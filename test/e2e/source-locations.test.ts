@@ -79,6 +79,8 @@ describe('built-page problems point at the Markdown', () => {
     const frame = r.out.slice(r.out.indexOf(`${where} error ${code}`)).split('\n').slice(1, 6).join('\n');
     const line = POST_TEXT.split('\n')[Number(where.split(':')[1]) - 1]!;
     expect(frame).toContain(line.trim());
+    // A root-relative link gets the Markdown file to link instead.
+    if (code === 'STELE4103') expect(r.out).toContain("Link to the page's Markdown file, relative to this one: `../pages/about.en.md`");
   });
 
   it('reports them at the source once content is valid too, and once for a derived zh-Hant page', async () => {
