@@ -76,7 +76,8 @@ export interface BuildOptions {
   noSeal?: boolean;
   /**
    * The project's copy of the release log (absolute or relative to the root;
-   * default `.stele/log`); `false` keeps none (the output folder's copy only).
+   * default `.stele/log` when building to the configured output folder, none when
+   * `outDir` is given); `false` keeps none (the output folder's copy only).
    */
   logDir?: string | false;
   /** Extra head markup (dev live reload). */
@@ -378,8 +379,11 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
 
   stage('seal');
   let seal: BuildResult['seal'];
-  const logDirAbs = options.logDir === false ? undefined : resolve(config.root, options.logDir ?? PROJECT_LOG_DIR);
-  const logDirName = options.logDir === false ? '(no project log)' : (options.logDir ?? PROJECT_LOG_DIR);
+  // The project's copy belongs to the configured output folder: a build written
+  // elsewhere (`outDir` given, e.g. a test) keeps its own history unless `logDir` says where.
+  const logDir = options.logDir ?? (options.outDir === undefined ? PROJECT_LOG_DIR : false);
+  const logDirAbs = logDir === false ? undefined : resolve(config.root, logDir);
+  const logDirName = logDir === false ? '(no project log)' : logDir;
   if (signer && shouldSeal) {
     // The release log continues from the output folder's copy (read before it is
     // replaced) and the project's copy; they must be one history.

@@ -54,7 +54,7 @@ export interface VerifyOptions {
   /** Where a folder, a zip bundle and the trust store are read from (default: the real disk). */
   fs?: FileSystem;
   /** Release log heads other mirrors of this site showed (watch): a log that does not extend one is a split view. */
-  mirrorLogHeads?: readonly { head: { size: number; root: string }; mirror: string }[];
+  mirrorLogHeads?: readonly { head: { size: number; root: string }; mirror: string; siteId?: string }[];
 }
 
 /** Most requests or file reads a check runs at the same time, whatever `concurrency` asks. */
@@ -230,7 +230,7 @@ async function runCheck(source: string, options: VerifyOptions, signal: AbortSig
   if (signature.entry?.logHead) {
     known.push({ head: signature.entry.logHead, label: `remembered on ${signature.entry.lastSeen.slice(0, 10)}`, source: 'remembered' });
   }
-  for (const m of options.mirrorLogHeads ?? []) known.push({ head: m.head, label: `shown by ${m.mirror}`, source: 'mirror' });
+  for (const m of (options.mirrorLogHeads ?? []).filter((h) => h.siteId === undefined || h.siteId === manifest.siteId)) known.push({ head: m.head, label: `shown by ${m.mirror}`, source: 'mirror' });
   const history = await checkHistory({
     reader: site,
     manifest,

@@ -138,6 +138,7 @@ export function applyVerifyReport(
       next.highestVersion = report.manifest.version;
     }
     next.siteId = report.manifest.siteId;
+    if (report.logHead && report.logHead.size >= (next.logHead?.size ?? 0)) next.logHead = report.logHead;
   }
   if (report.status === 'error') {
     next.consecutiveErrors = previous.consecutiveErrors + 1;

@@ -4,8 +4,8 @@
  * on top of whatever the verifier's trust store knows.
  */
 import { MANIFEST_PATH } from '../trust/paths.js';
-import { type VerifyOptions, verifySite } from '../verify/verify-site.js';
 import type { VerifyReport } from '../verify/types.js';
+import { type VerifyOptions, verifySite } from '../verify/verify-site.js';
 import type { WatchVerifyFunction, WatchVerifyOptions } from './types.js';
 
 /** Options of {@link createSiteVerifier}. */
@@ -57,6 +57,7 @@ export function createSiteVerifier(options: SiteVerifierOptions = {}): WatchVeri
       ...(options.trustStoreDir !== undefined ? { trustStoreDir: options.trustStoreDir } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      ...(watch.mirrorLogHeads?.length ? { mirrorLogHeads: watch.mirrorLogHeads } : {}),
     });
     return enforceRollbackFloor(report, watch.highestVersion);
   };

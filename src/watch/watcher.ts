@@ -7,6 +7,7 @@ import { createDiagnostic } from '../errors/catalogue.js';
 import { WATCH_ALERT_COMMAND_FAILED, WATCH_WEBHOOK_FAILED } from '../errors/codes-watch.js';
 import { createNodeFileSystem, type FileSystem } from '../io/host.js';
 import { resolveVerdict } from '../trust/problems.js';
+import { formatLogHead } from '../trust/release-log.js';
 import type { VerifyReport } from '../verify/types.js';
 import {
   type AlertCommandRunner,
@@ -26,6 +27,7 @@ import type {
   WatchEvent,
   WatchState,
   WatchVerifyFunction,
+  WatchVerifyOptions,
 } from './types.js';
 
 /** Options of {@link createWatcher}. */
@@ -98,6 +100,48 @@ export const sleepWithTimer: SleepFunction = (ms, signal) =>
     signal?.addEventListener('abort', done, { once: true });
   });
 
+/**
+ * The release log heads the other mirrors showed in earlier rounds: verify
+ * proves this mirror's log extends each it is not shorter than (else split view).
+ */
+export function collectOtherLogHeads(
+  mirrors: readonly string[],
+  states: Readonly<Record<string, MirrorState>>,
+  index: number,
+): NonNullable<WatchVerifyOptions['mirrorLogHeads']> {
+  const out: { head: { size: number; root: string }; mirror: string; siteId?: string }[] = [];
+  mirrors.forEach((m, j) => {
+    const state = states[m];
+    if (j !== index && state?.logHead) out.push({ head: state.logHead, mirror: m, ...(state.siteId ? { siteId: state.siteId } : {}) });
+  });
+  return out;
+}
+
+/**
+ * Two mirrors of one site that show logs of the same size with different roots
+ * in the same round are a split view at once (the consistency of logs of
+ * different sizes is proven by verify against the heads of earlier rounds).
+ */
+export function addSplitViews(mirrors: readonly string[], reports: (VerifyReport | undefined)[]): void {
+  for (let i = 0; i < reports.length; i++) {
+    const a = reports[i];
+    if (!a?.logHead || !a.manifest) continue;
+    for (let j = 0; j < reports.length; j++) {
+      const b = reports[j];
+      if (i === j || !b?.logHead || !b.manifest || b.manifest.siteId !== a.manifest.siteId) continue;
+      if (a.logHead.size !== b.logHead.size || a.logHead.root === b.logHead.root) continue;
+      if (a.problems.some((p) => p.kind === 'split-view' && p.message.includes(mirrors[j]))) continue;
+      a.problems.push({
+        kind: 'split-view',
+        message: `SPLIT VIEW: ${mirrors[i]} and ${mirrors[j]} show two different histories of ${a.manifest.siteId}, both signed with the site's key (${formatLogHead(a.logHead)} here, ${formatLogHead(b.logHead)} there): your signing key may be in someone else's hands`,
+        expected: `${mirrors[j]}: size ${b.logHead.size} root ${b.logHead.root}`,
+        actual: `${mirrors[i]}: size ${a.logHead.size} root ${a.logHead.root}`,
+      });
+      reports[i] = { ...a, status: resolveVerdict(a.problems) };
+    }
+  }
+}
+
 /** Normalise a mirror address the way the state file keys it. */
 export function normalizeMirrorUrl(url: string): string {
   return new URL(url).href;
@@ -158,7 +202,11 @@ export function createWatcher(options: WatcherOptions): Watcher {
    * Check one mirror within the deadline. Undefined when the watcher was stopped
    * during the check (its partial report is not applied).
    */
-  async function verifyWithDeadline(mirror: string, mirrorState: MirrorState): Promise<VerifyReport | undefined> {
+  async function verifyWithDeadline(
+    mirror: string,
+    mirrorState: MirrorState,
+    mirrorLogHeads: NonNullable<WatchVerifyOptions['mirrorLogHeads']>,
+  ): Promise<VerifyReport | undefined> {
     const controller = new AbortController();
     let stopped = false;
     const onStop = () => {
@@ -172,6 +220,7 @@ export function createWatcher(options: WatcherOptions): Watcher {
         now: now(),
         ...(mirrorState.highestVersion !== undefined ? { highestVersion: mirrorState.highestVersion } : {}),
         ...(options.publicKey !== undefined ? { publicKey: options.publicKey } : {}),
+        ...(mirrorLogHeads.length > 0 ? { mirrorLogHeads } : {}),
         signal: controller.signal,
         deadlineMs: checkTimeoutMs,
         fetch: fetchImpl,
@@ -274,10 +323,11 @@ export function createWatcher(options: WatcherOptions): Watcher {
     const workers = Array.from({ length: Math.min(concurrency, mirrors.length) }, async () => {
       while (nextIndex < mirrors.length) {
         const i = nextIndex++;
-        reports[i] = await verifyWithDeadline(mirrors[i], current.mirrors[mirrors[i]]);
+        reports[i] = await verifyWithDeadline(mirrors[i], current.mirrors[mirrors[i]], collectOtherLogHeads(mirrors, current.mirrors, i));
       }
     });
     await Promise.all(workers);
+    addSplitViews(mirrors, reports);
 
     for (let i = 0; i < mirrors.length; i++) {
       const report = reports[i];
