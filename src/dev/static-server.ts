@@ -82,7 +82,9 @@ export async function startStaticServer(initial: OutputFiles, options: StaticSer
       return;
     }
     if (!path || !site.has(path) || (path.split('/').some((p) => p.startsWith('.')) && !path.startsWith('.well-known/'))) {
-      path = '404.html';
+      // A language folder's own 404 page (zh-hans/404.html), as the generated server configs serve it.
+      const folder = path?.split('/')[0];
+      path = folder && path!.includes('/') && site.has(`${folder}/404.html`) ? `${folder}/404.html` : '404.html';
       status = 404;
     }
     const body = site.get(path);

@@ -277,3 +277,11 @@ export const FrontMatterAliasExpansion = defineError({
   message: () => 'The YAML aliases (`*name`) in this front matter expand to too many values (a "billion laughs" pattern); it was not read.',
   hint: 'Write the values out instead of repeating anchors (`&name`) and aliases (`*name`) inside each other.',
 });
+
+export const ContentHtmlTooDeep = defineError({
+  code: 'STELE1253',
+  title: 'Raw HTML nested too deeply',
+  severity: 'error',
+  message: (limit: number) => `Raw HTML here opens elements more than ${limit} levels deep; the page was not rendered.`,
+  hint: 'Close the elements you open (`<div>` … `</div>`), or write the structure in Markdown. Real content never needs this depth; very deep nesting slows or crashes browsers and tools.',
+});

@@ -20,6 +20,9 @@ export interface FormatOptions {
 
 const paint = (on: boolean, code: string, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
 
+/** Characters of a line a code frame shows; longer lines are cut around the column. */
+const MAX_FRAME_WIDTH = 160;
+
 /**
  * Render a code frame: two lines before, the line, a caret, one line after.
  * `hidden(n)` (1-based line numbers) replaces a line's text by a notice.
@@ -31,9 +34,12 @@ export function createCodeFrame(source: string, line: number, column = 1, hidden
   const width = String(to).length;
   const out: string[] = [];
   for (let n = from; n <= to; n++) {
-    const text = hidden?.(n) ? REDACTED_LINE : (lines[n - 1] ?? '').replace(/\t/g, '  ');
+    const full = hidden?.(n) ? REDACTED_LINE : (lines[n - 1] ?? '').replace(/\t/g, '  ');
+    // A very long line (minified or machine-made markup) is shown as a window around the column.
+    const start = full.length > MAX_FRAME_WIDTH && n === line ? Math.max(0, Math.min(column - 1 - 40, full.length - MAX_FRAME_WIDTH)) : 0;
+    const text = full.length > MAX_FRAME_WIDTH ? `${start > 0 ? '…' : ''}${full.slice(start, start + MAX_FRAME_WIDTH)}…` : full;
     out.push(`${n === line ? '>' : ' '} ${String(n).padStart(width)} | ${text}`);
-    if (n === line) out.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, column - 1))}^`);
+    if (n === line) out.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, column - 1 - start + (start > 0 ? 1 : 0)))}^`);
   }
   return out.join('\n');
 }

@@ -33,8 +33,8 @@ export interface ScannedElement {
   /** Content range (start tag end → end tag start); set when the end tag was seen. */
   contentStart?: number;
   contentEnd?: number;
-  /** Names of the open ancestors, outermost first. */
-  ancestors: string[];
+  /** Names of the open ancestors, outermost first (computed when read). */
+  readonly ancestors: string[];
 }
 
 /** A run of text (character references decoded), with its source range. */
@@ -60,6 +60,9 @@ export interface ScanHtmlOptions {
   xml?: boolean;
 }
 
+/** The open parent of each scanned element. */
+const PARENTS = new WeakMap<ScannedElement, ScannedElement>();
+
 /** Scan a document; never throws on malformed input (htmlparser2 is forgiving). */
 export function scanHtml(source: string, options: ScanHtmlOptions = {}): ScannedHtml {
   const elements: ScannedElement[] = [];
@@ -77,13 +80,21 @@ export function scanHtml(source: string, options: ScanHtmlOptions = {}): Scanned
         attributes.push(locateAttribute(source, parser.startIndex, name, value));
       },
       onopentag(name) {
+        // Ancestors are read rarely: walk the parents on demand instead of
+        // copying the open stack into every element (quadratic in nesting depth).
+        const parent = stack.at(-1);
         const element: ScannedElement = {
           name,
           start: parser.startIndex,
           end: parser.endIndex + 1,
           attributes,
-          ancestors: stack.map((e) => e.name),
+          get ancestors() {
+            const names: string[] = [];
+            for (let p = parent; p; p = PARENTS.get(p)) names.push(p.name);
+            return names.reverse();
+          },
         };
+        if (parent) PARENTS.set(element, parent);
         attributes = [];
         elements.push(element);
         stack.push(element);

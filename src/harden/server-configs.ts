@@ -41,6 +41,8 @@ export interface ServerConfigOptions {
   hstsMaxAge?: number;
   /** CSP report endpoint. */
   reportUri?: string;
+  /** Folders with their own 404 page (`zh-hans` for `zh-hans/404.html`); `createServerConfigs` finds them in the output. */
+  notFoundFolders?: string[];
 }
 
 /** The generated config files, by file name. */
@@ -153,6 +155,16 @@ export function createNginxConfig(headers: Record<string, string>, options: Serv
     ...securityLines,
     '        try_files $uri $uri/ =404;',
     '    }',
+    ...(options.notFoundFolders ?? []).flatMap((folder) => [
+      '',
+      `    # Pages under ${folder}/ answer a missing page with ${folder}/404.html, in that language.`,
+      `    location ${quoteNginx(`${base}${folder}/`)} {`,
+      `        error_page 404 ${base}${folder}/404.html;`,
+      `        add_header Cache-Control ${quoteNginx(CACHE_REVALIDATE)} always;`,
+      ...securityLines,
+      '        try_files $uri $uri/ =404;',
+      '    }',
+    ]),
     '}',
     '',
   ].join('\n');
@@ -223,6 +235,8 @@ export function createCaddyfile(headers: Record<string, string>, options: Server
     '\tfile_server',
     '',
     '\thandle_errors {',
+    // Rewrites are exclusive; Caddy tries longer path matchers first.
+    ...(options.notFoundFolders ?? []).map((folder) => `\t\trewrite ${base}${folder}/* ${base}${folder}/404.html`),
     `\t\trewrite * ${base}404.html`,
     '\t\theader {',
     ...headerLines.map((l) => `\t${l}`),
@@ -313,6 +327,11 @@ export function createHtaccess(headers: Record<string, string>, options: ServerC
     'Options -Indexes -MultiViews',
     'DirectoryIndex index.html',
     `ErrorDocument 404 ${base}404.html`,
+    ...(options.notFoundFolders ?? []).flatMap((folder) => [
+      `<If "%{REQUEST_URI} =~ m#^${escapeRegex(`${base}${folder}/`)}#">`,
+      `  ErrorDocument 404 ${base}${folder}/404.html`,
+      '</If>',
+    ]),
     '',
     '<IfModule mod_mime.c>',
   ];
@@ -346,6 +365,8 @@ export function createHtaccess(headers: Record<string, string>, options: ServerC
 export function createServerConfigs(output: OutputFiles, options: ServerConfigOptions = {}): Map<string, string> {
   const headers = createSecurityHeaders(collectSiteHeaderOptions(output, options));
   const redirects = parseRedirectsFile(output.has(REDIRECTS_OUTPUT_FILE) ? new TextDecoder().decode(output.get(REDIRECTS_OUTPUT_FILE)) : undefined);
+  const notFoundFolders = options.notFoundFolders ?? [...output.keys()].flatMap((p) => (/^[a-z][a-z0-9-]*\/404\.html$/.test(p) ? [p.slice(0, -'/404.html'.length)] : [])).sort();
+  options = { ...options, notFoundFolders };
   return new Map<string, string>([
     ['nginx.conf', createNginxConfig(headers, options, redirects)],
     ['Caddyfile', createCaddyfile(headers, options, redirects)],

@@ -7,10 +7,12 @@ import anchor from 'markdown-it-anchor';
 import footnote from 'markdown-it-footnote';
 import taskLists from 'markdown-it-task-lists';
 import type { StateCore, Token } from 'markdown-it';
-import { Parser } from 'htmlparser2';
+import { Parser, Tokenizer } from 'htmlparser2';
 import type { LanguageCode } from '../config/languages.js';
+import { createDiagnostic } from '../errors/catalogue.js';
+import { ContentHtmlTooDeep } from '../errors/codes-core.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
-import type { SafeHtml } from './html.js';
+import { type SafeHtml, unsafeRawHtml } from './html.js';
 import { createSourceMarkAttribute, extractSourceMarks, isMarkedTag, sanitizeAuthorHtml } from './sanitize.js';
 
 /** What the renderer needs from the rest of the build, per document. */
@@ -93,11 +95,30 @@ export function createMarkdownRenderer(): { render(source: string, ctx: Markdown
     return out ?? '';
   };
 
+  // Author raw HTML deeper than the limit is refused before anything else
+  // reads it: the sanitizer and the page scanners would take quadratic time.
+  md.core.ruler.push('stele_depth', (state) => {
+    const env = state.env as unknown as { tooDeep?: number; bodyLine: number };
+    const counter = createDepthCounter(MAX_HTML_DEPTH);
+    for (const block of state.tokens) {
+      const line = block.map?.[0] ?? 0;
+      const chunks = block.type === 'html_block' ? [block] : block.type === 'inline' ? (block.children ?? []).filter((c) => c.type === 'html_inline') : [];
+      for (const chunk of chunks) {
+        const at = counter.feed(chunk.content);
+        if (at !== undefined) {
+          env.tooDeep = env.bodyLine + line + (chunk === block ? countLines(chunk.content, at) : 0);
+          return;
+        }
+      }
+    }
+  });
+
   // Resolve links to other content files, track lines for image diagnostics,
   // mark links and raw-HTML images with their source position (see `SourceMark`),
   // and mark CJK runs in English pages with their language.
   md.core.ruler.push('stele_links', (state) => {
-    const env = state.env as unknown as MarkdownContext & { line: number; marks: SourceMarkTable };
+    const env = state.env as unknown as MarkdownContext & { line: number; marks: SourceMarkTable; tooDeep?: number };
+    if (env.tooDeep !== undefined) return;
     const marks = env.marks;
     for (const block of state.tokens) {
       const line = env.bodyLine + (block.map?.[0] ?? 0);
@@ -165,8 +186,12 @@ export function createMarkdownRenderer(): { render(source: string, ctx: Markdown
   return {
     render(source, ctx) {
       const marks = createSourceMarkTable(source, ctx.bodyLine);
-      const env = { ...ctx, line: ctx.bodyLine, marks };
+      const env: Record<string, unknown> = { ...ctx, line: ctx.bodyLine, marks };
       const tokens = md.parse(source, env as never);
+      if (typeof env.tooDeep === 'number') {
+        ctx.diagnostics.push(createDiagnostic(ContentHtmlTooDeep, { file: ctx.file, line: env.tooDeep }, MAX_HTML_DEPTH));
+        return { html: unsafeRawHtml(''), headings: [] };
+      }
       const headings: Heading[] = [];
       tokens.forEach((t, i) => {
         if (t.type === 'heading_open') {
@@ -286,4 +311,70 @@ function safeDecode(text: string): string {
   } catch {
     return text;
   }
+}
+
+/** Deepest nesting of raw HTML elements an entry may have (browsers cap theirs at 512). */
+export const MAX_HTML_DEPTH = 256;
+
+/** Elements that never nest (void) or that the parser closes by itself (p, li, …): not counted. */
+const NOT_NESTING = new Set([
+  'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr',
+  'p', 'li', 'dt', 'dd', 'option', 'optgroup', 'tr', 'td', 'th', 'thead', 'tbody', 'tfoot', 'rt', 'rp',
+]);
+
+/**
+ * Count the nesting depth of raw HTML fed chunk by chunk, in one linear pass
+ * (htmlparser2's tokenizer; no tree, no stack search). `feed` returns the
+ * offset in the chunk where the depth first passes `limit`.
+ */
+function createDepthCounter(limit: number): { feed(chunk: string): number | undefined } {
+  let depth = 0;
+  return {
+    feed(chunk) {
+      let name = '';
+      let over: number | undefined;
+      let tagStart = 0;
+      const noop = () => {};
+      const tokenizer = new Tokenizer(
+        { decodeEntities: false },
+        {
+          onopentagname(start, end) {
+            name = chunk.slice(start, end).toLowerCase();
+            tagStart = start - 1;
+          },
+          onopentagend() {
+            if (NOT_NESTING.has(name)) return;
+            depth++;
+            if (depth > limit && over === undefined) over = tagStart;
+          },
+          onselfclosingtag: noop,
+          onclosetag(start, end) {
+            const closing = chunk.slice(start, end).toLowerCase();
+            if (!NOT_NESTING.has(closing) && depth > 0) depth--;
+          },
+          onattribdata: noop,
+          onattribentity: noop,
+          onattribend: noop,
+          onattribname: noop,
+          oncdata: noop,
+          oncomment: noop,
+          ondeclaration: noop,
+          onend: noop,
+          onprocessinginstruction: noop,
+          ontext: noop,
+          ontextentity: noop,
+        },
+      );
+      tokenizer.write(chunk);
+      tokenizer.end();
+      return over;
+    },
+  };
+}
+
+/** Newlines in `text` before `offset`. */
+function countLines(text: string, offset: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }

@@ -386,6 +386,8 @@ export function createSite(input: SiteInput): SiteResult {
     diagnostics.push(...createRedirects(output, input.redirects, targets));
   }
   emitFile(output, '404.html', render404(config));
+  // Each other language's folder has its own 404 page, served there by the generated server configs.
+  for (const lang of config.languages) if (lang !== def) emitFile(output, `${languagePrefix(lang, def)}404.html`, render404(config, lang));
   emitFile(output, 'robots.txt', renderRobots(config.baseUrl));
   emitFile(output, FAVICON_PATH, FAVICON_SVG);
   emitFile(output, SEARCH_MODULE_PATH, SEARCH_MODULE);
@@ -394,24 +396,25 @@ export function createSite(input: SiteInput): SiteResult {
   return { output, pages, searchPages, sourceMarks, diagnostics };
 }
 
-function render404(config: ResolvedConfig): string {
+function render404(config: ResolvedConfig, only?: LanguageCode): string {
   const def = config.defaultLanguage;
-  const body = html`${config.languages.map((lang) => {
+  const body = html`${(only ? [only] : config.languages).map((lang) => {
     const t = getThemeStrings(lang);
     return html`<section lang="${LANGUAGES[lang].htmlLang}"><h1>${t.notFoundTitle}</h1><p>${t.notFoundBody}</p>${
       config.seal.official.length ? html`<p>${t.officialAddresses}:</p><ul>${config.seal.official.map((c) => html`<li><code>${c.url}</code></li>`)}</ul>` : ''
     }</section>`;
   })}`;
+  const lang = only ?? def;
   return renderLayout({
-    lang: def,
-    path: '404.html',
-    title: getThemeStrings(def).notFoundTitle,
-    siteTitle: localize(config.title, def, def),
+    lang,
+    path: `${languagePrefix(lang, def)}404.html`,
+    title: getThemeStrings(lang).notFoundTitle,
+    siteTitle: localize(config.title, lang, def),
     body,
     alternates: [],
     nav: [],
-    homePath: 'index.html',
-    verifyPath: pagePath(def, def, 'verify'),
+    homePath: pagePath(lang, def),
+    verifyPath: pagePath(lang, def, 'verify'),
     noindex: true,
   });
 }

@@ -13,6 +13,11 @@ export interface ProblemKindInfo {
   untrustedManifest: boolean;
   /** True for problems with individual files of the site. */
   file: boolean;
+  /**
+   * True when watch opens an incident the first time a check finds it, although
+   * it gives no verdict (other could-not-check kinds wait for several failed checks in a row).
+   */
+  incidentAtOnce: boolean;
 }
 
 /**
@@ -36,7 +41,7 @@ export const VERIFY_PROBLEM_KINDS = [
   'modified', // a listed file's bytes differ
   'missing', // a listed file is absent
   'added', // a file the manifest does not list
-  'deadline', // the whole check did not finish within its deadline
+  'timed-out', // the whole check did not finish within its deadline (a mirror that never answers)
   'unreachable', // could not fetch or read
 ] as const;
 
@@ -45,24 +50,24 @@ export type VerifyProblemKind = (typeof VERIFY_PROBLEM_KINDS)[number];
 
 /** Verdict, title and grouping of every problem kind. */
 export const PROBLEM_KIND_INFO: Readonly<Record<VerifyProblemKind, ProblemKindInfo>> = {
-  'key-changed': { title: 'KEY CHANGED', verdict: 'not-genuine', untrustedManifest: true, file: false },
-  'split-view': { title: 'SPLIT VIEW', verdict: 'not-genuine', untrustedManifest: true, file: false },
-  'history-rewritten': { title: 'HISTORY REWRITTEN', verdict: 'not-genuine', untrustedManifest: true, file: false },
-  'wrong-key': { title: 'signed by the wrong key', verdict: 'not-genuine', untrustedManifest: true, file: false },
-  'bad-signature': { title: 'bad signature', verdict: 'not-genuine', untrustedManifest: true, file: false },
-  malformed: { title: 'unreadable manifest or signature', verdict: 'not-genuine', untrustedManifest: true, file: false },
-  unsigned: { title: 'no signed manifest', verdict: 'not-genuine', untrustedManifest: true, file: false },
-  'revoked-address': { title: 'revoked address', verdict: 'not-genuine', untrustedManifest: false, file: false },
-  rollback: { title: 'rollback to an older version', verdict: 'not-genuine', untrustedManifest: false, file: false },
-  'log-broken': { title: 'broken release log', verdict: 'not-genuine', untrustedManifest: true, file: false },
-  'not-in-log': { title: 'version not at the end of the release log', verdict: 'not-genuine', untrustedManifest: true, file: false },
-  expired: { title: 'expired signature', verdict: 'not-genuine', untrustedManifest: false, file: false },
-  stale: { title: 'stale (possible freeze)', verdict: 'not-genuine', untrustedManifest: false, file: false },
-  modified: { title: 'modified files', verdict: 'not-genuine', untrustedManifest: false, file: true },
-  missing: { title: 'missing files', verdict: 'not-genuine', untrustedManifest: false, file: true },
-  added: { title: 'files not in the signed manifest', verdict: 'not-genuine', untrustedManifest: false, file: true },
-  deadline: { title: 'check did not finish in time', verdict: 'could-not-check', untrustedManifest: false, file: false },
-  unreachable: { title: 'could not check', verdict: 'could-not-check', untrustedManifest: false, file: false },
+  'key-changed': { title: 'KEY CHANGED', verdict: 'not-genuine', untrustedManifest: true, file: false, incidentAtOnce: false },
+  'split-view': { title: 'SPLIT VIEW', verdict: 'not-genuine', untrustedManifest: true, file: false, incidentAtOnce: false },
+  'history-rewritten': { title: 'HISTORY REWRITTEN', verdict: 'not-genuine', untrustedManifest: true, file: false, incidentAtOnce: false },
+  'wrong-key': { title: 'signed by the wrong key', verdict: 'not-genuine', untrustedManifest: true, file: false, incidentAtOnce: false },
+  'bad-signature': { title: 'bad signature', verdict: 'not-genuine', untrustedManifest: true, file: false, incidentAtOnce: false },
+  malformed: { title: 'unreadable manifest or signature', verdict: 'not-genuine', untrustedManifest: true, file: false, incidentAtOnce: false },
+  unsigned: { title: 'no signed manifest', verdict: 'not-genuine', untrustedManifest: true, file: false, incidentAtOnce: false },
+  'revoked-address': { title: 'revoked address', verdict: 'not-genuine', untrustedManifest: false, file: false, incidentAtOnce: false },
+  rollback: { title: 'rollback to an older version', verdict: 'not-genuine', untrustedManifest: false, file: false, incidentAtOnce: false },
+  'log-broken': { title: 'broken release log', verdict: 'not-genuine', untrustedManifest: true, file: false, incidentAtOnce: false },
+  'not-in-log': { title: 'version not at the end of the release log', verdict: 'not-genuine', untrustedManifest: true, file: false, incidentAtOnce: false },
+  expired: { title: 'expired signature', verdict: 'not-genuine', untrustedManifest: false, file: false, incidentAtOnce: false },
+  stale: { title: 'stale (possible freeze)', verdict: 'not-genuine', untrustedManifest: false, file: false, incidentAtOnce: false },
+  modified: { title: 'modified files', verdict: 'not-genuine', untrustedManifest: false, file: true, incidentAtOnce: false },
+  missing: { title: 'missing files', verdict: 'not-genuine', untrustedManifest: false, file: true, incidentAtOnce: false },
+  added: { title: 'files not in the signed manifest', verdict: 'not-genuine', untrustedManifest: false, file: true, incidentAtOnce: false },
+  'timed-out': { title: 'check did not finish in time', verdict: 'could-not-check', untrustedManifest: false, file: false, incidentAtOnce: true },
+  unreachable: { title: 'could not check', verdict: 'could-not-check', untrustedManifest: false, file: false, incidentAtOnce: false },
 };
 
 /** One problem found in a copy. */

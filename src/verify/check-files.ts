@@ -51,8 +51,13 @@ export type FilesTarget =
 
 /** Options of {@link checkFiles}. */
 export interface CheckFilesOptions {
+  /** Files read or fetched at the same time. */
   concurrency: number;
   onProgress?: (done: number, total: number) => void;
+  /** The whole check's signal: once aborted no further file is read and nothing under way is reported. */
+  signal?: AbortSignal;
+  /** Filled as results come in, so a check stopped by its deadline still reports what it found. */
+  into?: FilesCheck;
 }
 
 /** The outcome of step 3. */
@@ -65,10 +70,16 @@ export interface FilesCheck {
   problems: VerifyProblem[];
 }
 
-async function runPool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+/** Run `fn` over `items`, at most `concurrency` at a time, taking no new item once `signal` aborts. */
+async function runPool<T>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T) => Promise<void>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   let next = 0;
   const workers = Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, async () => {
-    while (next < items.length) {
+    while (next < items.length && !signal?.aborted) {
       const item = items[next++];
       await fn(item);
     }
@@ -91,17 +102,19 @@ export async function checkFiles(
   const readerFiles = new Set(manifest.files.map((f) => f.path));
   // Over HTTP only the files a reader can fetch must be served; a folder or bundle holds everything signed.
   const required = http ? manifest.files : signed;
-  let checkedFiles = 0;
-  let checkedServerConfig = 0;
+  const found: FilesCheck = options.into ?? { checkedFiles: 0, checkedServerConfig: 0, problems: [] };
+  const { problems } = found;
+  const signal = options.signal;
   let done = 0;
   let total = required.length;
   const scanned: { path: string; text: string }[] = [];
-  const problems: VerifyProblem[] = [];
   await runPool(required, options.concurrency, async (file) => {
     const result = await site.check(file, http && isScannable(file.path));
+    // A request cut short by the deadline says nothing about the file.
+    if (signal?.aborted && result.status === 'error') return;
     if (result.status === 'match') {
-      if (readerFiles.has(file.path)) checkedFiles++;
-      else checkedServerConfig++;
+      if (readerFiles.has(file.path)) found.checkedFiles++;
+      else found.checkedServerConfig++;
       if (result.text !== undefined) scanned.push({ path: file.path, text: result.text });
     } else if (result.status === 'missing') {
       problems.push({ kind: 'missing', path: file.path, message: `${file.path} is missing` });
@@ -121,7 +134,14 @@ export async function checkFiles(
     }
     done++;
     options.onProgress?.(done, total);
-  });
+  }, signal);
+  const sortProblems = (): void => {
+    problems.sort((a, b) => (a.path ?? '').localeCompare(b.path ?? '') || a.kind.localeCompare(b.kind));
+  };
+  if (signal?.aborted) {
+    sortProblems();
+    return found;
+  }
 
   const ignored = new Set([MANIFEST_PATH, MANIFEST_SIG_PATH]);
   if (target.kind === 'dir' || target.kind === 'zip') {
@@ -144,7 +164,7 @@ export async function checkFiles(
     total += serverConfig.length;
     await runPool(serverConfig, options.concurrency, async (file) => {
       const result = await probeUrl(resolveFileUrl(baseUrl, file.path), target.http, MAX_DOCUMENT_BYTES);
-      if (result.status === 'served' && result.sha256 === file.sha256) checkedServerConfig++;
+      if (result.status === 'served' && result.sha256 === file.sha256) found.checkedServerConfig++;
       else if (result.status === 'served' && !knownHashes.has(result.sha256)) {
         problems.push({
           kind: 'modified',
@@ -156,7 +176,7 @@ export async function checkFiles(
       }
       done++;
       options.onProgress?.(done, total);
-    });
+    }, signal);
     const candidates = new Map<string, { url: URL; from?: string }>();
     const isListedUrl = (url: URL): boolean => {
       if (!url.pathname.startsWith(baseUrl.pathname)) return false;
@@ -202,8 +222,8 @@ export async function checkFiles(
       }
       done++;
       options.onProgress?.(done, total);
-    });
+    }, signal);
   }
-  problems.sort((a, b) => (a.path ?? '').localeCompare(b.path ?? '') || a.kind.localeCompare(b.kind));
-  return { checkedFiles, checkedServerConfig, problems };
+  sortProblems();
+  return found;
 }

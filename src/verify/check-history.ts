@@ -83,7 +83,6 @@ export async function checkHistory(input: HistoryCheckInput): Promise<HistoryChe
     // A copy without a log: fine for sites sealed before logs existed, unless one was seen before.
     const problems: VerifyProblem[] = remembered.map((k) => ({
       kind: 'history-rewritten',
-      path: LOG_CHECKPOINT_PATH,
       message: `HISTORY REWRITTEN: this copy has no release log, but a log of ${formatLogHead(k.head)} was ${k.label}`,
       expected: describeHead(k.head),
       actual: 'no release log',
@@ -120,7 +119,6 @@ export async function checkHistory(input: HistoryCheckInput): Promise<HistoryChe
     else if (k.source === 'remembered' && !(input.highestVersion !== undefined && manifest.version < input.highestVersion)) {
       problems.push({
         kind: 'history-rewritten',
-        path: LOG_CHECKPOINT_PATH,
         message: `HISTORY REWRITTEN: the release log has ${formatLogHead(cp.head)}, fewer than the ${formatLogHead(k.head)} ${k.label}`,
         expected: describeHead(k.head),
         actual: describeHead(cp.head),
@@ -166,7 +164,6 @@ function mapLogProblem(p: ReleaseLogProblem, compared: readonly KnownLogHead[], 
   if (which.source === 'mirror') {
     return {
       kind: 'split-view',
-      path: LOG_CHECKPOINT_PATH,
       message: `SPLIT VIEW: this copy's release log (${formatLogHead(head)}) and the one ${which.label} (${formatLogHead(which.head)}) are two different histories signed by the same key: your signing key may be in someone else's hands`,
       expected: describeHead(which.head),
       actual: describeHead(head),
@@ -174,7 +171,6 @@ function mapLogProblem(p: ReleaseLogProblem, compared: readonly KnownLogHead[], 
   }
   return {
     kind: 'history-rewritten',
-    path: LOG_CHECKPOINT_PATH,
     message: `HISTORY REWRITTEN: the release log (${formatLogHead(head)}) does not extend the one ${which.label} (${formatLogHead(which.head)}): a past version was changed or removed`,
     expected: describeHead(which.head),
     actual: describeHead(head),

@@ -9,8 +9,12 @@ import { MAX_SCAN_BYTES, type SiteSource, type SourceFileCheck, type SourceReadR
 
 /** Options for `createHttpSource`. */
 export interface HttpSourceOptions {
+  /** The network port every request goes through. */
   fetch: typeof fetch;
+  /** Per-request timeout. */
   timeoutMs: number;
+  /** The whole check's signal (its deadline): aborts every request still under way. */
+  signal?: AbortSignal;
 }
 
 /** The result of `fetchSameOrigin`. */
@@ -47,14 +51,16 @@ export async function fetchSameOrigin(url: URL, options: HttpSourceOptions): Pro
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     let response: Response;
     try {
+      if (options.signal?.aborted) return { status: 'error', message: `cannot fetch ${current.href}: the check was stopped` };
+      const timeout = AbortSignal.timeout(options.timeoutMs);
       response = await options.fetch(current, {
         redirect: 'manual',
-        signal: AbortSignal.timeout(options.timeoutMs),
+        signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
         headers: { 'user-agent': 'stele-verify', 'cache-control': 'no-cache' },
       });
     } catch (error) {
       const e = error as Error;
-      const why = e.name === 'TimeoutError' ? `timed out after ${options.timeoutMs} ms` : e.message;
+      const why = options.signal?.aborted ? 'the check was stopped' : e.name === 'TimeoutError' ? `timed out after ${options.timeoutMs} ms` : e.message;
       return { status: 'error', message: `cannot fetch ${current.href}: ${why}` };
     }
     if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {

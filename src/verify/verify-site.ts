@@ -5,14 +5,19 @@
  * (`check-channels.ts`); (3) every listed file and additions (`check-files.ts`).
  * Steps 2 and 3 run only for a manifest whose signature is trusted. What was
  * learnt from a trusted signature is remembered in the trust store.
+ *
+ * The whole check has a deadline (`deadlineMs`, and the caller's `signal`), not
+ * only each request: when it passes, every request under way is aborted, no
+ * further file is read, and the report holds what was found so far plus a
+ * `timed-out` problem, so a mirror that never answers cannot hold a verdict back.
  */
 
 import { createNodeFileSystem, type FileSystem } from '../io/host.js';
 import { formatPublicKeyFile, type MinisignPublicKey } from '../trust/minisign.js';
 import { PROBLEM_KIND_INFO, resolveVerdict, type VerifyProblem } from '../trust/problems.js';
-import { summarizeManifest } from '../trust/signed-manifest.js';
+import { type ManifestSummary, summarizeManifest } from '../trust/signed-manifest.js';
 import { checkChannels } from './check-channels.js';
-import { checkFiles, type FilesTarget } from './check-files.js';
+import { checkFiles, type FilesCheck, type FilesTarget } from './check-files.js';
 import { checkHistory, type KnownLogHead } from './check-history.js';
 import { checkSignature } from './check-signature.js';
 import { createDirSource } from './dir-source.js';
@@ -34,15 +39,38 @@ export interface VerifyOptions {
   trustStoreDir?: string | false;
   now: Date;
   fetch?: typeof fetch;
-  /** Parallel requests / file reads (default 8). */
+  /** Parallel requests / file reads (default 8, at most {@link MAX_CONCURRENCY}). */
   concurrency?: number;
   /** Per-request timeout over HTTP (default 30 s). */
   timeoutMs?: number;
+  /**
+   * Deadline of the whole check, in ms (default: none; `stele verify` gives 120 s).
+   * When it passes the report has a `timed-out` problem and whatever was found before.
+   */
+  deadlineMs?: number;
+  /** Stops the check like a deadline (watch stops a round with it). */
+  signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
   /** Where a folder, a zip bundle and the trust store are read from (default: the real disk). */
   fs?: FileSystem;
   /** Release log heads other mirrors of this site showed (watch): a log that does not extend one is a split view. */
-  mirrorLogHeads?: readonly { head: { size: number; root: string }; mirror: string }[];
+  mirrorLogHeads?: readonly { head: { size: number; root: string }; mirror: string; siteId?: string }[];
+}
+
+/** Most requests or file reads a check runs at the same time, whatever `concurrency` asks. */
+export const MAX_CONCURRENCY = 64;
+
+/** What a check has found so far (read back when its deadline stops it). */
+interface CheckProgress {
+  manifest?: ManifestSummary;
+  /** Problems of steps 1 and 2. */
+  problems: VerifyProblem[];
+  /** Step 3, filled as files are checked. */
+  files: FilesCheck;
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 function isUrl(source: string): boolean {
@@ -93,10 +121,48 @@ function rememberSite(
 
 /**
  * Verify a copy of a site. Never throws for problems with the copy: they are in
- * the report (`status` genuine / not-genuine / error).
+ * the report (`status` genuine / not-genuine / error). Returns by the deadline
+ * (`deadlineMs`) or when `signal` aborts, with a `timed-out` problem.
  */
 export async function verifySite(source: string, options: VerifyOptions): Promise<VerifyReport> {
-  const concurrency = options.concurrency ?? 8;
+  const controller = new AbortController();
+  let why: 'deadline' | 'stopped' | undefined;
+  const stop = (reason: 'deadline' | 'stopped'): void => {
+    if (controller.signal.aborted) return;
+    why = reason;
+    controller.abort();
+  };
+  const onStop = (): void => stop('stopped');
+  const stopped = new Promise<undefined>((resolve) => controller.signal.addEventListener('abort', () => resolve(undefined), { once: true }));
+  const timer = options.deadlineMs !== undefined ? setTimeout(() => stop('deadline'), options.deadlineMs) : undefined;
+  if (options.signal?.aborted) onStop();
+  else options.signal?.addEventListener('abort', onStop, { once: true });
+  const progress: CheckProgress = { problems: [], files: { checkedFiles: 0, checkedServerConfig: 0, problems: [] } };
+  try {
+    const report = await Promise.race([runCheck(source, options, controller.signal, progress), stopped]);
+    if (report && !controller.signal.aborted) return report;
+    // Stopped: report what was found in time; in-flight work is abandoned (its requests are aborted).
+    const checked = progress.files.checkedFiles;
+    const total = progress.manifest ? ` (${checked} of ${progress.manifest.fileCount} listed files checked)` : '';
+    const message =
+      why === 'deadline' && options.deadlineMs !== undefined
+        ? `the check did not finish within ${formatSeconds(options.deadlineMs)}${total}; a copy that does not answer in time cannot be verified`
+        : `the check was stopped before it finished${total}`;
+    const problems = [...progress.problems, ...progress.files.problems, { kind: 'timed-out' as const, message }];
+    return createReport(source, problems, {
+      ...(progress.manifest ? { manifest: progress.manifest } : {}),
+      checkedFiles: checked,
+      checkedServerConfig: progress.files.checkedServerConfig,
+    });
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onStop);
+  }
+}
+
+/** The three steps, recording what they find in `progress` as they go. */
+async function runCheck(source: string, options: VerifyOptions, signal: AbortSignal, progress: CheckProgress): Promise<VerifyReport> {
+  const concurrency = Math.max(1, Math.min(MAX_CONCURRENCY, options.concurrency ?? 8));
   const fs = options.fs ?? createNodeFileSystem();
   const timeoutMs = options.timeoutMs ?? 30_000;
   let site: SiteSource;
@@ -108,7 +174,7 @@ export async function verifySite(source: string, options: VerifyOptions): Promis
     } catch {
       return createReport(source, [{ kind: 'unreachable', message: `${source} is not a valid address` }]);
     }
-    const http = { fetch: options.fetch ?? fetch, timeoutMs };
+    const http = { fetch: options.fetch ?? fetch, timeoutMs, signal };
     site = createHttpSource(base, http);
     target = { kind: 'http', base, http };
   } else if (/\.zip$/i.test(source)) {
@@ -148,7 +214,9 @@ export async function verifySite(source: string, options: VerifyOptions): Promis
   }
   const { manifest, signingKey } = signature;
   const summary = summarizeManifest(manifest);
-  const problems = [...signature.problems];
+  progress.manifest = summary;
+  const problems = progress.problems;
+  problems.push(...signature.problems);
   // Nothing named by a manifest whose signature did not verify is ever fetched.
   if (!signature.trusted || !signingKey) return createReport(source, problems, { manifest: summary });
 
@@ -162,7 +230,7 @@ export async function verifySite(source: string, options: VerifyOptions): Promis
   if (signature.entry?.logHead) {
     known.push({ head: signature.entry.logHead, label: `remembered on ${signature.entry.lastSeen.slice(0, 10)}`, source: 'remembered' });
   }
-  for (const m of options.mirrorLogHeads ?? []) known.push({ head: m.head, label: `shown by ${m.mirror}`, source: 'mirror' });
+  for (const m of (options.mirrorLogHeads ?? []).filter((h) => h.siteId === undefined || h.siteId === manifest.siteId)) known.push({ head: m.head, label: `shown by ${m.mirror}`, source: 'mirror' });
   const history = await checkHistory({
     reader: site,
     manifest,
@@ -176,7 +244,10 @@ export async function verifySite(source: string, options: VerifyOptions): Promis
   const files = await checkFiles(site, target, manifest, {
     concurrency,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    signal,
+    into: progress.files,
   });
+  if (signal.aborted) return createReport(source, [...problems, ...files.problems], { manifest: summary });
   problems.push(...files.problems);
 
   // Remember what was learnt from a trusted signature.

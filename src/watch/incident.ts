@@ -112,7 +112,8 @@ export function createIncidentId(mirror: string, firstSeen: Date): string {
  * Apply one verify report to a mirror's state. Rules:
  * - `not-genuine` opens a `tampered` incident at once;
  * - `error` opens an `unreachable` incident after `errorThreshold` consecutive errors
- *   (fewer errors change nothing, not even an open incident);
+ *   (fewer errors change nothing, not even an open incident), or at once when a
+ *   problem kind says so (`timed-out`: a check that could not finish in time);
  * - during an open incident, a different problem set is an update (alerted per `updatePolicy`);
  * - `genuine` heals an open incident (always alerted, with what was wrong and for how long);
  * - the manifest version is recorded as the highest seen unless the manifest is untrusted.
@@ -137,6 +138,7 @@ export function applyVerifyReport(
       next.highestVersion = report.manifest.version;
     }
     next.siteId = report.manifest.siteId;
+    if (report.logHead && report.logHead.size >= (next.logHead?.size ?? 0)) next.logHead = report.logHead;
   }
   if (report.status === 'error') {
     next.consecutiveErrors = previous.consecutiveErrors + 1;
@@ -162,7 +164,7 @@ export function applyVerifyReport(
       category: 'tampered',
       problems: problems.length > 0 ? problems : [{ kind: 'malformed', message: 'reported not genuine without details' }],
     };
-  } else if (next.consecutiveErrors >= policy.errorThreshold) {
+  } else if (next.consecutiveErrors >= policy.errorThreshold || problems.some((p) => PROBLEM_KIND_INFO[p.kind].incidentAtOnce)) {
     observed = {
       category: 'unreachable',
       problems: problems.length > 0 ? problems : [{ kind: 'unreachable', message: 'could not be checked' }],

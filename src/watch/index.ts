@@ -48,5 +48,12 @@ export type {
   WatchVerifyFunction,
   WatchVerifyOptions,
 } from './types.js';
-export { createWatcher, normalizeMirrorUrl, sleepWithTimer, type Watcher, type WatcherOptions } from './watcher.js';
+export {
+  createWatcher,
+  DEFAULT_CHECK_DEADLINE_MS,
+  normalizeMirrorUrl,
+  sleepWithTimer,
+  type Watcher,
+  type WatcherOptions,
+} from './watcher.js';
 export { createSiteVerifier, enforceRollbackFloor, type SiteVerifierOptions } from './verify-adapter.js';

@@ -47,6 +47,7 @@ const mirrorSchema = z.object({
   lastCheck: z.string().optional(),
   highestVersion: z.number().optional(),
   siteId: z.string().optional(),
+  logHead: z.object({ size: z.number().int().nonnegative(), root: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
   consecutiveErrors: z.number().int().nonnegative().default(0),
   firstErrorAt: z.string().optional(),
   incident: z

@@ -12,10 +12,14 @@ export interface WatchVerifyOptions {
   highestVersion?: number;
   /** Pinned minisign public key (contents of the `.pub` file), when `--key` was given. */
   publicKey?: string;
-  /** Aborted when the check times out or the watcher stops. */
+  /** Aborted when the check's deadline passes or the watcher stops. */
   signal?: AbortSignal;
+  /** Deadline of the whole check in ms (the watcher also aborts `signal` when it passes). */
+  deadlineMs?: number;
   /** The fetch to use for HTTP(S) sources. */
   fetch?: typeof globalThis.fetch;
+  /** Release log heads the other mirrors showed: this mirror's log must extend each one it is not shorter than (else split view). */
+  mirrorLogHeads?: readonly { head: { size: number; root: string }; mirror: string; siteId?: string }[];
 }
 
 /** The injected verify function (the real one is `verifySite`). */
@@ -158,6 +162,8 @@ export interface MirrorState {
   /** Highest authentic manifest version seen; fed back to verify for rollback detection. */
   highestVersion?: number;
   siteId?: string;
+  /** The longest release log head this mirror showed (compared with the other mirrors' logs: split view). */
+  logHead?: { size: number; root: string };
   consecutiveErrors: number;
   /** When the current run of errors began. */
   firstErrorAt?: string;

@@ -4,8 +4,8 @@
  * on top of whatever the verifier's trust store knows.
  */
 import { MANIFEST_PATH } from '../trust/paths.js';
-import { type VerifyOptions, verifySite } from '../verify/verify-site.js';
 import type { VerifyReport } from '../verify/types.js';
+import { type VerifyOptions, verifySite } from '../verify/verify-site.js';
 import type { WatchVerifyFunction, WatchVerifyOptions } from './types.js';
 
 /** Options of {@link createSiteVerifier}. */
@@ -52,9 +52,12 @@ export function createSiteVerifier(options: SiteVerifierOptions = {}): WatchVeri
       now: watch.now,
       ...(watch.publicKey !== undefined ? { publicKey: watch.publicKey } : {}),
       ...(watch.fetch ? { fetch: watch.fetch } : {}),
+      ...(watch.signal ? { signal: watch.signal } : {}),
+      ...(watch.deadlineMs !== undefined ? { deadlineMs: watch.deadlineMs } : {}),
       ...(options.trustStoreDir !== undefined ? { trustStoreDir: options.trustStoreDir } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      ...(watch.mirrorLogHeads?.length ? { mirrorLogHeads: watch.mirrorLogHeads } : {}),
     });
     return enforceRollbackFloor(report, watch.highestVersion);
   };

@@ -6,6 +6,8 @@
 import { createDiagnostic } from '../errors/catalogue.js';
 import { WATCH_ALERT_COMMAND_FAILED, WATCH_WEBHOOK_FAILED } from '../errors/codes-watch.js';
 import { createNodeFileSystem, type FileSystem } from '../io/host.js';
+import { resolveVerdict } from '../trust/problems.js';
+import { formatLogHead } from '../trust/release-log.js';
 import type { VerifyReport } from '../verify/types.js';
 import {
   type AlertCommandRunner,
@@ -25,6 +27,7 @@ import type {
   WatchEvent,
   WatchState,
   WatchVerifyFunction,
+  WatchVerifyOptions,
 } from './types.js';
 
 /** Options of {@link createWatcher}. */
@@ -41,7 +44,10 @@ export interface WatcherOptions {
   errorThreshold?: number;
   /** Whether a changed problem set alerts again (default `any-change`). */
   updatePolicy?: UpdateAlertPolicy;
-  /** A verify call taking longer counts as an `unreachable` error (default 5 min). */
+  /**
+   * Deadline of each mirror's check in a round (default 120 s): past it the check is
+   * stopped and reported `timed-out`, which opens an incident at once.
+   */
   checkTimeoutMs?: number;
   /** Rounds after which an undeliverable alert is dropped (default 10). */
   maxDeliveryAttempts?: number;
@@ -94,6 +100,48 @@ export const sleepWithTimer: SleepFunction = (ms, signal) =>
     signal?.addEventListener('abort', done, { once: true });
   });
 
+/**
+ * The release log heads the other mirrors showed in earlier rounds: verify
+ * proves this mirror's log extends each it is not shorter than (else split view).
+ */
+export function collectOtherLogHeads(
+  mirrors: readonly string[],
+  states: Readonly<Record<string, MirrorState>>,
+  index: number,
+): NonNullable<WatchVerifyOptions['mirrorLogHeads']> {
+  const out: { head: { size: number; root: string }; mirror: string; siteId?: string }[] = [];
+  mirrors.forEach((m, j) => {
+    const state = states[m];
+    if (j !== index && state?.logHead) out.push({ head: state.logHead, mirror: m, ...(state.siteId ? { siteId: state.siteId } : {}) });
+  });
+  return out;
+}
+
+/**
+ * Two mirrors of one site that show logs of the same size with different roots
+ * in the same round are a split view at once (the consistency of logs of
+ * different sizes is proven by verify against the heads of earlier rounds).
+ */
+export function addSplitViews(mirrors: readonly string[], reports: (VerifyReport | undefined)[]): void {
+  for (let i = 0; i < reports.length; i++) {
+    const a = reports[i];
+    if (!a?.logHead || !a.manifest) continue;
+    for (let j = 0; j < reports.length; j++) {
+      const b = reports[j];
+      if (i === j || !b?.logHead || !b.manifest || b.manifest.siteId !== a.manifest.siteId) continue;
+      if (a.logHead.size !== b.logHead.size || a.logHead.root === b.logHead.root) continue;
+      if (a.problems.some((p) => p.kind === 'split-view' && p.message.includes(mirrors[j]))) continue;
+      a.problems.push({
+        kind: 'split-view',
+        message: `SPLIT VIEW: ${mirrors[i]} and ${mirrors[j]} show two different histories of ${a.manifest.siteId}, both signed with the site's key (${formatLogHead(a.logHead)} here, ${formatLogHead(b.logHead)} there): your signing key may be in someone else's hands`,
+        expected: `${mirrors[j]}: size ${b.logHead.size} root ${b.logHead.root}`,
+        actual: `${mirrors[i]}: size ${a.logHead.size} root ${a.logHead.root}`,
+      });
+      reports[i] = { ...a, status: resolveVerdict(a.problems) };
+    }
+  }
+}
+
 /** Normalise a mirror address the way the state file keys it. */
 export function normalizeMirrorUrl(url: string): string {
   return new URL(url).href;
@@ -109,7 +157,7 @@ export function createWatcher(options: WatcherOptions): Watcher {
   const runCommand = options.runCommand ?? createShellCommandRunner();
   const intervalMs = options.intervalMs ?? 300_000;
   const concurrency = Math.max(1, options.concurrency ?? 4);
-  const checkTimeoutMs = options.checkTimeoutMs ?? 300_000;
+  const checkTimeoutMs = options.checkTimeoutMs ?? DEFAULT_CHECK_DEADLINE_MS;
   const maxDeliveryAttempts = Math.max(1, options.maxDeliveryAttempts ?? 10);
   const channels: AlertChannel[] = [];
   if (options.alertCommand) channels.push('command');
@@ -150,25 +198,48 @@ export function createWatcher(options: WatcherOptions): Watcher {
     if (problem) record(events, { type: 'state-error', at: now().toISOString(), fatal: false, diagnostic: problem });
   }
 
-  async function verifyWithTimeout(mirror: string, mirrorState: MirrorState): Promise<VerifyReport> {
+  /**
+   * Check one mirror within the deadline. Undefined when the watcher was stopped
+   * during the check (its partial report is not applied).
+   */
+  async function verifyWithDeadline(
+    mirror: string,
+    mirrorState: MirrorState,
+    mirrorLogHeads: NonNullable<WatchVerifyOptions['mirrorLogHeads']>,
+  ): Promise<VerifyReport | undefined> {
     const controller = new AbortController();
-    const onStop = () => controller.abort();
+    let stopped = false;
+    const onStop = () => {
+      stopped = true;
+      controller.abort();
+    };
+    if (stopSignal?.aborted) return undefined;
     stopSignal?.addEventListener('abort', onStop, { once: true });
-    const timeout = sleep(checkTimeoutMs, controller.signal).then((): VerifyReport | undefined =>
-      controller.signal.aborted ? undefined : unreachableReport(mirror, `no answer within ${checkTimeoutMs / 1000}s`),
-    );
     const check = options
       .verify(mirror, {
         now: now(),
         ...(mirrorState.highestVersion !== undefined ? { highestVersion: mirrorState.highestVersion } : {}),
         ...(options.publicKey !== undefined ? { publicKey: options.publicKey } : {}),
+        ...(mirrorLogHeads.length > 0 ? { mirrorLogHeads } : {}),
         signal: controller.signal,
+        deadlineMs: checkTimeoutMs,
         fetch: fetchImpl,
       })
       .catch((error: unknown) => unreachableReport(mirror, error instanceof Error ? error.message : String(error)));
     try {
-      const first = await Promise.race([check, timeout.then((r) => r ?? check)]);
-      return first;
+      const first = await Promise.race([check, sleep(checkTimeoutMs, controller.signal).then(() => undefined)]);
+      if (stopped) {
+        await check;
+        return undefined;
+      }
+      if (first) return first;
+      // The deadline passed: stop the check. A verifier that honours the signal
+      // reports at once what it found in time; one that does not is not waited for.
+      controller.abort();
+      const waited = new AbortController();
+      const late = await Promise.race([check, sleep(LATE_REPORT_MS, waited.signal).then(() => undefined)]);
+      waited.abort();
+      return addTimedOut(late, mirror, checkTimeoutMs);
     } finally {
       controller.abort();
       stopSignal?.removeEventListener('abort', onStop);
@@ -247,24 +318,22 @@ export function createWatcher(options: WatcherOptions): Watcher {
     for (const m of mirrors) current.mirrors[m] ??= createEmptyMirrorState();
 
     // Verify with bounded concurrency; apply results in mirror order so output is deterministic.
-    const reports = new Array<VerifyReport>(mirrors.length);
+    const reports = new Array<VerifyReport | undefined>(mirrors.length);
     let nextIndex = 0;
     const workers = Array.from({ length: Math.min(concurrency, mirrors.length) }, async () => {
       while (nextIndex < mirrors.length) {
         const i = nextIndex++;
-        reports[i] = await verifyWithTimeout(mirrors[i], current.mirrors[mirrors[i]]);
+        reports[i] = await verifyWithDeadline(mirrors[i], current.mirrors[mirrors[i]], collectOtherLogHeads(mirrors, current.mirrors, i));
       }
     });
     await Promise.all(workers);
+    addSplitViews(mirrors, reports);
 
     for (let i = 0; i < mirrors.length; i++) {
-      const { next, events: mirrorEvents } = applyVerifyReport(
-        mirrors[i],
-        current.mirrors[mirrors[i]],
-        reports[i],
-        now(),
-        policy,
-      );
+      const report = reports[i];
+      // A check cut short by stopping the watcher tells nothing: it is not applied.
+      if (!report) continue;
+      const { next, events: mirrorEvents } = applyVerifyReport(mirrors[i], current.mirrors[mirrors[i]], report, now(), policy);
       current.mirrors[mirrors[i]] = next;
       for (const e of mirrorEvents) record(events, e);
     }
@@ -303,6 +372,21 @@ export function createWatcher(options: WatcherOptions): Watcher {
       return state ? structuredClone(state) : undefined;
     },
   };
+}
+
+/** Default deadline of one mirror's check in a watch round. */
+export const DEFAULT_CHECK_DEADLINE_MS = 120_000;
+
+/** How long a stopped check may take to report what it found before the deadline. */
+const LATE_REPORT_MS = 5_000;
+
+/** `report` (or nothing) as a check that hit its deadline: it carries a `timed-out` problem. */
+function addTimedOut(report: VerifyReport | undefined, source: string, deadlineMs: number): VerifyReport {
+  if (report?.problems.some((p) => p.kind === 'timed-out')) return report;
+  const timedOut = { kind: 'timed-out' as const, message: `no verdict within ${deadlineMs / 1000}s (the check's deadline)` };
+  // Errors from requests the deadline aborted say nothing about the mirror.
+  const problems = [...(report?.problems.filter((p) => p.kind !== 'unreachable') ?? []), timedOut];
+  return { ...(report ?? { source, checkedFiles: 0 }), problems, status: resolveVerdict(problems) };
 }
 
 function unreachableReport(source: string, message: string): VerifyReport {

@@ -136,6 +136,21 @@ describe('pagination (Chromium, JavaScript disabled)', () => {
     expect(en2).toContain('zh-hans/archive/page/2/index.html');
   });
 
+  it('the local server answers a missing page in a language folder with that language\'s 404 page', async () => {
+    const page = await context.newPage();
+    try {
+      const res = await page.goto(`${server.url}zh-hans/archive/page/99/index.html`);
+      expect(res?.status()).toBe(404);
+      expect(await page.getAttribute('html', 'lang')).toBe('zh-Hans');
+      await expect(page.locator('main h1').textContent()).resolves.toBe('找不到页面');
+      const en = await page.goto(`${server.url}archive/page/99/index.html`);
+      expect(en?.status()).toBe(404);
+      expect(await page.getAttribute('html', 'lang')).toBe('en');
+    } finally {
+      await page.close();
+    }
+  });
+
   it('no page lists more than pageSize entries', () => {
     for (const path of listHtmlPages(site.output)) {
       if (path === 'index.html' || path === 'zh-hans/index.html' || path === 'zh-hant/index.html') continue;

@@ -80,6 +80,10 @@ describe('link previews', () => {
     expect(meta(covered, 'og:image')[0]).toMatch(/^https:\/\/test\.example\.org\/assets\/.*\.jpg$/);
     expect(meta(covered, 'og:image:alt')).toEqual(['A blue square']);
     expect(meta(covered, 'og:locale:alternate')).toEqual([]);
+    // Each language folder has its own 404 page in its language (served there by the server configs).
+    expect(readOutputText(output, 'zh-hans/404.html')).toMatch(/<html lang="zh-Hans">[\s\S]*<h1>找不到/);
+    expect(readOutputText(output, 'zh-hant/404.html')).toMatch(/<html lang="zh-Hant">[\s\S]*<h1>找不到/);
+    expect(readOutputText(output, 'zh-hant/404.html')).not.toContain('Page not found');
     // The Chinese card is not the English one.
     const zh = readOutputText(output, 'zh-hans/posts/plain/index.html')!;
     expect(meta(zh, 'og:image')[0]).not.toBe(meta(plain, 'og:image')[0]);

@@ -7,6 +7,8 @@ import sharp from 'sharp';
 import { hardenSite } from '../../src/harden/harden-site.js';
 import type { OutputFiles } from '../../src/site/output.js';
 
+export const NOT_FOUND_ZH_BODY = '<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"><title>找不到网页</title><style>h1{color:#333}</style></head><body><h1>找不到网页 (stele-404-zh)</h1></body></html>';
+
 export const NOT_FOUND_BODY = '<!doctype html><html><head><meta charset="utf-8"><title>Not found</title><style>h1{color:#333}</style></head><body><h1>Page not found (stele-404)</h1></body></html>';
 
 /** Build the fixture and harden it. */
@@ -18,6 +20,8 @@ export async function createFixtureSite(): Promise<OutputFiles> {
     ['index.html', enc.encode('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Home</title><style>body{margin:0}</style><link rel="manifest" href="manifest.webmanifest"></head><body><p>Home</p><img src="assets/photo.89abcdef01.png" alt="A photo"><a href="about/">About</a></body></html>')],
     ['about/index.html', enc.encode('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>About</title><link rel="stylesheet" href="../assets/site.0123abcd.css"></head><body><p>About</p></body></html>')],
     ['404.html', enc.encode(NOT_FOUND_BODY)],
+    ['zh-hans/404.html', enc.encode(NOT_FOUND_ZH_BODY)],
+    ['zh-hans/index.html', enc.encode('<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"><title>首页</title></head><body><p>首页</p></body></html>')],
     ['assets/site.0123abcd.css', enc.encode('p{color:#222}')],
     ['assets/photo.89abcdef01.png', png],
     ['assets/photo.abcdef0123.avif', avif],

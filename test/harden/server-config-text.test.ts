@@ -51,6 +51,10 @@ describe('.htaccess', () => {
     for (const [k, v] of Object.entries(headers)) expect(lines).toContain(`Header always set ${k} "${v}"`);
     expect(lines).toContain('Options -Indexes -MultiViews');
     expect(lines).toContain('ErrorDocument 404 /404.html');
+    // Under zh-hans/ the Chinese 404 page (the site has zh-hans/404.html).
+    const zh = lines.indexOf('ErrorDocument 404 /zh-hans/404.html');
+    expect(lines[zh - 1]).toMatch(/^<If "%\{REQUEST_URI\} =~ m#\^\/zh\\?-hans\/#">$/);
+    expect(lines[zh + 1]).toBe('</If>');
     expect(lines).toContain('AddType application/manifest+json .webmanifest');
     expect(lines).toContain('AddType image/avif .avif');
     expect(lines).toContain('AddType text/plain .minisig');

@@ -13,7 +13,7 @@ import { CACHE_IMMUTABLE, CACHE_REVALIDATE } from '../../src/harden/content-type
 import { createSecurityHeaders } from '../../src/harden/security-headers.js';
 import { collectSiteHeaderOptions, createServerConfigs } from '../../src/harden/server-configs.js';
 import type { OutputFiles } from '../../src/site/output.js';
-import { createFixtureSite, NOT_FOUND_BODY } from './fixture-site.js';
+import { createFixtureSite, NOT_FOUND_BODY, NOT_FOUND_ZH_BODY } from './fixture-site.js';
 
 function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -196,6 +196,27 @@ for (const server of SERVERS) {
         expect(await res.text(), path).toBe(new TextDecoder().decode(output.get('404.html')));
         expect(NOT_FOUND_BODY).toContain('stele-404');
       }
+    });
+
+    it('answers unknown paths under zh-hans/ with the Chinese 404 page, and still serves its pages', async () => {
+      for (const path of ['/zh-hans/missing', '/zh-hans/posts/gone/index.html', '/zh-hans/a/b/']) {
+        const res = await fetch(`${base}${path}`);
+        expect(res.status, path).toBe(404);
+        expect(res.headers.get('content-type'), path).toBe('text/html; charset=utf-8');
+        expectSecurityHeaders(res);
+        expect(await res.text(), path).toBe(new TextDecoder().decode(output.get('zh-hans/404.html')));
+        expect(NOT_FOUND_ZH_BODY).toContain('stele-404-zh');
+      }
+      const home = await fetch(`${base}/zh-hans/`);
+      expect(home.status).toBe(200);
+      expect(home.headers.get('cache-control')).toBe(CACHE_REVALIDATE);
+      expectSecurityHeaders(home);
+      expect(await home.text()).toContain('首页');
+      // Elsewhere the site-wide page; dot-files under zh-hans/ are still refused.
+      expect(await (await fetch(`${base}/zh-hansx/missing`)).text()).toBe(new TextDecoder().decode(output.get('404.html')));
+      const dot = await fetch(`${base}/zh-hans/.env`);
+      expect([403, 404]).toContain(dot.status);
+      await dot.arrayBuffer();
     });
 
     it('never serves dot-files (except .well-known) and never lists folders', async () => {

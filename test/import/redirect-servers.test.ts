@@ -197,6 +197,20 @@ for (const server of SERVERS) {
       }
     });
 
+    it('answers a missing page under zh-hans/ and zh-hant/ with that language\'s 404 page, elsewhere the site-wide one', async () => {
+      const pages: [string, string][] = [
+        ['/zh-hans/posts/no-such-post/', 'zh-hans/404.html'],
+        ['/zh-hant/missing.html', 'zh-hant/404.html'],
+        ['/no-such-page/', '404.html'],
+      ];
+      for (const [path, file] of pages) {
+        const res = await fetch(`${base}${path}`);
+        expect(res.status, path).toBe(404);
+        expect(await res.text(), path).toBe(await readFile(join(dist, file), 'utf8'));
+      }
+      expect(await readFile(join(dist, 'zh-hant/404.html'), 'utf8')).toContain('<html lang="zh-Hant">');
+    });
+
     it('redirects Blogger mobile links (?m=1) by their path, and nothing that only starts like an old URL', async () => {
       const mobile = await fetch(`${base}/2012/02/rally-for-zhu-yufu.html?m=1`, { redirect: 'manual' });
       await mobile.arrayBuffer();

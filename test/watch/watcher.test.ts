@@ -293,7 +293,7 @@ describe('createWatcher', () => {
     expect(maxInFlight).toBe(3);
   });
 
-  it('counts a verify that never answers as an error once the check timeout passes', async () => {
+  it('a verify that never answers is stopped at the deadline and opens a timed-out incident at once', async () => {
     const clock = createManualClock();
     const watcher = createWatcher({
       mirrors: [A],
@@ -310,7 +310,9 @@ describe('createWatcher', () => {
     clock.advance(30_000);
     const events = await round;
     expect(events[0]).toMatchObject({ type: 'check', status: 'error' });
-    expect(events[0].type === 'check' && events[0].problems[0].message).toMatch(/no answer within 30s/);
+    expect(events[0].type === 'check' && events[0].problems).toEqual([{ kind: 'timed-out', message: expect.stringMatching(/no verdict within 30s/) }]);
+    // Not after two errors in a row: a check that cannot finish in time is an incident of its own.
+    expect(events[1]).toMatchObject({ type: 'incident-opened', payload: { kinds: ['timed-out'] } });
   });
 
   it('run() checks every interval on the injected clock and stops on abort', async () => {

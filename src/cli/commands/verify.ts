@@ -23,7 +23,12 @@ export interface VerifyCommandFlags {
   trustStore?: string;
   concurrency?: string | number;
   timeout?: string | number;
+  /** Deadline of the whole check in seconds (0: none). */
+  deadline?: string | number;
 }
+
+/** Default deadline of a whole `stele verify` check, in seconds. */
+export const DEFAULT_VERIFY_DEADLINE_SECONDS = 120;
 
 /** Run `stele verify` with parsed arguments (sets `ctx.exitCode`). */
 export async function runVerifyCommand(
@@ -67,6 +72,9 @@ export async function runVerifyCommand(
     if (!Number.isInteger(n) || n < 1) return fail(createDiagnostic(VERIFY_OPTION_INVALID, {}, name, String(value)));
     options[key] = n;
   }
+  const deadline = flags.deadline === undefined ? DEFAULT_VERIFY_DEADLINE_SECONDS : Number(flags.deadline);
+  if (!Number.isFinite(deadline) || deadline < 0) return fail(createDiagnostic(VERIFY_OPTION_INVALID, {}, '--deadline', String(flags.deadline)));
+  if (deadline > 0) options.deadlineMs = Math.round(deadline * 1000);
   const target = /^https?:\/\//i.test(source) ? source : resolve(ctx.cwd, source);
   // A build killed while switching its output left the previous one aside: put it back first.
   if (!/^https?:\/\//i.test(source)) await recoverOutputFolder(target, ctx.host);
@@ -104,6 +112,7 @@ export const registerVerifyCommand: RegisterCommand = (cli, ctx) => {
     .option('--trust-store <dir>', 'Trust-on-first-use store folder, or "off" (default ~/.config/stele)')
     .option('--concurrency <n>', 'Parallel requests (default 8)')
     .option('--timeout <ms>', 'Per-request timeout in ms (default 30000)')
+    .option('--deadline <seconds>', `Deadline of the whole check; past it the verdict is "timed out" (default ${DEFAULT_VERIFY_DEADLINE_SECONDS}, 0 for none)`)
     .example('stele verify https://rights.example.org/ --key stele.pub')
     .example('stele verify ./dist --json')
     .action((source: string, flags: VerifyCommandFlags) => runVerifyCommand(ctx, source, flags));

@@ -17,6 +17,7 @@ import {
   createWatcher,
   formatWatchEvent,
   formatWatchEventJson,
+  DEFAULT_CHECK_DEADLINE_MS,
   isNotableWatchEvent,
   loadWatchState,
   parseWatchInterval,
@@ -41,6 +42,8 @@ export interface WatchCommandFlags {
   updateAlerts?: string;
   /** A folder, or `off` to neither read nor update the trust-on-first-use store. */
   trustStore?: string;
+  /** Deadline of each mirror's check, in seconds. */
+  deadline?: string | number;
 }
 
 /** Default state file: `$XDG_STATE_HOME/stele/watch-state.json` (or `~/.local/state/stele/…`). */
@@ -109,6 +112,13 @@ export async function runWatchCommand(
   }
   const concurrency = parsePositiveInteger('concurrency', flags.concurrency, 4, problems);
   const errorThreshold = parsePositiveInteger('error-threshold', flags.errorThreshold, 2, problems);
+  let checkTimeoutMs = DEFAULT_CHECK_DEADLINE_MS;
+  if (flags.deadline !== undefined) {
+    const seconds = Number(flags.deadline);
+    if (!Number.isFinite(seconds) || seconds <= 0) {
+      problems.push(createDiagnostic(WATCH_OPTION_INVALID, {}, 'deadline', String(flags.deadline), 'a number of seconds above 0'));
+    } else checkTimeoutMs = Math.round(seconds * 1000);
+  }
   let publicKey: string | undefined;
   if (flags.key !== undefined) {
     const keyFile = resolve(ctx.cwd, flags.key);
@@ -152,6 +162,7 @@ export async function runWatchCommand(
     concurrency,
     errorThreshold,
     updatePolicy,
+    checkTimeoutMs,
     ...(flags.alertCommand ? { alertCommand: flags.alertCommand } : {}),
     ...(flags.webhook ? { webhookUrl: flags.webhook } : {}),
     ...(publicKey !== undefined ? { publicKey } : {}),
@@ -200,6 +211,7 @@ export const registerWatchCommand: RegisterCommand = (cli, ctx) => {
     .option('--key <file>', 'Pin the minisign public key (.pub) the site is signed with')
     .option('--json', 'Print events as JSON lines')
     .option('--concurrency <n>', 'Mirrors checked at the same time', { default: 4 })
+    .option('--deadline <seconds>', `Deadline of each mirror's check; a check that cannot finish in time is a "timed-out" incident, alerted at once (default ${DEFAULT_CHECK_DEADLINE_MS / 1000})`)
     .option('--error-threshold <n>', 'Failed checks in a row before a mirror is reported unreachable', { default: 2 })
     .option('--update-alerts <policy>', 'Alert again when an incident changes: any-change, growth, none', {
       default: 'any-change',
