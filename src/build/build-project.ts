@@ -8,7 +8,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, posix, resolve } from 'node:path';
 import type { ProcessedImage } from '../assets/types.js';
 import { createNameRedactor } from '../check/redact-names.js';
 import { type PageCheckMemo, runChecks } from '../check/run-checks.js';
@@ -21,6 +21,8 @@ import { type ContentSet, convertData, loadContent } from '../content/load-conte
 import { checkContentReferences } from '../content/references.js';
 import { collectProjectWithheldNames } from '../content/withheld.js';
 import { createDiagnostic } from '../errors/catalogue.js';
+import { CHECK_LINK_ROOT_RELATIVE } from '../errors/codes-harden.js';
+import { entryPath } from '../content/urls.js';
 import {
   BuildLogConflict,
   BuildLogStarted,
@@ -465,11 +467,22 @@ function locateCheckDiagnostics(found: readonly Diagnostic[], config: ResolvedCo
   const sources = new Set(content.files);
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
+  let pages: Map<string, string> | undefined;
   for (const d of found) {
     if (d.file && sources.has(d.file)) {
       const key = `${d.file}:${d.line}:${d.column}:${d.code}`;
       if (seen.has(key)) continue;
       seen.add(key);
+      // A root-relative link in Markdown: name the source file to link instead.
+      const url = d.code === CHECK_LINK_ROOT_RELATIVE.code ? /^"([^"]*)"/.exec(d.message)?.[1] : undefined;
+      if (url !== undefined) {
+        pages ??= new Map(content.entries.filter((e) => !e.derived).map((e) => [entryPath(e, config.defaultLanguage), e.file]));
+        const target = url.replace(/[?#].*$/, '').replace(/^\/+/, '');
+        const file = pages.get(target) ?? pages.get(`${target.replace(/\/+$/, '')}/index.html`);
+        const fragment = /#.*$/.exec(url)?.[0] ?? '';
+        if (file) d.hint = `Link to the page's Markdown file, relative to this one: \`${posix.relative(posix.dirname(d.file), file)}${fragment}\`; stele writes a relative URL that works everywhere, in each language.`;
+        else d.hint = 'Link to the Markdown file of the page, relative to this one (for example `../pages/about.en.md`); stele writes a relative URL that works everywhere, in each language.';
+      }
       out.push(d);
     } else out.push(d.file ? { ...d, file: `${outPrefix}/${d.file}` } : d);
   }

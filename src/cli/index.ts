@@ -15,6 +15,7 @@ import { registerImportCommand } from './commands/import.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerKeyCommand } from './commands/key.js';
 import { registerKeygenCommand } from './commands/keygen.js';
+import { registerLogCommand } from './commands/log.js';
 import { registerNewCommand } from './commands/new.js';
 import { registerPublishCommand } from './commands/publish.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -36,6 +37,7 @@ const COMMANDS: RegisterCommand[] = [
   registerKeygenCommand,
   registerKeyCommand,
   registerVerifyCommand,
+  registerLogCommand,
   registerPublishCommand,
   registerBundleCommand,
   registerServerConfigCommand,

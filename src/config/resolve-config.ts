@@ -189,6 +189,46 @@ function locateInSource(text: string, path: readonly PropertyKey[]): { line?: nu
   return {};
 }
 
+/**
+ * Menu paths name a page file relative to each language's root
+ * (`about/index.html`). An absolute path (`/about/`), a folder (`about/`,
+ * `about`) or another site's address would be a broken link on every page:
+ * one diagnostic at the menu entry instead, with the path to write.
+ */
+function checkMenuPaths(menu: readonly { path: string }[], file: string | undefined, source: string | undefined): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  menu.forEach((item, i) => {
+    const path = item.path.trim();
+    let problem: string | undefined;
+    if (/^[a-z][a-z0-9+.-]*:|^[\\/]{2}/i.test(path)) problem = 'is an address on another site; the menu links pages of this site';
+    else if (path.startsWith('/')) problem = 'starts with "/", which breaks when the site is served from a sub-folder or opened from disk';
+    else if (path === '' || path.endsWith('/') || !/\.[a-z0-9]+(?:[?#].*)?$/i.test(path)) problem = 'names a folder, not a page file, which does not open from disk (file://) or on hosts without index files';
+    if (!problem) return;
+    const suggestion = `${path.replace(/^\/+/, '').replace(/[?#].*$/, '').replace(/\/+$/, '')}/index.html`.replace(/^\//, '');
+    const d = createDiagnostic(ConfigInvalid, { file, ...(source ? locateMenuPath(source, i) : {}) }, `menu[${i}].path`, `${JSON.stringify(item.path)} ${problem}`);
+    d.hint = `Write the page file relative to the language's root, e.g. \`path: '${/^[a-z][a-z0-9+.-]*:|^[\\/]{2}/i.test(path) ? 'about/index.html' : suggestion}'\` (see ${resolveConfigReferenceLink(['menu', 'path'])}).`;
+    out.push(d);
+  });
+  return out;
+}
+
+/** Line and column of the `path:` of menu entry `index` (the index-th `path:` after `menu:`). */
+function locateMenuPath(text: string, index: number): { line?: number; column?: number } {
+  const source = blankComments(text);
+  const menu = /(^|[\s{,])["']?menu["']?\s*:/m.exec(source);
+  if (!menu) return {};
+  const re = /(^|[\s{,])["']?path["']?\s*:/gm;
+  re.lastIndex = menu.index;
+  let m: RegExpExecArray | null = null;
+  for (let k = 0; k <= index; k++) {
+    m = re.exec(source);
+    if (!m) return locateInSource(text, ['menu']);
+  }
+  const offset = m!.index + m![1]!.length;
+  const before = source.slice(0, offset).split('\n');
+  return { line: before.length, column: before[before.length - 1]!.length + 1 };
+}
+
 /** Validate a config object (from a file or inline) into a `ResolvedConfig`. */
 export function validateConfig(
   value: unknown,
@@ -246,6 +286,7 @@ export function validateConfig(
       diagnostics.push(d);
     }
   }
+  diagnostics.push(...checkMenuPaths(data.menu, file, options.source));
   const languages = [...new Set(data.languages)] as LanguageCode[];
   if (data.traditional.enabled && languages.includes('zh-Hans') && !languages.includes('zh-Hant')) languages.push('zh-Hant');
   const config: ResolvedConfig = {

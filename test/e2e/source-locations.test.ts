@@ -79,6 +79,8 @@ describe('built-page problems point at the Markdown', () => {
     const frame = r.out.slice(r.out.indexOf(`${where} error ${code}`)).split('\n').slice(1, 6).join('\n');
     const line = POST_TEXT.split('\n')[Number(where.split(':')[1]) - 1]!;
     expect(frame).toContain(line.trim());
+    // A root-relative link gets the Markdown file to link instead.
+    if (code === 'STELE4103') expect(r.out).toContain("Link to the page's Markdown file, relative to this one: `../pages/about.en.md`");
   });
 
   it('reports them at the source once content is valid too, and once for a derived zh-Hant page', async () => {
@@ -110,6 +112,43 @@ export default defineConfig({ siteId: 'test-site', title: 'Test', baseUrl: 'http
     const r = await build(root);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/dist\/index\.html:\d+:\d+ error STELE4101/);
+  });
+});
+
+describe('menu links (issue 13 item 9)', () => {
+  const config = (menu: string) => `import { defineConfig } from 'stele';
+export default defineConfig({
+  siteId: 'test-site',
+  title: 'Test',
+  baseUrl: 'https://t.example/',
+  languages: ['en'],
+  menu: [
+    { label: 'Home', path: 'index.html' },
+    ${menu}
+  ],
+});
+`;
+  it.each([
+    ['an absolute path', "{ label: 'About', path: '/about/' }", 'about/index.html'],
+    ['a folder', "{ label: 'About', path: 'about/' }", 'about/index.html'],
+    ['a folder without slash', "{ label: 'About', path: 'about' }", 'about/index.html'],
+    ['another site', "{ label: 'Elsewhere', path: 'https://example.org/' }", 'about/index.html'],
+  ])('%s is one error at the menu entry in stele.config.ts, not one per page', async (_name, entry, suggestion) => {
+    const root = await createTempSite({ 'content/pages/about.en.md': '---\ntitle: About\n---\n\nAbout us.\n' }, config(entry));
+    const r = await build(root);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('stele.config.ts:9:');
+    expect(r.out.match(/error STELE/g)).toHaveLength(1);
+    expect(r.out).toContain('menu[1].path');
+    expect(r.out).toContain(`path: '${suggestion}'`);
+    expect(r.out).toContain('docs/config.md#menu-path');
+    expect(r.out).not.toContain('dist/');
+  });
+
+  it('a page file builds', async () => {
+    const root = await createTempSite({ 'content/pages/about.en.md': '---\ntitle: About\n---\n\nAbout us.\n' }, config("{ label: 'About', path: 'about/index.html' }"));
+    const r = await build(root);
+    expect(r.code, r.out).toBe(0);
   });
 });
 

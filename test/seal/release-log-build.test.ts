@@ -10,6 +10,7 @@ import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProject } from '../../src/build/build-project.js';
+import { runCli } from '../../src/cli/index.js';
 import { createStarterFiles } from '../../src/content/starter.js';
 import { readSiteLog, readStoredLog } from '../../src/seal/release-log-store.js';
 import { createSignerFromSeed } from '../../src/seal/signer.js';
@@ -71,6 +72,26 @@ describe('release log across builds', () => {
     expect(out).toMatch(/Signature and comment signature verified/);
     expect(out).toMatch(/stele log site=logsite size=3 root=[0-9a-f]{64}/);
     expect(readFileSync(join(siteLog(root), 'checkpoint'), 'utf8')).toMatch(/^stele release log logsite\n3\n/);
+  });
+
+  it('`stele log` prints the history, one line per version, checked against the key', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(['log', join(root, 'dist')], { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTTY: false });
+    expect(err.join('')).toBe('');
+    expect(code).toBe(0);
+    const lines = out.join('').trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^Release log of logsite: 3 versions, root [0-9a-f]{8}…[0-9a-f]{8}, signed by key /);
+    const versions = (await logLines(siteLog(root))).map((l) => parseLogEntry(l)?.version);
+    expect(lines.slice(1).map((l) => Number(/^version (\d+) /.exec(l)?.[1]))).toEqual(versions);
+    // A changed entry makes the log unreadable as history (exit 2, with the reason).
+    const bundle = join(siteLog(root), 'entries/0000');
+    const text = readFileSync(bundle, 'utf8');
+    writeFileSync(bundle, text.replace(/^(\d+) /, (_m, v) => `${Number(v) - 1} `));
+    const bad: string[] = [];
+    expect(await runCli(['log', join(root, 'dist')], { stdout: () => {}, stderr: (t) => bad.push(t), isTTY: false })).toBe(2);
+    expect(bad.join('')).toMatch(/do not hash to the checkpoint/);
+    writeFileSync(bundle, text);
   });
 
   it('deleting the output folder does not restart history (the project copy continues it)', async () => {

@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/index.js';
 import { sealSite } from '../../src/seal/seal-site.js';
 import type { OutputFiles } from '../../src/site/output.js';
 import { createSiteVerifier, createWatcher, type WatchEvent } from '../../src/watch/index.js';
@@ -141,6 +142,13 @@ describe('stele watch over two nginx mirrors', () => {
     expect(checks(await watcher.checkOnce())).toEqual(['genuine', 'genuine']);
     clock.advance(300_000);
     expect(checks(await watcher.checkOnce())).toEqual(['genuine', 'genuine']);
+
+    // `stele log URL` prints mirror a's history from the web, checked against the pinned key.
+    const keyFile = join(prefix, 'stele.pub');
+    await writeFile(keyFile, signer.publicKeyFile);
+    const printed: string[] = [];
+    expect(await runCli(['log', a, '--key', keyFile], { stdout: (t) => printed.push(t), stderr: (t) => printed.push(t), isTTY: false })).toBe(0);
+    expect(printed.join('').trimEnd().split('\n').slice(1).map((l) => l.split('  ')[0])).toEqual(['version 1', 'version 2']);
 
     // The thief signs another version 2 on top of version 1 and serves it from mirror b only.
     const planted = seal(2, 'Planted statement', v1.lines);
