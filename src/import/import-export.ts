@@ -158,6 +158,25 @@ function normaliseUrl(url: string): string {
   }
 }
 
+/**
+ * A copy of `text` that shares no memory with the string it was cut from. V8
+ * keeps a whole parent string alive for any slice of it: a title sliced from a
+ * 1 MB chunk of the export would keep the chunk, and the import's memory would
+ * grow with the export instead of staying flat.
+ */
+function detachString(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
+
+/** {@link detachString} on every string (and string array) field of a record. */
+function detachStrings<T extends object>(record: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    out[key] = typeof value === 'string' ? detachString(value) : Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? detachString(v) : v)) : value;
+  }
+  return out as T;
+}
+
 /** Replace every excluded e-mail address in `text`. */
 function redactEmails(text: string, excluded: Set<string>): string {
   let out = text;
@@ -236,7 +255,7 @@ export async function importExport(options: ImportOptions): Promise<ImportResult
       }
       if (/^https?:\/\//i.test(original) || original.startsWith('//')) {
         const url = original.startsWith('//') ? `https:${original}` : original;
-        remote.add(url);
+        remote.add(detachString(url));
         return `[${`Image: ${label}`.replace(/[[\]\\]/g, '\\$&')}](${url.replace(/[()\s]/g, encodeURIComponent)})`;
       }
       return `[${label.replace(/[[\]\\]/g, '\\$&')}]`;
@@ -251,7 +270,16 @@ export async function importExport(options: ImportOptions): Promise<ImportResult
           await fs.writeFile(spool, converted.markdown);
           const text = `${d.title}\n${htmlToText(d.html).slice(0, 20_000)}`;
           const { html: _html, ...rest } = d;
-          documents.push({ ...rest, spool, lang: d.declaredLanguage ?? detectLanguage(text), links: converted.links, text: text.slice(0, 400), ...(converted.summary ? { summary: converted.summary } : {}) });
+          documents.push(
+            detachStrings({
+              ...rest,
+              spool,
+              lang: d.declaredLanguage ?? detectLanguage(text),
+              links: converted.links.map(normaliseUrl),
+              text: text.slice(0, 400),
+              ...(converted.summary ? { summary: converted.summary } : {}),
+            }),
+          );
         } else if (r.type === 'comment') {
           if (r.email) excluded.add(hashExcludedEmail(r.email));
           if (!keepComments) {
@@ -259,11 +287,11 @@ export async function importExport(options: ImportOptions): Promise<ImportResult
             continue;
           }
           const list = comments.get(r.comment.postId) ?? [];
-          list.push({ author: r.comment.author, ...(r.comment.published ? { published: r.comment.published } : {}), text: htmlToText(r.comment.html) });
+          list.push(detachStrings({ author: r.comment.author, ...(r.comment.published ? { published: r.comment.published } : {}), text: htmlToText(r.comment.html) }));
           comments.set(r.comment.postId, list);
         } else if (r.type === 'email') excluded.add(hashExcludedEmail(r.email));
-        else if (r.type === 'attachment') attachments.set(r.attachment.url, r.attachment.title);
-        else if (r.type === 'skipped') report.skipped.push(r.skipped);
+        else if (r.type === 'attachment') attachments.set(detachString(r.attachment.url), detachString(r.attachment.title));
+        else if (r.type === 'skipped') report.skipped.push(detachStrings(r.skipped));
         else if (r.type === 'site' && r.title && !siteTitle) siteTitle = r.title;
       }
     };
@@ -348,8 +376,9 @@ export async function importExport(options: ImportOptions): Promise<ImportResult
       }
     }
 
-    // Write the content files.
-    const files = new Map<string, string | Uint8Array>();
+    // The content files, produced one at a time when they are written: bodies stay in
+    // their spool files until then, so memory holds metadata, not the blog.
+    const files = new Map<string, () => Promise<string | Uint8Array>>();
     for (const d of usable) {
       const rel = fileOf.get(d)!;
       const title = d.title.trim() || d.text.replace(/\s+/g, ' ').trim().slice(d.title.length).trim().split(' ').slice(0, 8).join(' ').slice(0, 80) || `Untitled (${(d.published ?? now).slice(0, 10)})`;
@@ -369,8 +398,7 @@ export async function importExport(options: ImportOptions): Promise<ImportResult
               .map((c) => ({ author: redactEmails(c.author, excluded).slice(0, 120), date: c.published ? normaliseDate(c.published) : undefined, text: redactEmails(c.text, excluded) }))
           : undefined,
       };
-      const body = redactEmails(await fs.readText(d.spool), excluded);
-      files.set(rel, formatContentFile(fields, body || '\n'));
+      files.set(rel, async () => formatContentFile(fields, redactEmails(await fs.readText(d.spool), excluded) || '\n'));
       if (d.kind === 'post') report.posts += 1;
       else report.pages += 1;
       if (d.draft) report.drafts += 1;
@@ -379,7 +407,7 @@ export async function importExport(options: ImportOptions): Promise<ImportResult
     for (const [postId, list] of comments) {
       report.skipped.push({ what: `${list.length} comment(s) on ${postId}`, reason: 'their post or page is not in the export or was not imported', line: 0 });
     }
-    for (const [source, name] of usedMedia) files.set(`${contentRel}/media/${name}`, await fs.readFile(source));
+    for (const [source, name] of usedMedia) files.set(`${contentRel}/media/${name}`, () => fs.readFile(source));
     report.media = usedMedia.size;
     for (const [url, title] of attachments) {
       const used = [...usedMedia.keys()].some((p) => imageFileName(p) === imageFileName(url));
@@ -402,18 +430,20 @@ export async function importExport(options: ImportOptions): Promise<ImportResult
       }
     }
     report.redirects = [...redirects.values()].filter((r) => [...fileOf.values()].includes(r.to)).length;
-    files.set(REDIRECTS_FILE, formatRedirects([...redirects.values()]));
+    const redirectsText = formatRedirects([...redirects.values()]);
+    files.set(REDIRECTS_FILE, async () => redirectsText);
 
     // New site: config and friends.
     if (!isExisting) {
       report.created = true;
-      for (const [rel, text] of Object.entries(options.createSiteFiles?.(siteTitle) ?? {})) files.set(rel, text);
+      for (const [rel, text] of Object.entries(options.createSiteFiles?.(siteTitle) ?? {})) files.set(rel, async () => text);
     }
 
     // ---- Commit: never overwrite what the user changed since the last import.
     const state: ImportState = { files: { ...previous.files }, excludedEmails: [...excluded], remoteImages: [...new Set([...previous.remoteImages, ...remote])] };
     const toMove: string[] = [];
-    for (const [rel, data] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const [rel, produce] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const data = await produce();
       const hash = hashFileBytes(data);
       const target = join(out, rel);
       const merged = rel === REDIRECTS_FILE;

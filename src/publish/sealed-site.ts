@@ -4,7 +4,17 @@
  */
 import { join } from 'node:path';
 import type { FileSystem } from '../io/host.js';
-import { listSignedFiles, parseManifest } from '../trust/manifest.js';
+import { compareBytes } from '../trust/bytes.js';
+import { listSignedFiles, type ManifestFile, parseManifest } from '../trust/manifest.js';
+import {
+  hashSha256Hex,
+  LOG_BUNDLE_SIZE,
+  LOG_CHECKPOINT_PATH,
+  LOG_CHECKPOINT_SIG_PATH,
+  LOG_TILES_PATH,
+  parseCheckpoint,
+  resolveLogBundlePath,
+} from '../trust/release-log.js';
 import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { verifySite } from '../verify/verify-site.js';
 import type { SealedSite } from './types.js';
@@ -30,8 +40,11 @@ export async function readSealedSite(
     const first = report.problems.slice(0, 3).map((p) => (p.path ? `${p.path}: ${p.message}` : p.message));
     return { error: `the build in ${dir} does not verify, so it is not published (${first.join('; ')})` };
   }
-  // Everything signed is sent, server configuration (`.htaccess`, `_headers`) included.
-  const files = listSignedFiles(parsed.manifest);
+  // Everything signed is sent, server configuration (`.htaccess`, `_headers`) included,
+  // and the release log (signed by its checkpoint, outside the manifest) so mirrors carry the history.
+  const files = [...listSignedFiles(parsed.manifest), ...(await listReleaseLogFiles(dir, options.fs))].sort((a, b) =>
+    compareBytes(a.path, b.path),
+  );
   const listed = new Set(files.map((f) => f.path));
   return {
     site: {
@@ -48,6 +61,27 @@ export async function readSealedSite(
       },
     },
   };
+}
+
+/** The release log files of a sealed folder with their sizes and hashes (none for builds sealed before logs existed). */
+async function listReleaseLogFiles(dir: string, fs: FileSystem): Promise<ManifestFile[]> {
+  const native = (path: string) => join(dir, ...path.split('/'));
+  let checkpoint: string;
+  try {
+    checkpoint = await fs.readText(native(LOG_CHECKPOINT_PATH));
+  } catch {
+    return [];
+  }
+  const cp = parseCheckpoint(checkpoint);
+  if (!cp) return [];
+  const paths = [LOG_CHECKPOINT_PATH, LOG_CHECKPOINT_SIG_PATH, LOG_TILES_PATH];
+  for (let b = 0; b * LOG_BUNDLE_SIZE < cp.head.size; b++) paths.push(resolveLogBundlePath(b));
+  const out: ManifestFile[] = [];
+  for (const path of paths) {
+    const data = await fs.readFile(native(path));
+    out.push({ path, size: data.byteLength, sha256: hashSha256Hex(data) });
+  }
+  return out;
 }
 
 /** The manifest entries of `next` whose bytes differ from (or are absent in) `previous`. */

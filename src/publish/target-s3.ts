@@ -20,6 +20,7 @@ import type { S3TargetConfig } from '../config/publish-schema.js';
 import { CACHE_IMMUTABLE, CACHE_REVALIDATE, isHashedAssetPath, resolveContentType } from '../harden/content-types.js';
 import { listSignedFiles, type Manifest, parseManifest } from '../trust/manifest.js';
 import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../trust/paths.js';
+import { isReleaseLogPath } from '../trust/release-log.js';
 import { listChangedFiles } from './sealed-site.js';
 import { PublishError, type PublishTarget, type SealedSite, type TargetContext, type TargetSendResult } from './types.js';
 
@@ -114,7 +115,9 @@ export function createS3Target(config: S3TargetConfig, projectRoot: string): Pub
 
   async function sendTo(client: S3Client, site: SealedSite, ctx: TargetContext): Promise<TargetSendResult> {
     const live = await readLiveManifest(client);
-    if (live && live.version === site.manifest.version && listChangedFiles(site.files, listSignedFiles(live)).changed.length === 0 && live.keyId === site.manifest.keyId) {
+    // The release log of a build is fixed when it is sealed: the same manifest and signature mean the same log.
+    const signedFiles = site.files.filter((f) => !isReleaseLogPath(f.path));
+    if (live && live.version === site.manifest.version && listChangedFiles(signedFiles, listSignedFiles(live)).changed.length === 0 && live.keyId === site.manifest.keyId) {
       const liveSig = await client
         .send(new GetObjectCommand({ Bucket: config.bucket, Key: key(MANIFEST_SIG_PATH) }))
         .then((r) => r.Body?.transformToString('utf8'))

@@ -6,6 +6,7 @@
  * and a CAR file read back with @ipld/car. Every copy is verified by the run and
  * again here.
  */
+
 import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
 import { readCarFile } from '../../src/publish/car-file.js';
 import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../../src/trust/paths.js';
+import { isReleaseLogPath } from '../../src/trust/release-log.js';
 import { verifySite } from '../../src/verify/verify-site.js';
 import { createTestHost } from '../helpers/temp-site.js';
 import { createBareRepo, createSealedOutput, HASHED, NOW, replaceDist, SIGNER, startNginx, startS3, startSshd, writeProject } from './peers.js';
@@ -87,6 +89,8 @@ afterAll(async () => {
 
 /** Every file of a sealed build of the fixture, manifest and signature included. */
 const TOTAL = createSealedOutput(1).size;
+/** The release log files of a fixture build (checkpoint, its signature, tiles, one bundle). */
+const LOG_FILES = [...createSealedOutput(1).keys()].filter(isReleaseLogPath).length;
 
 const verifyAt = (source: string) => verifySite(source, { publicKey: SIGNER.publicKeyFile, trustStoreDir: false, now: NOW });
 
@@ -144,7 +148,8 @@ describe('stele publish to five targets', () => {
     const dist = join(project, 'dist');
     const manifest = JSON.parse(await readFile(join(dist, MANIFEST_PATH), 'utf8')) as { files: { path: string }[]; serverConfig?: { path: string }[] };
     const signed = [...manifest.files, ...(manifest.serverConfig ?? [])].map((f) => f.path);
-    expect([...back.files.keys()].sort()).toEqual([...signed, MANIFEST_PATH, MANIFEST_SIG_PATH].sort());
+    const log = [...createSealedOutput(1).keys()].filter(isReleaseLogPath);
+    expect([...back.files.keys()].sort()).toEqual([...signed, ...log, MANIFEST_PATH, MANIFEST_SIG_PATH].sort());
     for (const [path, data] of back.files) expect(Buffer.from(data).equals(await readFile(join(dist, path))), path).toBe(true);
   });
 
@@ -153,15 +158,20 @@ describe('stele publish to five targets', () => {
     await replaceDist(project, createSealedOutput(2, { extra: { 'news/index.html': '<!doctype html><title>News</title><p>News</p>\n' }, drop: ['feed.xml'] }));
     const { code, out, err } = await publish();
     expect(code, out + err).toBe(0);
-    // index.html, news/index.html, SHA256SUMS, the manifest and their signatures.
-    for (const row of ['local +directory', 'bucket +s3', 'pages +git', 'ssh-mirror +rsync']) expect(out).toMatch(new RegExp(`^${row} +6 of ${TOTAL} `, 'm'));
+    // index.html, news/index.html, SHA256SUMS, the manifest and their signatures, and the
+    // release log's files: outside the manifest, so directory and S3 targets send all of
+    // them (LOG_FILES); rsync and git compare bytes and skip the unchanged tiles file.
+    for (const row of ['local +directory', 'bucket +s3']) expect(out).toMatch(new RegExp(`^${row} +${6 + LOG_FILES} of ${TOTAL} `, 'm'));
+    for (const row of ['pages +git', 'ssh-mirror +rsync']) expect(out).toMatch(new RegExp(`^${row} +${6 + LOG_FILES - 1} of ${TOTAL} `, 'm'));
     const sigAt = s3.events.indexOf(`put ${MANIFEST_SIG_PATH}`);
     expect(s3.events.indexOf('delete feed.xml')).toBeGreaterThan(sigAt);
-    expect(s3.events.filter((e) => e.startsWith('put '))).toHaveLength(6);
+    expect(s3.events.filter((e) => e.startsWith('put '))).toHaveLength(6 + LOG_FILES);
     for (const url of [dirUrl, rsyncUrl, s3.bucketUrl]) {
       const report = await verifyAt(url);
       expect(report.problems, url).toEqual([]);
       expect(report.manifest?.version).toBe(2);
+      // The release log travels with the site: every mirror carries the history.
+      expect(report.logHead?.size, url).toBe(1);
     }
     expect((await fetch(`${s3.bucketUrl}feed.xml`)).status).toBe(404);
     expect(execFileSync('git', ['--git-dir', join(base, 'pages.git'), 'rev-list', '--count', 'pages'], { encoding: 'utf8' }).trim()).toBe('2');
