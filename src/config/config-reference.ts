@@ -46,7 +46,14 @@ export interface ConfigField {
 
 const LANGUAGE_ENUM = ['en', 'zh-Hans', 'zh-Hant'];
 
+/** An object of texts by language only (`{ en, 'zh-Hans', 'zh-Hant' }`, each optional). */
+function isLanguageObject(node: JsonNode): boolean {
+  const keys = Object.keys(node.properties ?? {});
+  return node.type === 'object' && keys.length > 0 && keys.every((k) => LANGUAGE_ENUM.includes(k)) && !node.required?.length;
+}
+
 function isLocalized(node: JsonNode): boolean {
+  if (isLanguageObject(node)) return false;
   const options = node.anyOf ?? [];
   return (
     options.length === 2 &&
@@ -63,6 +70,7 @@ function variantsOf(node: JsonNode): JsonNode[] | undefined {
 }
 
 function describeType(node: JsonNode): string {
+  if (isLanguageObject(node)) return "localized object `{ en, 'zh-Hans', 'zh-Hant' }` (at least one; zh-Hant is derived from zh-Hans when missing) — not a plain string";
   if (isLocalized(node)) return "localized text: a string, or `{ en, 'zh-Hans', 'zh-Hant' }` (missing languages fall back to the default language)";
   if (node.const !== undefined) return `\`${JSON.stringify(node.const)}\``;
   if (node.enum) return `one of ${node.enum.map((v) => `\`${JSON.stringify(v)}\``).join(', ')}`;
@@ -95,6 +103,7 @@ function describeType(node: JsonNode): string {
 /** A value to show in an example: the default, or one made from the type. */
 function exampleValue(node: JsonNode): string {
   if (node.examples?.length) return toSource(node.examples[0]);
+  if (isLanguageObject(node)) return "{ en: '…', 'zh-Hans': '…' }";
   if (node.default !== undefined && JSON.stringify(node.default) !== '[]' && JSON.stringify(node.default) !== '{}') return toSource(node.default);
   if (isLocalized(node)) return "{ en: '…', 'zh-Hans': '…' }";
   if (node.const !== undefined) return toSource(node.const);
@@ -139,13 +148,21 @@ export function listConfigFields(): ConfigField[] {
 }
 
 function collectConfigFields(): ConfigField[] {
-  const root = z.toJSONSchema(userConfigSchema, { io: 'input', unrepresentable: 'any' }) as JsonNode;
+  return listSchemaFields(userConfigSchema);
+}
+
+/**
+ * Every field of an object schema (config, a content collection's front
+ * matter), parents before children; `prefix` starts every anchor.
+ */
+export function listSchemaFields(schema: z.ZodType, prefix = ''): ConfigField[] {
+  const root = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonNode;
   const fields: ConfigField[] = [];
   const visit = (node: JsonNode, path: string, name: string, required: boolean) => {
     if (path) {
       fields.push({
         path,
-        anchor: createConfigAnchor(path),
+        anchor: createConfigAnchor(prefix ? `${prefix}.${path}` : path),
         type: describeType(node),
         required: required && node.default === undefined,
         ...(node.default !== undefined ? { default: node.default } : {}),
@@ -153,12 +170,12 @@ function collectConfigFields(): ConfigField[] {
         example: `${name}: ${exampleValue(node)}`,
       });
     }
-    const object = node.properties ? node : undefined;
+    const object = node.properties && !isLanguageObject(node) ? node : undefined;
     if (object) {
       for (const [key, child] of Object.entries(object.properties!)) visit(child, path ? `${path}.${key}` : key, key, object.required?.includes(key) ?? false);
       return;
     }
-    if (node.type === 'array' && node.items) {
+    if (node.type === 'array' && node.items && !isLanguageObject(node.items)) {
       const variants = variantsOf(node.items);
       if (variants) {
         for (const v of variants) {
@@ -184,15 +201,22 @@ export function createConfigReference(): string {
     "Every field `stele.config.ts` accepts. The file exports `defineConfig({ … })` from `'stele'`; unknown keys are errors, and every error names the field and links to its entry here.",
     '',
   ];
-  for (const f of listConfigFields()) {
+  lines.push(...formatFields(listConfigFields(), '##', '###'));
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** Markdown entries for fields: top-level ones under `top` headings, nested ones under `nested`. */
+export function formatFields(fields: readonly ConfigField[], top: string, nested: string): string[] {
+  const lines: string[] = [];
+  for (const f of fields) {
     const depth = f.path.split('.').length;
-    lines.push(`<a id="${f.anchor}"></a>`, '', `${depth === 1 ? '##' : '###'} \`${f.path}\``, '');
+    lines.push(`<a id="${f.anchor}"></a>`, '', `${depth === 1 ? top : nested} \`${f.path}\``, '');
     if (f.description) lines.push(f.description, '');
     lines.push(`- Type: ${f.type}`);
     lines.push(`- ${f.required ? 'Required' : 'Optional'}${f.default !== undefined ? `; default \`${toSource(f.default)}\`` : ''}`);
     lines.push(`- Example: \`${f.example}\``, '');
   }
-  return `${lines.join('\n').trimEnd()}\n`;
+  return lines;
 }
 
 /**

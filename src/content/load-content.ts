@@ -25,6 +25,7 @@ import type { BaseFrontMatter } from './base-schema.js';
 import { type CollectionDefinition, type CollectionName, RESERVED_SLUGS } from './collection-registry.js';
 import { containsHan } from './chinese.js';
 import { collectWithheldNames, type WithheldName } from './consent.js';
+import { resolveContentReferenceLink } from './content-reference.js';
 import { parseFrontMatter } from './front-matter.js';
 import { explainUnsafeSlug, splitContentFileName, stripDatePrefix } from './names.js';
 
@@ -351,6 +352,7 @@ function validateRaw(
         collection: collection.name,
         knownKeys: (path) => (path.length === 0 ? Object.keys(collection.schema.shape) : []),
         input: raw.data,
+        referenceLink: (path) => resolveContentReferenceLink(collection.name, path),
       }),
     );
     return undefined;

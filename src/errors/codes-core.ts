@@ -54,7 +54,7 @@ export const FrontMatterUnknownKey = defineError({
   title: 'Unknown front-matter key',
   severity: 'error',
   message: (key: string, collection: string) => `Unknown front-matter key \`${key}\` for ${collection}.`,
-  hint: (key: string) => `Remove \`${key}\` or check its spelling against the front-matter reference in the README.`,
+  hint: (key: string) => `Remove \`${key}\` or check its spelling against the front-matter reference in docs/content.md.`,
 });
 
 export const FrontMatterInvalid = defineError({
@@ -62,7 +62,7 @@ export const FrontMatterInvalid = defineError({
   title: 'Invalid front-matter value',
   severity: 'error',
   message: (key: string, detail: string) => `Front-matter \`${key}\`: ${detail}`,
-  hint: (key: string) => `Fix the value of \`${key}\`; see the front-matter reference in the README.`,
+  hint: (key: string) => `Fix the value of \`${key}\`; see the front-matter reference in docs/content.md.`,
 });
 
 export const FrontMatterMissing = defineError({

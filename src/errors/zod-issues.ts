@@ -55,9 +55,16 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 export function mapZodIssues(
   error: z.ZodError,
   locate: PathLocator,
-  options: { collection: string; knownKeys?: (path: readonly PropertyKey[]) => string[]; input?: unknown },
+  options: {
+    collection: string;
+    knownKeys?: (path: readonly PropertyKey[]) => string[];
+    input?: unknown;
+    /** Where the reference documents the field at a path (a hint names it). */
+    referenceLink?: (path: readonly PropertyKey[]) => string;
+  },
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const see = (path: readonly PropertyKey[]) => (options.referenceLink ? ` See ${options.referenceLink(path)}.` : '');
   for (const issue of error.issues) {
     const path = issue.path as PropertyKey[];
     if (issue.code === 'unrecognized_keys') {
@@ -65,7 +72,8 @@ export function mapZodIssues(
         const full = [...path, key];
         const suggestion = suggestName(key, options.knownKeys?.(path) ?? []);
         const d = createDiagnostic(FrontMatterUnknownKey, locate(full, true), formatPath(full), options.collection);
-        if (suggestion) d.hint = `Did you mean \`${suggestion}\`?`;
+        if (suggestion) d.hint = `Did you mean \`${suggestion}\`?${see([...path, suggestion])}`;
+        else if (options.referenceLink) d.hint = `Remove \`${formatPath(full)}\` or check its spelling.${see(path)}`;
         out.push(d);
       }
       continue;
@@ -79,7 +87,9 @@ export function mapZodIssues(
       out.push(createDiagnostic(FrontMatterBadDate, locate(path), formatPath(path), String(valueAt(options.input, path) ?? '')));
       continue;
     }
-    out.push(createDiagnostic(FrontMatterInvalid, locate(path), formatPath(path), issue.message));
+    const invalid = createDiagnostic(FrontMatterInvalid, locate(path), formatPath(path), issue.message);
+    if (options.referenceLink) invalid.hint = `Fix the value of \`${formatPath(path)}\`.${see(path)}`;
+    out.push(invalid);
   }
   return out;
 }

@@ -164,7 +164,7 @@ describe('init, build and new', () => {
       const demo = await run(['demo', 'my-site', '--no-serve'], cwd);
       expect(demo.code, demo.stderr).toBe(0);
       const built = Number(/built \d+ pages, (\d+) files/.exec(demo.stdout)?.[1]);
-      const m = /: genuine \((\d+) files match the signed manifest; the other (\d+) of the (\d+) built are the signature itself \((.*)\)\)/.exec(demo.stdout);
+      const m = /: genuine \((\d+) files match the signed manifest; the other (\d+) of the (\d+) built are the signature itself \((.*?)\) and the release log, signed by its checkpoint \(\d+ files under \.well-known\/stele\/log\/\)\)/.exec(demo.stdout);
       expect(m, demo.stdout).not.toBeNull();
       expect(Number(m![1]) + Number(m![2])).toBe(built);
       expect(Number(m![3])).toBe(built);

@@ -10,10 +10,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildProject } from '../../src/build/build-project.js';
 import { runCli } from '../../src/cli/index.js';
 import { createConfigReference, listConfigFields } from '../../src/config/config-reference.js';
+import { createContentReference, listContentFields } from '../../src/content/content-reference.js';
 import { userConfigSchema } from '../../src/config/schema.js';
 import { createConfigSource, createTempDir, createTempSite, createTestHost, removeTempDirs } from '../helpers/temp-site.js';
 
 const DOC = join(import.meta.dirname, '../../docs/config.md');
+const CONTENT_DOC = join(import.meta.dirname, '../../docs/content.md');
 
 afterAll(removeTempDirs);
 
@@ -38,8 +40,13 @@ describe('docs/config.md', () => {
   });
 
   it('is what `stele config --reference` prints', async () => {
+    expect(await printReference([])).toBe(await readFile(DOC, 'utf8'));
+  });
+});
+
+async function printReference(extra: string[]): Promise<string> {
     let out = '';
-    const code = await runCli(['config', '--reference'], {
+    const code = await runCli(['config', '--reference', ...extra], {
       cwd: await createTempDir(),
       host: createTestHost(),
       isTTY: false,
@@ -49,7 +56,46 @@ describe('docs/config.md', () => {
       stderr: () => {},
     });
     expect(code).toBe(0);
-    expect(out).toBe(await readFile(DOC, 'utf8'));
+    return out;
+}
+
+describe('docs/content.md', () => {
+  it('is up to date with the collection schemas (UPDATE=1 regenerates it) and is what `stele config --reference content` prints', async () => {
+    const generated = createContentReference();
+    if (process.env.UPDATE) await writeFile(CONTENT_DOC, generated);
+    const stored = await readFile(CONTENT_DOC, 'utf8');
+    expect(stored, 'docs/content.md is stale: run UPDATE=1 npx vitest run test/core/config-reference.test.ts').toBe(generated);
+    expect(await printReference(['content'])).toBe(stored);
+  });
+
+  it('says which fields are localized objects', () => {
+    const fields = listContentFields();
+    for (const [collection, path] of [['people', 'occupation'], ['people', 'place'], ['people', 'court'], ['people', 'charges[].name'], ['events', 'place.name'], ['events', 'organizer']] as const) {
+      const f = fields.get(collection)!.find((x) => x.path === path);
+      expect(f?.type, `${collection} ${path}`).toMatch(/^localized object/);
+    }
+  });
+
+  const cases: [string, Record<string, string>, string][] = [
+    [
+      'a plain string where a localized object is needed',
+      { 'content/events/rally.en.md': '---\ntitle: Rally\nkind: rally\nstart: 2012-02-14\nplace:\n  name: Square\n---\n\nText.\n' },
+      'docs/content.md#events-place-name',
+    ],
+    [
+      'occupation as a string',
+      { 'content/people/a.en.md': '---\ntitle: A\nnames: { en: A B }\nstatus: detained\noccupation: teacher\n---\n\nText.\n' },
+      'docs/content.md#people-occupation',
+    ],
+    ['a misspelt field', { 'content/posts/2026-01-01-a.en.md': '---\ntitle: A\ndate: 2026-01-01\ntagz: [x]\n---\n\nText.\n' }, 'docs/content.md#posts-tags'],
+  ];
+  it.each(cases)('front-matter hints link to the field: %s', async (_name, files, link) => {
+    const root = await createTempSite(files);
+    const result = await buildProject({ root, host: createTestHost(), mode: 'development' });
+    const d = result.diagnostics.find((x) => x.hint?.includes('docs/content.md'));
+    expect(d, JSON.stringify(result.diagnostics)).toBeDefined();
+    expect(d!.hint).toContain(link);
+    expect(await readFile(CONTENT_DOC, 'utf8')).toContain(`<a id="${link.split('#')[1]}"></a>`);
   });
 });
 

@@ -6,14 +6,15 @@
  * changes a byte of output.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuildResult, buildProject } from '../../src/build/build-project.js';
 import { createNodeHost } from '../../src/io/host.js';
+import { readSiteLog, readStoredLog } from '../../src/seal/release-log-store.js';
 import { createSignerFromSeed } from '../../src/seal/signer.js';
-import { isReleaseLogPath } from '../../src/trust/release-log.js';
+import { isReleaseLogPath, parseLogEntry } from '../../src/trust/release-log.js';
 import { verifySite } from '../../src/verify/verify-site.js';
 
 const root = join(import.meta.dirname, '../../examples/cfcr');
@@ -25,6 +26,8 @@ let first: BuildResult;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'stele-e2e-'));
+  // The example's committed history (examples/cfcr/.stele/log, made by real seals) is continued in a copy.
+  cpSync(join(root, '.stele/log'), join(dir, 'log'), { recursive: true });
   first = await buildProject({ root, host, mode: 'production', signer, outDir: join(dir, 'dist'), logDir: join(dir, 'log') });
 }, 180_000);
 
@@ -36,6 +39,18 @@ describe('sealed example site', () => {
     expect(first.ok).toBe(true);
     expect(first.seal?.keyId).toBe(signer.keyId);
     expect(first.stats.pages).toBeGreaterThan(40);
+  });
+
+  it('continues the committed release log of the example (at least three versions)', async () => {
+    const fs = createNodeHost({ quiet: true }).fs;
+    const committed = await readStoredLog(join(root, '.stele/log'), fs);
+    expect(committed.status).toBe('ok');
+    if (committed.status !== 'ok') return;
+    expect(committed.siteId).toBe('cfcr');
+    expect(committed.lines.length).toBeGreaterThanOrEqual(3);
+    const built = await readSiteLog(join(dir, 'dist'), fs);
+    expect(built.status === 'ok' && built.lines.slice(0, -1)).toEqual(committed.lines);
+    expect(built.status === 'ok' && parseLogEntry(built.lines[built.lines.length - 1])?.version).toBe(first.seal?.version);
   });
 
   it('the written manifest verifies with the real minisign tool', () => {

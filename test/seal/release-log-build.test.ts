@@ -134,4 +134,17 @@ describe('release log across builds', () => {
     expect((await readSiteLog(join(root, 'dist'), createTestHost().fs)).status).toBe('ok');
     expect(existsSync(join(projectLog(root), 'checkpoint.minisig'))).toBe(true);
   }, 180_000);
+
+  it('a build warns when the seal it makes expires within 7 days', async () => {
+    const short = await createTempDir('stele-log-short-');
+    const files = createStarterFiles('shortlived');
+    files['stele.config.ts'] = String(files['stele.config.ts']).replace('seal: {', 'seal: {\n    expiresInDays: 5,');
+    await writeFiles(short, files);
+    const result = await build(short);
+    expect(result.ok).toBe(true);
+    const warning = result.diagnostics.find((d) => d.code === 'STELE1306');
+    expect(warning?.severity).toBe('warning');
+    expect(warning?.message).toMatch(/expires in 5 days/);
+    expect((await build()).diagnostics.map((d) => d.code)).not.toContain('STELE1306');
+  }, 120_000);
 });

@@ -4,6 +4,7 @@ import { resolveConfig } from '../../config/resolve-config.js';
 import { startStaticServer } from '../../dev/static-server.js';
 import { createKeyFiles } from '../../seal/key-store.js';
 import { MANIFEST_PATH } from '../../trust/paths.js';
+import { isReleaseLogPath, RELEASE_LOG_DIR } from '../../trust/release-log.js';
 import { verifySite } from '../../verify/verify-site.js';
 import type { RegisterCommand } from '../context.js';
 import { formatBytes, printDiagnostics } from '../output.js';
@@ -80,6 +81,12 @@ export function describeVerifiedFiles(output: ReadonlyMap<string, Uint8Array>, c
   const manifest = JSON.parse(new TextDecoder().decode(output.get(MANIFEST_PATH))) as { files: { path: string }[]; serverConfig?: { path: string }[] };
   const listed = new Set<string>([...manifest.files, ...(manifest.serverConfig ?? [])].map((f) => f.path));
   const others = [...output.keys()].filter((p) => !listed.has(p)).sort();
-  const tail = others.length ? `; the other ${others.length} of the ${output.size} built are the signature itself (${others.join(', ')})` : '';
+  const log = others.filter(isReleaseLogPath);
+  const signature = others.filter((p) => !isReleaseLogPath(p));
+  const parts = [
+    ...(signature.length ? [`the signature itself (${signature.join(', ')})`] : []),
+    ...(log.length ? [`the release log, signed by its checkpoint (${log.length} files under ${RELEASE_LOG_DIR}/)`] : []),
+  ];
+  const tail = others.length ? `; the other ${others.length} of the ${output.size} built are ${parts.join(' and ')}` : '';
   return `${checked} files match the signed manifest${tail}`;
 }
