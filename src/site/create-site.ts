@@ -385,9 +385,9 @@ export function createSite(input: SiteInput): SiteResult {
     for (const r of rendered.values()) if (!r.entry.derived) targets.set(r.entry.file, { path: r.path, lang: r.entry.lang, title: r.entry.data.title });
     diagnostics.push(...createRedirects(output, input.redirects, targets));
   }
-  emitFile(output, '404.html', render404(config));
+  emitFile(output, '404.html', render404(config, undefined, socialMeta(def, getThemeStrings(def).notFoundTitle, languageCard(def), []), input.theme));
   // Each other language's folder has its own 404 page, served there by the generated server configs.
-  for (const lang of config.languages) if (lang !== def) emitFile(output, `${languagePrefix(lang, def)}404.html`, render404(config, lang));
+  for (const lang of config.languages) if (lang !== def) emitFile(output, `${languagePrefix(lang, def)}404.html`, render404(config, lang, socialMeta(lang, getThemeStrings(lang).notFoundTitle, languageCard(lang), []), input.theme));
   emitFile(output, 'robots.txt', renderRobots(config.baseUrl));
   emitFile(output, FAVICON_PATH, FAVICON_SVG);
   emitFile(output, SEARCH_MODULE_PATH, SEARCH_MODULE);
@@ -396,7 +396,7 @@ export function createSite(input: SiteInput): SiteResult {
   return { output, pages, searchPages, sourceMarks, diagnostics };
 }
 
-function render404(config: ResolvedConfig, only?: LanguageCode): string {
+function render404(config: ResolvedConfig, only?: LanguageCode, social?: SocialMeta, theme?: SiteTheme): string {
   const def = config.defaultLanguage;
   const body = html`${(only ? [only] : config.languages).map((lang) => {
     const t = getThemeStrings(lang);
@@ -416,6 +416,8 @@ function render404(config: ResolvedConfig, only?: LanguageCode): string {
     homePath: pagePath(lang, def),
     verifyPath: pagePath(lang, def, 'verify'),
     noindex: true,
+    social,
+    theme,
   });
 }
 
