@@ -236,6 +236,8 @@ export async function importExport(options: ImportOptions): Promise<ImportResult
     const usedMedia = new Map<string, string>(); // media source path → content-relative name
     const remote = new Set<string>();
     let siteTitle = '';
+    /** The old blog's host (from the export's own link): links to other hosts cannot pair translations. */
+    let siteHost = '';
     let spoolCount = 0;
 
     const resolveImage = (src: string, alt: string): string => {
@@ -275,8 +277,9 @@ export async function importExport(options: ImportOptions): Promise<ImportResult
               ...rest,
               spool,
               lang: d.declaredLanguage ?? detectLanguage(text),
-              links: converted.links.map(normaliseUrl),
-              text: text.slice(0, 400),
+              // Kept per post until the end: only what pairing and naming need.
+              links: converted.links.map(normaliseUrl).filter((l) => !siteHost || l.startsWith(siteHost)),
+              text: d.title.trim() ? '' : text.slice(0, 400),
               ...(converted.summary ? { summary: converted.summary } : {}),
             }),
           );
@@ -292,7 +295,10 @@ export async function importExport(options: ImportOptions): Promise<ImportResult
         } else if (r.type === 'email') excluded.add(hashExcludedEmail(r.email));
         else if (r.type === 'attachment') attachments.set(detachString(r.attachment.url), detachString(r.attachment.title));
         else if (r.type === 'skipped') report.skipped.push(detachStrings(r.skipped));
-        else if (r.type === 'site' && r.title && !siteTitle) siteTitle = r.title;
+        else if (r.type === 'site') {
+          if (r.title && !siteTitle) siteTitle = r.title;
+          if (r.url && !siteHost) siteHost = detachString(normaliseUrl(r.url).split('/')[0] ?? '');
+        }
       }
     };
 
