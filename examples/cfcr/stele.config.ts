@@ -15,6 +15,12 @@ export default defineConfig({
   languages: ['en', 'zh-Hans'],
   defaultLanguage: 'en',
   traditional: { enabled: true, overrides: {} },
+  // A short page of news so that the archive shows its page/2/ pagination; a real site keeps the default (20).
+  pageSize: 2,
+  // Brand: a sanitized SVG logo, an accent colour the build checks for WCAG AA contrast, and a small extra stylesheet.
+  theme: { logo: 'brand/logo.svg', accent: '#1a4f80', css: 'brand/extra.css' },
+  // Shown in every footer. Placeholder addresses (.example is reserved).
+  contact: { email: 'info@cfcr.example', signal: 'https://signal.me/#eu/cfcr-example', donate: 'https://donate.cfcr.example/' },
   organization: {
     name: { en: 'Coalition for Citizens Rights', 'zh-Hans': '公民自由联盟' },
     founded: '2008-05',

@@ -116,8 +116,8 @@ export function stripPngChunks(png: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Render a card to PNG (8-bit palette where it looks the same, no metadata chunk at all). */
+/** Render a card to PNG (full colour: palette quantization is ten times slower; no metadata chunk at all). */
 export async function renderSocialCard(o: SocialCardOptions): Promise<Uint8Array> {
-  const png = await sharp(Buffer.from(createSocialCardSvg(o)), { density: 72 }).png({ compressionLevel: 9, palette: true, quality: 90 }).toBuffer();
+  const png = await sharp(Buffer.from(createSocialCardSvg(o)), { density: 72 }).png({ compressionLevel: 9 }).toBuffer();
   return stripPngChunks(new Uint8Array(png));
 }

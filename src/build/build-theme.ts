@@ -26,7 +26,7 @@ export interface ThemeAssets {
 
 /** Check an extra stylesheet; returns why it is refused, or undefined. */
 export function checkExtraCss(css: string): string | undefined {
-  if (/<\/?style|<!--|-->/i.test(css)) return 'it contains markup (`</style>` or `<!--`)';
+  if (/<\/style/i.test(css)) return 'it contains `</style`, which would end the style element';
   if (/@import/i.test(css)) return 'it uses @import (it would load another file)';
   for (const m of css.matchAll(/url\(\s*(['"]?)([^'")]*)\1\s*\)/gi)) {
     if (!m[2]!.startsWith('#') && !m[2]!.startsWith('data:')) return `it loads ${m[2]} with url() (inline it as data: or leave it out)`;

@@ -80,7 +80,7 @@ describe('accessibility', () => {
     await context.close();
     expect(found).toEqual([]);
     expect(checked).toBeGreaterThan(10);
-  }, 120_000);
+  }, 240_000); // one axe run per page: the example has 75 pages with pagination and localized 404s
 
   it('axe finds no serious or critical violation on the home pages and a post in the dark scheme and at 375 px', async () => {
     const context = await createContext(browser, { bypassCSP: true, colorScheme: 'dark', viewport: { width: 375, height: 812 } });

@@ -206,10 +206,11 @@ describe('built example in Chromium', () => {
       if (!(await main.isVisible())) problems.push(`${path}: main not visible`);
       else if (((await main.textContent()) ?? '').trim().length < 2) problems.push(`${path}: main is empty`);
       if (!(await page.locator('main h1').first().isVisible())) problems.push(`${path}: no visible h1`);
-      // The 404 page is served at any address, so it links home by the site title only (its menus are empty).
-      const navLinks = page.locator(path === '404.html' ? 'header.site a.site-title' : 'header.site nav a');
+      // The 404 pages (site-wide and per language folder) are served at any address, so it links home by the site title only (its menus are empty).
+      const notFound = path.endsWith('404.html');
+      const navLinks = page.locator(notFound ? 'header.site a.site-title' : 'header.site nav a');
       const count = await navLinks.count();
-      if (count < (path === '404.html' ? 1 : 3)) problems.push(`${path}: ${count} navigation links`);
+      if (count < (notFound ? 1 : 3)) problems.push(`${path}: ${count} navigation links`);
       for (let i = 0; i < count; i++) if (!(await navLinks.nth(i).isVisible())) problems.push(`${path}: nav link ${i} hidden`);
     }
     await context.close();

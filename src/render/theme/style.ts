@@ -40,7 +40,7 @@ h2{font-size:1.4rem}
 .campaign-card{border:1px solid var(--line);border-left:4px solid var(--accent);padding:.25rem 1rem;margin:1rem 0}
 .campaign-card h3{margin:.5rem 0}.campaign-card h4{margin:.75rem 0 .25rem;font-size:1rem}
 .people{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:1rem}
-.people li{display:flex;gap:.75rem;align-items:flex-start}.people p{margin:.25rem 0}
+.people li{display:flex;gap:.75rem;align-items:flex-start}.people p{margin:.25rem 0}.people .name{white-space:normal}
 .people picture{flex:none;width:4.5rem}.people img{width:4.5rem;height:auto;border-radius:.25rem}
 .initial{display:flex;flex:none;width:4.5rem;height:4.5rem;align-items:center;justify-content:center;background:var(--accent-bg);color:var(--accent);font-size:2rem;font-weight:700;border-radius:.25rem}
 .pagination ul{list-style:none;padding:0;margin:1.5rem 0;display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:baseline}
