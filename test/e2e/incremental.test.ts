@@ -14,6 +14,7 @@ const host = { ...createNodeHost({ quiet: true }), now: () => now };
 const dir = mkdtempSync(join(tmpdir(), 'stele-incremental-'));
 cpSync(join(import.meta.dirname, '../../examples/cfcr/content'), join(dir, 'content'), { recursive: true });
 cpSync(join(import.meta.dirname, '../../examples/cfcr/stele.config.ts'), join(dir, 'stele.config.ts'));
+cpSync(join(import.meta.dirname, '../../examples/cfcr/brand'), join(dir, 'brand'), { recursive: true });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const build = (cache?: BuildCache) => buildProject({ root: dir, host, mode: 'development', write: false, cache });

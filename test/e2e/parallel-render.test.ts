@@ -18,6 +18,7 @@ function copySite(name: string): string {
   const root = join(dir, name);
   cpSync(join(example, 'content'), join(root, 'content'), { recursive: true });
   cpSync(join(example, 'stele.config.ts'), join(root, 'stele.config.ts'));
+  cpSync(join(example, 'brand'), join(root, 'brand'), { recursive: true });
   // A broken link, so diagnostics are compared too.
   writeFileSync(join(root, 'content/posts/2026-02-02-extra.en.md'), '---\ntitle: Extra\ndate: 2026-02-02\n---\n\nSee [nothing](./nothing.en.md) and [the rally](../events/rally-2012-02-14.en.md).\n');
   return root;

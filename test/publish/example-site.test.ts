@@ -27,6 +27,7 @@ beforeAll(async () => {
   await chmod(base, 0o755);
   project = join(base, 'cfcr');
   await cp(join(EXAMPLE, 'content'), join(project, 'content'), { recursive: true });
+  await cp(join(EXAMPLE, 'brand'), join(project, 'brand'), { recursive: true });
   await mkdir(join(project, 'keys'), { recursive: true });
   await writeFile(join(project, 'keys', 'stele.pub'), SIGNER.publicKeyFile);
   await mkdir(join(base, 'www'), { recursive: true });
