@@ -56,7 +56,7 @@ export const PROBLEM_KIND_INFO: Readonly<Record<VerifyProblemKind, ProblemKindIn
   'wrong-key': { title: 'signed by the wrong key', verdict: 'not-genuine', untrustedManifest: true, file: false, incidentAtOnce: false },
   'bad-signature': { title: 'bad signature', verdict: 'not-genuine', untrustedManifest: true, file: false, incidentAtOnce: false },
   malformed: { title: 'unreadable manifest or signature', verdict: 'not-genuine', untrustedManifest: true, file: false, incidentAtOnce: false },
-  unsigned: { title: 'no signed manifest', verdict: 'not-genuine', untrustedManifest: true, file: false, incidentAtOnce: false },
+  unsigned: { title: 'no signed manifest', verdict: 'not-genuine', untrustedManifest: true, file: false, incidentAtOnce: true },
   'revoked-address': { title: 'revoked address', verdict: 'not-genuine', untrustedManifest: false, file: false, incidentAtOnce: false },
   rollback: { title: 'rollback to an older version', verdict: 'not-genuine', untrustedManifest: false, file: false, incidentAtOnce: false },
   'log-broken': { title: 'broken release log', verdict: 'not-genuine', untrustedManifest: true, file: false, incidentAtOnce: false },

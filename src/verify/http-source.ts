@@ -3,8 +3,10 @@
  * follow redirects only within the same origin (never to another host), and hash
  * the response body as it streams in.
  */
+
 import { createHash } from 'node:crypto';
 import type { ManifestFile } from '../trust/manifest.js';
+import { createBrowserHeaders } from './browser-headers.js';
 import { MAX_SCAN_BYTES, type SiteSource, type SourceFileCheck, type SourceReadResult } from './site-source.js';
 
 /** Options for `createHttpSource`. */
@@ -56,7 +58,7 @@ export async function fetchSameOrigin(url: URL, options: HttpSourceOptions): Pro
       response = await options.fetch(current, {
         redirect: 'manual',
         signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
-        headers: { 'user-agent': 'stele-verify', 'cache-control': 'no-cache' },
+        headers: createBrowserHeaders(current.pathname),
       });
     } catch (error) {
       const e = error as Error;

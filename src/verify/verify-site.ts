@@ -189,6 +189,9 @@ async function runCheck(source: string, options: VerifyOptions, signal: AbortSig
     site = opened.source;
     target = { kind: 'zip', present: opened.present };
   } else {
+    // A folder that is not there cannot be judged; one that is there but unsigned can.
+    const info = await fs.stat(source).catch(() => undefined);
+    if (!info || (info.kind !== 'dir' && info.kind !== 'symlink')) return createReport(source, [{ kind: 'unreachable', message: `${source} is not a folder` }]);
     site = createDirSource(source, fs);
     target = { kind: 'dir', dir: source, fs };
   }

@@ -201,10 +201,13 @@ describe('verify a sealed folder', () => {
     expect(kinds(report)).toEqual(['malformed']);
   });
 
-  it('is an error (exit 2) when there is no manifest', async () => {
+  it('with no manifest: NOT GENUINE (unsigned) when a key is pinned, an error (exit 2) when none is', async () => {
     const dir = makeTempDir();
     writeFileSync(join(dir, 'index.html'), '<p>hi</p>');
-    const report = await verify(dir);
+    const pinned = await verify(dir);
+    expect(pinned.status).toBe('not-genuine');
+    expect(kinds(pinned)).toEqual(['unsigned']);
+    const report = await verify(dir, { publicKey: undefined });
     expect(report.status).toBe('error');
     expect(kinds(report)).toEqual(['unreachable']);
   });
