@@ -50,15 +50,15 @@ afterAll(async () => {
   await removeTempDir(site?.root);
 });
 
-/** Inject axe (the context bypasses the CSP for this) and return serious and critical violations. */
-async function runAxe(page: Page): Promise<AxeViolation[]> {
+/** Inject axe (the context bypasses the CSP for this) and return serious and critical violations (`all`: every violation). */
+async function runAxe(page: Page, all = false): Promise<AxeViolation[]> {
   await page.addScriptTag({ content: axeSource });
   const violations = await page.evaluate(async (tags) => {
     const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }).axe;
     const result = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
   }, AXE_TAGS);
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  return all ? violations : violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
 function formatViolations(path: string, vs: AxeViolation[]): string[] {
@@ -81,6 +81,18 @@ describe('accessibility', () => {
     expect(found).toEqual([]);
     expect(checked).toBeGreaterThan(10);
   }, 240_000); // one axe run per page: the example has 75 pages with pagination and localized 404s
+
+  it('axe finds no violation at all, of any impact, on the three home pages', async () => {
+    const context = await createContext(browser, { bypassCSP: true, colorScheme: 'light' });
+    const page = await context.newPage();
+    const found: string[] = [];
+    for (const home of HOMES) {
+      await page.goto(server.url + home.path);
+      found.push(...formatViolations(home.path, await runAxe(page, true)));
+    }
+    await context.close();
+    expect(found).toEqual([]);
+  }, 60_000);
 
   it('axe finds no serious or critical violation on the home pages and a post in the dark scheme and at 375 px', async () => {
     const context = await createContext(browser, { bypassCSP: true, colorScheme: 'dark', viewport: { width: 375, height: 812 } });
