@@ -4,7 +4,6 @@
  * the action's badge and title; sends NOT GENUINE pages and revoked addresses to
  * the warning page. Talks only to the site being visited; no telemetry.
  */
-import { normalizeAddress } from '../../src/trust/channels.js';
 import { formatKeyFingerprint } from '../../src/trust/minisign.js';
 import {
   type AnyMessage,
@@ -15,7 +14,7 @@ import {
   TITLE_PREFIX,
   type Verdict,
 } from './protocol.js';
-import { checkSite, type LocatedSite, locateSite, type RootCache } from './site-check.js';
+import { checkSite, checkUnsignedPage, type LocatedSite, locateSite, type RootCache } from './site-check.js';
 import { findKnownRevocation, findOfficialSite, parseImportedKey, readTrustState, type TrustState, writeTrustState } from './store.js';
 
 const BADGE: Record<Verdict['state'], { text: string; color: string }> = {
@@ -148,16 +147,7 @@ async function handleLoaded(tabId: number, message: LoadedMessage): Promise<void
   const state = await readTrustState();
   let verdict: Verdict;
   if (site === undefined) {
-    const official = findOfficialSite(state, url);
-    verdict = official
-      ? {
-          state: 'not-genuine',
-          url,
-          siteId: official.siteId,
-          summary: `no signed manifest: ${normalizeAddress(url)} is an official address of site "${official.siteId}" but serves no stele signature`,
-          problems: [{ kind: 'unsigned', message: 'an official address serves no signed manifest' }],
-        }
-      : { state: 'unknown', url, summary: 'this site publishes no stele signature', problems: [] };
+    verdict = checkUnsignedPage(url, state);
   } else if ('error' in site) {
     verdict = { state: 'error', url, summary: site.error, problems: [{ kind: 'unreachable', message: site.error }] };
   } else {

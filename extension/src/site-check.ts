@@ -6,7 +6,7 @@
  */
 import { decodeUtf8 } from '../../src/trust/bytes.js';
 import { normalizeAddress, parseChannelsDocument } from '../../src/trust/channels.js';
-import type { Manifest } from '../../src/trust/manifest.js';
+import { type Manifest, parseManifest } from '../../src/trust/manifest.js';
 import { formatKeyFingerprint, formatPublicKeyFile, type MinisignPublicKey, parsePublicKey } from '../../src/trust/minisign.js';
 import { CHANNELS_PATH, MANIFEST_PATH, MANIFEST_SIG_PATH, PUBLIC_KEY_PATH } from '../../src/trust/paths.js';
 import { PROBLEM_KIND_INFO, resolveVerdict, type VerifyProblem, type VerifyProblemKind } from '../../src/trust/problems.js';
@@ -17,6 +17,7 @@ import {
   type ManifestAnchor,
   readListedFile,
   readSignedManifest,
+  resolveUnreadManifestProblem,
   verifyManifestSignature,
 } from '../../src/trust/signed-manifest.js';
 import type { PinCandidate, ResourceDigest, Verdict } from './protocol.js';
@@ -230,11 +231,14 @@ export async function checkSite(input: SiteCheckInput): Promise<SiteCheckResult>
   const base = { url: pageUrl, root: site.root };
   const sigRead = await site.reader.read(MANIFEST_SIG_PATH, MAX_SIGNATURE_BYTES);
   if (sigRead.status !== 'ok') {
-    const problem: VerifyProblem =
-      sigRead.status === 'missing'
-        ? { kind: 'unsigned', path: MANIFEST_SIG_PATH, message: 'the manifest has no signature' }
-        : { kind: 'unreachable', path: MANIFEST_SIG_PATH, message: sigRead.message };
-    return { verdict: finishVerdict({ ...base, problems: [problem] }) };
+    // The site is pinned when the site id the (unsigned) manifest claims is pinned, or the
+    // address is an official one of a pinned site; then a missing signature is NOT GENUINE
+    // (`unsigned`), otherwise "could not check" — the trust core's rule, as `stele verify`.
+    // A key imported by file or fingerprint names no site, so it cannot pin this copy.
+    const parsed = parseManifest(decodeUtf8(site.manifestBytes));
+    const pinned = (parsed.ok ? state.pins[parsed.manifest.siteId] : undefined) ?? findOfficialSite(state, pageUrl);
+    const problem = resolveUnreadManifestProblem('signature', sigRead, pinned !== undefined);
+    return { verdict: finishVerdict({ ...base, problems: [problem], ...(pinned ? { siteId: pinned.siteId } : {}) }) };
   }
   const read = readSignedManifest(site.manifestBytes, decodeUtf8(sigRead.data));
   if (!read.ok) {
@@ -348,6 +352,23 @@ export async function checkSite(input: SiteCheckInput): Promise<SiteCheckResult>
     revokedKeys: [...new Set([...(pin?.revokedKeys ?? []), ...newlyRevokedKeys])].sort(),
   };
   return { verdict, pin: next };
+}
+
+/**
+ * The verdict for a page no folder of which, up to its origin, serves a manifest
+ * (each answered "not found"). At an official address of a pinned site (from
+ * its signed channels) the copy answered without its signed manifest: NOT
+ * GENUINE (`unsigned`), by the trust core's rule. Anywhere else the page stays
+ * an unknown site: without a manifest nothing names the site it would be a copy
+ * of, and the extension cannot tie an arbitrary address to a pinned site (any
+ * site on the web publishes no stele signature, and that proves nothing).
+ */
+export function checkUnsignedPage(pageUrl: string, state: TrustState): Verdict {
+  const official = findOfficialSite(state, pageUrl);
+  if (!official) return { state: 'unknown', url: pageUrl, summary: 'this site publishes no stele signature', problems: [] };
+  const problem = resolveUnreadManifestProblem('manifest', { status: 'missing' }, true);
+  const verdict = finishVerdict({ url: pageUrl, siteId: official.siteId, problems: [problem] });
+  return { ...verdict, summary: `${verdict.summary}; ${normalizeAddress(pageUrl) ?? pageUrl} is an official address of site "${official.siteId}"` };
 }
 
 /** Turn problems into a verdict: revoked address first, then not genuine, could not check, genuine. */

@@ -129,6 +129,7 @@ export {
   matchesManifestEntry,
   readListedFile,
   readSignedManifest,
+  resolveUnreadManifestProblem,
   type SignedManifestRead,
   summarizeManifest,
   type VerifyManifestSignatureInput,

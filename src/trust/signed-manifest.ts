@@ -24,7 +24,7 @@ import {
 } from './minisign.js';
 import { MANIFEST_PATH, MANIFEST_SIG_PATH } from './paths.js';
 import type { VerifyProblem } from './problems.js';
-import type { TrustReader } from './reader.js';
+import type { TrustReader, TrustReadResult } from './reader.js';
 import { hashSha256Hex } from './release-log.js';
 
 /** What a report shows of a signed manifest. */
@@ -47,6 +47,32 @@ export function summarizeManifest(manifest: Manifest): ManifestSummary {
     keyId: manifest.keyId,
     fileCount: manifest.files.length,
   };
+}
+
+/**
+ * The one rule for a copy that does not give its manifest or the manifest's
+ * signature. A copy that answers "not found" (404/410, no such file) for either
+ * is `unsigned` — NOT GENUINE — when the reader pinned the site it claims to be
+ * (a pinned key, or an address or site id tied to a pinned site): its signature
+ * was stripped, or it is not the site. Without a pin nothing can be judged, and
+ * a read that failed otherwise (server error, timeout, too large) proves
+ * nothing either: both are `unreachable` ("could not check").
+ */
+export function resolveUnreadManifestProblem(
+  file: 'manifest' | 'signature',
+  read: Exclude<TrustReadResult, { status: 'ok' }>,
+  pinned: boolean,
+): VerifyProblem {
+  const path = file === 'manifest' ? MANIFEST_PATH : MANIFEST_SIG_PATH;
+  if (read.status === 'missing' && pinned) {
+    const message =
+      file === 'manifest'
+        ? `this copy of a pinned site serves no signed manifest (${path}): its signature was stripped or it is not the site`
+        : `this copy of a pinned site serves its manifest without the signature (${path})`;
+    return { kind: 'unsigned', path, message };
+  }
+  const why = read.status === 'error' ? read.message : file === 'manifest' ? 'no signed manifest found' : 'manifest signature not found';
+  return { kind: 'unreachable', path, message: `${why} (${path})` };
 }
 
 /** The outcome of {@link readSignedManifest}. */

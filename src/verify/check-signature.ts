@@ -15,6 +15,7 @@ import {
   checkManifestFreshness,
   type ManifestAnchor,
   readSignedManifest,
+  resolveUnreadManifestProblem,
   verifyManifestSignature,
 } from '../trust/signed-manifest.js';
 import type { TrustedSite, TrustStore } from './trust-store.js';
@@ -99,24 +100,12 @@ async function resolveAnchor(
 /** Step 1: manifest, signature, key choice, rotation, expiry and rollback. */
 export async function checkSignature(input: SignatureCheckInput): Promise<SignatureCheck> {
   // A copy that answers but carries no signed manifest is a stripped signature when the
-  // reader pinned a key: NOT GENUINE, not "could not check". Without a pin it cannot be judged.
+  // reader pinned a key: NOT GENUINE, not "could not check" (the rule is the trust core's).
   const pinned = input.publicKey !== undefined || input.keyId !== undefined;
   const manifestRead = await input.reader.read(MANIFEST_PATH, MAX_DOCUMENT_BYTES);
-  if (manifestRead.status !== 'ok') {
-    if (manifestRead.status === 'missing' && pinned) {
-      return { status: 'stop', problems: [{ kind: 'unsigned', path: MANIFEST_PATH, message: `this copy of a pinned site serves no signed manifest (${MANIFEST_PATH}): its signature was stripped or it is not the site` }] };
-    }
-    const why = manifestRead.status === 'missing' ? 'no signed manifest found' : manifestRead.message;
-    return { status: 'stop', problems: [{ kind: 'unreachable', path: MANIFEST_PATH, message: `${why} (${MANIFEST_PATH})` }] };
-  }
+  if (manifestRead.status !== 'ok') return { status: 'stop', problems: [resolveUnreadManifestProblem('manifest', manifestRead, pinned)] };
   const sigRead = await input.reader.read(MANIFEST_SIG_PATH, MAX_SIGNATURE_BYTES);
-  if (sigRead.status !== 'ok') {
-    if (sigRead.status === 'missing' && pinned) {
-      return { status: 'stop', problems: [{ kind: 'unsigned', path: MANIFEST_SIG_PATH, message: `this copy of a pinned site serves its manifest without the signature (${MANIFEST_SIG_PATH})` }] };
-    }
-    const why = sigRead.status === 'missing' ? 'manifest signature not found' : sigRead.message;
-    return { status: 'stop', problems: [{ kind: 'unreachable', path: MANIFEST_SIG_PATH, message: `${why} (${MANIFEST_SIG_PATH})` }] };
-  }
+  if (sigRead.status !== 'ok') return { status: 'stop', problems: [resolveUnreadManifestProblem('signature', sigRead, pinned)] };
   const read = readSignedManifest(manifestRead.data, decodeUtf8(sigRead.data));
   if (!read.ok) return { status: 'stop', problems: [read.problem], ...(read.manifest ? { manifest: read.manifest } : {}) };
   const { manifest } = read;

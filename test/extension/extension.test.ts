@@ -41,10 +41,17 @@ beforeAll(async () => {
   const extDir = join(dir, 'extension');
   execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/build-extension.mjs'), '--out', extDir], { stdio: 'pipe' });
 
-  const [officialPort, mirrorPort, revokedPort, copiesPort] = await Promise.all([findFreePort(), findFreePort(), findFreePort(), findFreePort()]);
+  const [officialPort, mirrorPort, strippedPort, revokedPort, copiesPort] = await Promise.all([
+    findFreePort(),
+    findFreePort(),
+    findFreePort(),
+    findFreePort(),
+    findFreePort(),
+  ]);
   addresses = {
     official: `http://127.0.0.1:${officialPort}/`,
     mirror: `http://127.0.0.1:${mirrorPort}/mirror/`,
+    stripped: `http://127.0.0.1:${strippedPort}/`,
     revoked: `http://127.0.0.1:${revokedPort}/`,
     copies: `http://127.0.0.1:${copiesPort}/`,
   };
@@ -77,12 +84,22 @@ beforeAll(async () => {
   await writeFiles(join(www, 'copies', 'expired'), sealCopy(unsealed, addresses, { version: 200, now: new Date(now - 60 * 86_400_000) }));
   // Manifest readable, signature unreadable (server error): no verdict possible.
   await writeFiles(join(www, 'copies', 'broken'), genuine);
+  // An official address of the site serving its pages without the signed manifest (manifest 404).
+  const stripped = new Map(genuine);
+  stripped.delete('.well-known/stele/manifest.json');
+  stripped.delete('.well-known/stele/manifest.json.minisig');
+  await writeFiles(join(www, 'stripped'), stripped);
+  // A copy serving the manifest without its signature (signature 404).
+  const nosig = new Map(genuine);
+  nosig.delete('.well-known/stele/manifest.json.minisig');
+  await writeFiles(join(www, 'copies', 'nosig'), nosig);
   // A site that does not use stele.
   await writeFiles(join(www, 'copies', 'plain'), new Map([['index.html', new TextEncoder().encode('<!doctype html><title>Plain</title><p>Not a stele site.</p>\n')]]));
 
   nginx = await startNginx(join(dir, 'nginx'), [
     { port: officialPort, root: join(www, 'official') },
     { port: mirrorPort, root: join(www, 'mirror') },
+    { port: strippedPort, root: join(www, 'stripped') },
     { port: revokedPort, root: join(www, 'revoked') },
     { port: copiesPort, root: join(www, 'copies'), extra: '    location = /broken/.well-known/stele/manifest.json.minisig { return 503; }' },
   ]);
@@ -237,7 +254,25 @@ describe('stele Verify in Chromium', () => {
     await page.close();
   });
 
-  it('a signature the server will not give: could not check', async () => {
+  it('an official address of the pinned site serving its pages without the signed manifest: NOT GENUINE (unsigned)', async () => {
+    const { page, title } = await expectVerdict(`${addresses.stripped}about/index.html`, 'stele: NOT GENUINE');
+    expect(title).toContain('no signed manifest: this copy of a pinned site serves no signed manifest (.well-known/stele/manifest.json)');
+    expect(title).toContain('is an official address of site "cfcr"');
+    await page.close();
+  });
+
+  it('a copy of the pinned site serving its manifest without the signature: NOT GENUINE (unsigned)', async () => {
+    const { page, title } = await expectVerdict(`${copies}nosig/`, 'stele: NOT GENUINE');
+    expect(title).toContain('no signed manifest: this copy of a pinned site serves its manifest without the signature (.well-known/stele/manifest.json.minisig)');
+    await page.close();
+  });
+
+  it('a page without stele at an address no pinned site lists stays an unknown site while a site is pinned', async () => {
+    const { page } = await expectVerdict(plain, 'stele: unknown site');
+    await page.close();
+  });
+
+  it('a signature the server will not give (503): could not check, even for a pinned site', async () => {
     const { page, title } = await expectVerdict(`${copies}broken/`, 'stele: could not check');
     expect(title).toContain('503');
     await page.close();
@@ -255,6 +290,12 @@ describe('stele Verify in Chromium', () => {
   it('a revoked address is recognised on a first visit too, from the channels the copy itself carries', async () => {
     await worker.evaluate(() => chrome.storage.local.clear());
     const { page } = await expectVerdict(addresses.revoked, 'stele: revoked address');
+    await page.close();
+  });
+
+  it('without a pin, a manifest without its signature: could not check', async () => {
+    const { page, title } = await expectVerdict(`${copies}nosig/`, 'stele: could not check');
+    expect(title).toContain('manifest signature not found (.well-known/stele/manifest.json.minisig)');
     await page.close();
   });
 });

@@ -30,10 +30,14 @@ export async function findFreePort(): Promise<number> {
   return port;
 }
 
-/** Addresses of the test: official site, mirror (in a sub-folder), revoked address, unlisted copies. */
+/**
+ * Addresses of the test: official site, mirror (in a sub-folder), a second official mirror
+ * (`stripped`: serves the pages without the signed manifest), revoked address, unlisted copies.
+ */
 export interface SiteAddresses {
   official: string;
   mirror: string;
+  stripped: string;
   revoked: string;
   copies: string;
 }
@@ -55,6 +59,7 @@ export async function prepareExample(root: string, addresses: SiteAddresses): Pr
     `official: [
       { type: 'domain', url: '${addresses.official}', label: 'Signed site' },
       { type: 'mirror', url: '${addresses.mirror}', label: 'Mirror' },
+      { type: 'mirror', url: '${addresses.stripped}', label: 'Second mirror' },
     ],
     revoked: [
       { url: '${addresses.revoked}', date: '2010', reason: 'Compromised in 2010 and seeded with malicious code. Never open it, even if it looks normal.' },
@@ -97,6 +102,7 @@ export function sealCopy(
       official: [
         { type: 'domain', url: addresses.official, label: 'Signed site' },
         { type: 'mirror', url: addresses.mirror, label: 'Mirror' },
+        { type: 'mirror', url: addresses.stripped, label: 'Second mirror' },
       ],
       revoked: [{ url: addresses.revoked, date: '2010', reason: 'Compromised in 2010 and seeded with malicious code. Never open it, even if it looks normal.' }],
     },
