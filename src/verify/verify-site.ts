@@ -102,9 +102,12 @@ function rememberSite(
   revokedKeyIds: readonly string[],
   now: Date,
   logHead: { size: number; root: string } | undefined,
+  /** False when an explicitly pinned key replaces the remembered one: its remembered head is dropped. */
+  sameIdentity = true,
 ): void {
   const at = now.toISOString();
-  const previous = store.sites[siteId];
+  const remembered = store.sites[siteId];
+  const previous = remembered && !sameIdentity ? { ...remembered, logHead: undefined } : remembered;
   store.sites[siteId] = {
     keyId: signingKey.keyId,
     publicKey: signingKey.untrustedComment
@@ -230,7 +233,13 @@ async function runCheck(source: string, options: VerifyOptions, signal: AbortSig
 
   // 2b. History: the release log ends with this manifest and extends every head seen before.
   const known: KnownLogHead[] = [];
-  if (signature.entry?.logHead) {
+  // A remembered head belongs to the key that signed it (and the keys it rotated to). A reader
+  // who pins another key outright (`--key`, `--key-id`) has chosen a new identity for this site
+  // id: its history starts with what it shows now. Without an explicit pin a different key is
+  // `key-changed` (or a verified rotation, whose log continues), and the head is compared.
+  const explicitPin = options.publicKey !== undefined || options.keyId !== undefined;
+  const sameIdentity = !explicitPin || signature.entry?.keyId === signingKey.keyId;
+  if (signature.entry?.logHead && sameIdentity) {
     known.push({ head: signature.entry.logHead, label: `remembered on ${signature.entry.lastSeen.slice(0, 10)}`, source: 'remembered' });
   }
   for (const m of (options.mirrorLogHeads ?? []).filter((h) => h.siteId === undefined || h.siteId === manifest.siteId)) known.push({ head: m.head, label: `shown by ${m.mirror}`, source: 'mirror' });
@@ -255,7 +264,7 @@ async function runCheck(source: string, options: VerifyOptions, signal: AbortSig
 
   // Remember what was learnt from a trusted signature.
   if (store && storeDir && !problems.some((p) => PROBLEM_KIND_INFO[p.kind].untrustedManifest)) {
-    rememberSite(store, manifest.siteId, signingKey, manifest.version, channels.revokedKeyIds, options.now, history.head);
+    rememberSite(store, manifest.siteId, signingKey, manifest.version, channels.revokedKeyIds, options.now, history.head, sameIdentity);
     if (target.kind === 'http') store.origins[target.base.origin] = manifest.siteId;
     try {
       await writeTrustStore(storeDir, store, fs);

@@ -107,6 +107,25 @@ describe('release log in verify', () => {
     expect(p.actual).toMatch(/^3 versions/);
   });
 
+  it('a remembered head binds its own key: another key pinned outright starts a new history; unpinned it is KEY CHANGED', async () => {
+    const store = await storeAtV2();
+    // The same site id, started again with another key and an empty log.
+    const restarted = folder(seal(5, [], 'again', OTHER_SIGNER).out);
+    const unpinned = await verify(restarted, store);
+    expect(unpinned.problems.map((p) => p.kind)).toContain('key-changed');
+    const pinned = await verify(restarted, store, { publicKey: OTHER_SIGNER.publicKeyFile });
+    expect(pinned.problems).toEqual([]);
+    const entry = (await readTrustStore(store))!.sites['rights-watch']!;
+    expect(entry.keyId).toBe(OTHER_SIGNER.keyId);
+    expect(entry.logHead?.size).toBe(1);
+    // The same key pinned outright still holds a copy to the history it remembered.
+    const store2 = await storeAtV2();
+    const truncated = folder(v3.out);
+    swapLog(truncated, v1.out);
+    const same = await verify(truncated, store2, { publicKey: SIGNER.publicKeyFile });
+    expect(same.problems.map((p) => p.kind)).toContain('history-rewritten');
+  });
+
   it('a version missing from the log is reported, even on first sight', async () => {
     const dir = folder(v3.out);
     swapLog(dir, v2.out);
