@@ -114,7 +114,7 @@ describe('built example in Chromium', () => {
     // The listener must be live: it is what turns violations into console errors.
     expect(pages.length).toBeGreaterThan(10);
     if (site.source === 'cfcr') expect(imageCount).toBeGreaterThan(0);
-  }, 90_000);
+  }, 240_000); // one visit per page (75 in the example), slow under load
 
   it('answers an unknown address with the 404 page and status', async () => {
     const context = await createContext(browser);
@@ -215,7 +215,7 @@ describe('built example in Chromium', () => {
     }
     await context.close();
     expect(problems).toEqual([]);
-  }, 60_000);
+  }, 240_000); // one visit per page: the example has 75 pages with pagination and localized 404s
 
   it('works from file://: home → news → post and home → Chinese home, with styles and images', async () => {
     const base = pathToFileURL(site.outDir).href;
