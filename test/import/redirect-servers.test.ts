@@ -6,14 +6,16 @@
  * site's `_redirects`: it must answer 301 to the new page, which it serves.
  * An address that only starts like an old one is not redirected.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
-import { parseRedirectsFile, type OutputRedirect } from '../../src/site/redirects.js';
-import { findFreePort } from '../publish/peers.js';
+import { type OutputRedirect, parseRedirectsFile } from '../../src/site/redirects.js';
+import { createApacheConfig } from '../helpers/apache-config.js';
 import { createTempDir, createTestHost, removeTempDirs } from '../helpers/temp-site.js';
+import { findFreePort } from '../publish/peers.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/import');
 
@@ -110,25 +112,7 @@ const SERVERS: Server[] = [
     name: 'apache',
     async start(dir, siteRoot, port) {
       await writeFile(join(siteRoot, '.htaccess'), await serverConfig('htaccess', port));
-      const modules = ['mpm_event', 'authz_core', 'mime', 'headers', 'alias', 'rewrite', 'dir'];
-      const conf = [
-        `ServerRoot ${dir}`,
-        `Listen 127.0.0.1:${port}`,
-        'ServerName 127.0.0.1',
-        `PidFile ${dir}/httpd.pid`,
-        `ErrorLog ${dir}/error.log`,
-        `Mutex file:${dir}`,
-        ...modules.map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`),
-        'User nobody',
-        'Group nogroup',
-        'TypesConfig /etc/mime.types',
-        `DocumentRoot ${siteRoot}`,
-        `<Directory ${siteRoot}>`,
-        '  AllowOverride All',
-        '  Require all granted',
-        '</Directory>',
-        '',
-      ].join('\n');
+      const conf = createApacheConfig(dir, siteRoot, port);
       await writeFile(join(dir, 'httpd.conf'), conf);
       const child = spawn('/usr/sbin/apache2', ['-X', '-f', join(dir, 'httpd.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';

@@ -11,6 +11,7 @@
  * the genuine mirror, opens an incident when a file is altered and heals when the
  * file is restored.
  */
+
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmod, cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -25,6 +26,7 @@ import { parseManifest } from '../../src/trust/manifest.js';
 import { MANIFEST_PATH, SHA256SUMS_PATH } from '../../src/trust/paths.js';
 import { verifySite } from '../../src/verify/verify-site.js';
 import { REPO_ROOT } from '../browser/helpers.js';
+import { createApacheConfig } from '../helpers/apache-config.js';
 import { stopChildProcess } from '../helpers/child-process.js';
 import { createTempDir, removeTempDirs } from '../helpers/temp-site.js';
 import { findFreePort } from '../publish/peers.js';
@@ -142,25 +144,7 @@ async function startApache(root: string): Promise<Running> {
   const dir = await createTempDir('stele-mirror-apache-');
   await chmod(dir, 0o755);
   const port = await findFreePort();
-  const modules = ['mpm_event', 'authz_core', 'mime', 'headers', 'alias', 'rewrite', 'dir'];
-  const conf = [
-    `ServerRoot ${dir}`,
-    `Listen 127.0.0.1:${port}`,
-    'ServerName 127.0.0.1',
-    `PidFile ${dir}/httpd.pid`,
-    `ErrorLog ${dir}/error.log`,
-    `Mutex file:${dir}`,
-    ...modules.map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`),
-    'User nobody',
-    'Group nogroup',
-    'TypesConfig /etc/mime.types',
-    `DocumentRoot ${root}`,
-    `<Directory ${root}>`,
-    '  AllowOverride All',
-    '  Require all granted',
-    '</Directory>',
-    '',
-  ].join('\n');
+  const conf = createApacheConfig(dir, root, port);
   await writeFile(join(dir, 'httpd.conf'), conf);
   const child = spawn('/usr/sbin/apache2', ['-f', join(dir, 'httpd.conf'), '-DFOREGROUND'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
