@@ -28,6 +28,7 @@ import {
   BuildLogStarted,
   BuildNotSealed,
   BuildSealExpiresSoon,
+  BuildTimestampKeyUnusable,
   BuildSealRequired,
   BuildVerifyFailed,
   BuildWouldReplaceSealed,
@@ -43,7 +44,8 @@ import { renderPicture } from '../render/picture.js';
 import { type RenderMemoValue, renderContent } from '../render/render-content.js';
 import { renderContentInWorkers, resolveRenderWorkers } from '../render/render-parallel.js';
 import { SEARCH_BOOTSTRAP } from '../render/theme/search.js';
-import { readKeyPublications } from '../seal/key-store.js';
+import { readKeyPublications, TIMESTAMP_SECRET_KEY_FILE } from '../seal/key-store.js';
+import { DEFAULT_MANIFEST_DAYS_WITH_TIMESTAMP } from '../trust/timestamp.js';
 import { isSecretKeyEncrypted } from '../seal/minisign.js';
 import { PROJECT_LOG_DIR, readSiteLog, readStoredLog, resolvePreviousLog, writeStoredLog } from '../seal/release-log-store.js';
 import { readManifestVersion, resolveNextVersion, sealSite } from '../seal/seal-site.js';
@@ -72,6 +74,10 @@ export interface BuildOptions {
   write?: boolean;
   /** Passphrase for the secret key, or a function asked only when the key is encrypted (prompt). */
   passphrase?: string | (() => Promise<string | undefined>);
+  /** Passphrase for the timestamp key (`keys/timestamp.key`), or a function asked only when it is encrypted. */
+  timestampPassphrase?: string | (() => Promise<string | undefined>);
+  /** Timestamp signer to use instead of the key file (tests); `false` builds without one even when the file exists. */
+  timestampSigner?: Signer | false;
   /** Signer to use instead of the key file (tests). */
   signer?: Signer;
   /** Skip sealing even when a key exists. */
@@ -128,7 +134,7 @@ export interface BuildResult {
   diagnostics: Diagnostic[];
   stats: BuildStats;
   /** Present when the build was sealed. */
-  seal?: { version: number; keyId: string; fingerprint: string };
+  seal?: { version: number; keyId: string; fingerprint: string; expires: string; timestamp?: { keyId: string; expires: string } };
   /** Absolute folder written, when written. */
   outDir?: string;
   /**
@@ -246,6 +252,30 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     } else {
       diagnostics.push(createDiagnostic(BuildNotSealed, {}, config.seal.secretKey));
     }
+  }
+  // The online timestamp key, next to the main key: delegated by it and signing the first timestamp.
+  let timestampSigner = options.timestampSigner === false ? undefined : options.timestampSigner;
+  if (shouldSeal && signer && options.timestampSigner === undefined) {
+    const keyFile = join(dirname(join(config.root, config.seal.secretKey)), TIMESTAMP_SECRET_KEY_FILE);
+    const shown = join(dirname(config.seal.secretKey), TIMESTAMP_SECRET_KEY_FILE);
+    const key = await readSecretKeyFile(keyFile, host.fs, shown);
+    if (key.ok) {
+      const passphrase =
+        typeof options.timestampPassphrase === 'function'
+          ? isSecretKeyEncrypted(key.text)
+            ? await options.timestampPassphrase()
+            : undefined
+          : options.timestampPassphrase;
+      const loaded = await loadSignerFromText(key.text, passphrase);
+      if (loaded.ok) timestampSigner = loaded.signer;
+      else diagnostics.push(createDiagnostic(BuildTimestampKeyUnusable, { file: shown }, loaded.reason));
+    } else if (!key.missing) {
+      diagnostics.push(key.diagnostic);
+    }
+  }
+  if (timestampSigner && signer && timestampSigner.keyId === signer.keyId) {
+    diagnostics.push(createDiagnostic(BuildTimestampKeyUnusable, {}, 'it is the main signing key; make a separate one with `stele keygen --timestamp`'));
+    timestampSigner = undefined;
   }
   // Invariant: an unsigned build never replaces a sealed output folder.
   const write = options.write ?? mode === 'production';
@@ -412,21 +442,40 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     // published version when the clock is fixed (SOURCE_DATE_EPOCH) or behind.
     const version = resolveNextVersion(previous, Math.max((previous ?? 0) + 1, Math.floor(host.now().getTime() / 1000)));
     const keysDir = dirname(join(config.root, config.seal.secretKey));
-    const expiresInDays = config.seal.expiresInDays;
+    // With a timestamp key the manifest may live long: the timestamp keeps it fresh.
+    const expiresInDays =
+      config.seal.expiresInDays ?? (timestampSigner ? DEFAULT_MANIFEST_DAYS_WITH_TIMESTAMP : DEFAULT_MANIFEST_DAYS);
     if (expiresInDays <= SEAL_WARN_DAYS) {
       diagnostics.push(createDiagnostic(BuildSealExpiresSoon, {}, 'This seal', expiresInDays));
     }
-    sealSite(output, {
+    if (timestampSigner && config.seal.timestampDays <= SEAL_WARN_DAYS) {
+      diagnostics.push(
+        createDiagnostic(
+          BuildSealExpiresSoon,
+          {},
+          `This build's timestamp (run \`stele refresh\` before then, e.g. daily from cron)`,
+          config.seal.timestampDays,
+        ),
+      );
+    }
+    const sealed = sealSite(output, {
       log: previousLog.lines,
       siteId: config.siteId,
       version,
       now: host.now(),
-      expiresInDays: config.seal.expiresInDays,
+      expiresInDays,
       signer,
       channels: { official: config.seal.official, revoked: config.seal.revoked },
       keys: await readKeyPublications(keysDir, host.fs),
+      ...(timestampSigner ? { timestamp: { signer: timestampSigner, days: config.seal.timestampDays } } : {}),
     });
-    seal = { version, keyId: signer.keyId, fingerprint: formatKeyFingerprint(signer.keyId) };
+    seal = {
+      version,
+      keyId: signer.keyId,
+      fingerprint: formatKeyFingerprint(signer.keyId),
+      expires: new Date(host.now().getTime() + expiresInDays * 86_400_000).toISOString(),
+      ...(sealed.timestamp ? { timestamp: { keyId: sealed.timestamp.keyId, expires: sealed.timestamp.expires } } : {}),
+    };
   }
 
   for (const data of output.values()) stats.bytes += data.byteLength;
@@ -456,6 +505,8 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
 
 /** A build warns when the seal it makes expires within this many days. */
 export const SEAL_WARN_DAYS = 7;
+/** Default life of a manifest without a timestamp key (`seal.expiresInDays`). */
+export const DEFAULT_MANIFEST_DAYS = 30;
 
 /**
  * Check diagnostics as the author should see them: one at the Markdown line

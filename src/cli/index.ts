@@ -18,6 +18,7 @@ import { registerKeygenCommand } from './commands/keygen.js';
 import { registerLogCommand } from './commands/log.js';
 import { registerNewCommand } from './commands/new.js';
 import { registerPublishCommand } from './commands/publish.js';
+import { registerRefreshCommand } from './commands/refresh.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerServerConfigCommand } from './commands/server-config.js';
 import { registerVerifyCommand } from './commands/verify.js';
@@ -39,6 +40,7 @@ const COMMANDS: RegisterCommand[] = [
   registerVerifyCommand,
   registerLogCommand,
   registerPublishCommand,
+  registerRefreshCommand,
   registerBundleCommand,
   registerServerConfigCommand,
   registerConfigCommand,

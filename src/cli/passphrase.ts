@@ -4,9 +4,16 @@
  */
 import type { CliContext } from './context.js';
 
-/** Read the passphrase; undefined when there is neither an env var nor a terminal. */
-export async function readPassphrase(ctx: CliContext, prompt = 'Passphrase for the signing key: '): Promise<string | undefined> {
-  const fromEnv = process.env.STELE_PASSPHRASE;
+/** Environment variable holding the timestamp key's passphrase (for `stele refresh` from cron). */
+export const TIMESTAMP_PASSPHRASE_ENV = 'STELE_TIMESTAMP_PASSPHRASE';
+
+/** Read the passphrase; undefined when there is neither an env var (`envName`, default `STELE_PASSPHRASE`) nor a terminal. */
+export async function readPassphrase(
+  ctx: CliContext,
+  prompt = 'Passphrase for the signing key: ',
+  envName = 'STELE_PASSPHRASE',
+): Promise<string | undefined> {
+  const fromEnv = process.env[envName];
   if (fromEnv !== undefined) return fromEnv;
   if (!process.stdin.isTTY || !ctx.isTTY) return undefined;
   return new Promise((resolve) => {
@@ -39,4 +46,9 @@ export async function readPassphrase(ctx: CliContext, prompt = 'Passphrase for t
     };
     stdin.on('data', onData);
   });
+}
+
+/** The timestamp key's passphrase: `STELE_TIMESTAMP_PASSPHRASE`, or a no-echo prompt. */
+export function readTimestampPassphrase(ctx: CliContext): Promise<string | undefined> {
+  return readPassphrase(ctx, 'Passphrase for the timestamp key: ', TIMESTAMP_PASSPHRASE_ENV);
 }

@@ -101,7 +101,15 @@ export const userConfigSchema = z
         publicKey: z.string().default('keys/stele.pub').describe('Public key file (minisign format), relative to the project.'),
         /** Secret key file, relative to the project. Never copied to the output. */
         secretKey: z.string().default('keys/stele.key').describe('Secret key file, relative to the project. Never copied to the output.'),
-        expiresInDays: z.number().int().min(1).max(3650).default(30).describe('Days a signed manifest stays valid; readers are warned about an older copy.'),
+        expiresInDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(3650)
+          .optional()
+          .describe('Days a signed manifest stays valid; readers are warned about an older copy. Default 30, or 365 when a timestamp key (`keys/timestamp.key`, `stele keygen --timestamp`) keeps the site fresh.'),
+        /** Days a timestamp signed by the timestamp key stays valid (build and `stele refresh`). */
+        timestampDays: z.number().int().min(1).max(366).default(7).describe('Days a timestamp signed by the online timestamp key stays valid (`stele build` and `stele refresh`); run `stele refresh` more often than this.'),
         /** Refuse to build without a usable signing key (otherwise: a loud warning). */
         required: z.boolean().default(true).describe('Refuse to build without a usable signing key; `false` builds unsigned with a warning.'),
         /** Official addresses (domains, mirrors, onion, feeds, social accounts). */
@@ -110,7 +118,7 @@ export const userConfigSchema = z
         revoked: z.array(revokedAddressSchema).default([]).describe('Addresses that are no longer the organisation\'s (`url`, `date`, `reason`).'),
       })
       .strict()
-      .default({ publicKey: 'keys/stele.pub', secretKey: 'keys/stele.key', expiresInDays: 30, required: true, official: [], revoked: [] })
+      .default({ publicKey: 'keys/stele.pub', secretKey: 'keys/stele.key', timestampDays: 7, required: true, official: [], revoked: [] })
       .describe('Signing: keys, expiry and the signed list of official and revoked addresses.'),
     harden: z
       .object({

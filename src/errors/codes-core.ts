@@ -246,6 +246,14 @@ export const BuildSealExpiresSoon = defineError({
   hint: 'Set `seal.expiresInDays` higher, or keep the site fresh with a timestamp key and `stele refresh` (see README "Trust over time").',
 });
 
+export const BuildTimestampKeyUnusable = defineError({
+  code: 'STELE1310',
+  title: 'Timestamp key unusable',
+  severity: 'error',
+  message: (reason: string) => `The timestamp key cannot be used: ${reason}. A build with a timestamp key delegates it and signs the first timestamp; nothing was written.`,
+  hint: 'Set STELE_TIMESTAMP_PASSPHRASE (or type it at the prompt), check `keys/timestamp.key`, or move the timestamp key pair away to build without one.',
+});
+
 export const BuildVerifyFailed = defineError({
   code: 'STELE1302',
   title: 'Sealed output failed verification',

@@ -120,3 +120,49 @@ export const SEAL_KEY_NOT_A_FILE = defineError({
   message: (path: string, kind: string) => `${path} is a ${kind}, not a secret key file.`,
   hint: 'Point `seal.secretKey` in the config (or --dir) at the stele.key file that `stele keygen` made.',
 });
+
+/** `stele refresh`: the copy does not verify with the main key, so it is not vouched for. */
+export const REFRESH_NOT_GENUINE = defineError({
+  code: 'STELE5040',
+  title: 'Refusing to refresh',
+  severity: 'error',
+  message: (reason: string) => `The timestamp was not refreshed: ${reason}.`,
+  hint: 'A timestamp only vouches for a build the main key signed and that is intact. Rebuild with the main key (`stele build`), or find out who changed the folder.',
+});
+
+/** `stele refresh`: the build delegates no timestamp key, or another one. */
+export const REFRESH_NOT_DELEGATED = defineError({
+  code: 'STELE5041',
+  title: 'Timestamp key not delegated',
+  severity: 'error',
+  message: (reason: string) => `The timestamp was not refreshed: ${reason}.`,
+  hint: 'Make the key with `stele keygen --timestamp --dir keys`, then build once with the main key so that channels.json delegates it.',
+});
+
+/** `stele refresh`: the timestamp key file is missing or cannot be decrypted. */
+export const REFRESH_KEY_UNUSABLE = defineError({
+  code: 'STELE5042',
+  title: 'Timestamp key unusable',
+  severity: 'error',
+  message: (reason: string) => `The timestamp key cannot be used: ${reason}.`,
+  hint: 'Pass --timestamp-key (default keys/timestamp.key) and set STELE_TIMESTAMP_PASSPHRASE for an encrypted key; `stele refresh` never needs the main secret key.',
+});
+
+/** `stele refresh`: the manifest itself expires soon; only a build with the main key extends it. */
+export const REFRESH_MANIFEST_EXPIRES_SOON = defineError({
+  code: 'STELE5043',
+  title: 'Manifest expires soon',
+  severity: 'warning',
+  message: (expires: string, days: number) =>
+    `The signed manifest itself expires on ${expires} (in ${days} ${days === 1 ? 'day' : 'days'}); a refreshed timestamp cannot extend it, and readers will then see the site as expired.`,
+  hint: 'Take the main key out and run `stele build` (with the timestamp key present) before then.',
+});
+
+/** `stele refresh` was pointed at something it cannot write. */
+export const REFRESH_TARGET_INVALID = defineError({
+  code: 'STELE5044',
+  title: 'Cannot refresh this',
+  severity: 'error',
+  message: (target: string, why: string) => `Cannot refresh ${target}: ${why}.`,
+  hint: 'Give a project folder (its output folder is refreshed; add --publish to send it to the publish targets) or a sealed folder a web server serves.',
+});

@@ -16,6 +16,7 @@ import {
   resolveLogBundlePath,
 } from '../trust/release-log.js';
 import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../trust/paths.js';
+import { TIMESTAMP_PATH, TIMESTAMP_SIG_PATH } from '../trust/timestamp.js';
 import { verifySite } from '../verify/verify-site.js';
 import type { SealedSite } from './types.js';
 
@@ -42,7 +43,12 @@ export async function readSealedSite(
   }
   // Everything signed is sent, server configuration (`.htaccess`, `_headers`) included,
   // and the release log (signed by its checkpoint, outside the manifest) so mirrors carry the history.
-  const files = [...listSignedFiles(parsed.manifest), ...(await listReleaseLogFiles(dir, options.fs))].sort((a, b) =>
+  // So is the timestamp (signed by the delegated timestamp key, re-signed by `stele refresh`).
+  const files = [
+    ...listSignedFiles(parsed.manifest),
+    ...(await listReleaseLogFiles(dir, options.fs)),
+    ...(await listTimestampFiles(dir, options.fs)),
+  ].sort((a, b) =>
     compareBytes(a.path, b.path),
   );
   const listed = new Set(files.map((f) => f.path));
@@ -61,6 +67,17 @@ export async function readSealedSite(
       },
     },
   };
+}
+
+/** The timestamp and its signature, when the folder has both. */
+async function listTimestampFiles(dir: string, fs: FileSystem): Promise<ManifestFile[]> {
+  const out: ManifestFile[] = [];
+  for (const path of [TIMESTAMP_PATH, TIMESTAMP_SIG_PATH]) {
+    const data = await fs.readFile(join(dir, ...path.split('/'))).catch(() => undefined);
+    if (!data) return [];
+    out.push({ path, size: data.byteLength, sha256: hashSha256Hex(data) });
+  }
+  return out;
 }
 
 /** The release log files of a sealed folder with their sizes and hashes (none for builds sealed before logs existed). */

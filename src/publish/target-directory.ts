@@ -11,6 +11,8 @@ import type { FileSystem } from '../io/host.js';
 import type { LinkPort } from '../io/links.js';
 import { listSignedFiles, parseManifest } from '../trust/manifest.js';
 import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../trust/paths.js';
+import { hashSha256Hex } from '../trust/release-log.js';
+import { isTimestampPath } from '../trust/timestamp.js';
 import { listChangedFiles } from './sealed-site.js';
 import { PublishError, type PublishTarget, type SealedSite, type TargetContext, type TargetSendResult } from './types.js';
 
@@ -74,11 +76,13 @@ export function createDirectoryTarget(config: DirectoryTargetConfig, projectRoot
         if (parsed?.ok) {
           previous = listSignedFiles(parsed.manifest);
           const same = new TextDecoder().decode(site.manifestBytes) === text;
-          if (same && (await ctx.isGenuineCopy(join(root, 'current')))) {
+          const genuine = same && (await ctx.isGenuineCopy(join(root, 'current')));
+          if (genuine && (await hasSameTimestamp(site, currentDir, ctx.fs))) {
             return { filesSent: 0, bytesSent: 0, filesDeleted: 0, verifyFolder: join(root, 'current'), note: 'already live' };
           }
-          // The live copy was altered: write every file afresh instead of linking to it.
-          if (same) previous = undefined;
+          // Same build with a new timestamp (`stele refresh`): a new version linking the live files.
+          // The live copy was altered (or is stale): write every file afresh instead of linking to it.
+          if (same && !genuine) previous = undefined;
         }
       }
       const { changed, unchanged, removed } = listChangedFiles(site.files, previous);
@@ -123,6 +127,15 @@ export function createDirectoryTarget(config: DirectoryTargetConfig, projectRoot
       };
     },
   };
+}
+
+/** True when the live folder holds the site's timestamp files byte for byte (or neither has any). */
+async function hasSameTimestamp(site: SealedSite, currentDir: string, fs: FileSystem): Promise<boolean> {
+  for (const file of site.files.filter((f) => isTimestampPath(f.path))) {
+    const live = await fs.readFile(nativePath(currentDir, file.path)).catch(() => undefined);
+    if (!live || live.byteLength !== file.size || hashSha256Hex(live) !== file.sha256) return false;
+  }
+  return true;
 }
 
 async function pruneVersions(root: string, keep: number, live: string, ctx: TargetContext): Promise<void> {

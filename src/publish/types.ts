@@ -16,7 +16,7 @@ export interface SealedSite {
   /** Exact bytes of the manifest and its signature (sent last). */
   manifestBytes: Uint8Array;
   signatureBytes: Uint8Array;
-  /** Every file the manifest signs (server configuration included) and the release log files, sorted by path (the manifest and signature are not listed). */
+  /** Every file the manifest signs (server configuration included), the release log files and the timestamp files, sorted by path (the manifest and signature are not listed). */
   files: readonly ManifestFile[];
   /** Read one file of the site (a listed path, the manifest or the signature). */
   read(path: string): Promise<Uint8Array>;

@@ -10,6 +10,9 @@
  * - `stele.pub.<KEYID>.old`, `stele.key.<KEYID>.old` — replaced pairs.
  * - `rotations/<NEWKEYID>.pub` + `.pub.minisig` — each new public key signed by the previous key.
  * - `revoked-keys.json` + `.minisig` — revoked key ids, signed by the current key.
+ * - `timestamp.pub`, `timestamp.key` — the online timestamp key (optional; TUF's
+ *   timestamp role): delegated by the main key in `channels.json`, it signs only
+ *   `timestamp.json`, so a cron job can keep a site fresh with the main key offline.
  */
 import { join } from 'node:path';
 import { createNodeFileSystem, type FileSystem } from '../io/host.js';
@@ -31,6 +34,10 @@ import { createSignerFromSeed, generateKeyMaterial, loadSigner, type Signer } fr
 export const PUBLIC_KEY_FILE = 'stele.pub';
 /** File name of the secret key in a key folder. */
 export const SECRET_KEY_FILE = 'stele.key';
+/** File name of the online timestamp key's public half (`stele keygen --timestamp`). */
+export const TIMESTAMP_PUBLIC_KEY_FILE = 'timestamp.pub';
+/** File name of the online timestamp key's secret half (signs only `timestamp.json`). */
+export const TIMESTAMP_SECRET_KEY_FILE = 'timestamp.key';
 /** File name of the signed revocation list in a key folder. */
 export const REVOKED_KEYS_FILE = 'revoked-keys.json';
 /** Folder (inside a key folder) of rotation links. */
@@ -65,20 +72,26 @@ export interface CreateKeyFilesOptions {
   force?: boolean;
   /** scrypt cost (defaults to minisign's 1 GiB / 2^25 ops). */
   limits?: KdfLimits;
+  /** `timestamp`: the online timestamp key (`timestamp.pub`, `timestamp.key`) instead of the main pair. */
+  role?: 'main' | 'timestamp';
 }
 
-/** Create `stele.pub` and `stele.key` in `dir`. Refuses to overwrite without `force`. */
+/**
+ * Create `stele.pub` and `stele.key` in `dir` (or `timestamp.pub` and `timestamp.key`
+ * for `role: 'timestamp'`). Refuses to overwrite without `force`.
+ */
 export async function createKeyFiles(
   options: CreateKeyFilesOptions,
 ): Promise<KeyStoreResult<{ keyId: string; publicKeyPath: string; secretKeyPath: string }>> {
   const fs = options.fs ?? createNodeFileSystem();
-  const publicKeyPath = join(options.dir, PUBLIC_KEY_FILE);
-  const secretKeyPath = join(options.dir, SECRET_KEY_FILE);
+  const timestamp = options.role === 'timestamp';
+  const publicKeyPath = join(options.dir, timestamp ? TIMESTAMP_PUBLIC_KEY_FILE : PUBLIC_KEY_FILE);
+  const secretKeyPath = join(options.dir, timestamp ? TIMESTAMP_SECRET_KEY_FILE : SECRET_KEY_FILE);
   if (!options.unencrypted && !options.passphrase) {
     return { ok: false, code: 'invalid', reason: 'a passphrase is required for an encrypted key' };
   }
   if (!options.force && ((await fs.exists(publicKeyPath)) || (await fs.exists(secretKeyPath)))) {
-    return { ok: false, code: 'exists', reason: `a key already exists in ${options.dir}` };
+    return { ok: false, code: 'exists', reason: `a ${timestamp ? 'timestamp ' : ''}key already exists in ${options.dir}` };
   }
   const { seed, keyNum } = generateKeyMaterial();
   try {
@@ -88,7 +101,7 @@ export async function createKeyFiles(
       keyNum,
       passphrase: options.unencrypted ? undefined : options.passphrase,
       limits: options.limits,
-      untrustedComment: options.unencrypted ? 'stele UNENCRYPTED secret key' : 'stele encrypted secret key',
+      untrustedComment: `stele ${options.unencrypted ? 'UNENCRYPTED' : 'encrypted'} ${timestamp ? 'timestamp' : 'secret'} key`,
     });
     await fs.mkdir(options.dir);
     await writeSecretFile(fs, secretKeyPath, secretText);

@@ -40,8 +40,10 @@ import {
   LOG_CHECKPOINT_SIG_PATH,
   type LogHead,
 } from '../trust/release-log.js';
+import { isTimestampPath, TIMESTAMP_PATH, TIMESTAMP_SIG_PATH, type TimestampDocument } from '../trust/timestamp.js';
 import type { KeyPublications } from './key-store.js';
 import type { Signer } from './signer.js';
+import { createTimestampDelegation, signTimestamp } from './timestamp-key.js';
 
 /** Options for `sealSite`. */
 export interface SealOptions {
@@ -61,10 +63,18 @@ export interface SealOptions {
    * Omitted: the log starts with this build.
    */
   log?: readonly string[];
+  /**
+   * The online timestamp key: delegated in `channels.json` (signed by `signer`),
+   * and it signs this build's first `timestamp.json`, valid `days` (default 7).
+   * Must not be the main key.
+   */
+  timestamp?: { signer: Signer; days?: number };
 }
 
 /** What `sealSite` added besides the files. */
 export interface SealResult {
+  /** The first timestamp, when a timestamp key was given. */
+  timestamp?: TimestampDocument;
   /** The release log including this build's entry. */
   logLines: string[];
   logHead: LogHead;
@@ -91,6 +101,9 @@ export function sealSite(output: OutputFiles, options: SealOptions): SealResult 
     throw new RangeError(`manifest version must be a non-negative integer, got ${options.version}`);
   }
   if (!siteId || /[\s\r\n]/.test(siteId)) throw new RangeError('siteId must be non-empty and contain no whitespace');
+  if (options.timestamp && options.timestamp.signer.keyId === signer.keyId) {
+    throw new RangeError('the timestamp key must not be the main signing key');
+  }
   const days = options.expiresInDays ?? 30;
   if (!(days > 0)) throw new RangeError('expiresInDays must be positive');
   const expires = new Date(now.getTime() + days * 86_400_000).toISOString();
@@ -111,6 +124,7 @@ export function sealSite(output: OutputFiles, options: SealOptions): SealResult 
     channels: options.channels,
     currentKeyId: signer.keyId,
     revokedKeys: revokedKeys?.entries,
+    ...(options.timestamp ? { timestampKey: createTimestampDelegation(options.timestamp.signer) } : {}),
   });
   const channelsBytes = encoder.encode(`${JSON.stringify(channels, null, 2)}\n`);
   output.set(CHANNELS_PATH, channelsBytes);
@@ -121,7 +135,8 @@ export function sealSite(output: OutputFiles, options: SealOptions): SealResult 
 
   output.delete(MANIFEST_PATH);
   output.delete(MANIFEST_SIG_PATH);
-  for (const path of [...output.keys()]) if (isReleaseLogPath(path)) output.delete(path);
+  // The release log and the timestamp live outside the manifest: both change without a new manifest.
+  for (const path of [...output.keys()]) if (isReleaseLogPath(path) || isTimestampPath(path)) output.delete(path);
   // For standard tools: `minisign -Vm SHA256SUMS -P <key> && sha256sum -c SHA256SUMS`
   // run in the site folder checks every file with Debian's minisign and coreutils.
   output.delete(SHA256SUMS_PATH);
@@ -174,7 +189,21 @@ export function sealSite(output: OutputFiles, options: SealOptions): SealResult 
     encoder.encode(signer.sign(encoder.encode(log.files.get(LOG_CHECKPOINT_PATH) ?? ''), formatCheckpointTrustedComment(siteId, log.head), formatCheckpointUntrustedComment(siteId)),
     ),
   );
-  return { logLines, logHead: log.head };
+  // The first timestamp: `stele refresh` re-signs it later with the timestamp key alone.
+  let timestamp: TimestampDocument | undefined;
+  if (options.timestamp) {
+    const signed = signTimestamp(options.timestamp.signer, {
+      siteId,
+      version: manifest.version,
+      manifestSha256: hashSha256(manifestBytes),
+      now,
+      ...(options.timestamp.days !== undefined ? { days: options.timestamp.days } : {}),
+    });
+    output.set(TIMESTAMP_PATH, encoder.encode(signed.json));
+    output.set(TIMESTAMP_SIG_PATH, encoder.encode(signed.signature));
+    timestamp = signed.document;
+  }
+  return { logLines, logHead: log.head, ...(timestamp ? { timestamp } : {}) };
 }
 
 /**

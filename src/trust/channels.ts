@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { decodeUtf8 } from './bytes.js';
 import type { RevokedKey } from './keys.js';
+import type { TimestampDelegation } from './timestamp.js';
 
 /** Schema for one official channel. */
 export const channelSchema = z
@@ -49,7 +50,8 @@ export interface ChannelsDocument {
   updated: string;
   official: Channel[];
   revoked: RevokedAddress[];
-  keys: { current: string; revoked: RevokedKey[] };
+  /** `timestamp`: the online key the main key delegates to sign only `timestamp.json` (absent without one). */
+  keys: { current: string; revoked: RevokedKey[]; timestamp?: TimestampDelegation };
 }
 
 /** Build the channels document (fixed key order). */
@@ -59,6 +61,8 @@ export function createChannelsDocument(options: {
   channels: ChannelsConfig;
   currentKeyId: string;
   revokedKeys?: readonly RevokedKey[];
+  /** The timestamp key to delegate (its id and the base64 line of its public key). */
+  timestampKey?: TimestampDelegation;
 }): ChannelsDocument {
   const config = channelsConfigSchema.parse(options.channels);
   return {
@@ -69,6 +73,7 @@ export function createChannelsDocument(options: {
     keys: {
       current: options.currentKeyId,
       revoked: (options.revokedKeys ?? []).map((k) => ({ keyId: k.keyId, date: k.date, reason: k.reason })),
+      ...(options.timestampKey ? { timestamp: { keyId: options.timestampKey.keyId, publicKey: options.timestampKey.publicKey } } : {}),
     },
   };
 }
@@ -83,6 +88,7 @@ export const channelsDocumentSchema = z.object({
     .object({
       current: z.string(),
       revoked: z.array(z.object({ keyId: z.string(), date: z.string(), reason: z.string() })),
+      timestamp: z.object({ keyId: z.string(), publicKey: z.string() }).optional(),
     })
     .optional(),
 });

@@ -17,6 +17,7 @@ import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../trust/paths.js';
 import type { VerifyProblem } from '../trust/problems.js';
 import { MAX_DOCUMENT_BYTES } from '../trust/reader.js';
 import { isReleaseLogPath } from '../trust/release-log.js';
+import { isTimestampPath } from '../trust/timestamp.js';
 import { listPresentFiles } from './dir-source.js';
 import { type HttpSourceOptions, probeUrl, resolveFileUrl } from './http-source.js';
 import { extractCssReferences, extractHtmlReferences, resolveSameOriginReferences } from './references.js';
@@ -154,7 +155,7 @@ export async function checkFiles(
       }
     }
     for (const path of present) {
-      if (!listed.has(path) && !ignored.has(path) && !isReleaseLogPath(path)) {
+      if (!listed.has(path) && !ignored.has(path) && !isReleaseLogPath(path) && !isTimestampPath(path)) {
         problems.push({ kind: 'added', path, message: `${path} is not in the signed manifest` });
       }
     }
@@ -187,7 +188,7 @@ export async function checkFiles(
         return false;
       }
       const paths = rel === '' || rel.endsWith('/') ? [`${rel}index.html`] : [rel, `${rel}.html`, `${rel}/index.html`];
-      return paths.some((p) => listed.has(p) || ignored.has(p) || isReleaseLogPath(p));
+      return paths.some((p) => listed.has(p) || ignored.has(p) || isReleaseLogPath(p) || isTimestampPath(p));
     };
     for (const { path, text } of scanned) {
       const page = resolveFileUrl(baseUrl, path);

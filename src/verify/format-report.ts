@@ -19,14 +19,25 @@ export function formatVerifyReport(report: VerifyReport, options: FormatVerifyOp
   const verdict =
     report.status === 'genuine'
       ? `GENUINE: ${report.source}`
-      : report.status === 'not-genuine'
-        ? `NOT GENUINE: ${report.source}`
-        : `COULD NOT CHECK: ${report.source}`;
+      : isStaleOnly(report)
+        ? `STALE (possible freeze): ${report.source}`
+        : report.status === 'not-genuine'
+          ? `NOT GENUINE: ${report.source}`
+          : `COULD NOT CHECK: ${report.source}`;
   if (report.status === 'genuine' && options.quiet) return '';
   lines.push(verdict);
   if (m && !options.quiet) {
     lines.push(
       `  site ${m.siteId}, version ${m.version}, key ${formatKeyFingerprint(m.keyId)}, built ${m.buildTime}, expires ${m.expires}`,
+    );
+    if (report.timestamp) lines.push(`  timestamp by key ${formatKeyFingerprint(report.timestamp.keyId)}, fresh until ${report.timestamp.expires}`);
+  }
+  if (isStaleOnly(report)) {
+    lines.push(
+      '',
+      'The files are intact and signed by the site\'s key, but its timestamp is missing, expired or',
+      'vouches for another version: nothing proves this is still the current version. Someone may',
+      'be holding this copy back (a freeze), or the site\'s `stele refresh` job stopped. Not tampering.',
     );
   }
   if (report.problems.some((p) => p.kind === 'key-changed')) {
@@ -63,7 +74,20 @@ export function formatVerifyReport(report: VerifyReport, options: FormatVerifyOp
   return `${lines.join('\n')}\n`;
 }
 
-/** Exit code for a report: 0 genuine, 1 not genuine, 2 could not check. */
+/**
+ * True when the copy is not genuine only because it is stale: its signed files
+ * and manifest are intact but no fresh timestamp vouches for them (exit 1 like
+ * `expired`; the headline says STALE, not NOT GENUINE).
+ */
+export function isStaleOnly(report: Pick<VerifyReport, 'status' | 'problems'>): boolean {
+  return (
+    report.status === 'not-genuine' &&
+    report.problems.some((p) => p.kind === 'stale') &&
+    report.problems.every((p) => p.kind === 'stale' || p.kind === 'expired')
+  );
+}
+
+/** Exit code for a report: 0 genuine, 1 not genuine (stale included), 2 could not check. */
 export function resolveVerifyExitCode(report: VerifyReport): 0 | 1 | 2 {
   return report.status === 'genuine' ? 0 : report.status === 'not-genuine' ? 1 : 2;
 }

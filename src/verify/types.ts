@@ -23,4 +23,6 @@ export interface VerifyReport {
   logHead?: { size: number; root: string };
   /** Server configuration files (`.htaccess`, `_headers`) whose hash matched, when any was checked. */
   checkedServerConfig?: number;
+  /** The timestamp that vouches for this manifest (sites with a delegated timestamp key), when it verified. */
+  timestamp?: { keyId: string; expires: string };
 }

@@ -15,7 +15,10 @@
 import { createNodeFileSystem, type FileSystem } from '../io/host.js';
 import { formatPublicKeyFile, type MinisignPublicKey } from '../trust/minisign.js';
 import { PROBLEM_KIND_INFO, resolveVerdict, type VerifyProblem } from '../trust/problems.js';
+import { serializeManifest } from '../trust/manifest.js';
+import { hashSha256Hex } from '../trust/release-log.js';
 import { type ManifestSummary, summarizeManifest } from '../trust/signed-manifest.js';
+import { checkSiteTimestamp } from '../trust/timestamp.js';
 import { checkChannels } from './check-channels.js';
 import { checkFiles, type FilesCheck, type FilesTarget } from './check-files.js';
 import { checkHistory, type KnownLogHead } from './check-history.js';
@@ -80,7 +83,7 @@ function isUrl(source: string): boolean {
 function createReport(
   source: string,
   problems: VerifyProblem[],
-  extra: Pick<VerifyReport, 'manifest' | 'logHead' | 'checkedServerConfig'> & { checkedFiles?: number } = {},
+  extra: Pick<VerifyReport, 'manifest' | 'logHead' | 'checkedServerConfig' | 'timestamp'> & { checkedFiles?: number } = {},
 ): VerifyReport {
   return {
     source,
@@ -90,6 +93,7 @@ function createReport(
     checkedFiles: extra.checkedFiles ?? 0,
     ...(extra.logHead ? { logHead: extra.logHead } : {}),
     ...(extra.checkedServerConfig ? { checkedServerConfig: extra.checkedServerConfig } : {}),
+    ...(extra.timestamp ? { timestamp: extra.timestamp } : {}),
   };
 }
 
@@ -252,6 +256,18 @@ async function runCheck(source: string, options: VerifyOptions, signal: AbortSig
   });
   problems.push(...history.problems);
 
+  // 2c. Freshness: when the signed channels delegate a timestamp key, a timestamp signed by
+  // exactly that key must vouch for this manifest now (else stale: possible freeze).
+  const timestamp = await checkSiteTimestamp({
+    reader: site,
+    manifest,
+    manifestSha256: hashSha256Hex(new TextEncoder().encode(serializeManifest(manifest))),
+    signingKey,
+    now: options.now,
+  });
+  problems.push(...timestamp.problems);
+  const timestampSummary = timestamp.timestamp ? { keyId: timestamp.timestamp.keyId, expires: timestamp.timestamp.expires } : undefined;
+
   // 3. Files.
   const files = await checkFiles(site, target, manifest, {
     concurrency,
@@ -277,5 +293,6 @@ async function runCheck(source: string, options: VerifyOptions, signal: AbortSig
     checkedFiles: files.checkedFiles,
     ...(history.head ? { logHead: history.head } : {}),
     checkedServerConfig: files.checkedServerConfig,
+    ...(timestampSummary ? { timestamp: timestampSummary } : {}),
   });
 }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { buildProject } from '../../build/build-project.js';
 import type { RegisterCommand } from '../context.js';
 import { createOutputSourceReader, createProgress, formatBytes, printDiagnostics, resolveExitCode } from '../output.js';
-import { readPassphrase } from '../passphrase.js';
+import { readPassphrase, readTimestampPassphrase } from '../passphrase.js';
 
 /** `stele build [dir]`: build, check, seal and verify a site into `dir/dist`. */
 export const registerBuildCommand: RegisterCommand = (cli, ctx) => {
@@ -23,6 +23,7 @@ export const registerBuildCommand: RegisterCommand = (cli, ctx) => {
         write: true,
         noSeal: !needsKey,
         passphrase: () => readPassphrase(ctx),
+        timestampPassphrase: () => readTimestampPassphrase(ctx),
         onProgress: (stage, done, total) => progress.update(stage, done, total),
       });
       progress.clear();
@@ -37,7 +38,9 @@ export const registerBuildCommand: RegisterCommand = (cli, ctx) => {
           const s = result.stats;
           ctx.stdout(
             `built ${s.pages} pages, ${s.files} files, ${formatBytes(s.bytes)} in ${s.ms} ms → ${result.outDir}` +
-              (result.seal ? `; sealed version ${result.seal.version} with key ${result.seal.keyId}, verified\n` : '; NOT sealed\n'),
+              (result.seal
+                ? `; sealed version ${result.seal.version} with key ${result.seal.keyId}${result.seal.timestamp ? `, timestamp by ${result.seal.timestamp.keyId} until ${result.seal.timestamp.expires}` : ''}, verified\n`
+                : '; NOT sealed\n'),
           );
         }
         if (!result.ok) ctx.stderr('build failed: nothing was written; the previous output is untouched\n');
