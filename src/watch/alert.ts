@@ -37,8 +37,9 @@ function clampEnv(text: string): string {
  * `STELE_EVENT`, `STELE_MIRROR`, `STELE_INCIDENT_ID`, `STELE_CATEGORY`, `STELE_AT`,
  * `STELE_FIRST_SEEN`, `STELE_KINDS` (comma-separated), `STELE_FILES` (one
  * `kind<TAB>path` per line), `STELE_FILES_<KIND>` (one path per line, e.g.
- * `STELE_FILES_MODIFIED`), `STELE_PROBLEM_COUNT`, `STELE_SUMMARY` and, when healed,
- * `STELE_DURATION_MS`. Control characters in paths are replaced by `?`.
+ * `STELE_FILES_MODIFIED`), `STELE_PROBLEM_COUNT`, `STELE_SUMMARY`, when healed
+ * `STELE_DURATION_MS`, and for `expiring-soon` `STELE_EXPIRING` (`seal`) and
+ * `STELE_EXPIRES` (ISO time). Control characters in paths are replaced by `?`.
  */
 export function createAlertEnvironment(payload: AlertPayload): Record<string, string> {
   const env: Record<string, string> = {
@@ -60,6 +61,10 @@ export function createAlertEnvironment(payload: AlertPayload): Record<string, st
   }
   env.STELE_FILES = clampEnv(lines.join('\n'));
   if (payload.durationMs !== undefined) env.STELE_DURATION_MS = String(payload.durationMs);
+  if (payload.expiring) {
+    env.STELE_EXPIRING = payload.expiring.what;
+    env.STELE_EXPIRES = payload.expiring.expires;
+  }
   return env;
 }
 

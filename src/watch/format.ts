@@ -36,6 +36,8 @@ export function formatWatchEvent(event: WatchEvent): string {
         return `${event.at} ${event.alert ? 'ALERT' : 'update'} ${event.incidentId} changed: ${event.payload.summary}`;
       case 'incident-healed':
         return `${event.at} HEALED ${event.incidentId} after ${formatDuration(event.payload.durationMs ?? 0)}: ${event.payload.summary}`;
+      case 'expiring-soon':
+        return `${event.at} ALERT ${event.incidentId}: ${event.payload.summary}`;
       case 'alert-delivered':
         return `${event.at} ${event.channel} alert delivered for ${event.incidentId} (${event.event})`;
       case 'alert-failed':

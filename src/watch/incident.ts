@@ -283,5 +283,8 @@ export function summarize(payload: AlertPayload): string {
     }
     case 'incident-healed':
       return `${payload.mirror} is genuine again after ${formatDuration(payload.durationMs ?? 0)} (incident ${payload.incidentId}, from ${payload.firstSeen}). What was wrong: ${what}.`;
+    case 'expiring-soon':
+      // Written by the expiry warning itself (expiry.ts).
+      return payload.summary;
   }
 }

@@ -12,6 +12,15 @@ export {
   stripControlCharacters,
   type WebhookOptions,
 } from './alert.js';
+export {
+  applyExpiryWarnings,
+  collectExpiries,
+  createExpiryAlertId,
+  DEFAULT_EXPIRY_WARNING_MS,
+  type ExpiryWarningPolicy,
+  formatAlertDate,
+  summarizeExpiry,
+} from './expiry.js';
 export { formatWatchEvent, formatWatchEventJson, isNotableWatchEvent } from './format.js';
 export {
   applyVerifyReport,
@@ -34,6 +43,9 @@ export {
 } from './state.js';
 export type {
   AlertChannel,
+  AlertEventType,
+  ExpiringThing,
+  ExpiryNotice,
   AlertPayload,
   IncidentCategory,
   IncidentEventType,

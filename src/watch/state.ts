@@ -9,9 +9,12 @@ import { WATCH_STATE_UNREADABLE, WATCH_STATE_WRITE_FAILED } from '../errors/code
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { FileSystem } from '../io/host.js';
 import { VERIFY_PROBLEM_KINDS } from '../trust/problems.js';
-import type { MirrorState, WatchState } from './types.js';
+import type { ExpiringThing, MirrorState, WatchState } from './types.js';
 
 const kindSchema = z.enum(VERIFY_PROBLEM_KINDS);
+
+/** What an `expiring-soon` alert can be about. */
+const EXPIRING_THINGS = ['seal'] as const satisfies readonly ExpiringThing[];
 
 const problemSchema = z.object({ kind: kindSchema, path: z.string().optional(), message: z.string() });
 
@@ -26,10 +29,10 @@ const manifestSchema = z.object({
 
 const payloadSchema = z.object({
   schema: z.literal('stele-watch-alert/1'),
-  event: z.enum(['incident-opened', 'incident-updated', 'incident-healed']),
+  event: z.enum(['incident-opened', 'incident-updated', 'incident-healed', 'expiring-soon']),
   mirror: z.string(),
   incidentId: z.string(),
-  category: z.enum(['tampered', 'unreachable']),
+  category: z.enum(['tampered', 'unreachable', 'expiring']),
   at: z.string(),
   firstSeen: z.string(),
   summary: z.string(),
@@ -40,6 +43,7 @@ const payloadSchema = z.object({
   resolved: z.array(problemSchema).optional(),
   durationMs: z.number().optional(),
   manifest: manifestSchema.optional(),
+  expiring: z.object({ what: z.enum(EXPIRING_THINGS), expires: z.string() }).optional(),
 });
 
 const mirrorSchema = z.object({
@@ -62,6 +66,7 @@ const mirrorSchema = z.object({
       updates: z.number().int().nonnegative(),
     })
     .optional(),
+  expiryWarned: z.partialRecord(z.enum(EXPIRING_THINGS), z.string()).optional(),
   pendingAlerts: z
     .array(
       z.object({

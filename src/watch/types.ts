@@ -47,16 +47,35 @@ export type UpdateAlertPolicy =
 /** The incident events that can trigger an alert. */
 export type IncidentEventType = 'incident-opened' | 'incident-updated' | 'incident-healed';
 
+/**
+ * Every event that can trigger an alert: the incident events, and `expiring-soon`
+ * (a mirror's seal expires within a few days; not an incident, alerted once per
+ * mirror and expiry).
+ */
+export type AlertEventType = IncidentEventType | 'expiring-soon';
+
+/** What is about to expire: the manifest's own seal (the signed manifest's `expires`). */
+export type ExpiringThing = 'seal';
+
+/** An expiry an `expiring-soon` alert is about. */
+export interface ExpiryNotice {
+  what: ExpiringThing;
+  /** ISO time it expires. */
+  expires: string;
+}
+
 /** Where an alert is delivered. */
 export type AlertChannel = 'command' | 'webhook';
 
 /** The JSON sent to the alert command (stdin) and the webhook (POST body). */
 export interface AlertPayload {
   schema: 'stele-watch-alert/1';
-  event: IncidentEventType;
+  event: AlertEventType;
   mirror: string;
+  /** The incident's id; for `expiring-soon`, an id naming the mirror and the expiry. */
   incidentId: string;
-  category: IncidentCategory;
+  /** `expiring`: an `expiring-soon` warning (no problem was found). */
+  category: IncidentCategory | 'expiring';
   /** ISO time of this event. */
   at: string;
   /** ISO time the incident was first observed. */
@@ -77,10 +96,12 @@ export interface AlertPayload {
   durationMs?: number;
   /** Manifest the mirror served at this check, when it could be read. */
   manifest?: ManifestSummary;
+  /** `expiring-soon`: what expires, and when. */
+  expiring?: ExpiryNotice;
 }
 
-/** An incident opened, changed or healed. */
-export interface IncidentWatchEvent<T extends IncidentEventType = IncidentEventType> {
+/** An incident opened, changed or healed, or an expiry about to come. */
+export interface IncidentWatchEvent<T extends AlertEventType = AlertEventType> {
   type: T;
   at: string;
   mirror: string;
@@ -107,12 +128,13 @@ export type WatchEvent =
   | IncidentWatchEvent<'incident-opened'>
   | IncidentWatchEvent<'incident-updated'>
   | IncidentWatchEvent<'incident-healed'>
+  | IncidentWatchEvent<'expiring-soon'>
   | {
       type: 'alert-delivered';
       at: string;
       mirror: string;
       incidentId: string;
-      event: IncidentEventType;
+      event: AlertEventType;
       channel: AlertChannel;
     }
   | {
@@ -120,7 +142,7 @@ export type WatchEvent =
       at: string;
       mirror: string;
       incidentId: string;
-      event: IncidentEventType;
+      event: AlertEventType;
       channel: AlertChannel;
       /** False when stele gave up on this alert. */
       willRetry: boolean;
@@ -168,6 +190,8 @@ export interface MirrorState {
   /** When the current run of errors began. */
   firstErrorAt?: string;
   incident?: IncidentState;
+  /** Expiries already warned about (`expiring-soon`), by what expires: a later expiry re-arms the warning. */
+  expiryWarned?: Partial<Record<ExpiringThing, string>>;
   pendingAlerts: PendingAlert[];
 }
 

@@ -17,6 +17,7 @@ import {
   runAlertCommand,
   type SleepFunction,
 } from './alert.js';
+import { applyExpiryWarnings, DEFAULT_EXPIRY_WARNING_MS } from './expiry.js';
 import { applyVerifyReport } from './incident.js';
 import { createEmptyMirrorState, createEmptyWatchState, loadWatchState, saveWatchState } from './state.js';
 import type {
@@ -49,6 +50,11 @@ export interface WatcherOptions {
    * stopped and reported `timed-out`, which opens an incident at once.
    */
   checkTimeoutMs?: number;
+  /**
+   * Warn (`expiring-soon`, once per mirror and expiry) when a mirror's seal
+   * expires within this many ms (default 3 days).
+   */
+  expiryWarningMs?: number;
   /** Rounds after which an undeliverable alert is dropped (default 10). */
   maxDeliveryAttempts?: number;
   /** Shell command run for each alert (payload JSON on stdin, `STELE_*` variables). */
@@ -333,9 +339,14 @@ export function createWatcher(options: WatcherOptions): Watcher {
       const report = reports[i];
       // A check cut short by stopping the watcher tells nothing: it is not applied.
       if (!report) continue;
-      const { next, events: mirrorEvents } = applyVerifyReport(mirrors[i], current.mirrors[mirrors[i]], report, now(), policy);
-      current.mirrors[mirrors[i]] = next;
-      for (const e of mirrorEvents) record(events, e);
+      const at = now();
+      const applied = applyVerifyReport(mirrors[i], current.mirrors[mirrors[i]], report, at, policy);
+      const warned = applyExpiryWarnings(mirrors[i], applied.next, report, at, {
+        warnBeforeMs: options.expiryWarningMs ?? DEFAULT_EXPIRY_WARNING_MS,
+        channels,
+      });
+      current.mirrors[mirrors[i]] = warned.next;
+      for (const e of [...applied.events, ...warned.events]) record(events, e);
     }
     // Save before alerting (a crash mid-delivery re-sends rather than loses), and after.
     await persist(events);
