@@ -52,7 +52,7 @@ import { readManifestVersion, resolveNextVersion, sealSite } from '../seal/seal-
 import { loadSignerFromText, readSecretKeyFile, type Signer } from '../seal/signer.js';
 import { createSite } from '../site/create-site.js';
 import { emitFile, type OutputFiles } from '../site/output.js';
-import { createSearchIndex } from '../site/search-pagefind.js';
+import { createSearchIndex, type LanguageSearchIndex } from '../site/search-pagefind.js';
 import { formatKeyFingerprint, parsePublicKey } from '../trust/minisign.js';
 import { MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { verifySite } from '../verify/verify-site.js';
@@ -113,6 +113,8 @@ export interface BuildCache {
   check?: Memo<PageCheckMemo>;
   /** Preview-card PNGs by the hash of their SVG. */
   cards?: Map<string, Uint8Array>;
+  /** Pagefind indexes, one per language, by a hash of that language's pages. */
+  search?: Memo<LanguageSearchIndex>;
 }
 
 export interface BuildStats {
@@ -166,7 +168,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     stage('done');
     delete stats.stages.done;
     const c = options.cache;
-    for (const memo of [c?.traditional, c?.render, c?.harden, c?.check, c?.names]) memo?.prune();
+    for (const memo of [c?.traditional, c?.render, c?.harden, c?.check, c?.names, c?.search]) memo?.prune();
     stats.ms = Math.round(performance.now() - started);
     // No message, hint or file name leaves the build with a protected name in it.
     const all = sortDiagnostics(redactor ? diagnostics.map((d) => redactDiagnostic(d, redactor!)) : diagnostics);
@@ -189,6 +191,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     cache.harden ??= new Memo();
     cache.check ??= new Memo();
     cache.names ??= new Memo();
+    cache.search ??= new Memo();
   }
   const convert = createTraditionalConverter(resolved.config.traditional.overrides);
   const conversions = cache?.traditional;
@@ -362,7 +365,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   for (const [path, data] of [...cards.files, ...theme.files]) site.output.set(path, data);
   const output = site.output;
   stage('search');
-  diagnostics.push(...(await createSearchIndex(output, { pages: site.pages.map((p) => p.path) })));
+  diagnostics.push(...(await createSearchIndex(output, { pages: site.pages.map((p) => p.path), ...(cache?.search ? { memo: cache.search } : {}) })));
   for (const r of imageByPath.values()) for (const f of r.files) output.set(f.path, f.data);
 
   stage('harden');

@@ -13,6 +13,7 @@
 import { createDiagnostic } from '../errors/catalogue.js';
 import { SiteSearchIndexFailed } from '../errors/codes-site.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
+import { hashKey, type Memo } from '../io/memo.js';
 import type { OutputFiles } from './output.js';
 
 /** Folder of the search index in the site. */
@@ -33,15 +34,33 @@ export function isCompressedSearchFile(path: string): boolean {
 export interface SearchIndexOptions {
   /** Paths of the HTML pages to offer to the indexer (only those marked with `data-pagefind-body` are indexed). */
   pages: readonly string[];
+  /** Indexes of earlier builds, by a hash of one language's pages (rebuilds, `.stele/cache`). */
+  memo?: Memo<LanguageSearchIndex>;
 }
+
+/** Bump when the way pages are offered to Pagefind changes: remembered indexes are then made again. */
+const SEARCH_INDEX_FORMAT = '1';
 
 /** Pagefind runs one service process per Node process: builds in one process take turns. */
 let queue: Promise<unknown> = Promise.resolve();
 
+/** The index files of one language, as Pagefind made them (paths relative to `pagefind/`). */
+export interface LanguageSearchIndex {
+  files: [string, Uint8Array][];
+  diagnostics: Diagnostic[];
+}
+
 /**
  * Index the pages of `output` with Pagefind and add the index under `pagefind/`.
- * Pages are offered in sorted order so the index is deterministic. The
- * Pagefind service process is started for the build and stopped after it.
+ *
+ * Each language (the page's `<html lang>`) is indexed on its own, and the
+ * entry files are merged, so that a language's index depends only on that
+ * language's pages: with `memo`, a language whose pages did not change is not
+ * indexed again (Pagefind's Chinese segmentation is most of a cold build's
+ * time). Pages are offered in sorted order and Pagefind's output is
+ * deterministic, so a remembered index is byte-identical to a new one. The
+ * Pagefind service process is started only when some language must be indexed,
+ * and stopped after it.
  */
 export function createSearchIndex(output: OutputFiles, options: SearchIndexOptions): Promise<Diagnostic[]> {
   const run = queue.then(() => indexPages(output, options));
@@ -49,37 +68,112 @@ export function createSearchIndex(output: OutputFiles, options: SearchIndexOptio
   return run;
 }
 
+const LANG = /<html\b[^>]*?\slang="([^"]{1,35})"/;
+
 async function indexPages(output: OutputFiles, options: SearchIndexOptions): Promise<Diagnostic[]> {
-  const pagefind = await import('pagefind');
   const decoder = new TextDecoder();
+  const byLanguage = new Map<string, { path: string; content: string; bytes: Uint8Array }[]>();
+  for (const path of [...options.pages].sort()) {
+    const bytes = output.get(path);
+    if (!bytes) continue;
+    const content = decoder.decode(bytes);
+    if (!content.includes(SEARCH_BODY_ATTRIBUTE)) continue;
+    const lang = (LANG.exec(content.slice(0, 2048))?.[1] ?? 'unknown').toLowerCase();
+    const pages = byLanguage.get(lang) ?? [];
+    if (!pages.length) byLanguage.set(lang, pages);
+    pages.push({ path, content, bytes });
+  }
+  const diagnostics: Diagnostic[] = [];
+  const indexes: LanguageSearchIndex[] = [];
+  let pagefind: typeof import('pagefind') | undefined;
+  try {
+    for (const lang of [...byLanguage.keys()].sort()) {
+      const pages = byLanguage.get(lang)!;
+      const key = options.memo ? hashKey('pagefind', SEARCH_INDEX_FORMAT, lang, ...pages.flatMap((p) => [p.path, p.bytes])) : undefined;
+      let index = key ? options.memo!.get(key) : undefined;
+      if (!index) {
+        pagefind ??= await import('pagefind');
+        index = await indexLanguage(pagefind, pages);
+        if (key && !index.diagnostics.length) options.memo!.set(key, index);
+      }
+      indexes.push(index);
+    }
+  } finally {
+    await pagefind?.close();
+  }
+  for (const index of indexes) diagnostics.push(...index.diagnostics);
+  if (diagnostics.length) return diagnostics;
+  const merged = mergeLanguageIndexes(indexes);
+  if (typeof merged === 'string') return [createDiagnostic(SiteSearchIndexFailed, {}, merged)];
+  for (const [rel, data] of merged) output.set(`${SEARCH_INDEX_DIR}/${rel}`, data);
+  return diagnostics;
+}
+
+/** Index one language's pages in a fresh Pagefind index. */
+async function indexLanguage(pagefind: typeof import('pagefind'), pages: readonly { path: string; content: string }[]): Promise<LanguageSearchIndex> {
   const diagnostics: Diagnostic[] = [];
   const fail = (message: string) => diagnostics.push(createDiagnostic(SiteSearchIndexFailed, {}, message));
+  const files: [string, Uint8Array][] = [];
   try {
     const created = await pagefind.createIndex({ keepIndexUrl: true, writePlayground: false });
     if (!created.index) {
       fail(created.errors.join('; ') || 'Pagefind did not start');
-      return diagnostics;
+      return { files, diagnostics };
     }
     const { index } = created;
-    for (const path of [...options.pages].sort()) {
-      const bytes = output.get(path);
-      if (!bytes) continue;
-      const content = decoder.decode(bytes);
-      if (!content.includes(SEARCH_BODY_ATTRIBUTE)) continue;
-      const added = await index.addHTMLFile({ url: `/${path}`, content });
-      if (added.errors.length) fail(`${path}: ${added.errors.join('; ')}`);
+    for (const page of pages) {
+      const added = await index.addHTMLFile({ url: `/${page.path}`, content: page.content });
+      if (added.errors.length) fail(`${page.path}: ${added.errors.join('; ')}`);
     }
-    const files = await index.getFiles();
-    if (files.errors.length) fail(files.errors.join('; '));
-    for (const file of files.files) {
+    const got = await index.getFiles();
+    if (got.errors.length) fail(got.errors.join('; '));
+    for (const file of got.files) {
       const rel = file.path.replace(/\\/g, '/');
-      if (KEPT.test(rel)) output.set(`${SEARCH_INDEX_DIR}/${rel}`, new Uint8Array(file.content));
+      if (KEPT.test(rel)) files.push([rel, new Uint8Array(file.content)]);
     }
     await index.deleteIndex();
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error));
-  } finally {
-    await pagefind.close();
   }
-  return diagnostics;
+  files.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return { files, diagnostics };
+}
+
+/**
+ * One index from per-language ones: the entry files' `languages` are joined (in
+ * sorted order); every other file is either a language's own (its name carries
+ * the language and a hash) or shared and identical (`pagefind.js`, the
+ * WebAssembly). A shared file that differs is reported, never silently chosen.
+ */
+export function mergeLanguageIndexes(indexes: readonly LanguageSearchIndex[]): Map<string, Uint8Array> | string {
+  const files = new Map<string, Uint8Array>();
+  const entries: { version?: unknown; languages?: Record<string, unknown> }[] = [];
+  for (const index of indexes) {
+    for (const [rel, data] of index.files) {
+      if (rel === ENTRY) {
+        entries.push(JSON.parse(new TextDecoder().decode(data)));
+        continue;
+      }
+      const seen = files.get(rel);
+      if (seen && !equalBytes(seen, data)) return `Pagefind wrote two different ${rel} for two languages`;
+      files.set(rel, data);
+    }
+  }
+  if (!entries.length) return files;
+  const languages: Record<string, unknown> = {};
+  for (const entry of entries) {
+    if (entry.version !== entries[0].version) return 'Pagefind indexes of two versions cannot be merged';
+    Object.assign(languages, entry.languages ?? {});
+  }
+  const sorted = Object.fromEntries(Object.keys(languages).sort().map((k) => [k, languages[k]]));
+  files.set(ENTRY, new TextEncoder().encode(JSON.stringify({ ...entries[0], languages: sorted })));
+  return new Map([...files].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+}
+
+const ENTRY = 'pagefind-entry.json';
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
