@@ -39,7 +39,6 @@ describe('public exports', () => {
         "loadSigner",
         "localize",
         "publishSite",
-        "refreshSiteTimestamp",
         "renderContent",
         "resolveConfig",
         "runChecks",
