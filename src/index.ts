@@ -21,6 +21,7 @@ export { createNodeProcessRunner, type ProcessResult, type ProcessRunner, type R
 export { createSiteBundle } from './publish/bundle.js';
 export { formatPublishReport } from './publish/format-report.js';
 export { type PublishOptions, publishSite } from './publish/publish-site.js';
+export { type RefreshTimestampOptions, type RefreshTimestampResult, refreshSiteTimestamp } from './publish/refresh-timestamp.js';
 export type { PublishReport, PublishTarget, TargetReport } from './publish/types.js';
 export { createMarkdownRenderer } from './render/markdown.js';
 export { renderContent } from './render/render-content.js';

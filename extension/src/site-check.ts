@@ -1,8 +1,9 @@
 /**
  * The extension's check of one page, built from the trust core's protocol steps
  * (the same ones `stele verify` runs): the signed manifest and its key, rotation
- * and revoked keys, revoked addresses, expiry and rollback, then the hash of the
- * page itself and of every same-origin resource it loaded.
+ * and revoked keys, revoked addresses, expiry and rollback, the delegated
+ * timestamp (stale: possible freeze), then the hash of the page itself and of
+ * every same-origin resource it loaded.
  */
 import { decodeUtf8 } from '../../src/trust/bytes.js';
 import { normalizeAddress, parseChannelsDocument } from '../../src/trust/channels.js';
@@ -11,6 +12,7 @@ import { formatKeyFingerprint, formatPublicKeyFile, type MinisignPublicKey, pars
 import { CHANNELS_PATH, MANIFEST_PATH, MANIFEST_SIG_PATH, PUBLIC_KEY_PATH } from '../../src/trust/paths.js';
 import { PROBLEM_KIND_INFO, resolveVerdict, type VerifyProblem, type VerifyProblemKind } from '../../src/trust/problems.js';
 import { MAX_DOCUMENT_BYTES, MAX_PUBLIC_KEY_BYTES, MAX_SIGNATURE_BYTES, type TrustReader } from '../../src/trust/reader.js';
+import { hashSha256Hex } from '../../src/trust/release-log.js';
 import { checkRevokedAddress, checkRevokedKeys } from '../../src/trust/revocation.js';
 import {
   checkManifestFreshness,
@@ -20,6 +22,7 @@ import {
   resolveUnreadManifestProblem,
   verifyManifestSignature,
 } from '../../src/trust/signed-manifest.js';
+import { checkSiteTimestamp } from '../../src/trust/timestamp.js';
 import type { PinCandidate, ResourceDigest, Verdict } from './protocol.js';
 import { findOfficialSite, type SitePin, type TrustState } from './store.js';
 
@@ -320,6 +323,15 @@ export async function checkSite(input: SiteCheckInput): Promise<SiteCheckResult>
     if (revokedAddress) problems.push(revokedAddress);
     learnt = await readChannels(site.reader, manifest);
     problems.push(...checkManifestFreshness(manifest, input.now, pin?.highestVersion));
+    // A site that delegates a timestamp key must carry a fresh timestamp by exactly that key (as `stele verify`).
+    const timestamp = await checkSiteTimestamp({
+      reader: site.reader,
+      manifest,
+      manifestSha256: hashSha256Hex(site.manifestBytes),
+      signingKey: signature.signingKey,
+      now: input.now,
+    });
+    problems.push(...timestamp.problems);
     const files = checkResources(manifest, site.root, input.resources);
     problems.push(...files.problems);
     matched = files.matched;

@@ -24,6 +24,7 @@ import { createDiagnostic } from '../errors/catalogue.js';
 import { CHECK_LINK_ROOT_RELATIVE } from '../errors/codes-harden.js';
 import { entryPath } from '../content/urls.js';
 import {
+  BuildKeyChangedWithoutRotation,
   BuildLogConflict,
   BuildLogStarted,
   BuildNotSealed,
@@ -47,7 +48,7 @@ import { SEARCH_BOOTSTRAP } from '../render/theme/search.js';
 import { readKeyPublications, TIMESTAMP_SECRET_KEY_FILE } from '../seal/key-store.js';
 import { DEFAULT_MANIFEST_DAYS_WITH_TIMESTAMP } from '../trust/timestamp.js';
 import { isSecretKeyEncrypted } from '../seal/minisign.js';
-import { PROJECT_LOG_DIR, readSiteLog, readStoredLog, resolvePreviousLog, writeStoredLog } from '../seal/release-log-store.js';
+import { PROJECT_LOG_DIR, readSiteLog, readStoredLog, resolvePreviousLog, resolveUnbackedKeyChange, writeStoredLog } from '../seal/release-log-store.js';
 import { readManifestVersion, resolveNextVersion, sealSite } from '../seal/seal-site.js';
 import { loadSignerFromText, readSecretKeyFile, type Signer } from '../seal/signer.js';
 import { createSite } from '../site/create-site.js';
@@ -477,6 +478,13 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
         ),
       );
     }
+    const keys = await readKeyPublications(keysDir, host.fs);
+    // A history signed by one key continues under another only through a rotation the old key signed.
+    const unbacked = await resolveUnbackedKeyChange(previousLog.lines, signer.keyId, keys);
+    if (unbacked) {
+      diagnostics.push(createDiagnostic(BuildKeyChangedWithoutRotation, { file: config.seal.secretKey }, unbacked.from, unbacked.version, signer.keyId, unbacked.reason));
+      return done({ config, content, output });
+    }
     const sealed = sealSite(output, {
       log: previousLog.lines,
       siteId: config.siteId,
@@ -485,7 +493,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
       expiresInDays,
       signer,
       channels: { official: config.seal.official, revoked: config.seal.revoked },
-      keys: await readKeyPublications(keysDir, host.fs),
+      keys,
       ...(timestampSigner ? { timestamp: { signer: timestampSigner, days: config.seal.timestampDays } } : {}),
     });
     seal = {

@@ -238,6 +238,15 @@ export const BuildLogStarted = defineError({
   hint: 'If this site was published with a release log before, restore its log folder before building, or readers who remembered it will see HISTORY REWRITTEN.',
 });
 
+export const BuildKeyChangedWithoutRotation = defineError({
+  code: 'STELE1308',
+  title: 'Signing key changed without a rotation',
+  severity: 'error',
+  message: (from: string, version: number, to: string, reason: string) =>
+    `The last version in the release log (${version}) was signed by key ${from}; this build would sign with key ${to}, and no rotation signed by ${from} leads to it (${reason}). Readers' \`stele verify\` would report KEY CHANGED: whoever holds the new key may not be the site's owner. Nothing was written.`,
+  hint: 'If you still have the old secret key, put it back as the configured secret key and run `stele key rotate` (the new key is then signed by the old one). If the old key is lost, start a new history on purpose: move the project\'s `.stele/log/` and the output folder away; readers who pinned the old key will be warned.',
+});
+
 export const BuildSealExpiresSoon = defineError({
   code: 'STELE1306',
   title: 'Seal expires soon',

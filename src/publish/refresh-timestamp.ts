@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import type { FileSystem } from '../io/host.js';
 import { parseManifest } from '../trust/manifest.js';
-import { MANIFEST_PATH } from '../trust/paths.js';
+import { MANIFEST_PATH, STELE_DIR } from '../trust/paths.js';
 import type { VerifyProblem } from '../trust/problems.js';
 import { hashSha256Hex } from '../trust/release-log.js';
 import { readTimestampDelegation, TIMESTAMP_PATH, TIMESTAMP_SIG_PATH, type TimestampDocument } from '../trust/timestamp.js';
@@ -57,6 +57,11 @@ function describe(problems: readonly VerifyProblem[]): string {
 export async function refreshSiteTimestamp(options: RefreshTimestampOptions): Promise<RefreshTimestampResult> {
   const { dir, fs, signer, now } = options;
   const native = (path: string) => join(dir, ...path.split('/'));
+  // A refresh killed between writing and renaming left a temporary file: it is not part of the site.
+  const steleDir = native(STELE_DIR);
+  for (const entry of await fs.listEntries(steleDir).catch(() => [])) {
+    if (/^timestamp\.json(?:\.minisig)?\.stele-tmp-\d+$/.test(entry.name)) await fs.rm(join(steleDir, entry.name));
+  }
   const before = await verifySite(dir, { publicKey: options.publicKey, trustStoreDir: false, now, fs });
   const blocking = before.problems.filter((p) => p.kind !== 'stale');
   if (!before.manifest || blocking.length > 0) {

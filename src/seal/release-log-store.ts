@@ -8,6 +8,11 @@
  */
 import { dirname, join } from 'node:path';
 import type { FileSystem } from '../io/host.js';
+import { encodeUtf8 } from '../trust/bytes.js';
+import { checkKeyChange } from '../trust/keys.js';
+import { resolveRotationKeyPath, resolveRotationSigPath } from '../trust/paths.js';
+import type { TrustReader } from '../trust/reader.js';
+import type { KeyPublications } from './key-store.js';
 import {
   findHistoryRewrite,
   LOG_BUNDLE_SIZE,
@@ -146,4 +151,33 @@ export function resolvePreviousLog(
   }
   const last = lines.length > 0 ? parseLogEntry(lines[lines.length - 1]) : undefined;
   return { status: 'ok', lines, from, ...(last ? { lastVersion: last.version } : {}) };
+}
+
+/**
+ * Why a build signed by `signerKeyId` cannot continue `lines`: the last version
+ * was signed by another key and the key folder's rotation links (what the build
+ * publishes) lead from that key to the signer through no chain. Undefined when
+ * the log is empty, the key is the same, or a rotation backs the change.
+ * Readers' `stele verify` would report such a change as KEY CHANGED.
+ */
+export async function resolveUnbackedKeyChange(
+  lines: readonly string[],
+  signerKeyId: string,
+  publications: KeyPublications,
+): Promise<{ from: string; version: number; reason: string } | undefined> {
+  const last = lines.length > 0 ? parseLogEntry(lines[lines.length - 1]) : undefined;
+  if (!last || last.keyId === signerKeyId) return undefined;
+  const files = new Map<string, Uint8Array>();
+  for (const link of publications.rotations) {
+    files.set(resolveRotationKeyPath(link.keyId), encodeUtf8(link.publicKeyFile));
+    files.set(resolveRotationSigPath(link.keyId), encodeUtf8(link.signature));
+  }
+  const reader: TrustReader = {
+    read: async (path) => {
+      const data = files.get(path);
+      return data ? { status: 'ok', data } : { status: 'missing' };
+    },
+  };
+  const change = await checkKeyChange(reader, last.keyId, signerKeyId, new Map());
+  return change.ok ? undefined : { from: last.keyId, version: last.version, reason: change.reason };
 }

@@ -32,8 +32,10 @@ export {
 } from './channels.js';
 /** Rotation and revocation rules: rotation links, revoked-keys list, chain following. */
 export {
+  checkKeyChange,
   followRotation,
   formatRevokedKeysComment,
+  type KeyChangeCheck,
   formatRotationComment,
   MAX_ROTATION_HOPS,
   parseRevokedKeys,

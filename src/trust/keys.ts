@@ -6,7 +6,7 @@
  * a rotation link.
  */
 import { decodeUtf8 } from './bytes.js';
-import { type MinisignPublicKey, parsePublicKey, parseSignature, verifyMinisign } from './minisign.js';
+import { type MinisignPublicKey, type MinisignSignature, parsePublicKey, parseSignature, verifyMinisign } from './minisign.js';
 import { resolveRotationKeyPath, resolveRotationSigPath } from './paths.js';
 import { MAX_PUBLIC_KEY_BYTES, MAX_SIGNATURE_BYTES, type TrustReader } from './reader.js';
 
@@ -136,4 +136,78 @@ export async function followRotation(
     wanted = signerId;
   }
   return { ok: false, reason: 'rotation chain is too long' };
+}
+
+/** The outcome of {@link checkKeyChange}. */
+export type KeyChangeCheck =
+  /** `verified`: false when the first link's signer is a key this verifier never saw (see below). */
+  | { ok: true; chain: string[]; verified: boolean }
+  | { ok: false; reason: string };
+
+/**
+ * Whether a change of signing key recorded in the release log, from `fromKeyId`
+ * to `toKeyId`, is backed by rotation links published in the site: a chain of
+ * `rotation/<KEY>.pub` links from `toKeyId` back to a link signed by `fromKeyId`,
+ * each naming its two keys in its signed comment. Each link's signature is
+ * verified with its signer's public key, taken from `knownKeys` (the pinned,
+ * remembered and signing keys) or from the signer's own rotation link. Only the
+ * first key of a site never has a rotation link: when the verifier does not know
+ * it either (a first visit without a pin), the link it signed is checked for its
+ * form and names only (`verified: false`), since nothing this verifier holds
+ * could tell a genuine first key from one made up along with the copy.
+ *
+ * Unlike {@link followRotation}, a revoked signer does not break the chain: a
+ * key is revoked after it rotated to its successor, and the history it signed
+ * stays history (the signature step refuses anything a revoked key signs now).
+ */
+export async function checkKeyChange(
+  reader: TrustReader,
+  fromKeyId: string,
+  toKeyId: string,
+  knownKeys: ReadonlyMap<string, MinisignPublicKey>,
+): Promise<KeyChangeCheck> {
+  let wanted = toKeyId;
+  const chain: string[] = [toKeyId];
+  for (let hop = 0; hop < MAX_ROTATION_HOPS; hop++) {
+    const link = await readRotationLink(reader, wanted);
+    if (typeof link === 'string') return { ok: false, reason: link };
+    const signerId = link.signature.keyId;
+    const comment = parseRotationComment(link.signature.trustedComment);
+    if (!comment || comment.from !== signerId || comment.to !== wanted) {
+      return { ok: false, reason: `the rotation link for ${wanted} does not name its keys` };
+    }
+    let signerKey = knownKeys.get(signerId);
+    if (!signerKey) {
+      const previous = await readRotationLink(reader, signerId);
+      if (typeof previous !== 'string') signerKey = previous.key;
+    }
+    chain.unshift(signerId);
+    if (!signerKey) {
+      if (signerId !== fromKeyId) return { ok: false, reason: `the rotation chain breaks at key ${signerId}` };
+      return { ok: true, chain, verified: false };
+    }
+    const verified = verifyMinisign(link.publicKeyBytes, link.signatureText, signerKey);
+    if (!verified.ok) return { ok: false, reason: `the rotation link for ${wanted} does not verify with key ${signerId} (${verified.reason})` };
+    if (signerId === fromKeyId) return { ok: true, chain, verified: true };
+    wanted = signerId;
+  }
+  return { ok: false, reason: 'the rotation chain is too long' };
+}
+
+/** One published rotation link, parsed; a string is why it is not usable. */
+async function readRotationLink(
+  reader: TrustReader,
+  keyId: string,
+): Promise<
+  { key: MinisignPublicKey; publicKeyBytes: Uint8Array; signatureText: string; signature: MinisignSignature } | string
+> {
+  const pubRead = await reader.read(resolveRotationKeyPath(keyId), MAX_PUBLIC_KEY_BYTES);
+  const sigRead = await reader.read(resolveRotationSigPath(keyId), MAX_SIGNATURE_BYTES);
+  if (pubRead.status !== 'ok' || sigRead.status !== 'ok') return `no rotation link is published for key ${keyId}`;
+  const pub = parsePublicKey(decodeUtf8(pubRead.data));
+  if (!pub.ok || pub.value.keyId !== keyId) return `the rotation link for ${keyId} is malformed`;
+  const signatureText = decodeUtf8(sigRead.data);
+  const sig = parseSignature(signatureText);
+  if (!sig.ok) return `the rotation signature for ${keyId} is malformed`;
+  return { key: pub.value, publicKeyBytes: pubRead.data, signatureText, signature: sig.value };
 }

@@ -25,7 +25,7 @@ export interface ProblemKindInfo {
  * problems first (see {@link sortProblemKindsFilesFirst}).
  */
 export const VERIFY_PROBLEM_KINDS = [
-  'key-changed', // the trust store holds a different key for this site and no rotation leads to the new one
+  'key-changed', // the trust store holds a different key for this site and no rotation leads to the new one, or the release log changes key without one
   'split-view', // two mirrors show release logs that do not extend one another (the same key signed two histories)
   'history-rewritten', // the release log does not extend the head remembered before (truncated or rewritten)
   'wrong-key', // signed by a key other than the pinned one, or by a revoked key

@@ -136,6 +136,8 @@ export interface ManifestSignatureResult {
   trusted: boolean;
   /** The key that signed the manifest, when it is the anchor or reached from it by rotation. */
   signingKey?: MinisignPublicKey;
+  /** Key ids from the anchor to the signing key (one id when the anchor signed), when trusted. */
+  chain?: string[];
   problems: VerifyProblem[];
 }
 
@@ -151,6 +153,7 @@ export async function verifyManifestSignature(input: VerifyManifestSignatureInpu
   const sigKeyId = signature.keyId;
   const problems: VerifyProblem[] = [];
   let signingKey: MinisignPublicKey | undefined;
+  let chain: string[] = [sigKeyId];
   if (revoked.has(sigKeyId)) {
     problems.push({
       kind: 'wrong-key',
@@ -161,16 +164,18 @@ export async function verifyManifestSignature(input: VerifyManifestSignatureInpu
   } else if (anchor.key && anchor.key.keyId === sigKeyId) {
     signingKey = anchor.key;
   } else if (anchor.key) {
-    const chain = await followRotation(input.reader, anchor.key, sigKeyId, revoked);
-    if (chain.ok) signingKey = chain.key;
-    else {
+    const followed = await followRotation(input.reader, anchor.key, sigKeyId, revoked);
+    if (followed.ok) {
+      signingKey = followed.key;
+      chain = followed.chain;
+    } else {
       problems.push({
         kind: anchor.mismatchKind,
         path: MANIFEST_SIG_PATH,
         message:
           anchor.mismatchKind === 'key-changed'
-            ? `KEY CHANGED: site "${manifest.siteId}" was signed by ${anchor.keyId} before, now by ${sigKeyId} (${chain.reason})`
-            : `signed by key ${sigKeyId}, expected ${anchor.keyId} (${chain.reason})`,
+            ? `KEY CHANGED: site "${manifest.siteId}" was signed by ${anchor.keyId} before, now by ${sigKeyId} (${followed.reason})`
+            : `signed by key ${sigKeyId}, expected ${anchor.keyId} (${followed.reason})`,
         expected: anchor.keyId,
         actual: sigKeyId,
       });
@@ -205,7 +210,7 @@ export async function verifyManifestSignature(input: VerifyManifestSignatureInpu
     });
     return { trusted: false, problems };
   }
-  return { trusted: true, signingKey, problems };
+  return { trusted: true, signingKey, chain, problems };
 }
 
 /**

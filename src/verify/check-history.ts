@@ -4,11 +4,16 @@
  * that signed the manifest, hash to its checkpoint, be well formed, end with the
  * verified manifest, and extend every head seen before — the one remembered in
  * the trust store (else **history rewritten**) and the heads other mirrors
- * showed (else **split view**). Reads the checkpoint, the tiles and only the
- * bundles holding new entries (see `resolveBundlesToFetch`).
+ * showed (else **split view**). Every change of signing key between two
+ * consecutive entries it reads must be backed by rotation links signed by the
+ * earlier key (else **key changed**). Reads the checkpoint, the tiles and only
+ * the bundles holding new entries (see `resolveBundlesToFetch`), so the key
+ * changes checked are those since the remembered head (on a first visit, those
+ * in the last bundle of 256 versions; the signed root vouches for the rest).
  */
 import { decodeUtf8 } from '../trust/bytes.js';
 import { type Manifest, serializeManifest } from '../trust/manifest.js';
+import { checkKeyChange } from '../trust/keys.js';
 import { formatSignatureFile, type MinisignPublicKey, verifyMinisign } from '../trust/minisign.js';
 import type { VerifyProblem, VerifyProblemKind } from '../trust/problems.js';
 import { MAX_DOCUMENT_BYTES, MAX_SIGNATURE_BYTES, type TrustReader } from '../trust/reader.js';
@@ -25,6 +30,8 @@ import {
   parseCheckpoint,
   type ReleaseLogProblem,
   resolveBundlesToFetch,
+  LOG_BUNDLE_SIZE,
+  type ReleaseLogEntry,
   resolveLogBundlePath,
 } from '../trust/release-log.js';
 
@@ -50,6 +57,8 @@ export interface HistoryCheckInput {
   knownHeads?: readonly KnownLogHead[];
   /** Highest manifest version seen before (a shorter log under an older manifest is a rollback, reported elsewhere). */
   highestVersion?: number;
+  /** Public keys this verifier holds (pinned, remembered): rotation links they signed are verified with them. */
+  knownKeys?: readonly MinisignPublicKey[];
 }
 
 /** The outcome of the history step. */
@@ -151,7 +160,44 @@ export async function checkHistory(input: HistoryCheckInput): Promise<HistoryChe
   });
   for (const p of checked.problems) problems.push(mapLogProblem(p, compared, cp.head));
   const ok = checked.head !== undefined && !checked.problems.some((p) => p.kind === 'log-invalid');
+  if (ok) problems.push(...(await checkKeyChanges(reader, checked.entries, [signingKey, ...(input.knownKeys ?? [])])));
   return { present: true, ...(ok ? { head: checked.head } : {}), problems };
+}
+
+/**
+ * A `key-changed` problem for every change of signing key between consecutive
+ * entries read that no rotation signed by the earlier key backs.
+ */
+async function checkKeyChanges(
+  reader: TrustReader,
+  entries: readonly { index: number; entry: ReleaseLogEntry }[],
+  keys: readonly MinisignPublicKey[],
+): Promise<VerifyProblem[]> {
+  const known = new Map(keys.map((k) => [k.keyId, k]));
+  const problems: VerifyProblem[] = [];
+  const seen = new Map<string, string | undefined>();
+  for (let i = 1; i < entries.length; i++) {
+    const before = entries[i - 1];
+    const after = entries[i];
+    if (after.index !== before.index + 1 || after.entry.keyId === before.entry.keyId) continue;
+    const from = before.entry.keyId;
+    const to = after.entry.keyId;
+    const pair = `${from}>${to}`;
+    if (!seen.has(pair)) {
+      const result = await checkKeyChange(reader, from, to, known);
+      seen.set(pair, result.ok ? undefined : result.reason);
+      if (!result.ok) {
+        problems.push({
+          kind: 'key-changed',
+          path: resolveLogBundlePath(Math.floor(after.index / LOG_BUNDLE_SIZE)),
+          message: `KEY CHANGED in the release log: the signing key changed from ${from} to ${to} in version ${after.entry.version} with no rotation signed by ${from} (${result.reason}); whoever signed version ${after.entry.version} may not be the site's owner`,
+          expected: from,
+          actual: to,
+        });
+      }
+    }
+  }
+  return problems;
 }
 
 /** A release log problem as a verify problem, with the known head named in plain words. */

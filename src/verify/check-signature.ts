@@ -46,6 +46,10 @@ export type SignatureCheck =
       /** True when the signature verified with a trusted key: only then may listed files be fetched. */
       trusted: boolean;
       signingKey?: MinisignPublicKey;
+      /** Key ids from the anchor key to the signing key through rotation links (trusted signatures only). */
+      chain?: string[];
+      /** The pinned key (`--key`) or the remembered one the signature was checked against, when its public key is known. */
+      anchorKey?: MinisignPublicKey;
       /** The store entry for this site before this check. */
       entry?: TrustedSite;
       problems: VerifyProblem[];
@@ -148,6 +152,8 @@ export async function checkSignature(input: SignatureCheckInput): Promise<Signat
     sigKeyId,
     trusted: verified.trusted,
     ...(verified.signingKey ? { signingKey: verified.signingKey } : {}),
+    ...(verified.chain ? { chain: verified.chain } : {}),
+    ...(anchor.key ? { anchorKey: anchor.key } : {}),
     ...(entry ? { entry } : {}),
     problems,
   };

@@ -13,7 +13,7 @@
  */
 
 import { createNodeFileSystem, type FileSystem } from '../io/host.js';
-import { formatPublicKeyFile, type MinisignPublicKey } from '../trust/minisign.js';
+import { formatPublicKeyFile, type MinisignPublicKey, parsePublicKey } from '../trust/minisign.js';
 import { PROBLEM_KIND_INFO, resolveVerdict, type VerifyProblem } from '../trust/problems.js';
 import { serializeManifest } from '../trust/manifest.js';
 import { hashSha256Hex } from '../trust/release-log.js';
@@ -124,6 +124,14 @@ function rememberSite(
     // The longest head verified so far (an older copy's shorter log never replaces it).
     ...(logHead && logHead.size >= (previous?.logHead?.size ?? 0) ? { logHead } : previous?.logHead ? { logHead: previous.logHead } : {}),
   };
+}
+
+/** The public keys this verifier holds for a site: the pinned (or remembered) anchor and the remembered key. */
+function resolveKnownKeys(anchorKey: MinisignPublicKey | undefined, entry: TrustStore['sites'][string] | undefined): MinisignPublicKey[] {
+  const keys = anchorKey ? [anchorKey] : [];
+  const remembered = entry ? parsePublicKey(entry.publicKey) : undefined;
+  if (remembered?.ok) keys.push(remembered.value);
+  return keys;
 }
 
 /**
@@ -241,8 +249,10 @@ async function runCheck(source: string, options: VerifyOptions, signal: AbortSig
   // who pins another key outright (`--key`, `--key-id`) has chosen a new identity for this site
   // id: its history starts with what it shows now. Without an explicit pin a different key is
   // `key-changed` (or a verified rotation, whose log continues), and the head is compared.
+  // A pinned key that rotated to the signing key (the chain passes the remembered key) is the same identity.
   const explicitPin = options.publicKey !== undefined || options.keyId !== undefined;
-  const sameIdentity = !explicitPin || signature.entry?.keyId === signingKey.keyId;
+  const rememberedKey = signature.entry?.keyId;
+  const sameIdentity = !explicitPin || rememberedKey === signingKey.keyId || (rememberedKey !== undefined && (signature.chain ?? []).includes(rememberedKey));
   if (signature.entry?.logHead && sameIdentity) {
     known.push({ head: signature.entry.logHead, label: `remembered on ${signature.entry.lastSeen.slice(0, 10)}`, source: 'remembered' });
   }
@@ -253,6 +263,7 @@ async function runCheck(source: string, options: VerifyOptions, signal: AbortSig
     signingKey,
     knownHeads: known,
     ...(signature.entry ? { highestVersion: signature.entry.highestVersion } : {}),
+    knownKeys: resolveKnownKeys(signature.anchorKey, sameIdentity ? signature.entry : undefined),
   });
   problems.push(...history.problems);
 

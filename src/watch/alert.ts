@@ -38,7 +38,7 @@ function clampEnv(text: string): string {
  * `STELE_FIRST_SEEN`, `STELE_KINDS` (comma-separated), `STELE_FILES` (one
  * `kind<TAB>path` per line), `STELE_FILES_<KIND>` (one path per line, e.g.
  * `STELE_FILES_MODIFIED`), `STELE_PROBLEM_COUNT`, `STELE_SUMMARY`, when healed
- * `STELE_DURATION_MS`, and for `expiring-soon` `STELE_EXPIRING` (`seal`) and
+ * `STELE_DURATION_MS`, and for `expiring-soon` `STELE_EXPIRING` (`seal` or `timestamp`) and
  * `STELE_EXPIRES` (ISO time). Control characters in paths are replaced by `?`.
  */
 export function createAlertEnvironment(payload: AlertPayload): Record<string, string> {

@@ -1,8 +1,10 @@
 /**
- * Warnings before a mirror's seal expires: when the signed manifest a mirror
- * serves expires within a few days (default 3), watch alerts once, in plain
- * words naming the mirror and the date, so the group can build and publish
- * again before readers are told the site is NOT GENUINE (expired). Once per
+ * Warnings before a mirror's seal or timestamp expires: when the signed manifest
+ * a mirror serves, or the timestamp that keeps it fresh (sites with a timestamp
+ * key), expires within a few days (default 3), watch alerts once, in plain
+ * words naming the mirror and the date, so the group can build (or run
+ * `stele refresh`) and publish again before readers are told the site is NOT
+ * GENUINE (expired) or STALE (possible freeze). Once per
  * mirror and expiry: what was warned about is kept in the mirror's state, so a
  * restart does not repeat it, and a new seal with a later expiry re-arms it.
  * Pure: no I/O, no clock of its own.
@@ -26,12 +28,15 @@ export interface ExpiryWarningPolicy {
 
 /**
  * The expiries a report vouches for: the seal of a manifest whose signature was
- * trusted (a forged or unreadable manifest's dates mean nothing).
+ * trusted (a forged or unreadable manifest's dates mean nothing), and the
+ * timestamp that vouches for it, when one verified.
  */
 export function collectExpiries(report: VerifyReport): ExpiryNotice[] {
   if (!report.manifest) return [];
   if (report.problems.some((p) => PROBLEM_KIND_INFO[p.kind].untrustedManifest)) return [];
-  return [{ what: 'seal', expires: report.manifest.expires }];
+  const out: ExpiryNotice[] = [{ what: 'seal', expires: report.manifest.expires }];
+  if (report.timestamp) out.push({ what: 'timestamp', expires: report.timestamp.expires });
+  return out;
 }
 
 /** A stable id for one expiry of one mirror: `seal-expires-20250401T000000Z-1a2b3c4d`. */
@@ -53,6 +58,9 @@ export function formatAlertDate(iso: string): string {
 /** The plain-language paragraph of an `expiring-soon` alert. */
 export function summarizeExpiry(mirror: string, notice: ExpiryNotice, now: Date): string {
   const left = formatDuration(Date.parse(notice.expires) - now.getTime());
+  if (notice.what === 'timestamp') {
+    return `The timestamp of ${mirror} expires on ${formatAlertDate(notice.expires)} (in ${left}). After that, readers who check this copy will be told it is STALE (possible freeze). Run stele refresh and publish before then; if a cron job should do it, check that it still runs.`;
+  }
   return `The seal of ${mirror} expires on ${formatAlertDate(notice.expires)} (in ${left}). After that, readers who check this copy will be told it is NOT GENUINE (expired). Build and publish the site again before then (stele build, then stele publish) so it carries a new seal.`;
 }
 

@@ -14,7 +14,7 @@ import type { ExpiringThing, MirrorState, WatchState } from './types.js';
 const kindSchema = z.enum(VERIFY_PROBLEM_KINDS);
 
 /** What an `expiring-soon` alert can be about. */
-const EXPIRING_THINGS = ['seal'] as const satisfies readonly ExpiringThing[];
+const EXPIRING_THINGS = ['seal', 'timestamp'] as const satisfies readonly ExpiringThing[];
 
 const problemSchema = z.object({ kind: kindSchema, path: z.string().optional(), message: z.string() });
 

@@ -54,8 +54,11 @@ export type IncidentEventType = 'incident-opened' | 'incident-updated' | 'incide
  */
 export type AlertEventType = IncidentEventType | 'expiring-soon';
 
-/** What is about to expire: the manifest's own seal (the signed manifest's `expires`). */
-export type ExpiringThing = 'seal';
+/**
+ * What is about to expire: the manifest's own seal (the signed manifest's
+ * `expires`), or the timestamp that keeps a site with a timestamp key fresh.
+ */
+export type ExpiringThing = 'seal' | 'timestamp';
 
 /** An expiry an `expiring-soon` alert is about. */
 export interface ExpiryNotice {

@@ -39,6 +39,7 @@ describe('public exports', () => {
         "loadSigner",
         "localize",
         "publishSite",
+        "refreshSiteTimestamp",
         "renderContent",
         "resolveConfig",
         "runChecks",

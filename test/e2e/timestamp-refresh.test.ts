@@ -135,9 +135,13 @@ describe('timestamp key and stele refresh', () => {
     expect(later.code, later.out).toBe(0);
     expect(later.out).toContain('GENUINE');
     expect((await cli(['verify', nginx!.url, '--trust-store', 'off'], at(14))).code).toBe(1);
-    // A stale folder can be refreshed too (the cron job was down for a while).
+    // A stale folder can be refreshed too (the cron job was down for a while), and what a
+    // refresh killed before its rename left behind is cleared.
+    const leftover = join(dist(), `${TIMESTAMP_PATH}.stele-tmp-99999`);
+    writeFileSync(leftover, 'half-written');
     const folder = await cli(['refresh', 'dist', '--key', 'keys/stele.pub', '--timestamp-key', 'keys/timestamp.key', '--days', '3'], at(20));
     expect(folder.code, folder.out).toBe(0);
+    expect(existsSync(leftover)).toBe(false);
     expect((await cli(['verify', dist(), '--trust-store', 'off'], at(22))).code).toBe(0);
   }, 120_000);
 

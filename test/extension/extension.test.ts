@@ -20,6 +20,7 @@ import {
   removeDir,
   SITE_SIGNER,
   type SiteAddresses,
+  TIMESTAMP_SIGNER,
   sealCopy,
   startNginx,
   writeFiles,
@@ -82,6 +83,9 @@ beforeAll(async () => {
   await writeFiles(join(www, 'copies', 'otherkey'), sealCopy(unsealed, addresses, { version: 200, signer: OTHER_SIGNER }));
   // Expired: signed 60 days ago for 30 days.
   await writeFiles(join(www, 'copies', 'expired'), sealCopy(unsealed, addresses, { version: 200, now: new Date(now - 60 * 86_400_000) }));
+  // A timestamp key delegated: fresh (signed now), and stale (signed 10 days ago for 7 days; the manifest is still valid).
+  await writeFiles(join(www, 'copies', 'fresh'), sealCopy(unsealed, addresses, { version: 200, timestampSigner: TIMESTAMP_SIGNER }));
+  await writeFiles(join(www, 'copies', 'stale'), sealCopy(unsealed, addresses, { version: 200, now: new Date(now - 10 * 86_400_000), timestampSigner: TIMESTAMP_SIGNER }));
   // Manifest readable, signature unreadable (server error): no verdict possible.
   await writeFiles(join(www, 'copies', 'broken'), genuine);
   // An official address of the site serving its pages without the signed manifest (manifest 404).
@@ -251,6 +255,14 @@ describe('stele Verify in Chromium', () => {
   it('an expired manifest: NOT GENUINE (expired), as the CLI reports it', async () => {
     const { page, title } = await expectVerdict(`${copies}expired/`, 'stele: NOT GENUINE');
     expect(title).toContain('expired signature: signature expired on');
+    await page.close();
+  });
+
+  it('a delegated timestamp: fresh is genuine, expired is NOT GENUINE (stale: possible freeze), as the CLI reports it', async () => {
+    const fresh = await expectVerdict(`${copies}fresh/`, 'stele: genuine');
+    await fresh.page.close();
+    const { page, title } = await expectVerdict(`${copies}stale/`, 'stele: NOT GENUINE');
+    expect(title).toContain('stale (possible freeze): the timestamp expired on');
     await page.close();
   });
 

@@ -19,6 +19,8 @@ import { REPO_ROOT } from '../browser/helpers.js';
 export const SITE_SIGNER: Signer = createSignerFromSeed(new Uint8Array(32).fill(7));
 /** Another key that signs a forged copy. */
 export const OTHER_SIGNER: Signer = createSignerFromSeed(new Uint8Array(32).fill(9));
+/** The online timestamp key a copy may delegate (signs only timestamp.json). */
+export const TIMESTAMP_SIGNER: Signer = createSignerFromSeed(new Uint8Array(32).fill(13));
 
 /** A free TCP port on 127.0.0.1. */
 export async function findFreePort(): Promise<number> {
@@ -89,7 +91,7 @@ export async function buildUnsealed(root: string): Promise<OutputFiles> {
 export function sealCopy(
   output: OutputFiles,
   addresses: SiteAddresses,
-  options: { version: number; signer?: Signer; now?: Date },
+  options: { version: number; signer?: Signer; now?: Date; timestampSigner?: Signer },
 ): OutputFiles {
   const copy: OutputFiles = new Map(output);
   sealSite(copy, {
@@ -98,6 +100,7 @@ export function sealCopy(
     now: options.now ?? new Date(),
     expiresInDays: 30,
     signer: options.signer ?? SITE_SIGNER,
+    ...(options.timestampSigner ? { timestamp: { signer: options.timestampSigner } } : {}),
     channels: {
       official: [
         { type: 'domain', url: addresses.official, label: 'Signed site' },

@@ -14,6 +14,7 @@ import { runCli } from '../../src/cli/index.js';
 import { createStarterFiles } from '../../src/content/starter.js';
 import { readSiteLog, readStoredLog } from '../../src/seal/release-log-store.js';
 import { createSignerFromSeed } from '../../src/seal/signer.js';
+import { formatRotationComment } from '../../src/trust/keys.js';
 import { parseLogEntry } from '../../src/trust/release-log.js';
 import { verifySite } from '../../src/verify/verify-site.js';
 import { createTempDir, createTestHost, removeTempDirs, writeFiles } from '../helpers/temp-site.js';
@@ -22,10 +23,10 @@ const signer = createSignerFromSeed(new Uint8Array(32).fill(11));
 let root: string;
 let clock = Date.parse('2026-12-01T10:00:00Z');
 
-async function build(projectRoot = root) {
+async function build(projectRoot = root, by = signer) {
   clock += 3_600_000;
   const host = createTestHost({ now: new Date(clock) });
-  return buildProject({ root: projectRoot, host, mode: 'production', signer });
+  return buildProject({ root: projectRoot, host, mode: 'production', signer: by });
 }
 
 async function logLines(dir: string): Promise<string[]> {
@@ -147,4 +148,29 @@ describe('release log across builds', () => {
     expect(warning?.message).toMatch(/expires in 5 days/);
     expect((await build()).diagnostics.map((d) => d.code)).not.toContain('STELE1306');
   }, 120_000);
+
+  it('refuses to continue a history under another key unless a rotation signed by the old key leads to it', async () => {
+    const project = await createTempDir('stele-log-key-');
+    await writeFiles(project, createStarterFiles('keysite'));
+    expect((await build(project)).ok).toBe(true);
+    const published = readFileSync(join(project, 'dist/.well-known/stele/manifest.json'));
+    const stranger = createSignerFromSeed(new Uint8Array(32).fill(12));
+    const refused = await build(project, stranger);
+    expect(refused.ok).toBe(false);
+    const error = refused.diagnostics.find((d) => d.code === 'STELE1308');
+    expect(error?.message).toContain(`was signed by key ${signer.keyId}; this build would sign with key ${stranger.keyId}, and no rotation signed by ${signer.keyId} leads to it`);
+    expect(error?.hint).toMatch(/stele key rotate/);
+    expect(readFileSync(join(project, 'dist/.well-known/stele/manifest.json'))).toEqual(published);
+    // With the rotation in the key folder (what `stele key rotate` writes), the history goes on.
+    await writeFiles(project, {
+      [`keys/rotations/${stranger.keyId}.pub`]: stranger.publicKeyFile,
+      [`keys/rotations/${stranger.keyId}.pub.minisig`]: signer.sign(
+        new TextEncoder().encode(stranger.publicKeyFile),
+        formatRotationComment(signer.keyId, stranger.keyId, new Date(clock)),
+      ),
+    });
+    const rotated = await build(project, stranger);
+    expect(rotated.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect((await logLines(siteLog(project))).map((l) => parseLogEntry(l)?.keyId)).toEqual([signer.keyId, stranger.keyId]);
+  }, 180_000);
 });

@@ -4,13 +4,17 @@
  * seal expires, watch alerts once in plain words naming the mirror and the
  * date; neither the next round nor a restart repeats it; a new seal with a
  * later expiry re-arms it; and a seal that has expired is an incident, not a
- * warning.
+ * warning. The same for the timestamp of a site with a timestamp key: warned
+ * about 3 days before it expires, and re-armed by `stele refresh`.
  */
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNodeFileSystem } from '../../src/io/host.js';
+import { refreshSiteTimestamp } from '../../src/publish/refresh-timestamp.js';
 import { sealSite } from '../../src/seal/seal-site.js';
+import { createSignerFromSeed } from '../../src/seal/signer.js';
 import type { OutputFiles } from '../../src/site/output.js';
 import {
   type AlertPayload,
@@ -53,7 +57,6 @@ async function publish(out: OutputFiles): Promise<void> {
 beforeAll(async () => {
   prefix = await mkdtemp(join(tmpdir(), 'stele-expiry-'));
   root = join(prefix, 'www');
-  await mkdir(join(prefix, 'alerts'), { recursive: true });
   nginx = await startNginx(prefix, root);
 }, 30_000);
 
@@ -62,41 +65,48 @@ afterAll(async () => {
   if (prefix) await rm(prefix, { recursive: true, force: true });
 });
 
-describe('stele watch warns before a mirror’s seal expires', () => {
-  it('alerts once 3 days before, not again after a restart, again for a new seal, and never for an expired one', async () => {
-    const alertsDir = join(prefix, 'alerts');
-    const script = join(prefix, 'alert.sh');
-    await writeFile(
-      script,
-      '#!/bin/sh\nn=$(ls "$ALERTS" | grep -c json)\ncat > "$ALERTS/$n-$STELE_EVENT.json"\nprintf "%s %s %s\\n" "$STELE_CATEGORY" "$STELE_EXPIRING" "$STELE_EXPIRES" > "$ALERTS/$n.env"\n',
-      { mode: 0o755 },
+/** A watch of the nginx mirror with its own state file and alert folder, on an injected clock. */
+async function setupWatch(name: string, start: string) {
+  const alertsDir = join(prefix, `alerts-${name}`);
+  await mkdir(alertsDir, { recursive: true });
+  const script = join(prefix, 'alert.sh');
+  await writeFile(
+    script,
+    '#!/bin/sh\nn=$(ls "$ALERTS" | grep -c json)\ncat > "$ALERTS/$n-$STELE_EVENT.json"\nprintf "%s %s %s\\n" "$STELE_CATEGORY" "$STELE_EXPIRING" "$STELE_EXPIRES" > "$ALERTS/$n.env"\n',
+    { mode: 0o755 },
+  );
+  const clock = createManualClock(start);
+  const setClock = (iso: string) => clock.advance(Date.parse(iso) - clock.now().getTime());
+  const statePath = join(prefix, 'state', `${name}.json`);
+  const mirror = nginx?.url ?? '';
+  const make = () =>
+    createWatcher({
+      mirrors: [mirror],
+      verify: createSiteVerifier({ trustStoreDir: false }),
+      publicKey: signer.publicKeyFile,
+      statePath,
+      now: clock.now,
+      sleep: clock.sleep,
+      alertCommand: `"${script}"`,
+      runCommand: createShellCommandRunner({ baseEnv: { ...process.env, ALERTS: alertsDir } }),
+    });
+  const sent = async (): Promise<{ payload: AlertPayload; env: string }[]> => {
+    const names = (await readdir(alertsDir)).filter((n) => n.endsWith('.json'));
+    names.sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10));
+    return Promise.all(
+      names.map(async (n) => ({
+        payload: JSON.parse(await readFile(join(alertsDir, n), 'utf8')),
+        env: (await readFile(join(alertsDir, `${Number.parseInt(n, 10)}.env`), 'utf8')).trim(),
+      })),
     );
-    const clock = createManualClock('2025-03-02T00:00:00.000Z');
-    const setClock = (iso: string) => clock.advance(Date.parse(iso) - clock.now().getTime());
-    const statePath = join(prefix, 'state', 'watch.json');
-    const mirror = nginx?.url ?? '';
-    const make = () =>
-      createWatcher({
-        mirrors: [mirror],
-        verify: createSiteVerifier({ trustStoreDir: false }),
-        publicKey: signer.publicKeyFile,
-        statePath,
-        now: clock.now,
-        sleep: clock.sleep,
-        alertCommand: `"${script}"`,
-        runCommand: createShellCommandRunner({ baseEnv: { ...process.env, ALERTS: alertsDir } }),
-      });
-    const sent = async (): Promise<{ payload: AlertPayload; env: string }[]> => {
-      const names = (await readdir(alertsDir)).filter((n) => n.endsWith('.json'));
-      names.sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10));
-      return Promise.all(
-        names.map(async (n) => ({
-          payload: JSON.parse(await readFile(join(alertsDir, n), 'utf8')),
-          env: (await readFile(join(alertsDir, `${Number.parseInt(n, 10)}.env`), 'utf8')).trim(),
-        })),
-      );
-    };
-    const types = (events: WatchEvent[]) => events.map((e) => e.type);
+  };
+  const types = (events: WatchEvent[]) => events.map((e) => e.type);
+  return { clock, setClock, statePath, mirror, make, sent, types };
+}
+
+describe('stele watch warns before a mirror’s seal or timestamp expires', () => {
+  it('alerts once 3 days before the seal expires, not again after a restart, again for a new seal, and never for an expired one', async () => {
+    const { clock, setClock, statePath, mirror, make, sent, types } = await setupWatch('seal', '2025-03-02T00:00:00.000Z');
 
     // Version 1, sealed on 1 March for 30 days: it expires on 31 March at 00:00 UTC.
     const v1 = seal(1, '2025-03-01T00:00:00.000Z', []);
@@ -157,5 +167,54 @@ describe('stele watch warns before a mirror’s seal expires', () => {
     alerts = await sent();
     expect(alerts).toHaveLength(3);
     expect(alerts[2].payload).toMatchObject({ event: 'incident-opened', kinds: ['expired'] });
+  }, 60_000);
+
+  it('alerts once 3 days before the timestamp expires; stele refresh re-arms it', async () => {
+    const { setClock, mirror, make, sent, types } = await setupWatch('timestamp', '2025-03-02T00:00:00.000Z');
+    // A site with a timestamp key: a manifest for a year, a timestamp for 7 days (to 8 March).
+    const timestampSigner = createSignerFromSeed(new Uint8Array(32).fill(11));
+    const out: OutputFiles = new Map([['index.html', new TextEncoder().encode('<!doctype html><html lang="en"><title>Rights Watch</title><h1>Fresh</h1></html>\n')]]);
+    sealSite(out, {
+      siteId: 'rights-watch',
+      version: 1,
+      now: new Date('2025-03-01T00:00:00.000Z'),
+      expiresInDays: 365,
+      signer,
+      channels: { official: [], revoked: [] },
+      timestamp: { signer: timestampSigner, days: 7 },
+    });
+    await publish(out);
+    const watcher = make();
+    expect(await watcher.checkOnce()).toMatchObject([{ type: 'check', status: 'genuine' }]);
+    setClock('2025-03-04T23:00:00.000Z');
+    expect(types(await watcher.checkOnce())).toEqual(['check']);
+    setClock('2025-03-05T01:00:00.000Z');
+    expect(types(await watcher.checkOnce())).toEqual(['check', 'expiring-soon', 'alert-delivered']);
+    let alerts = await sent();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].payload).toMatchObject({ event: 'expiring-soon', category: 'expiring', expiring: { what: 'timestamp', expires: '2025-03-08T00:00:00.000Z' } });
+    expect(alerts[0].payload.summary).toBe(
+      `The timestamp of ${mirror} expires on 8 March 2025 at 00:00 UTC (in 2d 23h). After that, readers who check this copy will be told it is STALE (possible freeze). Run stele refresh and publish before then; if a cron job should do it, check that it still runs.`,
+    );
+    expect(alerts[0].env).toBe('expiring timestamp 2025-03-08T00:00:00.000Z');
+    expect(types(await make().checkOnce())).toEqual(['check']);
+
+    // `stele refresh` (the library call behind it) re-signs the served folder's timestamp until 12 March.
+    const refreshed = await refreshSiteTimestamp({
+      dir: root,
+      fs: createNodeFileSystem(),
+      publicKey: signer.publicKeyFile,
+      signer: timestampSigner,
+      now: new Date('2025-03-05T02:00:00.000Z'),
+      days: 7,
+    });
+    expect(refreshed.ok).toBe(true);
+    setClock('2025-03-05T03:00:00.000Z');
+    expect(types(await make().checkOnce())).toEqual(['check']);
+    setClock('2025-03-09T03:00:00.000Z');
+    expect(types(await make().checkOnce())).toEqual(['check', 'expiring-soon', 'alert-delivered']);
+    alerts = await sent();
+    expect(alerts).toHaveLength(2);
+    expect(alerts[1].payload.summary).toContain(`The timestamp of ${mirror} expires on 12 March 2025 at 02:00 UTC (in 2d 23h)`);
   }, 60_000);
 });

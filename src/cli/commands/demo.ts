@@ -1,8 +1,11 @@
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { buildProject } from '../../build/build-project.js';
 import { resolveConfig } from '../../config/resolve-config.js';
 import { startStaticServer } from '../../dev/static-server.js';
-import { createKeyFiles } from '../../seal/key-store.js';
+import type { FileSystem } from '../../io/host.js';
+import { createKeyFiles, readKeyPublications } from '../../seal/key-store.js';
+import { PROJECT_LOG_DIR, readStoredLog, resolveUnbackedKeyChange } from '../../seal/release-log-store.js';
+import { parsePublicKey } from '../../trust/minisign.js';
 import { MANIFEST_PATH } from '../../trust/paths.js';
 import { isReleaseLogPath, RELEASE_LOG_DIR } from '../../trust/release-log.js';
 import { verifySite } from '../../verify/verify-site.js';
@@ -41,8 +44,13 @@ export const registerDemoCommand: RegisterCommand = (cli, ctx) => {
             (process.env.STELE_PASSPHRASE ? '\n' : ` (passphrase "${DEMO_PASSPHRASE}"; for a real site run \`stele keygen\`)\n`),
         );
       }
+      // A history sealed with another key (the example's committed one, made with the test
+      // suite's key) cannot be continued by this demo key without a rotation: keep the demo's
+      // own history in the output folder and leave the project's copy alone.
+      const own = await resolveDemoHistory(root, config.seal.publicKey, config.seal.secretKey, ctx.host.fs);
+      if (own) ctx.stderr(own);
       ctx.stdout(`building ${root} …\n`);
-      const result = await buildProject({ root, host: ctx.host, mode: 'production', write: true, passphrase });
+      const result = await buildProject({ root, host: ctx.host, mode: 'production', write: true, passphrase, ...(own ? { logDir: false as const } : {}) });
       await printDiagnostics(ctx, result.diagnostics, root, { redactor: result.redactor });
       if (!result.ok || !result.outDir || !result.seal) {
         ctx.stderr('build failed: nothing was written\n');
@@ -72,6 +80,25 @@ export const registerDemoCommand: RegisterCommand = (cli, ctx) => {
       await server.close();
     });
 };
+
+/**
+ * A note when the project's release log (`.stele/log/`) was sealed with a key
+ * the demo key cannot continue (no rotation from it in the key folder); then the
+ * demo keeps its own history in the output folder. Undefined otherwise.
+ */
+export async function resolveDemoHistory(root: string, publicKeyPath: string, secretKeyPath: string, fs: FileSystem): Promise<string | undefined> {
+  const logDir = join(root, PROJECT_LOG_DIR);
+  const log = await readStoredLog(logDir, fs);
+  if (log.status !== 'ok') return undefined;
+  const pub = parsePublicKey(await fs.readText(join(root, publicKeyPath)).catch(() => ''));
+  if (!pub.ok) return undefined;
+  const unbacked = await resolveUnbackedKeyChange(log.lines, pub.value.keyId, await readKeyPublications(dirname(join(root, secretKeyPath)), fs));
+  if (!unbacked) return undefined;
+  return (
+    `note: the history in ${logDir} (${log.lines.length} versions) was sealed with key ${unbacked.from}, and this demo key ${pub.value.keyId} has no rotation from it, ` +
+    'so the demo keeps its own history in the output folder and leaves that one as it is (readers would see KEY CHANGED otherwise).\n'
+  );
+}
 
 /**
  * "93 files match the signed manifest; the other 2 are the signature itself (…)":

@@ -42,6 +42,8 @@ export async function runVerifyCommand(
     ctx.exitCode = 2;
   };
   const options: VerifyOptions = { now: ctx.host.now(), ...(extra.fetch ? { fetch: extra.fetch } : {}) };
+  /** The key id the reader pinned (`--key`, `--key-id`). */
+  let pinnedKeyId: string | undefined;
   if (flags.key !== undefined) {
     const path = resolve(ctx.cwd, String(flags.key));
     let text: string;
@@ -53,12 +55,14 @@ export async function runVerifyCommand(
     const parsed = parsePublicKey(text);
     if (!parsed.ok) return fail(createDiagnostic(VERIFY_KEY_UNREADABLE, { file: String(flags.key) }, String(flags.key), parsed.reason));
     options.publicKey = text;
+    pinnedKeyId = parsed.value.keyId;
   }
   if (flags.keyId !== undefined) {
     // cac turns all-digit ids into numbers; keep them as written.
     const raw = String(flags.keyId);
     if (!normalizeKeyId(raw)) return fail(createDiagnostic(VERIFY_OPTION_INVALID, {}, '--key-id', raw));
     options.keyId = raw;
+    pinnedKeyId ??= normalizeKeyId(raw);
   }
   if (flags.trustStore !== undefined) {
     options.trustStoreDir = flags.trustStore === 'off' ? false : resolve(ctx.cwd, String(flags.trustStore));
@@ -85,13 +89,23 @@ export async function runVerifyCommand(
     options.publicKey === undefined && options.keyId === undefined && options.trustStoreDir !== false
       ? (options.trustStoreDir ?? resolveTrustStoreDir())
       : undefined;
-  const before = storeDir ? await readTrustStore(storeDir) : undefined;
+  const usedStoreDir = options.trustStoreDir === false ? undefined : (options.trustStoreDir ?? resolveTrustStoreDir());
+  const before = usedStoreDir ? await readTrustStore(usedStoreDir) : undefined;
   const report = await verifySite(target, options);
   progress.clear();
   if (storeDir && before && report.manifest && report.status === 'genuine' && !before.sites[report.manifest.siteId]) {
     ctx.stderr(
       `First check of site "${report.manifest.siteId}": now trusting key ${formatKeyFingerprint(report.manifest.keyId)}. ` +
         'Confirm this fingerprint through a channel you trust (it is printed in the site footer).\n',
+    );
+  }
+  // A rotation was followed: the copy is genuine, signed by a key the reader had not pinned.
+  const expectedKeyId = pinnedKeyId ?? (report.manifest ? before?.sites[report.manifest.siteId]?.keyId : undefined);
+  if (report.manifest && report.status === 'genuine' && expectedKeyId && expectedKeyId !== report.manifest.keyId) {
+    ctx.stderr(
+      `Key rotation followed: site "${report.manifest.siteId}" was signed by key ${expectedKeyId}; this copy is signed by key ${report.manifest.keyId}, ` +
+        `which the site publishes with a rotation signed by the earlier key.${usedStoreDir ? ` The trust store now holds key ${report.manifest.keyId}.` : ''}` +
+        `${pinnedKeyId ? ` Pin the new key from now on (its stele.pub, or --key-id ${report.manifest.keyId}).` : ''}\n`,
     );
   }
   if (flags.json) ctx.stdout(`${JSON.stringify(report, null, 2)}\n`);
