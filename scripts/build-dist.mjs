@@ -1,6 +1,7 @@
 // Compile src/**/*.ts to dist/ (ESM, one file per module) with esbuild.
 // Type-checking is `npm run typecheck`; this only strips types, fast.
-import { readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -25,3 +26,19 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+
+// The code id: which compiled stele made a build cache (`.stele/cache`). A cache
+// written by other code (another commit, other dependencies) is never read.
+const hash = createHash('sha256');
+const compiled = [];
+const walkDist = (dir) => {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) walkDist(p);
+    else if (e.name.endsWith('.js')) compiled.push(p);
+  }
+};
+walkDist(join(root, 'dist'));
+for (const p of compiled.sort()) hash.update(p.slice(root.length)).update('\0').update(readFileSync(p)).update('\0');
+hash.update(readFileSync(join(root, 'package-lock.json')));
+writeFileSync(join(root, 'dist', 'code-id.txt'), `${hash.digest('hex')}\n`);

@@ -42,8 +42,8 @@ import type { Host } from '../io/host.js';
 import { hashKey, Memo } from '../io/memo.js';
 import type { SafeHtml } from '../render/html.js';
 import { renderPicture } from '../render/picture.js';
-import { type RenderMemoValue, renderContent } from '../render/render-content.js';
-import { renderContentInWorkers, resolveRenderWorkers } from '../render/render-parallel.js';
+import type { RenderMemoValue } from '../render/render-content.js';
+import { renderSite } from '../render/render-parallel.js';
 import { SEARCH_BOOTSTRAP } from '../render/theme/search.js';
 import { readKeyPublications, TIMESTAMP_SECRET_KEY_FILE } from '../seal/key-store.js';
 import { DEFAULT_MANIFEST_DAYS_WITH_TIMESTAMP } from '../trust/timestamp.js';
@@ -58,6 +58,7 @@ import { formatKeyFingerprint, parsePublicKey } from '../trust/minisign.js';
 import { MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { verifySite } from '../verify/verify-site.js';
 import { createSocialCards } from './build-cards.js';
+import { loadBuildCache, type PersistentCacheOptions, saveBuildCache } from './build-cache.js';
 import { prepareTheme } from './build-theme.js';
 import { processContentImages } from './build-images.js';
 import { recoverOutputFolder, writeOutputAtomically } from './write-output.js';
@@ -97,6 +98,12 @@ export interface BuildOptions {
   devConnect?: boolean;
   /** Reuse across rebuilds (dev). */
   cache?: BuildCache;
+  /**
+   * Keep the build cache between processes (`stele build`: `<root>/.stele/cache`):
+   * read before the build when `cache` is not given, written after a build
+   * that succeeded. See `build-cache.ts` for what is kept and what never is.
+   */
+  persistentCache?: PersistentCacheOptions;
 }
 
 /** State kept between builds in one process (dev server, benchmarks). */
@@ -127,6 +134,10 @@ export interface BuildStats {
   stages: Record<string, number>;
   /** Worker threads the render stage used (0: rendered in process). */
   renderWorkers: number;
+  /** Entries rendered by this build (the others came from the memo or `.stele/cache`). */
+  rendered?: number;
+  /** With a persistent cache: whether this build found one (`warm`) or started without (`cold`). */
+  cache?: 'cold' | 'warm';
 }
 
 export interface BuildResult {
@@ -156,7 +167,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const diagnostics: Diagnostic[] = [];
   const stats: BuildStats = { pages: 0, files: 0, bytes: 0, ms: 0, stages: {}, renderWorkers: 0 };
   let stageStart = started;
-  let stageName = 'config';
+  let stageName = options.persistentCache && !options.cache ? 'cache-load' : 'config';
   /** Close the running stage's timer and start the next one. */
   const stage = (next: string, total = 0) => {
     const now = performance.now();
@@ -168,7 +179,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const done = (extra: Partial<BuildResult> = {}): BuildResult => {
     stage('done');
     delete stats.stages.done;
-    const c = options.cache;
+    const c = cache;
     for (const memo of [c?.traditional, c?.render, c?.harden, c?.check, c?.names, c?.search]) memo?.prune();
     stats.ms = Math.round(performance.now() - started);
     // No message, hint or file name leaves the build with a protected name in it.
@@ -178,14 +189,20 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   let redactor: Redactor | undefined;
 
   // config
-  if (options.cache) options.cache.config ??= new Map();
-  const resolved = await resolveConfig(options.root, host, { mode, cache: options.cache?.config });
+  // The persistent cache, when asked for and usable; a miss is a cold build.
+  let cache = options.cache;
+  if (!cache && options.persistentCache) {
+    cache = (await loadBuildCache(host.fs, options.persistentCache, mode)) ?? {};
+    stats.cache = cache.render?.size ? 'warm' : 'cold';
+    stage('config');
+  }
+  if (cache) cache.config ??= new Map();
+  const resolved = await resolveConfig(options.root, host, { mode, cache: cache?.config });
   diagnostics.push(...resolved.diagnostics);
   if (resolved.config && options.outDir) resolved.config.outDirAbs = resolve(resolved.config.root, options.outDir);
   if (!resolved.config) return done();
   // A build killed while switching its output left the previous one aside: put it back first.
   await recoverOutputFolder(resolved.config.outDirAbs, host);
-  const cache = options.cache;
   if (cache) {
     cache.traditional ??= new Memo();
     cache.render ??= new Memo();
@@ -193,6 +210,8 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     cache.check ??= new Memo();
     cache.names ??= new Memo();
     cache.search ??= new Memo();
+    cache.cards ??= new Map();
+    cache.processed ??= new Map();
   }
   const convert = createTraditionalConverter(resolved.config.traditional.overrides);
   const conversions = cache?.traditional;
@@ -290,7 +309,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   // images, broken links) come in the same run. Layout and later stages need valid content.
 
   stage('images');
-  const images = await processContentImages(config, content, host, options.cache?.processed ?? new Map(), (done, total) =>
+  const images = await processContentImages(config, content, host, cache?.processed ?? new Map(), (done, total) =>
     options.onProgress?.('images', done, total),
   );
   diagnostics.push(...images.diagnostics);
@@ -309,15 +328,12 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
         [...imageByPath].map(([p, r]) => `${p}|${r.files.map((f) => `${f.path}:${f.width}`).join(',')}`).join('\n'),
       )
     : '';
-  const onRenderProgress = (done: number, total: number) => options.onProgress?.('render', done, total);
-  const workers = cache ? 0 : resolveRenderWorkers(content.entries.length);
-  stats.renderWorkers = workers;
-  const rendered = workers
-    ? await renderContentInWorkers(config, content, imageByPath, workers, onRenderProgress)
-    : renderContent(config, content, resolveImage, {
-        onProgress: onRenderProgress,
-        ...(cache?.render ? { memo: { table: cache.render, context: structure } } : {}),
-      });
+  const rendered = await renderSite(config, content, imageByPath, resolveImage, {
+    onProgress: (done, total) => options.onProgress?.('render', done, total),
+    ...(cache?.render ? { memo: { table: cache.render, context: structure } } : {}),
+  });
+  stats.renderWorkers = rendered.workers;
+  stats.rendered = rendered.fresh;
   diagnostics.push(...rendered.diagnostics);
   // With errors in content, the pages are still laid out and checked, so that
   // problems the checks find in what the author wrote (links, raw-HTML images)
@@ -510,6 +526,10 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     if (!written) return done({ config, content, output, seal });
     // The project's copy of the log, so that deleting the output folder does not restart history.
     if (seal && logDirAbs) await writeStoredLog(logDirAbs, output, host.fs);
+  }
+  if (options.persistentCache && cache && !hasErrors(diagnostics)) {
+    stage('cache-save');
+    await saveBuildCache(host.fs, options.persistentCache, mode, cache, { redactor, output });
   }
   return done({ config, content, output, seal, outDir: write ? config.outDirAbs : undefined });
 }

@@ -52,6 +52,6 @@ tags: [新闻]
 
 本站由 stele 生成：每个版本都有签名，读者可以核验副本是否真实。
 `,
-    '.gitignore': 'dist/\nkeys/stele.key\nnode_modules/\n',
+    '.gitignore': 'dist/\nkeys/stele.key\nnode_modules/\n.stele/cache/\n',
   };
 }

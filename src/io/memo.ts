@@ -1,8 +1,9 @@
 /**
- * Memo tables for rebuilds in one process (`stele dev`): results of pure
- * per-item work (a Markdown body, a page's hardening, a page's checks) keyed by
- * a hash of everything the result depends on. Entries not used by a build are
- * dropped after it, so memory follows the site, not the editing session.
+ * Memo tables for rebuilds: results of pure per-item work (a Markdown body, a
+ * page's hardening, a page's checks) keyed by a hash of everything the result
+ * depends on. Kept in one process (`stele dev`), and some of them between
+ * processes in `.stele/cache` (`build/build-cache.ts`). Entries not used by a
+ * build are dropped after it, so memory follows the site, not the editing session.
  */
 import { createHash } from 'node:crypto';
 
@@ -31,6 +32,19 @@ export class Memo<V> {
 
   get size(): number {
     return this.map.size;
+  }
+
+  /** The entries the running build has used so far (what `prune` will keep). */
+  *usedEntries(): IterableIterator<[string, V]> {
+    for (const key of this.used) {
+      const value = this.map.get(key);
+      if (value !== undefined) yield [key, value];
+    }
+  }
+
+  /** Add remembered entries (from `.stele/cache`); they count as unused until a build asks for them. */
+  restore(entries: Iterable<readonly [string, V]>): void {
+    for (const [key, value] of entries) this.map.set(key, value);
   }
 }
 

@@ -67,7 +67,7 @@ export function renderContent(config: ResolvedConfig, content: ContentSet, resol
     if (onProgress && index % 100 === 0) onProgress(index, todo.length);
     const path = entryPath(entry, config.defaultLanguage);
     // Same body, place and site structure → same HTML (`stele dev` rebuilds).
-    const key = memo ? hashKey(memo.context, entry.file, entry.lang, String(entry.bodyLine), entry.derived ? 'd' : '', entry.body) : '';
+    const key = memo ? resolveRenderMemoKey(memo.context, entry) : '';
     const hit = memo?.table.get(key);
     if (hit) {
       if (!entry.derived) diagnostics.push(...hit.diagnostics);
@@ -128,8 +128,13 @@ export function renderContent(config: ResolvedConfig, content: ContentSet, resol
   return { rendered, diagnostics };
 }
 
+/** The render memo's key for `entry`: same body, place and site structure (`context`) → same HTML. */
+export function resolveRenderMemoKey(context: string, entry: ContentEntry): string {
+  return hashKey(context, entry.file, entry.lang, String(entry.bodyLine), entry.derived ? 'd' : '', entry.body);
+}
+
 /** Front-matter summary, or the first paragraph's text (tags removed, entities decoded), up to 280 chars. */
-function summarize(entry: ContentEntry, htmlText: string): string {
+export function summarize(entry: ContentEntry, htmlText: string): string {
   if (entry.data.summary) return entry.data.summary;
   const m = /<p>([\s\S]*?)<\/p>/.exec(htmlText);
   if (!m) return '';

@@ -4,9 +4,9 @@
  * against the whole site), and the results are put back in entry order, so the
  * output is byte-identical to a single-threaded render.
  *
- * Used by CLI builds of large sites when stele runs compiled (dist/); `stele
- * dev` keeps its in-process memo instead, and tests running from TypeScript
- * sources render in process.
+ * `renderSite` is the stage's entry: what the memo (`stele dev`, `.stele/cache`)
+ * does not hold is rendered on workers when there is enough of it and stele
+ * runs compiled (dist/); tests running from TypeScript sources render in process.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -17,7 +17,16 @@ import { entryPath } from '../content/urls.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { Heading } from './markdown.js';
 import { type SourceMark, unsafeRawHtml } from './html.js';
-import type { RenderedEntry, RenderResult } from './render-content.js';
+import type { Memo } from '../io/memo.js';
+import {
+  type ImageResolver,
+  type RenderedEntry,
+  type RenderMemoValue,
+  type RenderResult,
+  renderContent,
+  resolveRenderMemoKey,
+  summarize,
+} from './render-content.js';
 
 /** Below this many entries, starting workers costs more than it saves. */
 export const PARALLEL_RENDER_THRESHOLD = 400;
@@ -59,16 +68,62 @@ export interface RenderJobResult {
   diagnostics: Diagnostic[];
 }
 
-/** Render `content` with `workers` threads. */
+/** Options for {@link renderSite}. */
+export interface RenderSiteOptions {
+  onProgress?: (done: number, total: number) => void;
+  /** Results of earlier builds (this process, or `.stele/cache`), valid for one site structure (`context`). */
+  memo?: { table: Memo<RenderMemoValue>; context: string };
+}
+
+/**
+ * The render stage: entries the memo does not hold are rendered, on worker
+ * threads when there are enough of them ({@link resolveRenderWorkers}), else in
+ * process; the memo learns every new result. Output is the same either way.
+ */
+export async function renderSite(
+  config: ResolvedConfig,
+  content: ContentSet,
+  images: Map<string, ProcessedImage>,
+  resolveImage: ImageResolver,
+  options: RenderSiteOptions = {},
+): Promise<RenderResult & { workers: number; fresh: number }> {
+  const { memo } = options;
+  const misses = memo ? content.entries.filter((e) => !memo.table.get(resolveRenderMemoKey(memo.context, e))) : content.entries;
+  const workers = resolveRenderWorkers(misses.length);
+  if (!workers) return { ...renderContent(config, content, resolveImage, options), workers, fresh: misses.length };
+  const fresh = await renderContentInWorkers(config, content, images, workers, options.onProgress, misses);
+  if (!memo) return { ...fresh, workers, fresh: misses.length };
+  const rendered = new Map<string, RenderedEntry>();
+  const diagnostics: Diagnostic[] = [];
+  const missed = new Set(misses.map((e) => e.id));
+  for (const entry of content.entries) {
+    const key = resolveRenderMemoKey(memo.context, entry);
+    if (missed.has(entry.id)) {
+      const r = fresh.rendered.get(entry.id)!;
+      const own = entry.derived ? [] : fresh.diagnostics.filter((d) => d.file === entry.file);
+      diagnostics.push(...own);
+      memo.table.set(key, { html: r.html, headings: r.headings, diagnostics: own });
+      rendered.set(entry.id, r);
+    } else {
+      const hit = memo.table.get(key)!;
+      if (!entry.derived) diagnostics.push(...hit.diagnostics);
+      rendered.set(entry.id, { entry, path: entryPath(entry, config.defaultLanguage), html: hit.html, headings: hit.headings, summary: summarize(entry, hit.html.value) });
+    }
+  }
+  return { rendered, diagnostics, workers, fresh: misses.length };
+}
+
+/** Render `content` (or only the entries `only`) with `workers` threads. */
 export async function renderContentInWorkers(
   config: ResolvedConfig,
   content: ContentSet,
   images: Map<string, ProcessedImage>,
   workers: number,
   onProgress?: (done: number, total: number) => void,
+  only: readonly ContentEntry[] = content.entries,
 ): Promise<RenderResult> {
   const shares: ContentEntry[][] = Array.from({ length: workers }, () => []);
-  for (const [i, e] of content.entries.entries()) shares[i % workers]!.push(e);
+  for (const [i, e] of only.entries()) shares[i % workers]!.push(e);
   const imageList: [string, ProcessedImage][] = [...images].map(([path, r]) => [
     path,
     { ...r, files: r.files.map((f) => ({ ...f, data: new Uint8Array(0) })) },
@@ -86,7 +141,7 @@ export async function renderContentInWorkers(
       };
       const result = await runWorker(job);
       done += share.length;
-      onProgress?.(done, content.entries.length);
+      onProgress?.(done, only.length);
       return result;
     }),
   );
@@ -101,7 +156,7 @@ export async function renderContentInWorkers(
   }
   const rendered = new Map<string, RenderedEntry>();
   const diagnostics: Diagnostic[] = [];
-  for (const entry of content.entries) {
+  for (const entry of only) {
     const r = byId.get(entry.id)!;
     if (!entry.derived) diagnostics.push(...(byFile.get(entry.file) ?? []));
     rendered.set(entry.id, {

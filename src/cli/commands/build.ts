@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BUILD_CACHE_DIR } from '../../build/build-cache.js';
 import { buildProject } from '../../build/build-project.js';
 import type { RegisterCommand } from '../context.js';
 import { createOutputSourceReader, createProgress, formatBytes, printDiagnostics, resolveExitCode } from '../output.js';
@@ -11,8 +13,9 @@ export const registerBuildCommand: RegisterCommand = (cli, ctx) => {
     .option('--drafts', 'Include drafts (development build, not sealed)')
     .option('--no-seal', 'Do not sign this build (not for publishing)')
     .option('--json', 'Print the result as JSON')
+    .option('--no-cache', 'Neither read nor write the build cache (.stele/cache)')
     .example('stele build examples/cfcr')
-    .action(async (dir: string | undefined, opts: { drafts?: boolean; seal?: boolean; json?: boolean; quiet?: boolean }) => {
+    .action(async (dir: string | undefined, opts: { drafts?: boolean; seal?: boolean; json?: boolean; quiet?: boolean; cache?: boolean }) => {
       const root = resolve(ctx.cwd, dir ?? '.');
       const progress = createProgress(ctx, !opts.quiet && !opts.json);
       const needsKey = opts.seal !== false && !opts.drafts;
@@ -25,6 +28,7 @@ export const registerBuildCommand: RegisterCommand = (cli, ctx) => {
         passphrase: () => readPassphrase(ctx),
         timestampPassphrase: () => readTimestampPassphrase(ctx),
         onProgress: (stage, done, total) => progress.update(stage, done, total),
+        ...(opts.cache !== false ? { persistentCache: { dir: join(root, BUILD_CACHE_DIR), codeId: await readCodeId(ctx) } } : {}),
       });
       progress.clear();
       if (opts.json) {
@@ -49,3 +53,17 @@ export const registerBuildCommand: RegisterCommand = (cli, ctx) => {
     });
 };
 
+
+/**
+ * The id of the compiled stele running (`dist/code-id.txt`, written by `npm run
+ * build`), so that a build cache made by other code is not read; undefined when
+ * stele runs from its TypeScript sources.
+ */
+async function readCodeId(ctx: Parameters<RegisterCommand>[1]): Promise<string | undefined> {
+  try {
+    // dist/cli/commands/build.js → dist/code-id.txt
+    return (await ctx.host.fs.readText(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'code-id.txt'))).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
