@@ -53,7 +53,7 @@ import { readManifestVersion, resolveNextVersion, sealSite } from '../seal/seal-
 import { loadSignerFromText, readSecretKeyFile, type Signer } from '../seal/signer.js';
 import { createSite } from '../site/create-site.js';
 import { emitFile, type OutputFiles } from '../site/output.js';
-import { createSearchIndex, type LanguageSearchIndex } from '../site/search-pagefind.js';
+import { createSearchIndex, type LanguageSearchIndex, SEARCH_INDEX_DIR } from '../site/search-pagefind.js';
 import { formatKeyFingerprint, parsePublicKey } from '../trust/minisign.js';
 import { MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { verifySite } from '../verify/verify-site.js';
@@ -99,6 +99,12 @@ export interface BuildOptions {
   /** Reuse across rebuilds (dev). */
   cache?: BuildCache;
   /**
+   * Development only: reuse the last build's search index instead of making a
+   * new one (`stats.searchDeferred` says so); `stele dev` reloads the browser
+   * at once and builds again with a fresh index right after.
+   */
+  deferSearch?: boolean;
+  /**
    * Keep the build cache between processes (`stele build`: `<root>/.stele/cache`):
    * read before the build when `cache` is not given, written after a build
    * that succeeded. See `build-cache.ts` for what is kept and what never is.
@@ -123,6 +129,8 @@ export interface BuildCache {
   cards?: Map<string, Uint8Array>;
   /** Pagefind indexes, one per language, by a hash of that language's pages. */
   search?: Memo<LanguageSearchIndex>;
+  /** The search index files of the last build (`deferSearch`). */
+  lastSearchFiles?: Map<string, Uint8Array>;
 }
 
 export interface BuildStats {
@@ -134,6 +142,8 @@ export interface BuildStats {
   stages: Record<string, number>;
   /** Worker threads the render stage used (0: rendered in process). */
   renderWorkers: number;
+  /** True when the search index is the previous build's (`deferSearch`). */
+  searchDeferred?: boolean;
   /** Entries rendered by this build (the others came from the memo or `.stele/cache`). */
   rendered?: number;
   /** With a persistent cache: whether this build found one (`warm`) or started without (`cold`). */
@@ -180,7 +190,9 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     stage('done');
     delete stats.stages.done;
     const c = cache;
-    for (const memo of [c?.traditional, c?.render, c?.harden, c?.check, c?.names, c?.search]) memo?.prune();
+    for (const memo of [c?.traditional, c?.render, c?.harden, c?.check, c?.names]) memo?.prune();
+    // A build that reused the last index kept the per-language ones for the build after it.
+    if (!stats.searchDeferred) c?.search?.prune();
     stats.ms = Math.round(performance.now() - started);
     // No message, hint or file name leaves the build with a protected name in it.
     const all = sortDiagnostics(redactor ? diagnostics.map((d) => redactDiagnostic(d, redactor!)) : diagnostics);
@@ -382,7 +394,14 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   for (const [path, data] of [...cards.files, ...theme.files]) site.output.set(path, data);
   const output = site.output;
   stage('search');
-  diagnostics.push(...(await createSearchIndex(output, { pages: site.pages.map((p) => p.path), ...(cache?.search ? { memo: cache.search } : {}) })));
+  if (options.deferSearch && cache?.lastSearchFiles) {
+    // `stele dev`: the last index now, a new one right after the reload.
+    for (const [path, data] of cache.lastSearchFiles) output.set(path, data);
+    stats.searchDeferred = true;
+  } else {
+    diagnostics.push(...(await createSearchIndex(output, { pages: site.pages.map((p) => p.path), ...(cache?.search ? { memo: cache.search } : {}) })));
+    if (cache) cache.lastSearchFiles = new Map([...output].filter(([path]) => path.startsWith(`${SEARCH_INDEX_DIR}/`)));
+  }
   for (const r of imageByPath.values()) for (const f of r.files) output.set(f.path, f.data);
 
   stage('harden');

@@ -92,8 +92,10 @@ export async function runChecks(output: OutputFiles, options: CheckOptions = {})
     ...checkThirdParty(output, [], { allowedOrigins }),
     ...checkPageLinks(output, links),
     // Text scans see the search index decompressed: what is in the index is published.
-    ...checkWithheldNames(decodeSearchIndex(output), options.withheldNames ?? [], options.namesMemo),
-    ...checkExcludedEmails(decodeSearchIndex(output), options.excludedEmailHashes ?? new Set()),
+    ...(() => {
+      const decoded = decodeSearchIndex(output);
+      return [...checkWithheldNames(decoded, options.withheldNames ?? [], options.namesMemo), ...checkExcludedEmails(decoded, options.excludedEmailHashes ?? new Set())];
+    })(),
     ...checkRemoteImages(output, options.remoteImages ?? []),
     ...(options.skipImageMetadata ? [] : await checkImageMetadata(output)),
   );
@@ -112,15 +114,25 @@ export function decodeSearchIndex(output: OutputFiles): OutputFiles {
   let view: OutputFiles | undefined;
   for (const [path, bytes] of output) {
     if (!isCompressedSearchFile(path)) continue;
-    let data: Uint8Array;
-    try {
-      data = gunzipSync(bytes);
-    } catch {
-      continue;
+    let data = decoded.get(bytes);
+    if (data === undefined) {
+      try {
+        const plain = gunzipSync(bytes);
+        data = PAGEFIND_SIGNATURE.every((b, i) => plain[i] === b) ? plain.subarray(PAGEFIND_SIGNATURE.length) : plain;
+      } catch {
+        data = bytes;
+      }
+      decoded.set(bytes, data);
     }
-    const signed = PAGEFIND_SIGNATURE.every((b, i) => data[i] === b);
+    if (data === bytes) continue;
     view ??= new Map(output);
-    view.set(path, signed ? data.subarray(PAGEFIND_SIGNATURE.length) : data);
+    view.set(path, data);
   }
   return view ?? output;
 }
+
+/**
+ * Decompressed chunks by the compressed bytes they came from (the same object):
+ * a search index reused by `stele dev` or the build cache is not inflated again.
+ */
+const decoded = new WeakMap<Uint8Array, Uint8Array>();

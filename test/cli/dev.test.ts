@@ -72,6 +72,23 @@ describe('stele dev', () => {
     expect(page).toContain('Welcome back');
   });
 
+  it('after an edit, makes the search index again once edits pause, for the language that changed', async () => {
+    const entry = async () => JSON.parse(await (await fetch(`${url}pagefind/pagefind-entry.json`)).text()) as { languages: Record<string, { hash: string }> };
+    const before = await entry();
+    expect(Object.keys(before.languages).length).toBeGreaterThan(0);
+    writeFileSync(join(dir, 'content/posts/2026-01-01-welcome.en.md'), '---\ntitle: Welcome back\ndate: 2026-01-01\ntags: [news]\n---\n\nA sentence with the word quokkaforsearch in it.\n');
+    // The English index changes (the page's new words are searchable); the others are the same files.
+    let after = before;
+    for (let i = 0; i < 300 && after.languages.en?.hash === before.languages.en?.hash; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = await entry();
+    }
+    expect(after.languages.en?.hash).not.toBe(before.languages.en?.hash);
+    for (const [lang, value] of Object.entries(before.languages)) if (lang !== 'en') expect(after.languages[lang]).toEqual(value);
+    const meta = await fetch(`${url}pagefind/pagefind.${after.languages.en!.hash}.pf_meta`);
+    expect(meta.status).toBe(200);
+  }, 60_000);
+
   it('stops by itself when the process that started it is gone', async () => {
     // A parent that starts `stele dev` and then exits without stopping it (as a killed test runner would).
     const parent = `const { spawn } = require('node:child_process');

@@ -13,6 +13,9 @@ import { waitForShutdown } from './serve.js';
 export const LIVE_RELOAD_PATH = '/__stele/reload';
 const LIVE_RELOAD = unsafeRawHtml(`<script>new EventSource("${LIVE_RELOAD_PATH}").onmessage=function(){location.reload()}</script>`);
 
+/** Quiet time after the last edit before `stele dev` makes the search index again. */
+const SEARCH_IDLE_MS = 1000;
+
 /** `stele dev [dir]`: build with drafts in memory, serve, rebuild on every change and reload the browser. */
 export const registerDevCommand: RegisterCommand = (cli, ctx) => {
   cli
@@ -21,7 +24,8 @@ export const registerDevCommand: RegisterCommand = (cli, ctx) => {
     .action(async (dir: string | undefined, opts: { port: number }) => {
       const root = resolve(ctx.cwd, dir ?? '.');
       const cache: BuildCache = { processed: new Map(), cards: new Map() };
-      const build = () => buildProject({ root, host: ctx.host, mode: 'development', write: false, headExtra: LIVE_RELOAD, cache, devConnect: true });
+      const build = (deferSearch = false) =>
+        buildProject({ root, host: ctx.host, mode: 'development', write: false, headExtra: LIVE_RELOAD, cache, devConnect: true, deferSearch });
       // Warnings already shown are not repeated on every rebuild (the missing baseUrl, say); errors always are.
       let shownWarnings = new Set<string>();
       const report = async (result: BuildResult) => {
@@ -52,31 +56,41 @@ export const registerDevCommand: RegisterCommand = (cli, ctx) => {
       ctx.stdout(`dev server at ${server.url} (drafts shown, not sealed); watching ${root}\n`);
       let pending: Promise<void> | undefined;
       let again = false;
-      const rebuild = async () => {
+      /** The search index is made again once edits pause (it takes seconds on big sites; pages come first). */
+      let searchTimer: NodeJS.Timeout | undefined;
+      const runBuilds = async (deferSearch: boolean) => {
         if (pending) {
           again = true;
           return;
         }
         pending = (async () => {
+          let defer = deferSearch;
           do {
             again = false;
             const t0 = performance.now();
-            result = await build();
-            await report(result);
+            result = await build(defer);
+            if (defer) await report(result);
             if (result.output && result.ok) {
               server.setSite(result.output);
               server.setOverlay(undefined);
-              ctx.stdout(`rebuilt in ${Math.round(performance.now() - t0)} ms\n`);
+              if (defer) ctx.stdout(`rebuilt in ${Math.round(performance.now() - t0)} ms\n`);
             } else {
               // Never the previous pages as if nothing happened: the browser shows what to fix.
               server.setOverlay(await overlayFor(result));
               ctx.stdout('build failed: the browser shows the problems until they are fixed\n');
             }
-            server.notifyReload();
+            if (defer || !result.ok) server.notifyReload();
+            // An edit during a search build is an edit build again, with its reload.
+            defer = true;
           } while (again);
+          if (result.ok && result.stats.searchDeferred) searchTimer = setTimeout(() => void runBuilds(false), SEARCH_IDLE_MS);
         })();
         await pending;
         pending = undefined;
+      };
+      const rebuild = () => {
+        clearTimeout(searchTimer);
+        return runBuilds(true);
       };
       const watcher = watch(root, {
         ignored: (p: string) => /(^|\/)(node_modules|dist|\.git)(\/|$)|\.stele-(tmp|old)-/.test(p.slice(root.length)),
@@ -84,6 +98,8 @@ export const registerDevCommand: RegisterCommand = (cli, ctx) => {
       });
       watcher.on('all', () => void rebuild());
       await waitForShutdown();
+      clearTimeout(searchTimer);
+      await pending;
       await watcher.close();
       await server.close();
     });
