@@ -145,12 +145,15 @@ const WORKER_URL = new URL('./search-worker.js', import.meta.url);
 const COMPILED = import.meta.url.endsWith('.js');
 
 /**
- * How many languages to index at once: one per core (at most `languages`),
- * `STELE_WORKERS=0` or running from TypeScript sources: one at a time in process.
+ * How many languages to index at once: one per core (or per `STELE_WORKERS`),
+ * at most `languages`; with one core, `STELE_WORKERS=0` or 1, or from
+ * TypeScript sources: one at a time in process.
  */
 export function resolveSearchWorkers(languages: number, env: NodeJS.ProcessEnv = process.env): number {
-  if (!COMPILED || languages < 2 || env.STELE_WORKERS === '0') return 0;
-  return Math.min(languages, availableParallelism());
+  if (!COMPILED || languages < 2) return 0;
+  const forced = env.STELE_WORKERS;
+  const cores = forced !== undefined && /^\d+$/.test(forced) ? Number(forced) : availableParallelism();
+  return cores > 1 ? Math.min(languages, cores) : 0;
 }
 
 function indexInWorker(pages: SearchPage[]): Promise<LanguageSearchIndex> {
