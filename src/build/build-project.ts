@@ -398,10 +398,11 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     // `stele dev`: the last index now, a new one right after the reload.
     for (const [path, data] of cache.lastSearchFiles) output.set(path, data);
     stats.searchDeferred = true;
-  } else {
-    diagnostics.push(...(await createSearchIndex(output, { pages: site.pages.map((p) => p.path), ...(cache?.search ? { memo: cache.search } : {}) })));
-    if (cache) cache.lastSearchFiles = new Map([...output].filter(([path]) => path.startsWith(`${SEARCH_INDEX_DIR}/`)));
   }
+  // Pagefind works in other processes while this thread hardens the pages (it read them already).
+  const searching = stats.searchDeferred
+    ? undefined
+    : createSearchIndex(output, { pages: site.pages.map((p) => p.path), ...(cache?.search ? { memo: cache.search } : {}) });
   for (const r of imageByPath.values()) for (const f of r.files) output.set(f.path, f.data);
 
   stage('harden');
@@ -414,6 +415,11 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
       sourceMarks: site.sourceMarks,
     }),
   );
+  if (searching) {
+    stage('search-wait');
+    diagnostics.push(...(await searching));
+    if (cache) cache.lastSearchFiles = new Map([...output].filter(([path]) => path.startsWith(`${SEARCH_INDEX_DIR}/`)));
+  }
   // Static hosts that read `_headers` (Netlify, Cloudflare Pages) or `.htaccess` (Apache) get
   // the security headers from files inside the site; they are sealed like every other file.
   // nginx and Caddy configs live outside the site: `stele server-config`.

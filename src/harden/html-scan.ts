@@ -60,14 +60,35 @@ export interface ScanHtmlOptions {
   xml?: boolean;
 }
 
-/** The open parent of each scanned element. */
-const PARENTS = new WeakMap<ScannedElement, ScannedElement>();
+/**
+ * A scanned element. Ancestors are read rarely: they are walked through the
+ * parent link on demand instead of copying the open stack into every element
+ * (quadratic in nesting depth); a class keeps the getter on the prototype, so
+ * an element costs one small object (no closure, no side table).
+ */
+class Element implements ScannedElement {
+  contentStart?: number;
+  contentEnd?: number;
+  constructor(
+    readonly name: string,
+    readonly start: number,
+    readonly end: number,
+    readonly attributes: ScannedAttribute[],
+    private readonly parent: Element | undefined,
+  ) {}
+
+  get ancestors(): string[] {
+    const names: string[] = [];
+    for (let p = this.parent; p; p = p.parent) names.push(p.name);
+    return names.reverse();
+  }
+}
 
 /** Scan a document; never throws on malformed input (htmlparser2 is forgiving). */
 export function scanHtml(source: string, options: ScanHtmlOptions = {}): ScannedHtml {
   const elements: ScannedElement[] = [];
   const texts: ScannedText[] = [];
-  const stack: ScannedElement[] = [];
+  const stack: Element[] = [];
   let attributes: ScannedAttribute[] = [];
   const parser: Parser = new Parser(
     {
@@ -80,21 +101,7 @@ export function scanHtml(source: string, options: ScanHtmlOptions = {}): Scanned
         attributes.push(locateAttribute(source, parser.startIndex, name, value));
       },
       onopentag(name) {
-        // Ancestors are read rarely: walk the parents on demand instead of
-        // copying the open stack into every element (quadratic in nesting depth).
-        const parent = stack.at(-1);
-        const element: ScannedElement = {
-          name,
-          start: parser.startIndex,
-          end: parser.endIndex + 1,
-          attributes,
-          get ancestors() {
-            const names: string[] = [];
-            for (let p = parent; p; p = PARENTS.get(p)) names.push(p.name);
-            return names.reverse();
-          },
-        };
-        if (parent) PARENTS.set(element, parent);
+        const element = new Element(name, parser.startIndex, parser.endIndex + 1, attributes, stack.at(-1));
         attributes = [];
         elements.push(element);
         stack.push(element);

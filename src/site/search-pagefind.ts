@@ -10,6 +10,8 @@
  * for each language, metadata, index and fragment chunks); Pagefind's own UI
  * bundles are dropped: stele's search page has a small script of its own.
  */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { createDiagnostic } from '../errors/catalogue.js';
 import { SiteSearchIndexFailed } from '../errors/codes-site.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
@@ -63,44 +65,68 @@ export interface LanguageSearchIndex {
  * and stopped after it.
  */
 export function createSearchIndex(output: OutputFiles, options: SearchIndexOptions): Promise<Diagnostic[]> {
-  const run = queue.then(() => indexPages(output, options));
+  // The pages are read now: the caller may go on changing other files (hardening) while Pagefind works.
+  const byLanguage = groupSearchPages(output, options.pages);
+  const run = queue.then(() => indexPages(output, byLanguage, options));
   queue = run.catch(() => undefined);
   return run;
 }
 
 const LANG = /<html\b[^>]*?\slang="([^"]{1,35})"/;
 
-async function indexPages(output: OutputFiles, options: SearchIndexOptions): Promise<Diagnostic[]> {
+/** A page to index. */
+export type SearchPage = { path: string; bytes: Uint8Array };
+
+const BODY_MARKER = Buffer.from(SEARCH_BODY_ATTRIBUTE);
+
+/** The pages to index (those marked with `data-pagefind-body`), by `<html lang>`, in path order. Bytes are kept, not decoded text. */
+function groupSearchPages(output: OutputFiles, paths: readonly string[]): Map<string, SearchPage[]> {
   const decoder = new TextDecoder();
-  const byLanguage = new Map<string, { path: string; content: string; bytes: Uint8Array }[]>();
-  for (const path of [...options.pages].sort()) {
+  const byLanguage = new Map<string, SearchPage[]>();
+  for (const path of [...paths].sort()) {
     const bytes = output.get(path);
     if (!bytes) continue;
-    const content = decoder.decode(bytes);
-    if (!content.includes(SEARCH_BODY_ATTRIBUTE)) continue;
-    const lang = (LANG.exec(content.slice(0, 2048))?.[1] ?? 'unknown').toLowerCase();
+    if (!Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(BODY_MARKER)) continue;
+    const lang = (LANG.exec(decoder.decode(bytes.subarray(0, 4096)))?.[1] ?? 'unknown').toLowerCase();
     const pages = byLanguage.get(lang) ?? [];
     if (!pages.length) byLanguage.set(lang, pages);
-    pages.push({ path, content, bytes });
+    pages.push({ path, bytes });
   }
+  return byLanguage;
+}
+
+async function indexPages(output: OutputFiles, byLanguage: Map<string, SearchPage[]>, options: SearchIndexOptions): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
-  const indexes: LanguageSearchIndex[] = [];
-  let pagefind: typeof import('pagefind') | undefined;
-  try {
-    for (const lang of [...byLanguage.keys()].sort()) {
-      const pages = byLanguage.get(lang)!;
-      const key = options.memo ? hashKey('pagefind', SEARCH_INDEX_FORMAT, lang, ...pages.flatMap((p) => [p.path, p.bytes])) : undefined;
-      let index = key ? options.memo!.get(key) : undefined;
-      if (!index) {
-        pagefind ??= await import('pagefind');
-        index = await indexLanguage(pagefind, pages);
-        if (key && !index.diagnostics.length) options.memo!.set(key, index);
-      }
-      indexes.push(index);
+  const languages = [...byLanguage.keys()].sort();
+  const keys = languages.map((lang) =>
+    options.memo ? hashKey('pagefind', SEARCH_INDEX_FORMAT, lang, ...byLanguage.get(lang)!.flatMap((p) => [p.path, p.bytes])) : undefined,
+  );
+  const remembered = keys.map((key) => (key ? options.memo!.get(key) : undefined));
+  const missing = languages.filter((_, i) => !remembered[i]);
+  // Pagefind indexes on one core per service process: languages go to worker
+  // threads (each with its own service) when there are cores for them.
+  const workers = resolveSearchWorkers(missing.length);
+  const made = new Map<string, LanguageSearchIndex>();
+  if (workers > 1) {
+    const queue = [...missing];
+    await Promise.all(
+      Array.from({ length: workers }, async () => {
+        for (let lang = queue.shift(); lang !== undefined; lang = queue.shift()) made.set(lang, await indexInWorker(byLanguage.get(lang)!));
+      }),
+    );
+  } else if (missing.length) {
+    const pagefind = await import('pagefind');
+    try {
+      for (const lang of missing) made.set(lang, await indexLanguage(pagefind, byLanguage.get(lang)!));
+    } finally {
+      await pagefind.close();
     }
-  } finally {
-    await pagefind?.close();
   }
+  const indexes = languages.map((lang, i) => {
+    const index = remembered[i] ?? made.get(lang)!;
+    if (keys[i] && !remembered[i] && !index.diagnostics.length) options.memo!.set(keys[i]!, index);
+    return index;
+  });
   for (const index of indexes) diagnostics.push(...index.diagnostics);
   if (diagnostics.length) return diagnostics;
   const merged = mergeLanguageIndexes(indexes);
@@ -109,8 +135,44 @@ async function indexPages(output: OutputFiles, options: SearchIndexOptions): Pro
   return diagnostics;
 }
 
+/** What a search worker is asked to index: one language's pages, in order. */
+export interface SearchJob {
+  pages: SearchPage[];
+}
+
+const WORKER_URL = new URL('./search-worker.js', import.meta.url);
+/** Compiled (`dist/`): the worker script exists only there. */
+const COMPILED = import.meta.url.endsWith('.js');
+
+/**
+ * How many languages to index at once: one per core (or per `STELE_WORKERS`),
+ * at most `languages`; with one core, `STELE_WORKERS=0` or 1, or from
+ * TypeScript sources: one at a time in process.
+ */
+export function resolveSearchWorkers(languages: number, env: NodeJS.ProcessEnv = process.env): number {
+  if (!COMPILED || languages < 2) return 0;
+  const forced = env.STELE_WORKERS;
+  const cores = forced !== undefined && /^\d+$/.test(forced) ? Number(forced) : availableParallelism();
+  return cores > 1 ? Math.min(languages, cores) : 0;
+}
+
+function indexInWorker(pages: SearchPage[]): Promise<LanguageSearchIndex> {
+  return new Promise((resolve) => {
+    const job: SearchJob = { pages };
+    const worker = new Worker(WORKER_URL, { workerData: job });
+    const fail = (message: string) => resolve({ files: [], diagnostics: [createDiagnostic(SiteSearchIndexFailed, {}, message)] });
+    worker.once('message', (result: LanguageSearchIndex) => {
+      resolve(result);
+      void worker.terminate();
+    });
+    worker.once('error', (error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+    worker.once('exit', (code) => fail(`the search worker stopped (exit ${code})`));
+  });
+}
+
 /** Index one language's pages in a fresh Pagefind index. */
-async function indexLanguage(pagefind: typeof import('pagefind'), pages: readonly { path: string; content: string }[]): Promise<LanguageSearchIndex> {
+export async function indexLanguage(pagefind: typeof import('pagefind'), pages: readonly SearchPage[]): Promise<LanguageSearchIndex> {
+  const decoder = new TextDecoder();
   const diagnostics: Diagnostic[] = [];
   const fail = (message: string) => diagnostics.push(createDiagnostic(SiteSearchIndexFailed, {}, message));
   const files: [string, Uint8Array][] = [];
@@ -122,7 +184,7 @@ async function indexLanguage(pagefind: typeof import('pagefind'), pages: readonl
     }
     const { index } = created;
     for (const page of pages) {
-      const added = await index.addHTMLFile({ url: `/${page.path}`, content: page.content });
+      const added = await index.addHTMLFile({ url: `/${page.path}`, content: decoder.decode(page.bytes) });
       if (added.errors.length) fail(`${page.path}: ${added.errors.join('; ')}`);
     }
     const got = await index.getFiles();

@@ -1,7 +1,8 @@
 /**
- * Rendering in worker threads (compiled CLI, large sites) must give exactly the
- * bytes and diagnostics of rendering in process. `STELE_WORKERS` forces the
- * worker path on a small site.
+ * Rendering in worker threads (compiled CLI, large sites), and indexing each
+ * language for search in its own worker and Pagefind process, must give exactly
+ * the bytes and diagnostics of doing it in process. `STELE_WORKERS` forces the
+ * worker paths on a small site.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -62,7 +63,7 @@ describe('parallel render', () => {
     expect(JSON.stringify(a.json.diagnostics)).toContain('STELE1211');
   }, 120_000);
 
-  it('gives the same bytes as rendering in process', () => {
+  it('gives the same bytes as rendering and indexing in process', () => {
     const rootA = copySite('c');
     const rootB = copySite('d');
     for (const root of [rootA, rootB]) rmSync(join(root, 'content/posts/2026-02-02-extra.en.md'));
@@ -72,5 +73,7 @@ describe('parallel render', () => {
     const b = listFiles(join(rootB, 'dist'));
     expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
     for (const [path, data] of a) expect(b.get(path), path).toBe(data);
+    // Three languages in the search index, made by three Pagefind processes on one side.
+    expect(Object.keys(JSON.parse(Buffer.from(a.get('pagefind/pagefind-entry.json')!, 'base64').toString()).languages)).toEqual(['en', 'zh-hans', 'zh-hant']);
   }, 120_000);
 });
