@@ -449,9 +449,21 @@ export function checkTargets(stele: ToolResult, hugo: ToolResult | undefined, re
   return targets;
 }
 
+function readCommit(): string | undefined {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', 'src'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    return dirty ? `${head}+dirty-src` : head;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Run the whole benchmark; returns the results (also written to bench/out/results.json). */
 export async function runBenchmark(options: BenchOptions): Promise<BenchResults> {
   const loadAverageStart = loadavg();
+  // The commit the snapshot of dist/ was compiled from (npm run bench compiles first); a dirty tree is marked.
+  const commit = readCommit();
   await mkdir(OUT, { recursive: true });
   const steleBin = createSnapshot();
   const siteDir = join(OUT, 'site');
@@ -514,12 +526,6 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
   const largest = Object.entries(phases.cold.stages)
     .sort((a, b) => b[1] - a[1])
     .slice(0, 3);
-  let commit: string | undefined;
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-  } catch {
-    commit = undefined;
-  }
   const results: BenchResults = {
     date: new Date().toISOString(),
     options,
