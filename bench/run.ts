@@ -1,24 +1,30 @@
 /**
  * `npm run bench`: build-time benchmark of stele against Hugo on the same
- * generated bilingual posts, plus dev-server edit latency.
+ * generated bilingual posts (cold build, no-change rebuild and one-post-edited rebuild,
+ * each in a new process, with stele's per-stage times), `stele verify` against
+ * `sha256sum`, and dev-server edit latency. See bench/README.md.
  *
  *   npm run bench                       # 4000 post pairs, ~1000 words each
- *   npm run bench -- --quick            # 300 pairs: a smoke run
- *   npm run bench -- --posts 1000 --words 500 --no-hugo --no-dev --profile
+ *   npm run bench -- --quick            # 100 pairs: a smoke run
+ *   npm run bench -- --posts 1000 --words 500 --no-hugo --no-dev --no-verify --profile
+ *   npm run bench -- --scale --scale-sizes 1000,5000   # cold builds at two sizes only
  *
  * Environment: STELE_BENCH_POSTS, STELE_BENCH_WORDS (same as the flags).
- * Results: printed table, and bench/out/results.json.
+ * Results: printed tables, and bench/out/results.json (bench/out/scale.json for --scale).
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computeMedian, type DevLatencyResult, measureDevEditLatency } from './dev-latency.js';
 import { resolvePostFile, writeBenchSites } from './generate-site.js';
 import { type MeasuredRun, measureCommand } from './measure.js';
+import { formatScaleResult, runScaleStudy, type ScaleResult } from './scale.js';
+import { createBenchKey, measureSteleBuild, removeBuildCaches, type SteleBuildRun, toRssMiB } from './stele-build.js';
 import { formatProfileSummary, type ProfileSummary, summarizeProfileFile } from './summarize-profile.js';
+import { measureVerifyOutput, type VerifyOutputResult } from './verify-output.js';
 
 /** Parsed command-line options. */
 export interface BenchOptions {
@@ -31,6 +37,34 @@ export interface BenchOptions {
   dev: boolean;
   profile: boolean;
   quick: boolean;
+  /** Seal the builds with a throwaway key (`--no-seal`: unsigned builds, and no verify section). */
+  seal: boolean;
+  /** `stele verify` against `sha256sum` on the sealed build (`--no-verify` skips it). */
+  verify: boolean;
+  /** `--scale`: only the scale study, cold builds at these sizes (`--scale-sizes A,B`; default posts and 5 × posts). */
+  scaleSizes?: number[];
+}
+
+/** One stele phase (cold, no-change, one-edit): medians over the repeats, each build a new process. */
+export interface PhaseResult {
+  wallMs: number;
+  runsMs: number[];
+  cpuMs?: number;
+  /** Maximum over the repeats (MiB). */
+  peakRssMiB?: number;
+  /** Median milliseconds per stage (`stats.stages` of `stele build --json`). */
+  stages: Record<string, number>;
+  /** Entries rendered (`stats.rendered`: the others came from `.stele/cache`). */
+  rendered?: number;
+  cache?: 'cold' | 'warm';
+}
+
+/** A target of issue 19 and whether this run met it. */
+export interface TargetCheck {
+  name: string;
+  value: number;
+  target: string;
+  met: boolean;
 }
 
 /** One tool's timing. */
@@ -54,6 +88,8 @@ export interface ToolResult {
   pagesPerSecondRebuild: number;
   /** Peak RSS over all runs (MiB). */
   peakRssMiB?: number;
+  /** stele only: each phase with its per-stage times. */
+  phases?: { cold: PhaseResult; noChange: PhaseResult; oneEdit: PhaseResult };
 }
 
 /** Everything written to results.json. */
@@ -64,6 +100,10 @@ export interface BenchResults {
   corpus: { postPairs: number; sourceFiles: number; sourceBytes: number; wordsPerPost: number };
   tools: ToolResult[];
   ratios?: { cold: number; rebuild: number; coldCpu?: number; rebuildCpu?: number };
+  /** stele's own rebuild ratios (wall time; CPU in brackets in the printout). */
+  rebuildRatios: { noChangeOverCold: number; oneEditOverCold: number; noChangeOverColdCpu?: number; oneEditOverColdCpu?: number };
+  targets: TargetCheck[];
+  verify?: VerifyOutputResult;
   dev?: DevLatencyResult & { postPairs: number };
   profile?: ProfileSummary;
   notes: string[];
@@ -89,14 +129,27 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   };
   return {
     quick,
-    posts: num('--posts', 'STELE_BENCH_POSTS', quick ? 300 : 4000),
+    posts: num('--posts', 'STELE_BENCH_POSTS', quick ? 100 : 4000),
     words: num('--words', 'STELE_BENCH_WORDS', 1000),
     devPosts: num('--dev-posts', 'STELE_BENCH_DEV_POSTS', quick ? 50 : 200),
     repeats: num('--repeats', 'STELE_BENCH_REPEATS', 1),
     hugo: !argv.includes('--no-hugo') && existsSync(HUGO),
     dev: !argv.includes('--no-dev'),
     profile: argv.includes('--profile'),
+    seal: !argv.includes('--no-seal'),
+    verify: !argv.includes('--no-verify') && !argv.includes('--no-seal'),
+    scaleSizes: argv.includes('--scale') ? parseSizes(value('--scale-sizes'), num('--posts', 'STELE_BENCH_POSTS', quick ? 100 : 4000)) : undefined,
   };
+}
+
+/** `--scale-sizes 1000,5000` (at least two distinct positive integers), else posts and 5 × posts. */
+function parseSizes(raw: string | undefined, posts: number): number[] {
+  const sizes = (raw ?? '')
+    .split(',')
+    .map((t) => Number(t.trim()))
+    .filter((n) => Number.isInteger(n) && n > 0);
+  const distinct = [...new Set(sizes)].sort((a, b) => a - b);
+  return distinct.length >= 2 ? distinct : [posts, posts * 5];
 }
 
 function log(message: string): void {
@@ -151,48 +204,91 @@ function describeFailure(run: MeasuredRun): string {
   return `${run.command} ${run.args.join(' ')} exited ${run.exitCode}\n${run.stderr.slice(-3000)}\n${run.stdout.slice(-3000)}`;
 }
 
-async function benchStele(steleBin: string, siteDir: string, options: BenchOptions): Promise<ToolResult> {
-  const args = [steleBin, 'build', siteDir, '--no-seal', '--quiet', '--json'];
-  const coldRuns: MeasuredRun[] = [];
-  const rebuildRuns: MeasuredRun[] = [];
+/** The sentence the one-edit rebuild inserts at the start of one English post's body. */
+export const EDIT_SENTENCE = 'This sentence was added by the benchmark to measure a rebuild after one post changed.';
+
+/** `text` (a post file) with `EDIT_SENTENCE` as the first paragraph of its body. */
+export function insertEditSentence(text: string): string {
+  const end = text.indexOf('\n---\n', 3);
+  if (!text.startsWith('---\n') || end < 0) throw new Error('post file without front matter');
+  const at = end + '\n---\n'.length;
+  return `${text.slice(0, at)}\n${EDIT_SENTENCE}\n${text.slice(at)}`;
+}
+
+function summarizePhase(builds: SteleBuildRun[]): PhaseResult {
+  const stageNames = [...new Set(builds.flatMap((b) => Object.keys(b.stats.stages)))];
+  const stages: Record<string, number> = {};
+  for (const name of stageNames) stages[name] = computeMedian(builds.map((b) => b.stats.stages[name] ?? 0));
+  const rss = builds.map((b) => toRssMiB(b.run)).filter((v): v is number => v !== undefined);
+  const rendered = builds.map((b) => b.stats.rendered).filter((v): v is number => v !== undefined);
+  return {
+    wallMs: computeMedian(builds.map((b) => b.run.wallMs)),
+    runsMs: builds.map((b) => b.run.wallMs),
+    cpuMs: medianCpu(builds.map((b) => b.run)),
+    peakRssMiB: rss.length ? Math.max(...rss) : undefined,
+    stages,
+    rendered: rendered.length ? Math.max(...rendered) : undefined,
+    cache: builds[0]?.stats.cache,
+  };
+}
+
+function describeBuild(b: SteleBuildRun): string {
+  const rss = toRssMiB(b.run);
+  return `  ${formatMs(b.run.wallMs)} s, peak RSS ${rss === undefined ? 'n/a' : rss.toFixed(0)} MiB, cache ${b.stats.cache ?? 'n/a'}, rendered ${b.stats.rendered ?? 'n/a'}`;
+}
+
+/**
+ * stele's three phases, each a new `stele build` process: cold (no output, no
+ * `.stele/cache`, no card/image cache), no-change (the cache of the cold build present),
+ * one-edit (a sentence inserted into one English post; restored afterwards). Each repeat
+ * starts cold, so the restored file needs no rebuild; the output left behind is the
+ * one-edit build's (sealed: the verify section checks it).
+ */
+async function benchStele(steleBin: string, siteDir: string, editFile: string, options: BenchOptions): Promise<ToolResult> {
+  const build = (label: string) => measureSteleBuild(steleBin, siteDir, { seal: options.seal, label });
+  const cold: SteleBuildRun[] = [];
+  const noChange: SteleBuildRun[] = [];
+  const oneEdit: SteleBuildRun[] = [];
+  const original = await readFile(editFile, 'utf8');
   for (let r = 0; r < options.repeats; r++) {
-    // Cold: no output, no image cache, no leftovers of an interrupted write.
-    await rm(join(siteDir, 'dist'), { recursive: true, force: true });
-    await rm(join(siteDir, 'node_modules', '.cache', 'stele'), { recursive: true, force: true });
-    for (const e of readdirSync(siteDir)) if (e.startsWith('.stele-')) await rm(join(siteDir, e), { recursive: true, force: true });
+    await removeBuildCaches(siteDir);
     log(`stele cold build ${r + 1}/${options.repeats}…`);
-    const cold = await measureCommand(process.execPath, args);
-    if (cold.exitCode !== 0) throw new Error(`stele cold build failed: ${describeFailure(cold)}`);
-    coldRuns.push(cold);
-    log(`  ${formatMs(cold.wallMs)} s, peak RSS ${((cold.maxRssKiB ?? 0) / 1024).toFixed(0)} MiB`);
+    cold.push(await build('cold build'));
+    log(describeBuild(cold.at(-1)!));
     log(`stele no-change rebuild ${r + 1}/${options.repeats}…`);
-    const again = await measureCommand(process.execPath, args);
-    if (again.exitCode !== 0) throw new Error(`stele rebuild failed: ${describeFailure(again)}`);
-    rebuildRuns.push(again);
-    log(`  ${formatMs(again.wallMs)} s, peak RSS ${((again.maxRssKiB ?? 0) / 1024).toFixed(0)} MiB`);
+    noChange.push(await build('no-change rebuild'));
+    log(describeBuild(noChange.at(-1)!));
+    log(`stele one-edit rebuild ${r + 1}/${options.repeats} (${relative(siteDir, editFile)})…`);
+    await writeFile(editFile, insertEditSentence(original));
+    try {
+      oneEdit.push(await build('one-edit rebuild'));
+    } finally {
+      await writeFile(editFile, original);
+    }
+    log(describeBuild(oneEdit.at(-1)!));
   }
-  const json = JSON.parse(coldRuns[0]!.stdout) as { stats: { pages: number } };
+  const phases = { cold: summarizePhase(cold), noChange: summarizePhase(noChange), oneEdit: summarizePhase(oneEdit) };
+  const pages = cold[0]!.stats.pages;
   const counted = countOutput(join(siteDir, 'dist'));
-  const coldMs = computeMedian(coldRuns.map((r) => r.wallMs));
-  const rebuildMs = computeMedian(rebuildRuns.map((r) => r.wallMs));
-  const rss = [...coldRuns, ...rebuildRuns].map((r) => r.maxRssKiB).filter((v): v is number => v !== undefined);
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  const rss = [phases.cold, phases.noChange, phases.oneEdit].map((p) => p.peakRssMiB).filter((v): v is number => v !== undefined);
   return {
     tool: 'stele',
     version: pkg.version,
-    coldMs,
-    rebuildMs,
-    coldRunsMs: coldRuns.map((r) => r.wallMs),
-    rebuildRunsMs: rebuildRuns.map((r) => r.wallMs),
-    coldCpuMs: medianCpu(coldRuns),
-    rebuildCpuMs: medianCpu(rebuildRuns),
-    pages: json.stats.pages,
+    coldMs: phases.cold.wallMs,
+    rebuildMs: phases.noChange.wallMs,
+    coldRunsMs: phases.cold.runsMs,
+    rebuildRunsMs: phases.noChange.runsMs,
+    coldCpuMs: phases.cold.cpuMs,
+    rebuildCpuMs: phases.noChange.cpuMs,
+    pages,
     htmlFiles: counted.html,
     outputFiles: counted.files,
     outputBytes: counted.bytes,
-    pagesPerSecondCold: json.stats.pages / (coldMs / 1000),
-    pagesPerSecondRebuild: json.stats.pages / (rebuildMs / 1000),
-    peakRssMiB: rss.length ? Math.max(...rss) / 1024 : undefined,
+    pagesPerSecondCold: pages / (phases.cold.wallMs / 1000),
+    pagesPerSecondRebuild: pages / (phases.noChange.wallMs / 1000),
+    peakRssMiB: rss.length ? Math.max(...rss) : undefined,
+    phases,
   };
 }
 
@@ -237,13 +333,13 @@ async function benchHugo(hugoDir: string, options: BenchOptions): Promise<ToolRe
   };
 }
 
-async function profileStele(steleBin: string, siteDir: string): Promise<ProfileSummary> {
+async function profileStele(steleBin: string, siteDir: string, options: BenchOptions): Promise<ProfileSummary> {
   const dir = join(OUT, 'profile');
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
-  await rm(join(siteDir, 'dist'), { recursive: true, force: true });
+  await removeBuildCaches(siteDir);
   log('profiling a cold stele build (node --cpu-prof)…');
-  const run = await measureCommand(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, steleBin, 'build', siteDir, '--no-seal', '--quiet']);
+  const run = await measureCommand(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, steleBin, 'build', siteDir, '--quiet', ...(options.seal ? [] : ['--no-seal'])]);
   if (run.exitCode !== 0) throw new Error(`profiled build failed: ${describeFailure(run)}`);
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error('node --cpu-prof wrote no profile');
@@ -253,28 +349,78 @@ async function profileStele(steleBin: string, siteDir: string): Promise<ProfileS
   return summary;
 }
 
-/** The printed comparison table. */
+/** Rows of a right-aligned text table (first column left-aligned). */
+function formatTable(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+}
+
+const orNa = (v: number | undefined, f: (n: number) => string) => (v === undefined ? 'n/a' : f(v));
+
+/** stele's three phases and their per-stage times (ms). */
+export function formatPhaseTable(phases: NonNullable<ToolResult['phases']>): string[] {
+  const list = [phases.cold, phases.noChange, phases.oneEdit];
+  const header = ['stele', 'cold', 'no-change', 'one-edit'];
+  const rows: string[][] = [
+    ['wall s', ...list.map((p) => formatMs(p.wallMs))],
+    ['CPU s', ...list.map((p) => orNa(p.cpuMs, formatMs))],
+    ['peak RSS MiB', ...list.map((p) => orNa(p.peakRssMiB, (n) => n.toFixed(0)))],
+    ['cache', ...list.map((p) => p.cache ?? 'n/a')],
+    ['entries rendered', ...list.map((p) => orNa(p.rendered, String))],
+  ];
+  const stageNames = [...new Set(list.flatMap((p) => Object.keys(p.stages)))];
+  const stageRows = stageNames.map((name) => [`  ${name} ms`, ...list.map((p) => (p.stages[name] === undefined ? '-' : p.stages[name]!.toFixed(0)))]);
+  return formatTable(header, [...rows, ['stages (stats.stages):', '', '', ''], ...stageRows]);
+}
+
+/** The printed comparison tables. */
 export function formatResultsTable(results: BenchResults): string {
   const header = ['tool', 'cold s', 'rebuild s', 'cold CPU s', 'rebuild CPU s', 'pages', 'pages/s (cold)', 'peak RSS MB'];
   const rows = results.tools.map((t) => [
     `${t.tool} ${t.version}`,
     formatMs(t.coldMs),
     formatMs(t.rebuildMs),
-    t.coldCpuMs === undefined ? 'n/a' : formatMs(t.coldCpuMs),
-    t.rebuildCpuMs === undefined ? 'n/a' : formatMs(t.rebuildCpuMs),
+    orNa(t.coldCpuMs, formatMs),
+    orNa(t.rebuildCpuMs, formatMs),
     String(t.pages),
     t.pagesPerSecondCold.toFixed(0),
-    t.peakRssMiB === undefined ? 'n/a' : t.peakRssMiB.toFixed(0),
+    orNa(t.peakRssMiB, (n) => n.toFixed(0)),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+  const out = [
+    `corpus: ${results.corpus.postPairs} post pairs × ~${results.corpus.wordsPerPost} words (${results.corpus.sourceFiles} Markdown files); stele ${results.options.seal ? 'sealed' : 'unsealed (--no-seal)'}`,
+    '',
+    ...formatTable(header, rows),
+    '("rebuild" = stele\'s no-change rebuild in a new process; Hugo run again with its output present)',
+  ];
+  const stele = results.tools.find((t) => t.tool === 'stele');
+  if (stele?.phases) out.push('', ...formatPhaseTable(stele.phases));
+  const rr = results.rebuildRatios;
+  out.push(
+    '',
+    `stele rebuild/cold wall-time ratio: no-change ${rr.noChangeOverCold.toFixed(2)}×, one-edit ${rr.oneEditOverCold.toFixed(2)}×` +
+      (rr.noChangeOverColdCpu !== undefined && rr.oneEditOverColdCpu !== undefined ? ` (CPU: ${rr.noChangeOverColdCpu.toFixed(2)}×, ${rr.oneEditOverColdCpu.toFixed(2)}×)` : ''),
+  );
   if (results.ratios) {
     const r = results.ratios;
-    out.push('', `stele/hugo wall-time ratio: cold ${r.cold.toFixed(1)}×, rebuild ${r.rebuild.toFixed(1)}×`);
+    out.push(`stele/hugo wall-time ratio: cold ${r.cold.toFixed(1)}×, rebuild ${r.rebuild.toFixed(1)}×`);
     if (r.coldCpu !== undefined && r.rebuildCpu !== undefined) out.push(`stele/hugo CPU-time ratio: cold ${r.coldCpu.toFixed(1)}×, rebuild ${r.rebuildCpu.toFixed(1)}×`);
   }
-  out.push(`load average at start ${results.machine.loadAverageStart.map((l) => l.toFixed(2)).join(' ')}, at end ${results.machine.loadAverageEnd.map((l) => l.toFixed(2)).join(' ')} (${results.machine.cpus} CPUs)`);
+  if (results.verify) {
+    const v = results.verify;
+    out.push(
+      '',
+      `verify (${v.files} files, ${(v.bytes / 1048576).toFixed(1)} MiB listed in SHA256SUMS; whole processes, warm page cache, median of ${v.stele.runsMs.length}):`,
+      ...formatTable(
+        ['tool', 'wall s', 'CPU s', 'MiB/s', 'peak RSS MiB'],
+        [
+          ['stele verify --key', formatMs(v.stele.wallMs), orNa(v.stele.cpuMs, formatMs), v.stele.mibPerSecond.toFixed(1), orNa(v.stele.peakRssMiB, (n) => n.toFixed(0))],
+          ['sha256sum -c', formatMs(v.sha256sum.wallMs), orNa(v.sha256sum.cpuMs, formatMs), v.sha256sum.mibPerSecond.toFixed(1), orNa(v.sha256sum.peakRssMiB, (n) => n.toFixed(0))],
+        ],
+      ),
+      `stele verify / sha256sum throughput: ${v.throughputRatio.toFixed(2)}`,
+    );
+  }
   if (results.dev) {
     out.push(
       '',
@@ -282,8 +428,24 @@ export function formatResultsTable(results: BenchResults): string {
         `[${results.dev.samplesMs.map((s) => s.toFixed(0)).join(', ')}]; server start ${formatMs(results.dev.startupMs)} s`,
     );
   }
+  out.push('', 'targets (issue 19):');
+  for (const t of results.targets) out.push(`  ${t.met ? 'met    ' : 'NOT met'}  ${t.name}: ${t.value.toFixed(2)} (target ${t.target})`);
+  out.push('', `load average at start ${results.machine.loadAverageStart.map((l) => l.toFixed(2)).join(' ')}, at end ${results.machine.loadAverageEnd.map((l) => l.toFixed(2)).join(' ')} (${results.machine.cpus} CPUs)`);
   out.push('', ...results.notes.map((n) => `note: ${n}`));
   return out.join('\n');
+}
+
+/** The issue-19 targets this run can check. */
+export function checkTargets(stele: ToolResult, hugo: ToolResult | undefined, rebuild: BenchResults['rebuildRatios'], verify?: VerifyOutputResult, dev?: BenchResults['dev']): TargetCheck[] {
+  const targets: TargetCheck[] = [];
+  if (hugo) targets.push({ name: 'cold build, stele/Hugo wall time', value: stele.coldMs / hugo.coldMs, target: '≤ 1.0', met: stele.coldMs / hugo.coldMs <= 1 });
+  const rss = stele.phases?.cold.peakRssMiB;
+  if (rss !== undefined) targets.push({ name: 'cold build peak RSS (MiB)', value: rss, target: '≤ 690', met: rss <= 690 });
+  targets.push({ name: 'no-change rebuild / cold (wall)', value: rebuild.noChangeOverCold, target: '≤ 0.2', met: rebuild.noChangeOverCold <= 0.2 });
+  targets.push({ name: 'one-edit rebuild / cold (wall)', value: rebuild.oneEditOverCold, target: '≤ 0.3', met: rebuild.oneEditOverCold <= 0.3 });
+  if (verify) targets.push({ name: 'stele verify / sha256sum throughput', value: verify.throughputRatio, target: '≥ 0.8', met: verify.throughputRatio >= 0.8 });
+  if (dev) targets.push({ name: `dev edit → page, median ms (${dev.postPairs} pairs)`, value: dev.medianMs, target: '≤ 100', met: dev.medianMs <= 100 });
+  return targets;
 }
 
 /** Run the whole benchmark; returns the results (also written to bench/out/results.json). */
@@ -302,10 +464,17 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
     hugoDir: options.hugo ? hugoDir : undefined,
   });
   log(`  ${corpus.files} files, ${(corpus.bytes / 1048576).toFixed(1)} MiB of Markdown`);
+  const publicKeyFile = options.seal ? createBenchKey(steleBin, siteDir) : undefined;
 
-  const tools: ToolResult[] = [await benchStele(steleBin, siteDir, options)];
+  const tools: ToolResult[] = [await benchStele(steleBin, siteDir, resolvePostFile(siteDir, corpus.first, 'en'), options)];
   if (options.hugo) tools.push(await benchHugo(hugoDir, options));
   else log('hugo not found at /usr/bin/hugo (or --no-hugo): skipping the comparison');
+
+  let verify: VerifyOutputResult | undefined;
+  if (options.verify && publicKeyFile) {
+    log('stele verify against sha256sum on the sealed build…');
+    verify = await measureVerifyOutput({ steleBin, outDir: join(siteDir, 'dist'), publicKeyFile, repeats: 3 });
+  }
 
   let dev: BenchResults['dev'];
   if (options.dev) {
@@ -325,7 +494,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
   let profileError: string | undefined;
   if (options.profile) {
     try {
-      profile = await profileStele(steleBin, siteDir);
+      profile = await profileStele(steleBin, siteDir, options);
     } catch (error) {
       profileError = (error as Error).message;
       log(`profiling failed: ${profileError}`);
@@ -334,6 +503,14 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
 
   const stele = tools[0]!;
   const hugo = tools.find((t) => t.tool === 'hugo');
+  const phases = stele.phases!;
+  const rebuildRatios: BenchResults['rebuildRatios'] = {
+    noChangeOverCold: phases.noChange.wallMs / phases.cold.wallMs,
+    oneEditOverCold: phases.oneEdit.wallMs / phases.cold.wallMs,
+    noChangeOverColdCpu: phases.noChange.cpuMs && phases.cold.cpuMs ? phases.noChange.cpuMs / phases.cold.cpuMs : undefined,
+    oneEditOverColdCpu: phases.oneEdit.cpuMs && phases.cold.cpuMs ? phases.oneEdit.cpuMs / phases.cold.cpuMs : undefined,
+  };
+  const search = phases.cold.stages.search;
   let commit: string | undefined;
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
@@ -354,16 +531,27 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
           rebuildCpu: stele.rebuildCpuMs && hugo.rebuildCpuMs ? stele.rebuildCpuMs / hugo.rebuildCpuMs : undefined,
         }
       : undefined,
+    rebuildRatios,
+    targets: checkTargets(stele, hugo, rebuildRatios, verify, dev),
+    verify,
     dev,
     profile,
     notes: [
       'The work is not identical. stele also sanitizes all author HTML, derives a zh-Hant edition with OpenCC ' +
-        '(3 languages of pages vs Hugo’s 2), writes Atom/JSON feeds, sitemap and search indexes, hardens every page ' +
-        '(CSP hashes, headers) and runs its safety checks (links, withheld names, secrets) over every output byte.',
+        '(3 languages of pages vs Hugo’s 2), writes Atom/JSON feeds, sitemap, preview cards and a Pagefind search index per language, hardens every page ' +
+        '(CSP hashes, headers), runs its safety checks (links, withheld names, secrets) over every output byte' +
+        (options.seal ? ', seals the build and verifies the written copy.' : '; these builds are not sealed (--no-seal).'),
+      ...(search !== undefined
+        ? [
+            `The search stage (Pagefind, one index per language, Chinese word segmentation included) took ${formatMs(search)} s ` +
+              `of the cold build (${((search / phases.cold.wallMs) * 100).toFixed(0)}% of its wall time); Hugo builds no search index.`,
+          ]
+        : []),
       'Hugo’s templates here are minimal (title, content, language switcher, tag links); stele renders its full theme.',
-      'stele has no incremental build: a "no-change rebuild" is a second full build with the output already present.',
+      'stele’s no-change and one-edit rebuilds are new processes that read the persistent cache (.stele/cache) the previous build wrote; ' +
+        'every safety check still runs on every output byte. Hugo’s "rebuild" is a second full build with its output present.',
       'Wall time includes process start-up; peak RSS is the child’s maximum resident set size and CPU is user + system time (GNU time -v). ' +
-        'Hugo uses every core; stele’s build is mostly single-threaded. Other load on the machine inflates wall time more than CPU time.',
+        'Hugo uses every core; stele renders in worker threads but is mostly single-threaded. Other load on the machine inflates wall time more than CPU time: compare the load average with the core count.',
       ...(profileError ? [`profiling failed: ${profileError}`] : []),
       `stele ran from a snapshot of dist/ (${relative(ROOT, steleBin)}), built from the working tree at the start of the run.`,
     ],
@@ -372,13 +560,30 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
   return results;
 }
 
+/** `--scale`: cold builds at several sizes only; writes bench/out/scale.json. */
+export async function runScaleBenchmark(options: BenchOptions): Promise<{ scale: ScaleResult; text: string }> {
+  const loadAverageStart = loadavg();
+  await mkdir(OUT, { recursive: true });
+  const steleBin = createSnapshot();
+  const scale = await runScaleStudy({ steleBin, outDir: OUT, sizes: options.scaleSizes!, words: options.words, seal: options.seal });
+  const loadAverageEnd = loadavg();
+  const load = `load average at start ${loadAverageStart.map((l) => l.toFixed(2)).join(' ')}, at end ${loadAverageEnd.map((l) => l.toFixed(2)).join(' ')} (${cpus().length} CPUs)`;
+  await writeFile(join(OUT, 'scale.json'), `${JSON.stringify({ date: new Date().toISOString(), options, loadAverageStart, loadAverageEnd, ...scale }, null, 2)}\n`);
+  return { scale, text: `${formatScaleResult(scale)}\n${load}` };
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const options = parseBenchArgs(process.argv.slice(2));
   try {
-    const results = await runBenchmark(options);
-    process.stdout.write(`\n${formatResultsTable(results)}\n`);
-    if (results.profile) process.stdout.write(`\n${formatProfileSummary(results.profile)}`);
-    process.stdout.write(`\nresults: ${relative(process.cwd(), join(OUT, 'results.json'))}\n`);
+    if (options.scaleSizes) {
+      const { text } = await runScaleBenchmark(options);
+      process.stdout.write(`\n${text}\nresults: ${relative(process.cwd(), join(OUT, 'scale.json'))}\n`);
+    } else {
+      const results = await runBenchmark(options);
+      process.stdout.write(`\n${formatResultsTable(results)}\n`);
+      if (results.profile) process.stdout.write(`\n${formatProfileSummary(results.profile)}`);
+      process.stdout.write(`\nresults: ${relative(process.cwd(), join(OUT, 'results.json'))}\n`);
+    }
   } catch (error) {
     process.stderr.write(`bench failed: ${(error as Error).stack ?? error}\n`);
     process.exitCode = 1;
