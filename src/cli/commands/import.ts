@@ -1,6 +1,6 @@
 import { basename, join, resolve } from 'node:path';
 import { hasErrors } from '../../errors/diagnostic.js';
-import { type ExportFormat, importExport } from '../../import/import-export.js';
+import type { ExportFormat } from '../../import/import-export.js';
 import type { RegisterCommand } from '../context.js';
 import { formatBytes } from '../output.js';
 import { formatDiagnostic, summarizeDiagnostics } from '../../errors/format.js';
@@ -48,6 +48,8 @@ export const registerImportCommand: RegisterCommand = (cli, ctx) => {
       const exportFile = resolve(ctx.cwd, file);
       const showProgress = ctx.isTTY && !opts.json;
       let lastPercent = -1;
+      // Loaded when used (the XML parser and turndown are not needed to start the CLI).
+      const { importExport } = await import('../../import/import-export.js');
       const result = await importExport({
         file: exportFile,
         out,

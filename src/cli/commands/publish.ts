@@ -10,7 +10,6 @@ import { createNodeLinkPort } from '../../io/links.js';
 import { createNodeFetch } from '../../io/network.js';
 import { createNodeProcessRunner } from '../../io/process.js';
 import { formatPublishReport } from '../../publish/format-report.js';
-import { publishSite } from '../../publish/publish-site.js';
 import { rollbackDirectoryTarget } from '../../publish/target-directory.js';
 import { PublishError } from '../../publish/types.js';
 import { verifySite } from '../../verify/verify-site.js';
@@ -108,6 +107,8 @@ export async function runPublishCommand(ctx: CliContext, dir: string | undefined
   const only = flags.target === undefined ? undefined : (Array.isArray(flags.target) ? flags.target : [flags.target]).flatMap((t) => String(t).split(','));
   const progress = createTargetProgress(ctx, !flags.json && !flags.quiet);
   const delay = Number(process.env.STELE_TEST_PUBLISH_DELAY_MS ?? 0);
+  // Loaded when used: the S3 SDK and the CAR writer are a large part of the CLI's start-up.
+  const { publishSite } = await import('../../publish/publish-site.js');
   const result = await publishSite({
     dir: config.outDirAbs,
     projectRoot: root,
