@@ -51,7 +51,7 @@ import { isSecretKeyEncrypted } from '../seal/minisign.js';
 import { PROJECT_LOG_DIR, readSiteLog, readStoredLog, resolvePreviousLog, resolveUnbackedKeyChange, writeStoredLog } from '../seal/release-log-store.js';
 import { readManifestVersion, resolveNextVersion, sealSite } from '../seal/seal-site.js';
 import { loadSignerFromText, readSecretKeyFile, type Signer } from '../seal/signer.js';
-import { createSite } from '../site/create-site.js';
+import { createSite, type LaidOutPage } from '../site/create-site.js';
 import { emitFile, type OutputFiles } from '../site/output.js';
 import { createSearchIndex, type LanguageSearchIndex, SEARCH_INDEX_DIR } from '../site/search-pagefind.js';
 import { formatKeyFingerprint, parsePublicKey } from '../trust/minisign.js';
@@ -129,6 +129,8 @@ export interface BuildCache {
   cards?: Map<string, Uint8Array>;
   /** Pagefind indexes, one per language, by a hash of that language's pages. */
   search?: Memo<LanguageSearchIndex>;
+  /** Laid-out post and page pages (in process only; not kept in `.stele/cache`). */
+  layout?: Memo<LaidOutPage>;
   /** The search index files of the last build (`deferSearch`). */
   lastSearchFiles?: Map<string, Uint8Array>;
 }
@@ -190,7 +192,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     stage('done');
     delete stats.stages.done;
     const c = cache;
-    for (const memo of [c?.traditional, c?.render, c?.harden, c?.check, c?.names]) memo?.prune();
+    for (const memo of [c?.traditional, c?.render, c?.harden, c?.check, c?.names, c?.layout]) memo?.prune();
     // A build that reused the last index kept the per-language ones for the build after it.
     if (!stats.searchDeferred) c?.search?.prune();
     stats.ms = Math.round(performance.now() - started);
@@ -222,6 +224,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     cache.check ??= new Memo();
     cache.names ??= new Memo();
     cache.search ??= new Memo();
+    cache.layout ??= new Memo();
     cache.cards ??= new Map();
     cache.processed ??= new Map();
   }
@@ -389,6 +392,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     socialImage: cards.resolve,
     coverImage,
     theme: theme.theme,
+    ...(cache?.layout ? { memo: { table: cache.layout, context: structure } } : {}),
   });
   diagnostics.push(...site.diagnostics);
   for (const [path, data] of [...cards.files, ...theme.files]) site.output.set(path, data);

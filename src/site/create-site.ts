@@ -30,6 +30,7 @@ import { getThemeStrings } from '../render/theme/strings.js';
 import { FAVICON_PATH, FAVICON_SVG } from '../render/theme/style.js';
 import { STELE_VERSION } from '../version.js';
 import { renderAtomFeed, renderJsonFeed } from './feeds.js';
+import { hashKey, type Memo } from '../io/memo.js';
 import { emitFile, type OutputFiles } from './output.js';
 import { createRedirects } from './redirects.js';
 import type { RedirectRule } from '../content/import-records.js';
@@ -63,6 +64,19 @@ export interface SiteInput {
   coverImage?: (projectPath: string) => SocialImage | undefined;
   /** Logo, extra CSS and footer links. */
   theme?: SiteTheme;
+  /**
+   * Laid-out entry pages of earlier builds in this process (`stele dev`), valid
+   * for one site structure (`context`: entries, images). Only pages that depend
+   * on nothing but their own entry (posts and pages) are remembered; lists and
+   * advocacy pages, which show other entries, are laid out every time.
+   */
+  memo?: { table: Memo<LaidOutPage>; context: string };
+}
+
+/** A page as `createSite` laid it out: its bytes and the source marks of its author content. */
+export interface LaidOutPage {
+  bytes: Uint8Array;
+  marks?: readonly SourceMark[];
 }
 
 /** Brand of the site (`theme` and `contact` in the config), prepared by the build. */
@@ -145,7 +159,21 @@ export function createSite(input: SiteInput): SiteResult {
     }),
   );
 
-  const write = (lang: LanguageCode, path: string, title: string, body: SafeHtml, alternates: Alternate[], extra: { jsonLd?: object[]; description?: string; derived?: boolean; lastmod?: string; noindex?: boolean; searchable?: boolean; prevPath?: string; nextPath?: string; image?: SocialImage & { alt: string }; article?: boolean } = {}) => {
+  type PageExtra = { jsonLd?: object[]; description?: string; derived?: boolean; lastmod?: string; noindex?: boolean; searchable?: boolean; prevPath?: string; nextPath?: string; image?: SocialImage & { alt: string }; article?: boolean };
+  /** Put a page in the output: laid out now, or remembered under `memoKey`. */
+  const write = (lang: LanguageCode, path: string, title: string, body: SafeHtml | (() => SafeHtml), alternates: Alternate[], extra: PageExtra = {}, memoKey?: string) => {
+    const hit = memoKey ? input.memo!.table.get(memoKey) : undefined;
+    const page = hit ?? layOut(lang, path, title, typeof body === 'function' ? body() : body, alternates, extra);
+    if (memoKey && !hit) input.memo!.table.set(memoKey, page);
+    output.set(path, page.bytes);
+    if (page.marks?.length) sourceMarks.set(path, page.marks);
+    pages.push({ path, lang });
+    if (!extra.noindex) {
+      const alts = alternates.filter((a) => a.path).map((a) => ({ lang: a.lang, path: a.path! }));
+      sitemap.push({ path, alternates: alts, lastmod: extra.lastmod });
+    }
+  };
+  const layOut = (lang: LanguageCode, path: string, title: string, body: SafeHtml, alternates: Alternate[], extra: PageExtra): LaidOutPage => {
     const nav = navByLang.get(lang)!;
     const alternateUrls = config.baseUrl
       ? Object.fromEntries(alternates.filter((a) => a.path).map((a) => [a.lang, absoluteUrl(config.baseUrl!, a.path!)]))
@@ -177,13 +205,7 @@ export function createSite(input: SiteInput): SiteResult {
       theme: input.theme,
       social: socialMeta(lang, title, extra.image ?? languageCard(lang), alternates.filter((a) => a.path && a.lang !== lang).map((a) => a.lang), extra.article),
     });
-    emitFile(output, path, page.value);
-    if (page.marks?.length) sourceMarks.set(path, page.marks);
-    pages.push({ path, lang });
-    if (!extra.noindex) {
-      const alts = alternates.filter((a) => a.path).map((a) => ({ lang: a.lang, path: a.path! }));
-      sitemap.push({ path, alternates: alts, lastmod: extra.lastmod });
-    }
+    return { bytes: new TextEncoder().encode(page.value), ...(page.marks?.length ? { marks: page.marks } : {}) };
   };
 
   const languageCard = (lang: LanguageCode) => {
@@ -203,6 +225,20 @@ export function createSite(input: SiteInput): SiteResult {
     tagPath: (tag) => pagePath(lang, def, 'tags', slugifyTag(tag)),
     picture: (projectPath, alt, loading) => input.resolveImage(projectPath, alt, path, loading),
   });
+
+  // Everything an entry page shows besides its entry: config, navigation, key, theme, language cards, images.
+  const pageContext = input.memo
+    ? hashKey(
+        input.memo.context,
+        JSON.stringify(config),
+        JSON.stringify([...navByLang]),
+        input.keyFingerprint ?? '',
+        String(Boolean(input.unsigned)),
+        input.headExtra?.value ?? '',
+        JSON.stringify(input.theme ?? null),
+        JSON.stringify(config.languages.map((lang) => languageCard(lang) ?? null)),
+      )
+    : undefined;
 
   // Entry pages.
   const homeKey = entryGroupKey('pages', 'home');
@@ -230,15 +266,28 @@ export function createSite(input: SiteInput): SiteResult {
     const coverImage = coverPath ? input.coverImage?.(coverPath) : undefined;
     const entryCard = input.socialImage?.(entry.lang, entry.id);
     const image = coverImage ? { ...coverImage, alt: entry.data.cover!.alt } : entryCard ? { ...entryCard, alt: entry.data.title } : undefined;
-    write(entry.lang, r.path, entry.data.title, view?.body ?? renderArticle(r, ctx, { coverPath }), alternates, {
-      jsonLd,
-      description: r.summary || undefined,
-      derived: entry.derived,
-      lastmod: entry.data.updated ?? entry.data.date,
-      searchable: true,
-      image,
-      article: entry.collection === 'posts',
-    });
+    // A post or page shows only its own entry: the same entry, place and site → the same bytes.
+    const memoKey =
+      pageContext !== undefined && !view
+        ? hashKey(pageContext, entry.id, r.path, entry.derived ? 'd' : '', JSON.stringify(entry.data), r.html.value, JSON.stringify(r.html.marks ?? []), r.summary, JSON.stringify(alternates), coverPath ?? '', JSON.stringify(image ?? null))
+        : undefined;
+    write(
+      entry.lang,
+      r.path,
+      entry.data.title,
+      () => view?.body ?? renderArticle(r, ctx, { coverPath }),
+      alternates,
+      {
+        jsonLd,
+        description: r.summary || undefined,
+        derived: entry.derived,
+        lastmod: entry.data.updated ?? entry.data.date,
+        searchable: true,
+        image,
+        article: entry.collection === 'posts',
+      },
+      memoKey,
+    );
   }
 
   // Which archive years, tag pages and list pages exist in each language (for alternates).

@@ -71,4 +71,46 @@ describe('incremental rebuilds and images', () => {
     expect(images(changed)).not.toEqual(images(first));
     expect(digestOutput(changed.output!)).toBe(digestOutput((await build()).output!));
   }, 120_000);
+
+  it('lay out a remembered page again when what it shows besides its own entry changes', async () => {
+    const cache: BuildCache = { processed: new Map() };
+    const page = 'posts/our-new-signed-site/index.html';
+    const text = (r: Awaited<ReturnType<typeof build>>) => new TextDecoder().decode(r.output!.get(page));
+    expect((await build(cache)).ok).toBe(true);
+    const edits: [string, () => void, (html: string) => void][] = [
+      [
+        'the site title (config)',
+        () => {
+          const file = join(dir, 'stele.config.ts');
+          writeFileSync(file, readFileSync(file, 'utf8').replace(/title: \{\s*en: '([^']+)'/, "title: { en: '$1 (renamed)'"));
+        },
+        (html) => expect(html).toContain('(renamed)'),
+      ],
+      [
+        "the post's Chinese version removed (its alternates)",
+        () => rmSync(join(dir, 'content/posts/2026-11-25-our-new-signed-site.zh.md')),
+        () => undefined,
+      ],
+      [
+        'the canonical address (config only)',
+        () => {
+          const file = join(dir, 'stele.config.ts');
+          writeFileSync(file, readFileSync(file, 'utf8').replace("baseUrl: 'https://cfcr.example/'", "baseUrl: 'https://cfcr-moved.example/'"));
+        },
+        (html) => expect(html).toContain('https://cfcr-moved.example/posts/our-new-signed-site/'),
+      ],
+    ];
+    let before = text(await build(cache));
+    for (const [what, edit, expectation] of edits) {
+      edit();
+      const warm = await build(cache);
+      const fresh = await build();
+      expect(fresh.ok, what).toBe(true);
+      expect(digestOutput(warm.output!), what).toBe(digestOutput(fresh.output!));
+      // The remembered page was laid out again (the post itself did not change).
+      expect(text(warm), what).not.toBe(before);
+      expectation(text(warm));
+      before = text(warm);
+    }
+  }, 240_000);
 });
