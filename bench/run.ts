@@ -376,7 +376,7 @@ export function formatPhaseTable(phases: NonNullable<ToolResult['phases']>): str
 
 /** The printed comparison tables. */
 export function formatResultsTable(results: BenchResults): string {
-  const header = ['tool', 'cold s', 'rebuild s', 'cold CPU s', 'rebuild CPU s', 'pages', 'pages/s (cold)', 'peak RSS MB'];
+  const header = ['tool', 'cold s', 'rebuild s', 'cold CPU s', 'rebuild CPU s', 'pages', 'pages/s (cold)', 'peak RSS MiB'];
   const rows = results.tools.map((t) => [
     `${t.tool} ${t.version}`,
     formatMs(t.coldMs),
