@@ -118,6 +118,7 @@ export function stripPngChunks(png: Uint8Array): Uint8Array {
 
 /** Render a card to PNG (full colour: palette quantization is ten times slower; no metadata chunk at all). */
 export async function renderSocialCard(o: SocialCardOptions): Promise<Uint8Array> {
-  const png = await sharp(Buffer.from(createSocialCardSvg(o)), { density: 72 }).png({ compressionLevel: 9 }).toBuffer();
+  // zlib level 7: half the time of level 9 for cards about 7% larger (a cold build draws one per entry).
+  const png = await sharp(Buffer.from(createSocialCardSvg(o)), { density: 72 }).png({ compressionLevel: 7 }).toBuffer();
   return stripPngChunks(new Uint8Array(png));
 }

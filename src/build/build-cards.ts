@@ -36,7 +36,7 @@ export async function createSocialCards(
   const requests = new Map<string, SocialCardOptions>();
   const keyOf = new Map<string, string>();
   const add = (id: string, o: SocialCardOptions) => {
-    const key = sha256(`card-v2\n${createSocialCardSvg(o)}`);
+    const key = sha256(`card-v3\n${createSocialCardSvg(o)}`);
     requests.set(key, o);
     keyOf.set(id, key);
   };

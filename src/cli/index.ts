@@ -5,46 +5,40 @@
 import { cac } from 'cac';
 import { createNodeHost, type Host } from '../io/host.js';
 import { STELE_VERSION } from '../version.js';
-import { registerBuildCommand } from './commands/build.js';
-import { registerBundleCommand } from './commands/bundle.js';
-import { registerCheckCommand } from './commands/check.js';
-import { registerConfigCommand } from './commands/config.js';
-import { registerDemoCommand } from './commands/demo.js';
-import { registerDevCommand } from './commands/dev.js';
-import { registerImportCommand } from './commands/import.js';
-import { registerInitCommand } from './commands/init.js';
-import { registerKeyCommand } from './commands/key.js';
-import { registerKeygenCommand } from './commands/keygen.js';
-import { registerLogCommand } from './commands/log.js';
-import { registerNewCommand } from './commands/new.js';
-import { registerPublishCommand } from './commands/publish.js';
-import { registerRefreshCommand } from './commands/refresh.js';
-import { registerServeCommand } from './commands/serve.js';
-import { registerServerConfigCommand } from './commands/server-config.js';
-import { registerVerifyCommand } from './commands/verify.js';
-import { registerWatchCommand } from './commands/watch.js';
 import type { CliContext, RegisterCommand } from './context.js';
 
-const COMMANDS: RegisterCommand[] = [
-  registerBuildCommand,
-  registerCheckCommand,
-  registerDevCommand,
-  registerServeCommand,
-  registerInitCommand,
-  registerNewCommand,
-  registerImportCommand,
-  registerDemoCommand,
-  registerWatchCommand,
-  registerKeygenCommand,
-  registerKeyCommand,
-  registerVerifyCommand,
-  registerLogCommand,
-  registerPublishCommand,
-  registerRefreshCommand,
-  registerBundleCommand,
-  registerServerConfigCommand,
-  registerConfigCommand,
-];
+/**
+ * Every command, loaded when used: a command's module brings its part of the
+ * library (the build brings sharp and Pagefind, publish the S3 SDK), so `stele
+ * verify` does not pay for the builder's start-up. `stele --help` loads them all.
+ */
+const COMMANDS: Record<string, () => Promise<RegisterCommand>> = {
+  build: async () => (await import('./commands/build.js')).registerBuildCommand,
+  check: async () => (await import('./commands/check.js')).registerCheckCommand,
+  dev: async () => (await import('./commands/dev.js')).registerDevCommand,
+  serve: async () => (await import('./commands/serve.js')).registerServeCommand,
+  init: async () => (await import('./commands/init.js')).registerInitCommand,
+  new: async () => (await import('./commands/new.js')).registerNewCommand,
+  import: async () => (await import('./commands/import.js')).registerImportCommand,
+  demo: async () => (await import('./commands/demo.js')).registerDemoCommand,
+  watch: async () => (await import('./commands/watch.js')).registerWatchCommand,
+  keygen: async () => (await import('./commands/keygen.js')).registerKeygenCommand,
+  key: async () => (await import('./commands/key.js')).registerKeyCommand,
+  verify: async () => (await import('./commands/verify.js')).registerVerifyCommand,
+  log: async () => (await import('./commands/log.js')).registerLogCommand,
+  publish: async () => (await import('./commands/publish.js')).registerPublishCommand,
+  refresh: async () => (await import('./commands/refresh.js')).registerRefreshCommand,
+  bundle: async () => (await import('./commands/bundle.js')).registerBundleCommand,
+  'server-config': async () => (await import('./commands/server-config.js')).registerServerConfigCommand,
+  config: async () => (await import('./commands/config.js')).registerConfigCommand,
+};
+
+/** The commands to register for `argv`: the one it names, none for `--version`, or all (help, unknown command, none). */
+function resolveCommandLoaders(argv: readonly string[]): (() => Promise<RegisterCommand>)[] {
+  const name = argv.find((a) => !a.startsWith('-'));
+  if (name === undefined && (argv.includes('--version') || argv.includes('-v')) && !argv.includes('--help') && !argv.includes('-h')) return [];
+  return name !== undefined && Object.hasOwn(COMMANDS, name) ? [COMMANDS[name]!] : Object.values(COMMANDS);
+}
 
 /** Overrides for tests: capture output, inject a host, set the cwd. */
 export interface RunCliOptions {
@@ -69,7 +63,7 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
   const cli = cac('stele');
   // Every command accepts --quiet (only problems are printed); the host's logger honours it.
   cli.option('--quiet', 'Print only problems');
-  for (const register of COMMANDS) register(cli, ctx);
+  for (const load of resolveCommandLoaders(argv)) (await load())(cli, ctx);
   cli.help();
   cli.version(STELE_VERSION);
   try {
