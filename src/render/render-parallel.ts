@@ -88,7 +88,8 @@ export async function renderSite(
   options: RenderSiteOptions = {},
 ): Promise<RenderResult & { workers: number; fresh: number }> {
   const { memo } = options;
-  const misses = memo ? content.entries.filter((e) => !memo.table.get(resolveRenderMemoKey(memo.context, e))) : content.entries;
+  const keys = new Map(memo ? content.entries.map((e) => [e.id, resolveRenderMemoKey(memo.context, e)]) : []);
+  const misses = memo ? content.entries.filter((e) => !memo.table.get(keys.get(e.id)!)) : content.entries;
   const workers = resolveRenderWorkers(misses.length);
   if (!workers) return { ...renderContent(config, content, resolveImage, options), workers, fresh: misses.length };
   const fresh = await renderContentInWorkers(config, content, images, workers, options.onProgress, misses);
@@ -97,7 +98,7 @@ export async function renderSite(
   const diagnostics: Diagnostic[] = [];
   const missed = new Set(misses.map((e) => e.id));
   for (const entry of content.entries) {
-    const key = resolveRenderMemoKey(memo.context, entry);
+    const key = keys.get(entry.id)!;
     if (missed.has(entry.id)) {
       const r = fresh.rendered.get(entry.id)!;
       const own = entry.derived ? [] : fresh.diagnostics.filter((d) => d.file === entry.file);

@@ -38,6 +38,7 @@ import { renderSearchIndex } from './search-index.js';
 import { renderRobots, renderSitemap, type SitemapPage } from './sitemap.js';
 import { countPages, entriesInLanguage, groupByTag, groupByYear, paginate, slugifyTag, sortByDateDesc } from './taxonomy.js';
 import { CHANNELS_PATH, MANIFEST_PATH, PUBLIC_KEY_PATH, SHA256SUMS_PATH } from '../trust/paths.js';
+import { encodeUtf8 } from '../trust/bytes.js';
 
 export interface SiteInput {
   config: ResolvedConfig;
@@ -205,7 +206,7 @@ export function createSite(input: SiteInput): SiteResult {
       theme: input.theme,
       social: socialMeta(lang, title, extra.image ?? languageCard(lang), alternates.filter((a) => a.path && a.lang !== lang).map((a) => a.lang), extra.article),
     });
-    return { bytes: new TextEncoder().encode(page.value), ...(page.marks?.length ? { marks: page.marks } : {}) };
+    return { bytes: encodeUtf8(page.value), ...(page.marks?.length ? { marks: page.marks } : {}) };
   };
 
   const languageCard = (lang: LanguageCode) => {

@@ -10,12 +10,13 @@
  * for each language, metadata, index and fragment chunks); Pagefind's own UI
  * bundles are dropped: stele's search page has a small script of its own.
  */
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { createDiagnostic } from '../errors/catalogue.js';
 import { SiteSearchIndexFailed } from '../errors/codes-site.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { hashKey, type Memo } from '../io/memo.js';
+import { resolveRenderWorkers } from '../render/render-parallel.js';
+import { equalBytes } from '../trust/bytes.js';
 import type { OutputFiles } from './output.js';
 
 /** Folder of the search index in the site. */
@@ -141,19 +142,15 @@ export interface SearchJob {
 }
 
 const WORKER_URL = new URL('./search-worker.js', import.meta.url);
-/** Compiled (`dist/`): the worker script exists only there. */
-const COMPILED = import.meta.url.endsWith('.js');
 
 /**
- * How many languages to index at once: one per core (or per `STELE_WORKERS`),
- * at most `languages`; with one core, `STELE_WORKERS=0` or 1, or from
- * TypeScript sources: one at a time in process.
+ * How many languages to index at once: as many threads as the render stage
+ * would use for a large site (`STELE_WORKERS`, or one per core; none from
+ * TypeScript sources), at most `languages`; fewer than two: one at a time in process.
  */
 export function resolveSearchWorkers(languages: number, env: NodeJS.ProcessEnv = process.env): number {
-  if (!COMPILED || languages < 2) return 0;
-  const forced = env.STELE_WORKERS;
-  const cores = forced !== undefined && /^\d+$/.test(forced) ? Number(forced) : availableParallelism();
-  return cores > 1 ? Math.min(languages, cores) : 0;
+  const threads = resolveRenderWorkers(Number.POSITIVE_INFINITY, env);
+  return languages > 1 && threads > 1 ? Math.min(languages, threads) : 0;
 }
 
 function indexInWorker(pages: SearchPage[]): Promise<LanguageSearchIndex> {
@@ -233,9 +230,3 @@ export function mergeLanguageIndexes(indexes: readonly LanguageSearchIndex[]): M
 }
 
 const ENTRY = 'pagefind-entry.json';
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false;
-  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
