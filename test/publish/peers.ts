@@ -76,14 +76,14 @@ async function stopChild(child: ChildProcess | undefined): Promise<void> {
 }
 
 /** nginx serving `root` (a folder or a symbolic link to one) on a free port. */
-export async function startNginx(prefix: string, root: string): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startNginx(prefix: string, root: string, options: { types?: string } = {}): Promise<{ url: string; stop(): Promise<void> }> {
   for (const d of ['logs', 'tmp']) await mkdir(join(prefix, d), { recursive: true });
   await chmod(prefix, 0o755);
   const port = await findFreePort();
   const conf = join(prefix, 'nginx.conf');
   await writeFile(
     conf,
-    `daemon off;\nworker_processes 1;\npid ${prefix}/nginx.pid;\nerror_log ${prefix}/logs/error.log warn;\nevents { worker_connections 64; }\nhttp {\n  access_log off;\n  client_body_temp_path ${prefix}/tmp/client_body;\n  proxy_temp_path ${prefix}/tmp/proxy;\n  fastcgi_temp_path ${prefix}/tmp/fastcgi;\n  uwsgi_temp_path ${prefix}/tmp/uwsgi;\n  scgi_temp_path ${prefix}/tmp/scgi;\n  default_type application/octet-stream;\n  server {\n    listen 127.0.0.1:${port};\n    root ${root};\n    index index.html;\n  }\n}\n`,
+    `daemon off;\nworker_processes 1;\npid ${prefix}/nginx.pid;\nerror_log ${prefix}/logs/error.log warn;\nevents { worker_connections 64; }\nhttp {\n  access_log off;\n  client_body_temp_path ${prefix}/tmp/client_body;\n  proxy_temp_path ${prefix}/tmp/proxy;\n  fastcgi_temp_path ${prefix}/tmp/fastcgi;\n  uwsgi_temp_path ${prefix}/tmp/uwsgi;\n  scgi_temp_path ${prefix}/tmp/scgi;\n${options.types ? `  types { ${options.types} }\n` : ''}  default_type application/octet-stream;\n  server {\n    listen 127.0.0.1:${port};\n    root ${root};\n    index index.html;\n  }\n}\n`,
   );
   const child = spawn('/usr/sbin/nginx', ['-p', prefix, '-c', conf, '-e', `${prefix}/logs/error.log`], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}/`;

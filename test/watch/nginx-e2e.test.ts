@@ -3,11 +3,10 @@
  * real `verifySite`; tampering raises one alert with the right files, restoring heals,
  * and an older (validly signed) build is caught as a rollback.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startNginx } from '../publish/peers.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AlertPayload,
@@ -19,19 +18,9 @@ import {
 import { createManualClock } from './helpers.js';
 import { buildSealedSite, fixtureSigner, writeOutputFiles } from './site-fixture.js';
 
-const NGINX = '/usr/sbin/nginx';
 const signer = fixtureSigner;
 const buildSite = buildSealedSite;
 const writeSite = writeOutputFiles;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 async function makeWorldReadable(dir: string): Promise<void> {
   await chmod(dir, 0o755);
@@ -48,7 +37,7 @@ describe('stele watch against a real nginx', () => {
   let pristine: string;
   let older: string;
   let alertsDir: string;
-  let nginx: ChildProcess | undefined;
+  let nginx: Awaited<ReturnType<typeof startNginx>> | undefined;
   let base: string;
 
   beforeAll(async () => {
@@ -62,51 +51,12 @@ describe('stele watch against a real nginx', () => {
     await cp(pristine, root, { recursive: true });
     for (const d of ['logs', 'tmp', 'alerts']) await mkdir(join(prefix, d), { recursive: true });
     await makeWorldReadable(prefix);
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}/`;
-    const conf = join(prefix, 'nginx.conf');
-    await writeFile(
-      conf,
-      `daemon off;
-worker_processes 1;
-pid ${prefix}/nginx.pid;
-error_log ${prefix}/logs/error.log warn;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${prefix}/tmp/client_body;
-  proxy_temp_path ${prefix}/tmp/proxy;
-  fastcgi_temp_path ${prefix}/tmp/fastcgi;
-  uwsgi_temp_path ${prefix}/tmp/uwsgi;
-  scgi_temp_path ${prefix}/tmp/scgi;
-  types { text/html html; text/css css; application/javascript js; application/json json; }
-  default_type application/octet-stream;
-  server {
-    listen 127.0.0.1:${port};
-    root ${root};
-    index index.html;
-  }
-}
-`,
-    );
-    nginx = spawn(NGINX, ['-p', prefix, '-c', conf, '-e', `${prefix}/logs/error.log`], { stdio: 'ignore' });
-    let up = false;
-    for (let i = 0; i < 100 && !up; i++) {
-      up = await fetch(`${base}index.html`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (!up) await new Promise((r) => setTimeout(r, 50));
-    }
-    if (!up) throw new Error(`nginx did not start: ${await readFile(`${prefix}/logs/error.log`, 'utf8').catch(() => '')}`);
+    nginx = await startNginx(prefix, root, { types: 'text/html html; text/css css; application/javascript js; application/json json;' });
+    base = nginx.url;
   }, 30_000);
 
   afterAll(async () => {
-    if (nginx && nginx.exitCode === null) {
-      const exited = new Promise((r) => nginx?.once('exit', r));
-      nginx.kill('SIGTERM');
-      await exited;
-    }
+    await nginx?.stop();
     if (prefix) await rm(prefix, { recursive: true, force: true });
   });
 

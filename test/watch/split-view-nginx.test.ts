@@ -6,11 +6,10 @@
  * and a forked log longer than the other mirror's is caught on the next round by
  * a consistency proof.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { startNginx } from '../publish/peers.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
 import { sealSite } from '../../src/seal/seal-site.js';
@@ -19,19 +18,9 @@ import { createSiteVerifier, createWatcher, type WatchEvent } from '../../src/wa
 import { createManualClock } from './helpers.js';
 import { fixtureSigner as signer } from './site-fixture.js';
 
-const NGINX = '/usr/sbin/nginx';
 let prefix: string;
-let nginx: ChildProcess | undefined;
+let nginx: Awaited<ReturnType<typeof startNginx>> | undefined;
 let base: string;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** Seal a small site at `version` on top of `log`. */
 function seal(version: number, headline: string, log: readonly string[]): { out: OutputFiles; lines: string[] } {
@@ -72,48 +61,12 @@ beforeAll(async () => {
   await chmod(prefix, 0o755);
   for (const d of ['logs', 'tmp', 'www/a', 'www/b']) await mkdir(join(prefix, d), { recursive: true });
   await writeFile(join(prefix, 'www/index.html'), 'mirrors\n');
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}/`;
-  const conf = join(prefix, 'nginx.conf');
-  await writeFile(
-    conf,
-    `daemon off;
-worker_processes 1;
-pid ${prefix}/nginx.pid;
-error_log ${prefix}/logs/error.log warn;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${prefix}/tmp/client_body;
-  proxy_temp_path ${prefix}/tmp/proxy;
-  fastcgi_temp_path ${prefix}/tmp/fastcgi;
-  uwsgi_temp_path ${prefix}/tmp/uwsgi;
-  scgi_temp_path ${prefix}/tmp/scgi;
-  types { text/html html; application/json json; }
-  default_type application/octet-stream;
-  server { listen 127.0.0.1:${port}; root ${prefix}/www; index index.html; }
-}
-`,
-  );
-  await chmod(join(prefix, 'www/index.html'), 0o644);
-  nginx = spawn(NGINX, ['-p', prefix, '-c', conf, '-e', `${prefix}/logs/error.log`], { stdio: 'ignore' });
-  let up = false;
-  for (let i = 0; i < 100 && !up; i++) {
-    up = await fetch(`${base}index.html`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (!up) await new Promise((r) => setTimeout(r, 50));
-  }
-  if (!up) throw new Error(`nginx did not start: ${await readFile(`${prefix}/logs/error.log`, 'utf8').catch(() => '')}`);
+  nginx = await startNginx(prefix, join(prefix, 'www'), { types: 'text/html html; application/json json;' });
+  base = nginx.url;
 }, 30_000);
 
 afterAll(async () => {
-  if (nginx && nginx.exitCode === null) {
-    const exited = new Promise((r) => nginx?.once('exit', r));
-    nginx.kill('SIGTERM');
-    await exited;
-  }
+  await nginx?.stop();
   if (prefix) await rm(prefix, { recursive: true, force: true });
 });
 
