@@ -14,6 +14,7 @@ import { createSecurityHeaders } from '../../src/harden/security-headers.js';
 import { collectSiteHeaderOptions, createServerConfigs } from '../../src/harden/server-configs.js';
 import type { OutputFiles } from '../../src/site/output.js';
 import { createFixtureSite, NOT_FOUND_BODY, NOT_FOUND_ZH_BODY } from './fixture-site.js';
+import { createNginxMainConfig } from '../helpers/nginx-config.js';
 
 function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -68,19 +69,7 @@ const SERVERS: ServerUnderTest[] = [
     async start(dir, _siteRoot, _port, configs) {
       await fs.mkdir(join(dir, 'tmp'), { recursive: true });
       await fs.writeFile(join(dir, 'server.conf'), configs.get('nginx.conf')!);
-      const main = [
-        'daemon off;',
-        'master_process off;',
-        `pid ${dir}/nginx.pid;`,
-        `error_log ${dir}/error.log;`,
-        'events { worker_connections 64; }',
-        'http {',
-        '  access_log off;',
-        ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir}/tmp/${t};`),
-        `  include ${dir}/server.conf;`,
-        '}',
-        '',
-      ].join('\n');
+      const main = createNginxMainConfig(dir);
       await fs.writeFile(join(dir, 'main.conf'), main);
       return spawn('/usr/sbin/nginx', ['-p', dir, '-c', join(dir, 'main.conf')], { stdio: 'ignore' });
     },

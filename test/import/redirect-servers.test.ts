@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
 import { type OutputRedirect, parseRedirectsFile } from '../../src/site/redirects.js';
 import { createApacheConfig } from '../helpers/apache-config.js';
+import { createNginxMainConfig } from '../helpers/nginx-config.js';
 import { createTempDir, createTestHost, removeTempDirs } from '../helpers/temp-site.js';
 import { findFreePort } from '../publish/peers.js';
 
@@ -76,19 +77,7 @@ const SERVERS: Server[] = [
     async start(dir, _dist, port) {
       await mkdir(join(dir, 'tmp'), { recursive: true });
       await writeFile(join(dir, 'server.conf'), await serverConfig('nginx', port));
-      const main = [
-        'daemon off;',
-        'master_process off;',
-        `pid ${dir}/nginx.pid;`,
-        `error_log ${dir}/error.log;`,
-        'events { worker_connections 64; }',
-        'http {',
-        '  access_log off;',
-        ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir}/tmp/${t};`),
-        `  include ${dir}/server.conf;`,
-        '}',
-        '',
-      ].join('\n');
+      const main = createNginxMainConfig(dir);
       await writeFile(join(dir, 'main.conf'), main);
       const child = spawn('/usr/sbin/nginx', ['-p', dir, '-c', join(dir, 'main.conf'), '-e', `${dir}/error.log`], { stdio: 'ignore' });
       return { child, log: () => readFile(join(dir, 'error.log'), 'utf8').catch(() => '') };

@@ -27,6 +27,7 @@ import { MANIFEST_PATH, SHA256SUMS_PATH } from '../../src/trust/paths.js';
 import { verifySite } from '../../src/verify/verify-site.js';
 import { REPO_ROOT } from '../browser/helpers.js';
 import { createApacheConfig } from '../helpers/apache-config.js';
+import { createNginxMainConfig } from '../helpers/nginx-config.js';
 import { stopChildProcess } from '../helpers/child-process.js';
 import { createTempDir, removeTempDirs } from '../helpers/temp-site.js';
 import { findFreePort } from '../publish/peers.js';
@@ -107,19 +108,7 @@ async function startNginx(root: string): Promise<Running> {
   const port = await findFreePort();
   await mkdir(join(dir, 'tmp'), { recursive: true });
   await writeFile(join(dir, 'server.conf'), await serverConfig('nginx', root, port));
-  const main = [
-    'daemon off;',
-    'master_process off;',
-    `pid ${dir}/nginx.pid;`,
-    `error_log ${dir}/error.log;`,
-    'events { worker_connections 64; }',
-    'http {',
-    '  access_log off;',
-    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir}/tmp/${t};`),
-    `  include ${dir}/server.conf;`,
-    '}',
-    '',
-  ].join('\n');
+  const main = createNginxMainConfig(dir);
   await writeFile(join(dir, 'main.conf'), main);
   const child = spawn('/usr/sbin/nginx', ['-p', dir, '-c', join(dir, 'main.conf'), '-e', `${dir}/error.log`], { stdio: 'ignore' });
   return startChild(`http://127.0.0.1:${port}/`, child, () => readFile(join(dir, 'error.log'), 'utf8').catch(() => ''));
