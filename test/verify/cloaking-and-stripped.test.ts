@@ -9,13 +9,13 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
 import { createNodeHost } from '../../src/io/host.js';
 import { verifySite } from '../../src/verify/verify-site.js';
 import { cleanupTempDirs, makeTempDir, NOW, SIGNER, sealFixture, writeOutput } from './fixture.js';
+import { listenOnLoopback } from '../helpers/loopback-server.js';
 
 interface Mirror {
   url: string;
@@ -39,16 +39,7 @@ async function startMirror(files: Map<string, Uint8Array>, answer: (path: string
     }
     res.writeHead(200).end(body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    seen,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
+  return { ...(await listenOnLoopback(server)), seen };
 }
 
 const mirrors: Mirror[] = [];

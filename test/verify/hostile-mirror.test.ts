@@ -7,7 +7,6 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
@@ -17,6 +16,7 @@ import { parseManifest, serializeManifest } from '../../src/trust/manifest.js';
 import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../../src/trust/paths.js';
 import { verifySite } from '../../src/verify/verify-site.js';
 import { CHANNELS, cleanupTempDirs, createFixtureOutput, makeTempDir, NOW, OTHER_SIGNER, SIGNER, sealFixture } from './fixture.js';
+import { listenOnLoopback } from '../helpers/loopback-server.js';
 
 interface HostileServer {
   url: string;
@@ -44,15 +44,13 @@ async function startHostile(
     res.on('close', () => open.delete(res));
     fallback(req, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: listening.url,
     requests,
     close: async () => {
       for (const res of open) res.destroy();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await listening.close();
     },
   };
 }
