@@ -8,40 +8,13 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../../src/cli/index.js';
 import { createKeyFiles } from '../../src/seal/key-store.js';
 import { STELE_VERSION } from '../../src/version.js';
-import { createTempDir, createTestHost, FIXED_NOW, removeTempDirs } from '../helpers/temp-site.js';
+import { runCliCapturing } from '../helpers/run-cli.js';
+import { createTempDir, FIXED_NOW, removeTempDirs } from '../helpers/temp-site.js';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** What cac printed with console.info (help, version). */
-  printed: string;
-}
-
-async function run(argv: string[], cwd: string, now = FIXED_NOW): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const log = vi.spyOn(console, 'info').mockImplementation(() => {});
-  try {
-    const code = await runCli(argv, {
-      cwd,
-      host: createTestHost({ now }),
-      isTTY: false,
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: (t) => {
-        stderr += t;
-      },
-    });
-    return { code, stdout, stderr, printed: log.mock.calls.map((c) => c.join(' ')).join('\n') };
-  } finally {
-    log.mockRestore();
-  }
-}
+/** One CLI run, captured. */
+const run = (argv: string[], cwd: string, now = FIXED_NOW) => runCliCapturing(argv, cwd, now);
 
 afterEach(() => vi.restoreAllMocks());
 afterAll(removeTempDirs);

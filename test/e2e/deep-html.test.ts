@@ -4,33 +4,17 @@
  * nesting builds to that diagnostic (it used to take minutes and exhaust
  * memory in the sanitizer and the page scanner).
  */
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../../src/cli/index.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { scanHtml } from '../../src/harden/html-scan.js';
 import { MAX_HTML_DEPTH } from '../../src/render/markdown.js';
-import { createTempSite, createTestHost, removeTempDirs } from '../helpers/temp-site.js';
+import { runCliCapturing } from '../helpers/run-cli.js';
+import { createTempSite, removeTempDirs } from '../helpers/temp-site.js';
 
 afterAll(removeTempDirs);
 
 async function build(root: string): Promise<{ code: number; out: string }> {
-  let out = '';
-  const log = vi.spyOn(console, 'info').mockImplementation(() => {});
-  try {
-    const code = await runCli(['build', root, '--no-seal'], {
-      cwd: root,
-      host: createTestHost(),
-      isTTY: false,
-      stdout: (t) => {
-        out += t;
-      },
-      stderr: (t) => {
-        out += t;
-      },
-    });
-    return { code, out };
-  } finally {
-    log.mockRestore();
-  }
+  const r = await runCliCapturing(['build', root, '--no-seal'], root);
+  return { code: r.code, out: r.output };
 }
 
 const post = (body: string) => `---\ntitle: Deep\ndate: 2026-01-01\n---\n\nIntro.\n\n${body}\n`;

@@ -7,31 +7,15 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../../src/cli/index.js';
-import { createTempSite, createTestHost, removeTempDirs } from '../helpers/temp-site.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCliCapturing } from '../helpers/run-cli.js';
+import { createTempSite, removeTempDirs } from '../helpers/temp-site.js';
 
 afterAll(removeTempDirs);
 
 async function build(root: string, extra: string[] = []): Promise<{ code: number; out: string }> {
-  let out = '';
-  const log = vi.spyOn(console, 'info').mockImplementation(() => {});
-  try {
-    const code = await runCli(['build', root, '--no-seal', ...extra], {
-      cwd: root,
-      host: createTestHost(),
-      isTTY: false,
-      stdout: (t) => {
-        out += t;
-      },
-      stderr: (t) => {
-        out += t;
-      },
-    });
-    return { code, out };
-  } finally {
-    log.mockRestore();
-  }
+  const r = await runCliCapturing(['build', root, '--no-seal', ...extra], root);
+  return { code: r.code, out: r.output };
 }
 
 const POST = 'content/posts/2026-01-01-hello.en.md';
