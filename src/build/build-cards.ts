@@ -11,6 +11,7 @@ import { createSocialCardSvg, renderSocialCard, SOCIAL_CARD_HEIGHT, SOCIAL_CARD_
 import type { LanguageCode } from '../config/languages.js';
 import { localize, type ResolvedConfig } from '../config/resolve-config.js';
 import type { Host } from '../io/host.js';
+import type { Memo } from '../io/memo.js';
 import type { RenderedEntry } from '../render/render-content.js';
 import type { SocialImage } from '../site/create-site.js';
 
@@ -25,18 +26,40 @@ function sha256(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/** PNG digests by the PNG's bytes (never changed once drawn), so a card kept in memory is hashed once. */
+const PNG_DIGESTS = new WeakMap<Uint8Array, string>();
+function digestPng(png: Uint8Array): string {
+  let digest = PNG_DIGESTS.get(png);
+  if (digest === undefined) {
+    digest = sha256(png);
+    PNG_DIGESTS.set(png, digest);
+  }
+  return digest;
+}
+
 /** Draw (or reuse) every card the site needs. `memo` (dev) keeps PNGs by SVG hash across builds. */
 export async function createSocialCards(
   config: ResolvedConfig,
   rendered: Iterable<RenderedEntry>,
   host: Host,
-  options: { memo?: Map<string, Uint8Array>; accent?: string } = {},
+  options: {
+    memo?: Map<string, Uint8Array>;
+    /** Card keys (the SVG's hash) by the card's options, from earlier builds in this process (dev). */
+    keyMemo?: Memo<string>;
+    accent?: string;
+  } = {},
 ): Promise<SocialCards> {
   const def = config.defaultLanguage;
   const requests = new Map<string, SocialCardOptions>();
   const keyOf = new Map<string, string>();
   const add = (id: string, o: SocialCardOptions) => {
-    const key = sha256(`card-v3\n${createSocialCardSvg(o)}`);
+    // The SVG is a function of the options: the same options → the same key, without drawing it again.
+    const optionsKey = options.keyMemo ? JSON.stringify(o) : '';
+    let key = options.keyMemo?.get(optionsKey);
+    if (key === undefined) {
+      key = sha256(`card-v3\n${createSocialCardSvg(o)}`);
+      options.keyMemo?.set(optionsKey, key);
+    }
     requests.set(key, o);
     keyOf.set(id, key);
   };
@@ -71,7 +94,7 @@ export async function createSocialCards(
   const files = new Map<string, Uint8Array>();
   const pathOf = new Map<string, string>();
   for (const [key, png] of pngs) {
-    const path = `assets/cards/card-${sha256(png).slice(0, 16)}.png`;
+    const path = `assets/cards/card-${digestPng(png).slice(0, 16)}.png`;
     files.set(path, png);
     pathOf.set(key, path);
   }

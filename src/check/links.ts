@@ -15,7 +15,7 @@ import {
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { isHtmlPath } from '../harden/harden-site.js';
 import type { ScannedAttribute } from '../harden/html-scan.js';
-import { classifyUrl, parseSrcset } from '../harden/site-url.js';
+import { type ClassifiedUrl, classifyUrl, parseSrcset } from '../harden/site-url.js';
 import type { OutputFiles } from '../site/output.js';
 import type { SitePage, SourceLocation } from './site-pages.js';
 
@@ -60,8 +60,12 @@ export function collectPageUrls(page: SitePage): { element: string; elementStart
 export interface PageLinks {
   path: string;
   ids: Set<string>;
-  /** Each URL, the offset of its attribute and of its element. */
-  urls: { url: string; start: number; element: number }[];
+  /**
+   * Each URL, the offset of its attribute and of its element, and what it
+   * points at (`classifyUrl` against this page's path, filled in when first
+   * checked and kept with the page's memoised link data).
+   */
+  urls: { url: string; start: number; element: number; target?: ClassifiedUrl }[];
   /** 1-based line/column of an offset in the page (only called to report a problem). */
   locate(offset: number): { line: number; column: number };
   /** Where the author wrote an element of content, by its offset (see `SitePage.source`). */
@@ -95,8 +99,10 @@ export function checkPageLinks(output: OutputFiles, pages: readonly PageLinks[])
   const diagnostics: Diagnostic[] = [];
   const ids = new Map(pages.map((p) => [p.path, p.ids]));
   for (const page of pages) {
-    for (const { url, start, element } of page.urls) {
-      const target = classifyUrl(page.path, url);
+    for (const u of page.urls) {
+      const { url, start, element } = u;
+      u.target ??= classifyUrl(page.path, url);
+      const target = u.target;
       if (target.kind === 'external' || target.kind === 'scheme') continue;
       // Located only when reported: most links are fine, and locating costs a scan of the line.
       // A link the author wrote is reported where it was written.

@@ -3,7 +3,7 @@
  * signer directly; they receive a `Host`, so tests run without disks or networks.
  */
 import type { Dirent } from 'node:fs';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 
 /** What `FileSystem.stat` reports about one path, without following a final symbolic link. */
@@ -31,6 +31,13 @@ export interface WriteFileOptions {
 /** The slice of the file system stele uses. Paths are absolute, native separators. */
 export interface FileSystem {
   readFile(path: string): Promise<Uint8Array>;
+  /**
+   * Many small files at once (content sources), in order. Optional: without
+   * it, callers read each with `readFile`. The real file system reads them one
+   * after another on the main thread, which for small files is several times
+   * faster than a thread-pool round trip per file.
+   */
+  readFiles?(paths: readonly string[]): Promise<Uint8Array[]>;
   readText(path: string): Promise<string>;
   writeFile(path: string, data: Uint8Array | string, options?: WriteFileOptions): Promise<void>;
   /** The bytes of a file in chunks (hashing large files with flat memory). */
@@ -75,6 +82,11 @@ export function createNodeFileSystem(): FileSystem {
       const b = await fsp.readFile(p);
       return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
     },
+    readFiles: async (paths) =>
+      paths.map((p) => {
+        const b = readFileSync(p);
+        return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+      }),
     readText: (p) => fsp.readFile(p, 'utf8'),
     writeFile: (p, data, options) =>
       fsp.writeFile(p, data, { ...(options?.mode !== undefined ? { mode: options.mode } : {}), ...(options?.exclusive ? { flag: 'wx' } : {}) }),
