@@ -44,7 +44,8 @@ export interface WriteFileOptions {
 export interface FileSystem {
   readFile(path: string): Promise<Uint8Array>;
   readText(path: string): Promise<string>;
-  writeFile(path: string, data: Uint8Array | string, options?: WriteFileOptions): Promise<void>;
+  /** Write a file; `data` may be a list of chunks, written in order (no joined copy is made). */
+  writeFile(path: string, data: Uint8Array | string | readonly Uint8Array[], options?: WriteFileOptions): Promise<void>;
   /** The bytes of a file in chunks (hashing large files with flat memory). */
   readChunks(path: string): AsyncIterable<Uint8Array>;
   /**
@@ -171,7 +172,7 @@ export function createNodeFileSystem(): FileSystem {
     },
     readText: (p) => fsp.readFile(p, 'utf8'),
     writeFile: (p, data, options) =>
-      fsp.writeFile(p, data, { ...(options?.mode !== undefined ? { mode: options.mode } : {}), ...(options?.exclusive ? { flag: 'wx' } : {}) }),
+      fsp.writeFile(p, Array.isArray(data) ? (data as readonly Uint8Array[]).values() : (data as Uint8Array | string), { ...(options?.mode !== undefined ? { mode: options.mode } : {}), ...(options?.exclusive ? { flag: 'wx' } : {}) }),
     async *readChunks(p) {
       const handle = await fsp.open(p, 'r');
       try {
