@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { closeSync, constants, createReadStream, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, createReadStream, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 
 /** What `FileSystem.stat` reports about one path, without following a final symbolic link. */
@@ -102,7 +102,7 @@ const OPEN_FOR_HASH = constants.O_RDONLY | OPEN_NOFOLLOW | (constants.O_NONBLOCK
 let hashBuffer: Buffer | undefined;
 let sliceStart = 0;
 
-/** Let timers and I/O callbacks run when synchronous reading has held the thread for a slice. */
+/** Let timers and I/O callbacks run when synchronous reads (files hashed, folders listed) have held the thread for a slice. */
 async function yieldWhenSliceUsed(): Promise<void> {
   if (performance.now() - sliceStart < HASH_SLICE_MS) return;
   await new Promise((resolve) => setImmediate(resolve));
@@ -193,16 +193,18 @@ export function createNodeFileSystem(): FileSystem {
       }
     },
     async listEntries(dir) {
+      // One folder read synchronously (walking a 10,000-file tree is thousands of them), between slices.
+      await yieldWhenSliceUsed();
       let entries: Dirent[];
       try {
-        entries = await fsp.readdir(dir, { withFileTypes: true });
+        entries = readdirSync(dir, { withFileTypes: true });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') return [];
         throw error;
       }
       return entries
-        .map((e) => ({ name: e.name, kind: e.isFile() ? 'file' : e.isDirectory() ? 'dir' : e.isSymbolicLink() ? 'symlink' : 'other' }) as const)
+        .map((e): DirEntry => ({ name: e.name, kind: toKind(e) }))
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     },
     chmod: (p, mode) => fsp.chmod(p, mode),
