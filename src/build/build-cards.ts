@@ -25,13 +25,17 @@ function sha256(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** Draw (or reuse) every card the site needs. `memo` (dev) keeps PNGs by SVG hash across builds. */
+/**
+ * Draw (or reuse) every card the site needs. `memo` (dev) keeps PNGs by SVG hash across builds.
+ * Without `baseUrl` pages carry no preview image (it must be absolute), so no card is drawn.
+ */
 export async function createSocialCards(
   config: ResolvedConfig,
   rendered: Iterable<RenderedEntry>,
   host: Host,
   options: { memo?: Map<string, Uint8Array>; accent?: string } = {},
 ): Promise<SocialCards> {
+  if (!config.baseUrl) return { files: new Map(), resolve: () => undefined };
   const def = config.defaultLanguage;
   const requests = new Map<string, SocialCardOptions>();
   const keyOf = new Map<string, string>();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { FileSystem } from './host.js';
 
@@ -41,6 +42,13 @@ export function createMemoryFileSystem(initial: Record<string, string | Uint8Arr
       const f = files.get(norm(p));
       if (!f) throw notFound(p);
       yield f;
+    },
+    async hashFile(p, expectedSize) {
+      const n = norm(p);
+      const f = files.get(n);
+      if (!f) return has(n) ? { kind: 'dir', size: 0 } : undefined;
+      if (expectedSize !== undefined && f.byteLength !== expectedSize) return { kind: 'file', size: f.byteLength };
+      return { kind: 'file', size: f.byteLength, sha256: createHash('sha256').update(f).digest('hex') };
     },
     async stat(p) {
       const n = norm(p);
