@@ -34,12 +34,16 @@ export function resolveCardConcurrency(env: NodeJS.ProcessEnv = process.env): nu
   return Math.max(1, Math.min(availableParallelism(), pool));
 }
 
-/** Draw (or reuse) every card the site needs. `memo` keeps PNGs by drawing hash across builds (dev, persistent cache). */
+/**
+ * Draw (or reuse) every card the site needs. `memo` keeps PNGs by drawing hash across builds (dev, persistent cache).
+ * Without `baseUrl` pages carry no preview image (it must be absolute), so no card is drawn.
+ */
 export async function createSocialCards(
   config: ResolvedConfig,
   rendered: Iterable<RenderedEntry>,
   options: { memo?: Map<string, Uint8Array>; accent?: string } = {},
 ): Promise<SocialCards> {
+  if (!config.baseUrl) return { files: new Map(), resolve: () => undefined };
   const def = config.defaultLanguage;
   const requests = new Map<string, SocialCardOptions>();
   const keyOf = new Map<string, string>();

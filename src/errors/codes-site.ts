@@ -3,9 +3,10 @@ import { defineError } from './catalogue.js';
 
 export const SiteNoBaseUrl = defineError({
   code: 'STELE2000',
-  title: 'No baseUrl: sitemap skipped',
+  title: 'No baseUrl: sitemap and link-preview image skipped',
   severity: 'warning',
-  message: () => 'The config has no `baseUrl`, so no sitemap.xml is written and feeds use relative links.',
+  message: () =>
+    'The config has no `baseUrl`, so no sitemap.xml is written, feeds use relative links, and pages carry no `og:image`, `twitter:image` or `og:url`: link previews (Signal, Telegram, Mastodon, X) need absolute URLs, so shared links show no image.',
   hint: "Set `baseUrl: 'https://your.domain/'` in stele.config.ts; pages stay relative and work on every mirror.",
 });
 

@@ -9,7 +9,7 @@ import { localize, type ResolvedConfig } from '../config/resolve-config.js';
 import type { CollectionName } from '../content/collection-registry.js';
 import { type AdvocacyContext, renderCampaignPage, renderEventPage, renderHomePage, renderPersonPage } from '../render/theme/advocacy.js';
 import { type ContentSet, entryGroupKey } from '../content/load-content.js';
-import { absoluteUrl, languagePrefix, pagePath } from '../content/urls.js';
+import { absoluteUrl, languagePrefix, pagePath, resolveSitePath } from '../content/urls.js';
 import { createDiagnostic } from '../errors/catalogue.js';
 import { SiteNoBaseUrl } from '../errors/codes-site.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
@@ -216,7 +216,8 @@ export function createSite(input: SiteInput): SiteResult {
   const socialMeta = (lang: LanguageCode, title: string, image: (SocialImage & { alt: string }) | undefined, locales: LanguageCode[], article?: boolean): SocialMeta => ({
     type: article ? 'article' : 'website',
     title,
-    ...(image ? { image: config.baseUrl ? absoluteUrl(config.baseUrl, image.path) : image.path, imageWidth: image.width, imageHeight: image.height, imageAlt: image.alt } : {}),
+    // Previewers need an absolute image URL: without baseUrl there is none (STELE2000 says so).
+    ...(image && config.baseUrl ? { image: absoluteUrl(config.baseUrl, image.path), imageWidth: image.width, imageHeight: image.height, imageAlt: image.alt } : {}),
     locales,
   });
 
@@ -429,7 +430,7 @@ export function createSite(input: SiteInput): SiteResult {
     emitFile(output, `${prefix}search-index.json`, renderSearchIndex(mine, `${prefix}search-index.json`));
   }
 
-  // 404: one page for every language, links from the site root.
+  // 404: one page for every language, served at any missing address (see render404).
   if (input.redirects?.length) {
     const targets = new Map<string, { path: string; lang: string; title: string }>();
     for (const r of rendered.values()) if (!r.entry.derived) targets.set(r.entry.file, { path: r.path, lang: r.entry.lang, title: r.entry.data.title });
@@ -466,6 +467,9 @@ function render404(config: ResolvedConfig, only?: LanguageCode, social?: SocialM
     homePath: pagePath(lang, def),
     verifyPath: pagePath(lang, def, 'verify'),
     noindex: true,
+    // Servers answer a missing address at any depth with these bytes, so relative links would
+    // resolve against that address: link from the site's path instead (baseUrl's, else `/`).
+    linkRoot: resolveSitePath(config.baseUrl),
     social,
     theme,
   });
