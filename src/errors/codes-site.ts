@@ -25,3 +25,11 @@ export const SiteSearchIndexFailed = defineError({
   message: (detail: string) => `Pagefind could not index the site: ${detail}`,
   hint: 'Run `npm ci` again so the Pagefind binary for this platform is installed (package @pagefind/<platform>), then rebuild.',
 });
+
+export const SiteMenuPageMissing = defineError<[index: number, path: string, languages: string]>({
+  code: 'STELE2010',
+  title: 'A menu entry opens no page',
+  severity: 'error',
+  message: (index, path, languages) => `menu[${index}].path ${JSON.stringify(path)} names no page of this site in ${languages}: its link would be broken on every page.`,
+  hint: 'Write the page (for `about/index.html`, a Markdown file in content/pages/ whose slug is `about`, e.g. content/pages/about.en.md and its translation), or fix the path: it names the page file relative to the language\'s root.',
+});

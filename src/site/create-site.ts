@@ -11,7 +11,7 @@ import { type AdvocacyContext, renderCampaignPage, renderEventPage, renderHomePa
 import { type ContentSet, entryGroupKey } from '../content/load-content.js';
 import { absoluteUrl, languagePrefix, pagePath, resolveSitePath } from '../content/urls.js';
 import { createDiagnostic } from '../errors/catalogue.js';
-import { SiteNoBaseUrl } from '../errors/codes-site.js';
+import { SiteMenuPageMissing, SiteNoBaseUrl } from '../errors/codes-site.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { html, type SafeHtml, type SourceMark } from '../render/html.js';
 import type { ImageResolver, RenderedEntry } from '../render/render-content.js';
@@ -105,6 +105,8 @@ export interface SiteResult {
   /** Source marks of the author content in each page (never in the bytes): checks report at the Markdown line. */
   sourceMarks: Map<string, readonly SourceMark[]>;
   diagnostics: Diagnostic[];
+  /** Pages the config's menu links but the site does not have (reported once, at the menu entry). */
+  menuTargetsMissing?: ReadonlySet<string>;
 }
 
 const ADVOCACY_PAGES: Partial<Record<CollectionName, (r: RenderedEntry, ctx: AdvocacyContext) => { body: SafeHtml; jsonLd: object[] }>> = {
@@ -444,7 +446,15 @@ export function createSite(input: SiteInput): SiteResult {
   emitFile(output, SEARCH_MODULE_PATH, SEARCH_MODULE);
   if (config.baseUrl) emitFile(output, 'sitemap.xml', renderSitemap(config.baseUrl, sitemap));
   else diagnostics.push(createDiagnostic(SiteNoBaseUrl, { file: config.configFile ? posix.basename(config.configFile) : undefined }));
-  return { output, pages, searchPages, sourceMarks, diagnostics };
+  const menuTargetsMissing = new Set<string>();
+  config.menu.forEach((m, i) => {
+    const missing = config.languages.filter((lang) => !output.has(`${languagePrefix(lang, def)}${m.path.replace(/^\//, '')}`));
+    if (!missing.length) return;
+    for (const lang of missing) menuTargetsMissing.add(`${languagePrefix(lang, def)}${m.path.replace(/^\//, '')}`);
+    const at = config.menuLocations?.[i] ?? {};
+    diagnostics.push(createDiagnostic(SiteMenuPageMissing, { file: config.configFile ? posix.basename(config.configFile) : undefined, ...at }, i, m.path, missing.join(', ')));
+  });
+  return { output, pages, searchPages, sourceMarks, diagnostics, menuTargetsMissing };
 }
 
 function render404(config: ResolvedConfig, only?: LanguageCode, social?: SocialMeta, theme?: SiteTheme): string {
