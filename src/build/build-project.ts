@@ -382,7 +382,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   diagnostics.push(...theme.diagnostics);
   if (theme.diagnostics.length) return done({ config, content });
   stage('cards');
-  const cards = await createSocialCards(config, rendered.rendered.values(), host, { ...(cache?.cards ? { memo: cache.cards } : {}), ...(config.theme.accent ? { accent: config.theme.accent } : {}) });
+  const cards = await createSocialCards(config, rendered.rendered.values(), { ...(cache?.cards ? { memo: cache.cards } : {}), ...(config.theme.accent ? { accent: config.theme.accent } : {}) });
   const coverImage = (projectPath: string) => {
     const jpeg = imageByPath
       .get(projectPath)

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inspectImageMetadata } from '../../src/assets/metadata.js';
-import { createSocialCardSvg, wrapCardText } from '../../src/assets/social-card.js';
+import { createSocialCardLayers, createSocialCardRenderer, renderSocialCard, wrapCardText } from '../../src/assets/social-card.js';
 import { buildProject } from '../../src/build/build-project.js';
 import type { Diagnostic } from '../../src/errors/diagnostic.js';
 import type { OutputFiles } from '../../src/site/output.js';
@@ -113,6 +113,22 @@ describe('link previews', () => {
     }
   });
 
+  it('draws the same card bytes for the same text, whatever was drawn before with the same renderer', async () => {
+    const zh = { siteName: '基準站點', title: '言論自由與新聞自由是我們一直以來努力的方向', lang: 'zh-Hant' } as const;
+    const en = { siteName: 'Site', title: 'A title long enough to be wrapped on two lines of the card', lang: 'en' } as const;
+    const render = createSocialCardRenderer();
+    const first = [await render(en), await render(zh), await render({ ...en, title: 'Another' })];
+    expect(await render(en)).toEqual(first[0]);
+    expect(await renderSocialCard(zh)).toEqual(first[1]);
+    expect(first[2]).not.toEqual(first[0]);
+    // Opaque RGB, at the card size, with the title drawn (dark pixels where the title goes).
+    const { data, info } = await sharp(first[1]!).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height, info.channels]).toEqual([1200, 630, 3]);
+    let dark = 0;
+    for (let i = (200 * 1200 + 80) * 3; i < 400 * 1200 * 3; i += 3) if (data[i]! < 64) dark++;
+    expect(dark).toBeGreaterThan(1000);
+  });
+
   it('without baseUrl: no canonical, og:url or preview image (they must be absolute), and one warning saying how to fix it', async () => {
     const { output, diagnostics } = await buildWithDiagnostics(createConfigSource('\n  seal: { required: false },').replace("  baseUrl: 'https://test.example.org/',\n", ''));
     const pages = [...output.keys()].filter((p) => p.endsWith('.html'));
@@ -148,9 +164,14 @@ describe('link previews', () => {
   it('writes titles in the card in their script, wrapped and escaped', () => {
     expect(wrapCardText('言论自由与新闻自由是我们一直以来努力的方向', 8, 2)).toEqual(['言论自由与新闻自', '由是我们一直以…']);
     expect(wrapCardText('Free speech for all', 7, 3)).toEqual(['Free speech', 'for all']);
-    const svg = createSocialCardSvg({ siteName: 'A & B', title: '<script>x</script>', lang: 'zh-Hant' });
-    expect(svg).not.toContain('<script>');
-    expect(svg).toContain('Noto Sans CJK TC');
-    expect(svg).not.toMatch(/href|url\(|<image/);
+    const layers = createSocialCardLayers({ siteName: '<b>A & B</b>', title: '<script>x</script>\u0001&amp;', lang: 'zh-Hant' });
+    for (const text of [layers.background, layers.titleMarkup]) {
+      expect(text).not.toMatch(/<script>|<b>|\u0001|&amp;/);
+      expect(text).not.toMatch(/href|url\(|<image/);
+    }
+    expect(layers.background).toContain('&#60;b&#62;A &#38; B&#60;/b&#62;');
+    expect(layers.titleMarkup).toContain('&#60;script&#62;x&#60;/script&#62;&#38;amp;');
+    expect(layers.background).toContain('Noto Sans CJK TC');
+    expect(layers.titleFont).toMatch(/^Noto Sans CJK TC,.* Bold 64$/);
   });
 });
