@@ -54,6 +54,8 @@ export interface PhaseResult {
   peakRssMiB?: number;
   /** Median milliseconds per stage (`stats.stages` of `stele build --json`). */
   stages: Record<string, number>;
+  /** Peak RSS per stage, MiB (maximum over the repeats; `stats.memory`). */
+  memory: Record<string, number>;
   /** Entries rendered (`stats.rendered`: the others came from `.stele/cache`). */
   rendered?: number;
   cache?: 'cold' | 'warm';
@@ -219,6 +221,11 @@ function summarizePhase(builds: SteleBuildRun[]): PhaseResult {
   const stageNames = [...new Set(builds.flatMap((b) => Object.keys(b.stats.stages)))];
   const stages: Record<string, number> = {};
   for (const name of stageNames) stages[name] = computeMedian(builds.map((b) => b.stats.stages[name] ?? 0));
+  const memory: Record<string, number> = {};
+  for (const name of stageNames) {
+    const peaks = builds.map((b) => b.stats.memory?.[name]).filter((v): v is number => v !== undefined);
+    if (peaks.length) memory[name] = Math.max(...peaks);
+  }
   const rss = builds.map((b) => toRssMiB(b.run)).filter((v): v is number => v !== undefined);
   const rendered = builds.map((b) => b.stats.rendered).filter((v): v is number => v !== undefined);
   return {
@@ -227,6 +234,7 @@ function summarizePhase(builds: SteleBuildRun[]): PhaseResult {
     cpuMs: medianCpu(builds.map((b) => b.run)),
     peakRssMiB: rss.length ? Math.max(...rss) : undefined,
     stages,
+    memory,
     rendered: rendered.length ? Math.max(...rendered) : undefined,
     cache: builds[0]?.stats.cache,
   };
@@ -365,13 +373,22 @@ export function formatPhaseTable(phases: NonNullable<ToolResult['phases']>): str
   const rows: string[][] = [
     ['wall s', ...list.map((p) => formatMs(p.wallMs))],
     ['CPU s', ...list.map((p) => orNa(p.cpuMs, formatMs))],
-    ['peak RSS MiB', ...list.map((p) => orNa(p.peakRssMiB, (n) => n.toFixed(0)))],
+    ['peak RSS MiB (GNU time: the process tree, Pagefind included)', ...list.map((p) => orNa(p.peakRssMiB, (n) => n.toFixed(0)))],
+    ['peak RSS MiB of the build process (max of stats.memory)', ...list.map((p) => (Object.keys(p.memory).length ? Math.max(...Object.values(p.memory)).toFixed(0) : 'n/a'))],
     ['cache', ...list.map((p) => p.cache ?? 'n/a')],
     ['entries rendered', ...list.map((p) => orNa(p.rendered, String))],
   ];
   const stageNames = [...new Set(list.flatMap((p) => Object.keys(p.stages)))];
   const stageRows = stageNames.map((name) => [`  ${name} ms`, ...list.map((p) => (p.stages[name] === undefined ? '-' : p.stages[name]!.toFixed(0)))]);
-  return formatTable(header, [...rows, ['stages (stats.stages):', '', '', ''], ...stageRows]);
+  const memoryRows = stageNames
+    .filter((name) => list.some((p) => p.memory?.[name] !== undefined))
+    .map((name) => [`  ${name} MiB`, ...list.map((p) => (p.memory?.[name] === undefined ? '-' : p.memory[name]!.toFixed(0)))]);
+  return formatTable(header, [
+    ...rows,
+    ['stages (stats.stages):', '', '', ''],
+    ...stageRows,
+    ...(memoryRows.length ? [['peak RSS of the build process per stage (stats.memory; Pagefind not included):', '', '', ''], ...memoryRows] : []),
+  ]);
 }
 
 /** The printed comparison tables. */

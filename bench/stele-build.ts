@@ -16,6 +16,8 @@ export interface SteleBuildStats {
   ms: number;
   /** Milliseconds per stage, in pipeline order (`cache-load` … `cache-save`). */
   stages: Record<string, number>;
+  /** Peak RSS of the build process during each stage, MiB (Pagefind's processes not included). */
+  memory?: Record<string, number>;
   renderWorkers: number;
   /** Entries this build rendered (the others came from `.stele/cache`). */
   rendered?: number;

@@ -186,11 +186,8 @@ export async function saveBuildCache(
   const temp = `${file}.${process.pid}.tmp`;
   try {
     await fs.mkdir(options.dir);
-    const head = new TextEncoder().encode(`${JSON.stringify(header)}\n`);
-    const data = new Uint8Array(head.byteLength + payload.byteLength);
-    data.set(head, 0);
-    data.set(payload, head.byteLength);
-    await fs.writeFile(temp, data);
+    // Header and payload as two chunks: the payload (hundreds of MB) is not copied again.
+    await fs.writeFile(temp, [new TextEncoder().encode(`${JSON.stringify(header)}\n`), payload]);
     await fs.rename(temp, file);
     return true;
   } catch {

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { dirname, join, posix, resolve } from 'node:path';
 import type { ProcessedImage } from '../assets/types.js';
 import { createNameRedactor } from '../check/redact-names.js';
-import { type PageCheckMemo, runChecks } from '../check/run-checks.js';
+import { type CheckOptions, checkPages, type PageCheckMemo, runChecks } from '../check/run-checks.js';
 import { type ResolvedConfig, resolveConfig } from '../config/resolve-config.js';
 import { createTraditionalConverter } from '../content/chinese.js';
 import { createCollectionRegistry } from '../content/collection-registry.js';
@@ -22,7 +22,7 @@ import type { ParsedFrontMatter } from '../content/front-matter.js';
 import { checkContentReferences } from '../content/references.js';
 import { collectProjectWithheldNames } from '../content/withheld.js';
 import { createDiagnostic } from '../errors/catalogue.js';
-import { CHECK_LINK_ROOT_RELATIVE } from '../errors/codes-harden.js';
+import { CHECK_LINK_BROKEN, CHECK_LINK_ROOT_RELATIVE } from '../errors/codes-harden.js';
 import { entryPath } from '../content/urls.js';
 import {
   BuildKeyChangedWithoutRotation,
@@ -147,6 +147,12 @@ export interface BuildStats {
   ms: number;
   /** Milliseconds spent in each stage, in pipeline order. */
   stages: Record<string, number>;
+  /**
+   * Peak resident set size of this process (its worker threads included;
+   * Pagefind's service processes not) during each stage, in MiB, sampled
+   * every 25 ms and at each stage's end.
+   */
+  memory?: Record<string, number>;
   /** Worker threads the render stage used (0: rendered in process). */
   renderWorkers: number;
   /** True when the search index is the previous build's (`deferSearch`). */
@@ -185,17 +191,29 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const stats: BuildStats = { pages: 0, files: 0, bytes: 0, ms: 0, stages: {}, renderWorkers: 0 };
   let stageStart = started;
   let stageName = options.persistentCache && !options.cache ? 'cache-load' : 'config';
+  const memory: Record<string, number> = {};
+  let stagePeak = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    stagePeak = Math.max(stagePeak, process.memoryUsage.rss());
+  }, 25);
+  sampler.unref();
   /** Close the running stage's timer and start the next one. */
   const stage = (next: string, total = 0) => {
     const now = performance.now();
     stats.stages[stageName] = Math.round(now - stageStart);
+    const rss = process.memoryUsage.rss();
+    memory[stageName] = Math.round(Math.max(stagePeak, rss) / 1048576);
+    stagePeak = rss;
     stageStart = now;
     stageName = next;
     options.onProgress?.(next, 0, total);
   };
   const done = (extra: Partial<BuildResult> = {}): BuildResult => {
     stage('done');
+    clearInterval(sampler);
     delete stats.stages.done;
+    delete memory.done;
+    stats.memory = memory;
     const c = cache;
     for (const memo of [c?.frontMatter, c?.cardKeys, c?.traditional, c?.render, c?.harden, c?.check, c?.names, c?.layout]) memo?.prune();
     // A build that reused the last index kept the per-language ones for the build after it.
@@ -372,7 +390,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   diagnostics.push(...theme.diagnostics);
   if (theme.diagnostics.length) return done({ config, content });
   stage('cards');
-  const cards = await createSocialCards(config, rendered.rendered.values(), host, { ...(cache?.cards ? { memo: cache.cards } : {}), ...(cache?.cardKeys ? { keyMemo: cache.cardKeys } : {}), ...(config.theme.accent ? { accent: config.theme.accent } : {}) });
+  const cards = await createSocialCards(config, rendered.rendered.values(), { ...(cache?.cards ? { memo: cache.cards } : {}), ...(cache?.cardKeys ? { keyMemo: cache.cardKeys } : {}), ...(config.theme.accent ? { accent: config.theme.accent } : {}) });
   const coverImage = (projectPath: string) => {
     const jpeg = imageByPath
       .get(projectPath)
@@ -427,6 +445,24 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
       sourceMarks: site.sourceMarks,
     }),
   );
+  // check, first part: each page's own checks now, on its final bytes, while Pagefind still works in
+  // other threads; `runChecks` below checks again any page whose bytes are not the ones checked here.
+  stage('check', output.size);
+  const withheldNames = [...collectProjectWithheldNames(content, host.now(), config.traditional.overrides), ...forbiddenTerms];
+  const checkOptions: CheckOptions = {
+    withheldNames,
+    // Only `stele dev` (which allows its live-reload connection) may carry a script.
+    allowScripts: Boolean(options.devConnect),
+    // ...and the search pages, their bootstrap only.
+    searchPages: { paths: new Set(site.searchPages), script: SEARCH_BOOTSTRAP },
+    excludedEmailHashes: new Set(importState.excludedEmails),
+    remoteImages: importState.remoteImages,
+    sourceMarks: site.sourceMarks,
+    onProgress: (done, total) => options.onProgress?.('check', done, total),
+    ...(cache?.check ? { memo: cache.check } : {}),
+    ...(cache?.names ? { namesMemo: cache.names } : {}),
+  };
+  const checked = checkPages(output, checkOptions);
   if (searching) {
     stage('search-wait');
     diagnostics.push(...(await searching));
@@ -440,28 +476,16 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     for (const name of ['_headers', '.htaccess']) emitFile(output, name, configs.get(name)!);
   }
 
-  // check: every safety check on the final bytes; any error refuses to seal or write.
-  stage('check', output.size);
-  const withheldNames = [...collectProjectWithheldNames(content, host.now(), config.traditional.overrides), ...forbiddenTerms];
-  diagnostics.push(
-    ...locateCheckDiagnostics(
-      await runChecks(output, {
-        withheldNames,
-        // Only `stele dev` (which allows its live-reload connection) may carry a script.
-        allowScripts: Boolean(options.devConnect),
-        // ...and the search pages, their bootstrap only.
-        searchPages: { paths: new Set(site.searchPages), script: SEARCH_BOOTSTRAP },
-        excludedEmailHashes: new Set(importState.excludedEmails),
-        remoteImages: importState.remoteImages,
-        sourceMarks: site.sourceMarks,
-        onProgress: (done, total) => options.onProgress?.('check', done, total),
-        ...(cache?.check ? { memo: cache.check } : {}),
-        ...(cache?.names ? { namesMemo: cache.names } : {}),
-      }),
-      config,
-      content,
-    ),
-  );
+  // check: every safety check on the final bytes (the site-wide ones: links, withheld names in every
+  // file, the search index included, image metadata); any error refuses to seal or write.
+  stage('check-site', output.size);
+  const found = await runChecks(output, { ...checkOptions, checked });
+  // A menu entry without its page is one diagnostic at the menu entry (site stage), not a broken link on every page.
+  const menuMissing = site.menuTargetsMissing ?? new Set<string>();
+  const isMenuLink = (d: Diagnostic) => d.code === CHECK_LINK_BROKEN.code && [...menuMissing].some((t) => d.message.includes(`points to ${t}, which`));
+  const sources = new Set(content.files);
+  // (A link the author wrote to that page is still reported, at the Markdown line.)
+  diagnostics.push(...locateCheckDiagnostics(found, config, content).filter((d) => !menuMissing.size || !isMenuLink(d) || (d.file !== undefined && sources.has(d.file))));
 
   stats.pages = site.pages.length;
   if (hasErrors(diagnostics)) return done({ config, content, output });

@@ -54,40 +54,94 @@ export interface PageCheckMemo {
   urls: PageLinks['urls'];
 }
 
+/** The per-page checks of some pages, made before the rest of the site was final (see {@link checkPages}). */
+export interface CheckedPages {
+  /** Per page: the bytes checked (the same object as in the output), its diagnostics and link data. */
+  pages: Map<string, { bytes: Uint8Array; diagnostics: Diagnostic[]; links: PageLinks }>;
+  /** The options the pages were checked with: results made with others are not used. */
+  context: string;
+  sourceMarks: SourceMarks | undefined;
+}
+
+/** The options a page's own checks depend on. */
+function resolvePageContext(options: CheckOptions): string {
+  return JSON.stringify([options.allowedOrigins ?? [], Boolean(options.allowScripts), [...(options.searchPages?.paths ?? [])].sort(), options.searchPages?.script ?? '']);
+}
+
 /**
- * Run every check on the built output; diagnostics sorted by file, line,
- * column, code. Pages are parsed in chunks and only their link data is kept,
- * so memory stays flat on sites with thousands of pages. With `memo`, a page
- * whose bytes were checked before in this process is not parsed again.
+ * Run the per-page checks (image alt, third-party URLs, scripts and CSP, and
+ * the link data the site-wide link check needs) on the pages the output holds
+ * now. The build calls it while the search index is still being made; pass the
+ * result to {@link runChecks}, which uses a page's result only when the output
+ * still holds the very same bytes, and checks every other page itself.
  */
-export async function runChecks(output: OutputFiles, options: CheckOptions = {}): Promise<Diagnostic[]> {
-  const paths = listPagePaths(output);
-  const links: PageLinks[] = [];
-  const diagnostics: Diagnostic[] = [];
+export function checkPages(output: OutputFiles, options: CheckOptions = {}): CheckedPages {
+  const pages = new Map<string, { bytes: Uint8Array; diagnostics: Diagnostic[]; links: PageLinks }>();
+  checkPageList(output, listPagePaths(output), options, pages);
+  return { pages, context: resolvePageContext(options), sourceMarks: options.sourceMarks };
+}
+
+function checkPageList(
+  output: OutputFiles,
+  paths: readonly string[],
+  options: CheckOptions,
+  into: Map<string, { bytes: Uint8Array; diagnostics: Diagnostic[]; links: PageLinks }>,
+): void {
   const allowedOrigins = options.allowedOrigins ?? [];
-  const memoContext = JSON.stringify([allowedOrigins, Boolean(options.allowScripts), [...(options.searchPages?.paths ?? [])], options.searchPages?.script ?? '']);
+  const memoContext = resolvePageContext(options);
   for (let i = 0; i < paths.length; i += CHUNK) {
     const todo: { path: string; key: string }[] = [];
     for (const path of paths.slice(i, i + CHUNK)) {
+      const bytes = output.get(path)!;
       // The same bytes with other source marks (a front matter grew a line) are checked again.
-      const key = options.memo ? hashKey(memoContext, path, JSON.stringify(options.sourceMarks?.get(path) ?? []), output.get(path)!) : '';
+      const key = options.memo ? hashKey(memoContext, path, JSON.stringify(options.sourceMarks?.get(path) ?? []), bytes) : '';
       const hit = options.memo?.get(key);
       if (hit) {
-        diagnostics.push(...hit.diagnostics);
         const source = createSourceLocator(options.sourceMarks, path);
-        links.push({ path, ids: hit.ids, urls: hit.urls, locate: createPageLocator(output, path), ...(source ? { source } : {}) });
+        into.set(path, { bytes, diagnostics: hit.diagnostics, links: { path, ids: hit.ids, urls: hit.urls, locate: createPageLocator(output, path), ...(source ? { source } : {}) } });
       } else todo.push({ path, key });
     }
     const pages = todo.map(({ path }) => createSitePage(output, path, options.sourceMarks));
     pages.forEach((page, k) => {
       const own = [...checkImageAlt([page]), ...checkThirdParty(output, [page], { allowedOrigins, skipCssFiles: true }), ...checkScriptsAndCsp([page], { allowScripts: options.allowScripts, searchPages: options.searchPages })];
       const pageLinks = collectPageLinks(page);
-      diagnostics.push(...own);
-      links.push(pageLinks);
+      into.set(page.path, { bytes: output.get(page.path)!, diagnostics: own, links: pageLinks });
       options.memo?.set(todo[k]!.key, { diagnostics: own, ids: pageLinks.ids, urls: pageLinks.urls });
     });
     options.onProgress?.(Math.min(i + CHUNK, paths.length), paths.length);
   }
+}
+
+/**
+ * Run every check on the built output; diagnostics sorted by file, line,
+ * column, code. Pages are parsed in chunks and only their link data is kept,
+ * so memory stays flat on sites with thousands of pages. With `memo`, a page
+ * whose bytes were checked before in this process is not parsed again. With
+ * `checked` ({@link checkPages}), a page whose bytes are still the ones checked
+ * there is not parsed again either; a changed or new page is.
+ */
+export async function runChecks(output: OutputFiles, options: CheckOptions & { checked?: CheckedPages } = {}): Promise<Diagnostic[]> {
+  const paths = listPagePaths(output);
+  const results = new Map<string, { bytes: Uint8Array; diagnostics: Diagnostic[]; links: PageLinks }>();
+  const checked = options.checked;
+  const earlier = checked && checked.context === resolvePageContext(options) && checked.sourceMarks === options.sourceMarks ? checked.pages : undefined;
+  const todo = paths.filter((path) => {
+    const done = earlier?.get(path);
+    if (done && done.bytes === output.get(path)) {
+      results.set(path, done);
+      return false;
+    }
+    return true;
+  });
+  checkPageList(output, todo, options, results);
+  const diagnostics: Diagnostic[] = [];
+  const links: PageLinks[] = [];
+  for (const path of paths) {
+    const r = results.get(path)!;
+    diagnostics.push(...r.diagnostics);
+    links.push(r.links);
+  }
+  const allowedOrigins = options.allowedOrigins ?? [];
   diagnostics.push(
     // The site's .css files.
     ...checkThirdParty(output, [], { allowedOrigins }),

@@ -2,8 +2,9 @@
  * Injected effects. Stages never touch `node:fs`, the clock, the network or a
  * signer directly; they receive a `Host`, so tests run without disks or networks.
  */
+import { createHash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { createReadStream, readFileSync } from 'node:fs';
+import { closeSync, constants, createReadStream, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 
 /** What `FileSystem.stat` reports about one path, without following a final symbolic link. */
@@ -12,6 +13,17 @@ export interface FileStat {
   size: number;
   /** Permission bits (`mode & 0o7777`). */
   mode: number;
+}
+
+/**
+ * What `FileSystem.hashFile` found at one path. `sha256` (hex) and `size` are those of
+ * the bytes actually read, for a regular file read to its end; only `kind` and `size`
+ * (from its metadata) for anything else, and for a file whose size was not the expected one.
+ */
+export interface FileHash {
+  kind: FileStat['kind'];
+  size: number;
+  sha256?: string;
 }
 
 /** One entry of a folder (`FileSystem.listEntries`). */
@@ -39,9 +51,17 @@ export interface FileSystem {
    */
   readFiles?(paths: readonly string[]): Promise<Uint8Array[]>;
   readText(path: string): Promise<string>;
-  writeFile(path: string, data: Uint8Array | string, options?: WriteFileOptions): Promise<void>;
+  /** Write a file; `data` may be a list of chunks, written in order (no joined copy is made). */
+  writeFile(path: string, data: Uint8Array | string | readonly Uint8Array[], options?: WriteFileOptions): Promise<void>;
   /** The bytes of a file in chunks (hashing large files with flat memory). */
   readChunks(path: string): AsyncIterable<Uint8Array>;
+  /**
+   * The SHA-256 of a regular file, read to its end in chunks (memory flat in its size),
+   * without following a final symbolic link: a link, folder or other entry is reported by
+   * its kind and not read, and so is a file whose size is not `expectedSize` (when given).
+   * Undefined when nothing is there; rejects on other errors (e.g. EACCES).
+   */
+  hashFile(path: string, expectedSize?: number): Promise<FileHash | undefined>;
   /** Kind, size and permissions of `path` (a symbolic link is reported as one); undefined when it does not exist. */
   stat(path: string): Promise<FileStat | undefined>;
   /** The entries of one folder, sorted by name; symbolic links are not followed. Empty when `dir` does not exist. */
@@ -74,6 +94,81 @@ export interface Host {
   log: Logger;
 }
 
+function toKind(info: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }): FileStat['kind'] {
+  return info.isFile() ? 'file' : info.isDirectory() ? 'dir' : info.isSymbolicLink() ? 'symlink' : 'other';
+}
+
+/** Bytes read at a time by `hashFile`: one buffer, reused for every file. */
+const HASH_CHUNK_BYTES = 256 * 1024;
+/** Longest stretch `hashFile` reads without letting timers and other work run (deadlines, aborts). */
+const HASH_SLICE_MS = 10;
+// Without O_NOFOLLOW (Windows) the kind is read with lstat before opening.
+const OPEN_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+// A FIFO opened without O_NONBLOCK would wait for a writer; it is reported as `other`, never read.
+const OPEN_FOR_HASH = constants.O_RDONLY | OPEN_NOFOLLOW | (constants.O_NONBLOCK ?? 0);
+let hashBuffer: Buffer | undefined;
+let sliceStart = 0;
+
+/** Let timers and I/O callbacks run when synchronous reads (files hashed, folders listed) have held the thread for a slice. */
+async function yieldWhenSliceUsed(): Promise<void> {
+  if (performance.now() - sliceStart < HASH_SLICE_MS) return;
+  await new Promise((resolve) => setImmediate(resolve));
+  sliceStart = performance.now();
+}
+
+function isMissing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/**
+ * `FileSystem.hashFile` on the real disk. Small synchronous reads into one shared buffer
+ * (a page-cache read costs far less than a thread-pool round trip per file), in slices of
+ * {@link HASH_SLICE_MS} between which the event loop runs. The buffer is never held across
+ * an await, so calls running side by side can share it.
+ */
+async function hashNodeFile(path: string, expectedSize?: number): Promise<FileHash | undefined> {
+  await yieldWhenSliceUsed();
+  let fd: number;
+  try {
+    if (OPEN_NOFOLLOW === 0) {
+      const info = lstatSync(path);
+      if (!info.isFile()) return { kind: toKind(info), size: info.size };
+    }
+    fd = openSync(path, OPEN_FOR_HASH);
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ELOOP' && code !== 'EMLINK') throw error;
+    // O_NOFOLLOW refused a symbolic link (or it went away in between).
+    try {
+      const info = lstatSync(path);
+      return { kind: toKind(info), size: info.size };
+    } catch (again) {
+      if (isMissing(again)) return undefined;
+      throw again;
+    }
+  }
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) return { kind: toKind(info), size: info.size };
+    if (expectedSize !== undefined && info.size !== expectedSize) return { kind: 'file', size: info.size };
+    const hash = createHash('sha256');
+    hashBuffer ??= Buffer.allocUnsafe(HASH_CHUNK_BYTES);
+    let size = 0;
+    for (;;) {
+      const n = readSync(fd, hashBuffer, 0, HASH_CHUNK_BYTES, null);
+      if (n === 0) break;
+      hash.update(n === HASH_CHUNK_BYTES ? hashBuffer : hashBuffer.subarray(0, n));
+      size += n;
+      if (n === HASH_CHUNK_BYTES) await yieldWhenSliceUsed();
+    }
+    return { kind: 'file', size, sha256: hash.digest('hex') };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The real file system. */
 export function createNodeFileSystem(): FileSystem {
   return {
@@ -89,7 +184,7 @@ export function createNodeFileSystem(): FileSystem {
       }),
     readText: (p) => fsp.readFile(p, 'utf8'),
     writeFile: (p, data, options) =>
-      fsp.writeFile(p, data, { ...(options?.mode !== undefined ? { mode: options.mode } : {}), ...(options?.exclusive ? { flag: 'wx' } : {}) }),
+      fsp.writeFile(p, Array.isArray(data) ? (data as readonly Uint8Array[]).values() : (data as Uint8Array | string), { ...(options?.mode !== undefined ? { mode: options.mode } : {}), ...(options?.exclusive ? { flag: 'wx' } : {}) }),
     async *readChunks(p) {
       const handle = await fsp.open(p, 'r');
       try {
@@ -98,11 +193,11 @@ export function createNodeFileSystem(): FileSystem {
         await handle.close();
       }
     },
+    hashFile: hashNodeFile,
     async stat(p) {
       try {
         const info = await fsp.lstat(p);
-        const kind = info.isFile() ? 'file' : info.isDirectory() ? 'dir' : info.isSymbolicLink() ? 'symlink' : 'other';
-        return { kind, size: info.size, mode: info.mode & 0o7777 };
+        return { kind: toKind(info), size: info.size, mode: info.mode & 0o7777 };
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
@@ -110,16 +205,18 @@ export function createNodeFileSystem(): FileSystem {
       }
     },
     async listEntries(dir) {
+      // One folder read synchronously (walking a 10,000-file tree is thousands of them), between slices.
+      await yieldWhenSliceUsed();
       let entries: Dirent[];
       try {
-        entries = await fsp.readdir(dir, { withFileTypes: true });
+        entries = readdirSync(dir, { withFileTypes: true });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') return [];
         throw error;
       }
       return entries
-        .map((e) => ({ name: e.name, kind: e.isFile() ? 'file' : e.isDirectory() ? 'dir' : e.isSymbolicLink() ? 'symlink' : 'other' }) as const)
+        .map((e): DirEntry => ({ name: e.name, kind: toKind(e) }))
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     },
     chmod: (p, mode) => fsp.chmod(p, mode),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { FileSystem } from './host.js';
 
@@ -35,12 +36,19 @@ export function createMemoryFileSystem(initial: Record<string, string | Uint8Arr
       const n = norm(p);
       if (options?.exclusive && has(n)) throw Object.assign(new Error(`EEXIST: ${p}`), { code: 'EEXIST' });
       if (options?.mode !== undefined) modes.set(n, options.mode & 0o7777);
-      files.set(n, typeof data === 'string' ? enc.encode(data) : data);
+      files.set(n, typeof data === 'string' ? enc.encode(data) : Array.isArray(data) ? new Uint8Array(Buffer.concat(data as readonly Uint8Array[])) : (data as Uint8Array));
     },
     async *readChunks(p) {
       const f = files.get(norm(p));
       if (!f) throw notFound(p);
       yield f;
+    },
+    async hashFile(p, expectedSize) {
+      const n = norm(p);
+      const f = files.get(n);
+      if (!f) return has(n) ? { kind: 'dir', size: 0 } : undefined;
+      if (expectedSize !== undefined && f.byteLength !== expectedSize) return { kind: 'file', size: f.byteLength };
+      return { kind: 'file', size: f.byteLength, sha256: createHash('sha256').update(f).digest('hex') };
     },
     async stat(p) {
       const n = norm(p);
@@ -115,3 +123,4 @@ export function createMemoryFileSystem(initial: Record<string, string | Uint8Arr
     },
   };
 }
+

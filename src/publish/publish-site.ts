@@ -19,7 +19,7 @@ import { createDirectoryTarget } from './target-directory.js';
 import { createGitTarget } from './target-git.js';
 import { createRsyncTarget } from './target-rsync.js';
 import { createS3Target } from './target-s3.js';
-import { PublishError, type PublishReport, type PublishTarget, type SealedSite, type TargetReport } from './types.js';
+import { DEFAULT_PUBLISH_VERIFY_DEADLINE_MS, PublishError, type PublishReport, type PublishTarget, type SealedSite, type TargetReport } from './types.js';
 
 /** Inputs of `publishSite`. */
 export interface PublishOptions {
@@ -43,7 +43,14 @@ export interface PublishOptions {
   onTargetDone?: (report: TargetReport) => void;
   /** Test hook: wait this long before each file is sent. */
   delayPerFileMs?: number;
+  /**
+   * Deadline of each copy's check where it is served (default
+   * {@link DEFAULT_PUBLISH_VERIFY_DEADLINE_MS}; 0 for none): a copy that does
+   * not answer in time is "verified: no", and the other targets go on.
+   */
+  verifyDeadlineMs?: number;
 }
+
 
 /** Build the target object for one config entry. */
 export function createPublishTarget(config: PublishTargetConfig, projectRoot: string): PublishTarget {
@@ -122,11 +129,13 @@ async function publishOne(target: PublishTarget, site: SealedSite, options: Publ
       report.verifyNote = 'no public address (url) in the config, so this copy was not checked';
     } else {
       options.onProgress?.(target.name, 'verifying', 0, report.filesTotal);
+      const deadlineMs = options.verifyDeadlineMs ?? DEFAULT_PUBLISH_VERIFY_DEADLINE_MS;
       const check = await verifySite(where, {
         publicKey: options.publicKey,
         trustStoreDir: false,
         now: options.now(),
         fetch: options.fetch as typeof fetch,
+        ...(deadlineMs > 0 ? { deadlineMs } : {}),
         onProgress: (done, total) => options.onProgress?.(target.name, 'verifying', done, total),
       });
       const version = check.manifest?.version;

@@ -8,6 +8,7 @@ import { compareBytes } from '../trust/bytes.js';
 import { listSignedFiles, type ManifestFile, parseManifest } from '../trust/manifest.js';
 import {
   hashSha256Hex,
+  isReleaseLogPath,
   LOG_BUNDLE_SIZE,
   LOG_CHECKPOINT_PATH,
   LOG_CHECKPOINT_SIG_PATH,
@@ -99,6 +100,17 @@ async function listReleaseLogFiles(dir: string, fs: FileSystem): Promise<Manifes
     out.push({ path, size: data.byteLength, sha256: hashSha256Hex(data) });
   }
   return out;
+}
+
+/**
+ * Files that describe the manifest rather than being named by it: the release
+ * log (its last entry is the manifest) and the timestamp (it vouches for this
+ * manifest version). A copy updated file by file must take them right after
+ * the manifest: sent earlier, the live site would read as an older copy
+ * presented as current, or as stale, for as long as the upload lasts.
+ */
+export function isPublishedAfterManifest(path: string): boolean {
+  return isReleaseLogPath(path) || path === TIMESTAMP_PATH || path === TIMESTAMP_SIG_PATH;
 }
 
 /** The manifest entries of `next` whose bytes differ from (or are absent in) `previous`. */

@@ -2,12 +2,15 @@
  * A server reached with rsync over SSH. The server's host key must already be in
  * the configured known_hosts file (`StrictHostKeyChecking=yes`): an unknown or
  * changed key stops the publish instead of being accepted. Files go in two passes:
- * everything but the manifest first, then the manifest and its signature, with
+ * everything but the manifest first, then the manifest and its signature (with
+ * the release log and the timestamp, which speak of it), with
  * removed files deleted only in that last pass.
  */
 import { resolve } from 'node:path';
 import type { RsyncTargetConfig } from '../config/publish-schema.js';
 import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../trust/paths.js';
+import { RELEASE_LOG_DIR } from '../trust/release-log.js';
+import { TIMESTAMP_PATH, TIMESTAMP_SIG_PATH } from '../trust/timestamp.js';
 import { PublishError, type PublishTarget, type SealedSite, type TargetContext, type TargetSendResult } from './types.js';
 
 /** Quote one word for rsync's `-e` parser (it splits on spaces and honours single quotes). */
@@ -93,8 +96,15 @@ export function createRsyncTarget(config: RsyncTargetConfig, projectRoot: string
         ctx.progress('sending', Math.min(filesSent, total), total);
       };
       // Pass 1: every file except the manifest and its signature; nothing deleted yet.
-      await run([`--exclude=/${MANIFEST_PATH}`, `--exclude=/${MANIFEST_SIG_PATH}`]);
-      // Pass 2: the manifest and signature, then removal of files the new build no longer has.
+      // The release log and the timestamp speak of the manifest: they wait for it too.
+      await run([
+        `--exclude=/${MANIFEST_PATH}`,
+        `--exclude=/${MANIFEST_SIG_PATH}`,
+        `--exclude=/${RELEASE_LOG_DIR}/`,
+        `--exclude=/${TIMESTAMP_PATH}`,
+        `--exclude=/${TIMESTAMP_SIG_PATH}`,
+      ]);
+      // Pass 2: the manifest and signature, the release log and the timestamp, then removal of files the new build no longer has.
       await run(['--delete-after']);
       return { filesSent, bytesSent, filesDeleted };
     },

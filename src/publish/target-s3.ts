@@ -2,7 +2,8 @@
  * An S3-compatible bucket. Order matters, so a reader never gets a manifest that
  * names files not yet uploaded: content-hashed files first (new names, invisible
  * until referenced), then every other changed file, then the manifest and its
- * signature; files the new build no longer has are deleted only after the new
+ * signature, then the release log and the timestamp (they speak of that
+ * manifest); files the new build no longer has are deleted only after the new
  * manifest is live. Only files whose hash differs from the manifest the bucket
  * already serves are uploaded. Credentials come from environment variables or a
  * JSON file, never from config text, and are never printed.
@@ -21,7 +22,7 @@ import { CACHE_IMMUTABLE, CACHE_REVALIDATE, isHashedAssetPath, resolveContentTyp
 import { listSignedFiles, type Manifest, parseManifest } from '../trust/manifest.js';
 import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { isReleaseLogPath } from '../trust/release-log.js';
-import { listChangedFiles } from './sealed-site.js';
+import { isPublishedAfterManifest, listChangedFiles } from './sealed-site.js';
 import { PublishError, type PublishTarget, type SealedSite, type TargetContext, type TargetSendResult } from './types.js';
 
 const PARALLEL_UPLOADS = 8;
@@ -129,7 +130,8 @@ export function createS3Target(config: S3TargetConfig, projectRoot: string): Pub
     }
     const { changed } = listChangedFiles(site.files, live ? listSignedFiles(live) : undefined);
     const hashed = changed.filter(isHashedAssetPath);
-    const others = changed.filter((p) => !isHashedAssetPath(p));
+    const trailing = changed.filter((p) => !isHashedAssetPath(p) && isPublishedAfterManifest(p));
+    const others = changed.filter((p) => !isHashedAssetPath(p) && !isPublishedAfterManifest(p));
     const total = changed.length + 2;
     let done = 0;
     let bytesSent = 0;
@@ -154,6 +156,8 @@ export function createS3Target(config: S3TargetConfig, projectRoot: string): Pub
     // The manifest goes up only when every file it names is in place; its signature right after.
     await put(MANIFEST_PATH);
     await put(MANIFEST_SIG_PATH);
+    // The release log and the timestamp speak of this manifest: right after it, all at once.
+    await runPool(trailing, PARALLEL_UPLOADS, put);
     return { filesSent: changed.length + 2, bytesSent, filesDeleted: await deleteUnlisted(client, site) };
   }
 

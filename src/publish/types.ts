@@ -103,3 +103,6 @@ export interface PublishReport {
   /** True when every target published and nothing failed verification. */
   ok: boolean;
 }
+
+/** Default deadline of the check of one published copy where it is served: ten minutes. */
+export const DEFAULT_PUBLISH_VERIFY_DEADLINE_MS = 600_000;

@@ -9,9 +9,9 @@ import { localize, type ResolvedConfig } from '../config/resolve-config.js';
 import type { CollectionName } from '../content/collection-registry.js';
 import { type AdvocacyContext, renderCampaignPage, renderEventPage, renderHomePage, renderPersonPage } from '../render/theme/advocacy.js';
 import { type ContentSet, entryGroupKey } from '../content/load-content.js';
-import { absoluteUrl, languagePrefix, pagePath } from '../content/urls.js';
+import { absoluteUrl, languagePrefix, pagePath, resolveSitePath } from '../content/urls.js';
 import { createDiagnostic } from '../errors/catalogue.js';
-import { SiteNoBaseUrl } from '../errors/codes-site.js';
+import { SiteMenuPageMissing, SiteNoBaseUrl } from '../errors/codes-site.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { html, type SafeHtml, type SourceMark } from '../render/html.js';
 import type { ImageResolver, RenderedEntry } from '../render/render-content.js';
@@ -108,6 +108,8 @@ export interface SiteResult {
   /** Source marks of the author content in each page (never in the bytes): checks report at the Markdown line. */
   sourceMarks: Map<string, readonly SourceMark[]>;
   diagnostics: Diagnostic[];
+  /** Pages the config's menu links but the site does not have (reported once, at the menu entry). */
+  menuTargetsMissing?: ReadonlySet<string>;
 }
 
 const ADVOCACY_PAGES: Partial<Record<CollectionName, (r: RenderedEntry, ctx: AdvocacyContext) => { body: SafeHtml; jsonLd: object[] }>> = {
@@ -219,7 +221,8 @@ export function createSite(input: SiteInput): SiteResult {
   const socialMeta = (lang: LanguageCode, title: string, image: (SocialImage & { alt: string }) | undefined, locales: LanguageCode[], article?: boolean): SocialMeta => ({
     type: article ? 'article' : 'website',
     title,
-    ...(image ? { image: config.baseUrl ? absoluteUrl(config.baseUrl, image.path) : image.path, imageWidth: image.width, imageHeight: image.height, imageAlt: image.alt } : {}),
+    // Previewers need an absolute image URL: without baseUrl there is none (STELE2000 says so).
+    ...(image && config.baseUrl ? { image: absoluteUrl(config.baseUrl, image.path), imageWidth: image.width, imageHeight: image.height, imageAlt: image.alt } : {}),
     locales,
   });
 
@@ -471,7 +474,7 @@ export function createSite(input: SiteInput): SiteResult {
     emitMemo(indexPath, keyOf('search-index', lang, indexPath, ...mine.map(cardPrint)), () => renderSearchIndex(mine, indexPath));
   }
 
-  // 404: one page for every language, links from the site root.
+  // 404: one page for every language, served at any missing address (see render404).
   if (input.redirects?.length) {
     const targets = new Map<string, { path: string; lang: string; title: string }>();
     for (const r of rendered.values()) if (!r.entry.derived) targets.set(r.entry.file, { path: r.path, lang: r.entry.lang, title: r.entry.data.title });
@@ -486,7 +489,15 @@ export function createSite(input: SiteInput): SiteResult {
   const baseUrl = config.baseUrl;
   if (baseUrl) emitMemo('sitemap.xml', keyOf('sitemap', baseUrl, JSON.stringify(sitemap)), () => renderSitemap(baseUrl, sitemap));
   else diagnostics.push(createDiagnostic(SiteNoBaseUrl, { file: config.configFile ? posix.basename(config.configFile) : undefined }));
-  return { output, pages, searchPages, sourceMarks, diagnostics };
+  const menuTargetsMissing = new Set<string>();
+  config.menu.forEach((m, i) => {
+    const missing = config.languages.filter((lang) => !output.has(`${languagePrefix(lang, def)}${m.path.replace(/^\//, '')}`));
+    if (!missing.length) return;
+    for (const lang of missing) menuTargetsMissing.add(`${languagePrefix(lang, def)}${m.path.replace(/^\//, '')}`);
+    const at = config.menuLocations?.[i] ?? {};
+    diagnostics.push(createDiagnostic(SiteMenuPageMissing, { file: config.configFile ? posix.basename(config.configFile) : undefined, ...at }, i, m.path, missing.join(', ')));
+  });
+  return { output, pages, searchPages, sourceMarks, diagnostics, menuTargetsMissing };
 }
 
 /**
@@ -523,6 +534,9 @@ function render404(config: ResolvedConfig, only?: LanguageCode, social?: SocialM
     homePath: pagePath(lang, def),
     verifyPath: pagePath(lang, def, 'verify'),
     noindex: true,
+    // Servers answer a missing address at any depth with these bytes, so relative links would
+    // resolve against that address: link from the site's path instead (baseUrl's, else `/`).
+    linkRoot: resolveSitePath(config.baseUrl),
     social,
     theme,
   });

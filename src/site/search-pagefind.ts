@@ -103,7 +103,9 @@ async function indexPages(output: OutputFiles, byLanguage: Map<string, SearchPag
     options.memo ? hashKey('pagefind', SEARCH_INDEX_FORMAT, lang, ...byLanguage.get(lang)!.flatMap((p) => [p.path, p.bytes])) : undefined,
   );
   const remembered = keys.map((key) => (key ? options.memo!.get(key) : undefined));
-  const missing = languages.filter((_, i) => !remembered[i]);
+  // Largest first: with fewer threads than languages, the last one to finish is then a small one.
+  const size = (lang: string) => byLanguage.get(lang)!.reduce((n, p) => n + p.bytes.byteLength, 0);
+  const missing = languages.filter((_, i) => !remembered[i]).sort((a, b) => size(b) - size(a) || (a < b ? -1 : 1));
   // Pagefind indexes on one core per service process: languages go to worker
   // threads (each with its own service) when there are cores for them.
   const workers = resolveSearchWorkers(missing.length);

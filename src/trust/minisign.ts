@@ -85,6 +85,18 @@ export function hashBlake2b512(message: Uint8Array): Uint8Array {
   return blake2b(message, { dkLen: 64 });
 }
 
+/**
+ * A BLAKE2b-512 implementation a host may give in place of {@link hashBlake2b512} (node:crypto's
+ * is some fifty times faster on a megabyte manifest). It must return exactly the same 64 bytes.
+ */
+export type Blake2b512 = (message: Uint8Array) => Uint8Array;
+
+/** Options of {@link verifyMinisign}. */
+export interface VerifyMinisignOptions {
+  /** The prehash function (default {@link hashBlake2b512}). */
+  blake2b512?: Blake2b512;
+}
+
 function splitLines(text: string): string[] {
   return text.replace(/\r\n/g, '\n').split('\n');
 }
@@ -193,6 +205,7 @@ export function verifyMinisign(
   message: Uint8Array,
   sigText: string,
   publicKey: MinisignPublicKey | string,
+  options: VerifyMinisignOptions = {},
 ): MinisignVerification {
   let pk: MinisignPublicKey;
   if (typeof publicKey === 'string') {
@@ -211,7 +224,7 @@ export function verifyMinisign(
       reason: `signed with key ${sig.keyId}, expected key ${pk.keyId}`,
     };
   }
-  const signed = sig.algorithm === MINISIGN_ALG_HASHED ? hashBlake2b512(message) : message;
+  const signed = sig.algorithm === MINISIGN_ALG_HASHED ? (options.blake2b512 ?? hashBlake2b512)(message) : message;
   if (!verifyEd25519(sig.signature, signed, pk.publicKey)) {
     return { ok: false, failure: 'bad-signature', keyId: sig.keyId, reason: 'signature does not match the file' };
   }

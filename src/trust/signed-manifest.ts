@@ -15,6 +15,7 @@ import {
   parseManifest,
 } from './manifest.js';
 import {
+  type Blake2b512,
   formatSignatureFile,
   MINISIGN_ALG_HASHED,
   type MinisignPublicKey,
@@ -128,6 +129,8 @@ export interface VerifyManifestSignatureInput {
   anchor: ManifestAnchor;
   /** Key ids known to be revoked for this site. */
   revoked: ReadonlySet<string>;
+  /** The manifest's prehash function, when the host has a faster one than the portable default. */
+  blake2b512?: Blake2b512;
 }
 
 /** The outcome of {@link verifyManifestSignature}. */
@@ -193,7 +196,7 @@ export async function verifyManifestSignature(input: VerifyManifestSignatureInpu
     });
   }
   if (!signingKey) return { trusted: false, problems };
-  const result = verifyMinisign(input.manifestBytes, sigText, signingKey);
+  const result = verifyMinisign(input.manifestBytes, sigText, signingKey, input.blake2b512 ? { blake2b512: input.blake2b512 } : {});
   if (!result.ok) {
     problems.push({
       kind: result.failure === 'malformed' ? 'malformed' : 'bad-signature',

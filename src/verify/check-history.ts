@@ -12,7 +12,7 @@
  * in the last bundle of 256 versions; the signed root vouches for the rest).
  */
 import { decodeUtf8 } from '../trust/bytes.js';
-import { type Manifest, serializeManifest } from '../trust/manifest.js';
+import type { Manifest } from '../trust/manifest.js';
 import { checkKeyChange } from '../trust/keys.js';
 import { formatSignatureFile, type MinisignPublicKey, verifyMinisign } from '../trust/minisign.js';
 import type { VerifyProblem, VerifyProblemKind } from '../trust/problems.js';
@@ -22,7 +22,6 @@ import {
   formatCheckpointTrustedComment,
   formatCheckpointUntrustedComment,
   formatLogHead,
-  hashSha256Hex,
   LOG_CHECKPOINT_PATH,
   LOG_CHECKPOINT_SIG_PATH,
   LOG_TILES_PATH,
@@ -59,6 +58,8 @@ export interface HistoryCheckInput {
   highestVersion?: number;
   /** Public keys this verifier holds (pinned, remembered): rotation links they signed are verified with them. */
   knownKeys?: readonly MinisignPublicKey[];
+  /** SHA-256 (hex) of the manifest in canonical form (`hashManifestSha256`): the log's last entry must record it. */
+  manifestSha256: string;
 }
 
 /** The outcome of the history step. */
@@ -153,8 +154,7 @@ export async function checkHistory(input: HistoryCheckInput): Promise<HistoryChe
       version: manifest.version,
       buildTime: manifest.buildTime,
       keyId: manifest.keyId,
-      // The manifest is signed as parsed; stele writes it in canonical form.
-      sha256: hashSha256Hex(new TextEncoder().encode(serializeManifest(manifest))),
+      sha256: input.manifestSha256,
     },
     knownHeads: compared.map((k, i) => ({ head: k.head, label: `«${i}»` })),
   });

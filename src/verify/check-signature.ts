@@ -18,6 +18,7 @@ import {
   resolveUnreadManifestProblem,
   verifyManifestSignature,
 } from '../trust/signed-manifest.js';
+import { hashBlake2b512Native } from './native-hashes.js';
 import type { TrustedSite, TrustStore } from './trust-store.js';
 
 /** What step 1 needs to know besides the copy. */
@@ -144,6 +145,7 @@ export async function checkSignature(input: SignatureCheckInput): Promise<Signat
     read,
     anchor,
     revoked: new Set(entry?.revokedKeys ?? []),
+    ...(hashBlake2b512Native ? { blake2b512: hashBlake2b512Native } : {}),
   });
   problems.push(...verified.problems, ...checkManifestFreshness(manifest, input.now, entry?.highestVersion));
   return {

@@ -18,6 +18,39 @@ function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 }
 
+/** Hash a listed file as a stream and keep the start of its text (for reference scanning). */
+async function checkWithText(fs: FileSystem, native: string, file: ManifestFile): Promise<SourceFileCheck> {
+  let info: Awaited<ReturnType<FileSystem['stat']>>;
+  try {
+    info = await fs.stat(native);
+  } catch (error) {
+    return { status: 'error', message: `cannot read ${file.path} (${errorCode(error)})` };
+  }
+  if (!info) return { status: 'missing' };
+  if (info.kind === 'symlink') return { status: 'mismatch', note: 'replaced by a symbolic link' };
+  if (info.kind !== 'file') return { status: 'mismatch', note: 'not a regular file' };
+  const hash = createHash('sha256');
+  const chunks: Uint8Array[] = [];
+  let kept = 0;
+  let size = 0;
+  try {
+    for await (const chunk of fs.readChunks(native)) {
+      size += chunk.byteLength;
+      hash.update(chunk);
+      if (kept < MAX_SCAN_BYTES) {
+        chunks.push(chunk);
+        kept += chunk.byteLength;
+      }
+    }
+  } catch (error) {
+    return { status: 'error', message: `cannot read ${file.path} (${errorCode(error)})` };
+  }
+  const sha = hash.digest('hex');
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (size === file.size && sha === file.sha256) return { status: 'match', text };
+  return { status: 'mismatch', actualSize: size, actualSha256: sha, text };
+}
+
 /** A `SiteSource` for a folder read through `fs` (default: the real disk). */
 export function createDirSource(dir: string, fs: FileSystem = createNodeFileSystem()): SiteSource {
   const root = resolve(dir);
@@ -38,36 +71,19 @@ export function createDirSource(dir: string, fs: FileSystem = createNodeFileSyst
     },
     async check(file: ManifestFile, wantText: boolean): Promise<SourceFileCheck> {
       const native = toNative(root, file.path);
-      let info: Awaited<ReturnType<FileSystem['stat']>>;
+      if (wantText) return checkWithText(fs, native, file);
+      let found: Awaited<ReturnType<FileSystem['hashFile']>>;
       try {
-        info = await fs.stat(native);
+        found = await fs.hashFile(native, file.size);
       } catch (error) {
         return { status: 'error', message: `cannot read ${file.path} (${errorCode(error)})` };
       }
-      if (!info) return { status: 'missing' };
-      if (info.kind === 'symlink') return { status: 'mismatch', note: 'replaced by a symbolic link' };
-      if (info.kind !== 'file') return { status: 'mismatch', note: 'not a regular file' };
-      if (info.size !== file.size && !wantText) return { status: 'mismatch', actualSize: info.size };
-      const hash = createHash('sha256');
-      const chunks: Uint8Array[] = [];
-      let kept = 0;
-      let size = 0;
-      try {
-        for await (const chunk of fs.readChunks(native)) {
-          size += chunk.byteLength;
-          hash.update(chunk);
-          if (wantText && kept < MAX_SCAN_BYTES) {
-            chunks.push(chunk);
-            kept += chunk.byteLength;
-          }
-        }
-      } catch (error) {
-        return { status: 'error', message: `cannot read ${file.path} (${errorCode(error)})` };
-      }
-      const sha = hash.digest('hex');
-      const text = wantText ? Buffer.concat(chunks).toString('utf8') : undefined;
-      if (size === file.size && sha === file.sha256) return { status: 'match', text };
-      return { status: 'mismatch', actualSize: size, actualSha256: sha, text };
+      if (!found) return { status: 'missing' };
+      if (found.kind === 'symlink') return { status: 'mismatch', note: 'replaced by a symbolic link' };
+      if (found.kind !== 'file') return { status: 'mismatch', note: 'not a regular file' };
+      if (found.sha256 === undefined) return { status: 'mismatch', actualSize: found.size };
+      if (found.size === file.size && found.sha256 === file.sha256) return { status: 'match' };
+      return { status: 'mismatch', actualSize: found.size, actualSha256: found.sha256 };
     },
   };
 }

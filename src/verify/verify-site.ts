@@ -15,8 +15,6 @@
 import { createNodeFileSystem, type FileSystem } from '../io/host.js';
 import { formatPublicKeyFile, type MinisignPublicKey, parsePublicKey } from '../trust/minisign.js';
 import { PROBLEM_KIND_INFO, resolveVerdict, type VerifyProblem } from '../trust/problems.js';
-import { serializeManifest } from '../trust/manifest.js';
-import { hashSha256Hex } from '../trust/release-log.js';
 import { type ManifestSummary, summarizeManifest } from '../trust/signed-manifest.js';
 import { checkSiteTimestamp } from '../trust/timestamp.js';
 import { checkChannels } from './check-channels.js';
@@ -25,6 +23,7 @@ import { checkHistory, type KnownLogHead } from './check-history.js';
 import { checkSignature } from './check-signature.js';
 import { createDirSource } from './dir-source.js';
 import { createHttpSource, resolveBaseUrl } from './http-source.js';
+import { hashManifestSha256 } from './native-hashes.js';
 import type { SiteSource } from './site-source.js';
 import { readTrustStore, resolveTrustStoreDir, type TrustStore, writeTrustStore } from './trust-store.js';
 import type { VerifyReport } from './types.js';
@@ -257,7 +256,10 @@ async function runCheck(source: string, options: VerifyOptions, signal: AbortSig
     known.push({ head: signature.entry.logHead, label: `remembered on ${signature.entry.lastSeen.slice(0, 10)}`, source: 'remembered' });
   }
   for (const m of (options.mirrorLogHeads ?? []).filter((h) => h.siteId === undefined || h.siteId === manifest.siteId)) known.push({ head: m.head, label: `shown by ${m.mirror}`, source: 'mirror' });
+  // The manifest is signed as parsed; stele writes it in canonical form, which the log and a timestamp record.
+  const manifestSha256 = hashManifestSha256(manifest);
   const history = await checkHistory({
+    manifestSha256,
     reader: site,
     manifest,
     signingKey,
@@ -272,7 +274,7 @@ async function runCheck(source: string, options: VerifyOptions, signal: AbortSig
   const timestamp = await checkSiteTimestamp({
     reader: site,
     manifest,
-    manifestSha256: hashSha256Hex(new TextEncoder().encode(serializeManifest(manifest))),
+    manifestSha256,
     signingKey,
     now: options.now,
   });

@@ -17,6 +17,7 @@ import { runCli } from '../../src/cli/index.js';
 import { readCarFile } from '../../src/publish/car-file.js';
 import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../../src/trust/paths.js';
 import { isReleaseLogPath } from '../../src/trust/release-log.js';
+import { isPublishedAfterManifest } from '../../src/publish/sealed-site.js';
 import { verifySite } from '../../src/verify/verify-site.js';
 import { createTestHost } from '../helpers/temp-site.js';
 import { createBareRepo, createSealedOutput, HASHED, NOW, replaceDist, SIGNER, startNginx, startS3, startSshd, writeProject } from './peers.js';
@@ -135,7 +136,12 @@ describe('stele publish to five targets', () => {
     expect(await head(MANIFEST_PATH)).toEqual(['application/json; charset=utf-8', 'no-cache']);
     const puts = s3.events.filter((e) => e.startsWith('put ')).map((e) => e.slice(4));
     expect(puts.indexOf(HASHED)).toBe(0);
-    expect(puts.slice(-2)).toEqual([MANIFEST_PATH, MANIFEST_SIG_PATH]);
+    // The release log (and a timestamp) speak of the manifest: they follow it, and nothing else does.
+    const manifestAt = puts.indexOf(MANIFEST_PATH);
+    expect(puts[manifestAt + 1]).toBe(MANIFEST_SIG_PATH);
+    expect(puts.slice(manifestAt + 2).length).toBe(LOG_FILES);
+    expect(puts.slice(manifestAt + 2).every(isPublishedAfterManifest)).toBe(true);
+    expect(puts.slice(0, manifestAt).some(isPublishedAfterManifest)).toBe(false);
   });
 
   it('the CAR file reads back with @ipld/car: its root is the printed CID and it holds every file', async () => {

@@ -9,9 +9,11 @@ import { resolveConfig } from '../../config/resolve-config.js';
 import { createNodeLinkPort } from '../../io/links.js';
 import { createNodeFetch } from '../../io/network.js';
 import { createNodeProcessRunner } from '../../io/process.js';
+import { createDiagnostic } from '../../errors/catalogue.js';
+import { VERIFY_OPTION_INVALID } from '../../errors/codes-seal.js';
 import { formatPublishReport } from '../../publish/format-report.js';
 import { rollbackDirectoryTarget } from '../../publish/target-directory.js';
-import { PublishError } from '../../publish/types.js';
+import { DEFAULT_PUBLISH_VERIFY_DEADLINE_MS, PublishError } from '../../publish/types.js';
 import { verifySite } from '../../verify/verify-site.js';
 import type { CliContext, RegisterCommand } from '../context.js';
 import { printDiagnostics } from '../output.js';
@@ -20,6 +22,7 @@ import { printDiagnostics } from '../output.js';
 export interface PublishCommandFlags {
   target?: string | string[];
   rollback?: string;
+  deadline?: string | number;
   json?: boolean;
   quiet?: boolean;
 }
@@ -104,6 +107,12 @@ export async function runPublishCommand(ctx: CliContext, dir: string | undefined
     return;
   }
 
+  const deadline = flags.deadline === undefined ? DEFAULT_PUBLISH_VERIFY_DEADLINE_MS / 1000 : Number(flags.deadline);
+  if (!Number.isFinite(deadline) || deadline < 0) {
+    await printDiagnostics(ctx, [createDiagnostic(VERIFY_OPTION_INVALID, {}, '--deadline', String(flags.deadline))], root, { json: flags.json });
+    ctx.exitCode = 2;
+    return;
+  }
   const only = flags.target === undefined ? undefined : (Array.isArray(flags.target) ? flags.target : [flags.target]).flatMap((t) => String(t).split(','));
   const progress = createTargetProgress(ctx, !flags.json && !flags.quiet);
   const delay = Number(process.env.STELE_TEST_PUBLISH_DELAY_MS ?? 0);
@@ -122,6 +131,7 @@ export async function runPublishCommand(ctx: CliContext, dir: string | undefined
     now: () => ctx.host.now(),
     only,
     delayPerFileMs: Number.isFinite(delay) && delay > 0 ? delay : undefined,
+    verifyDeadlineMs: Math.round(deadline * 1000),
     onTargetStart: (t) => progress.start(t.name, t.description),
     onProgress: (name, phase, done, total) => progress.update(name, phase, done, total),
     onTargetDone: (t) =>
@@ -142,6 +152,7 @@ export const registerPublishCommand: RegisterCommand = (cli, ctx) => {
     .command('publish [dir]', 'Send the sealed build of the site in dir (default: .) to every publish target, and verify each copy')
     .option('--target <name>', 'Publish only to this target (repeat or comma-separate for several)')
     .option('--rollback <name>', 'Switch a directory target back to its previous version')
+    .option('--deadline <seconds>', `Deadline of each copy's check where it is served; a copy that does not answer in time is "verified: NO" (default ${DEFAULT_PUBLISH_VERIFY_DEADLINE_MS / 1000}, 0 for none)`)
     .option('--json', 'Print the report as JSON')
     .example('stele publish')
     .example('stele publish --target mirror-eu')
