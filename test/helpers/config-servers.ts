@@ -9,6 +9,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createApacheConfig } from './apache-config.js';
+import { stopChildProcess } from './child-process.js';
 import { createNginxMainConfig } from './nginx-config.js';
 
 export type ConfiguredServerKind = 'nginx' | 'caddy' | 'apache';
@@ -22,13 +23,6 @@ export interface ConfiguredServerOptions {
   /** nginx server block, Caddyfile site block; for Apache the `.htaccess` text, written to `htaccessPath` (omit it to keep the site's own). */
   config?: string;
   htaccessPath?: string;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
 }
 
 /** Start `kind` and wait (bounded attempts) until it answers; fails with its log. */
@@ -68,8 +62,8 @@ export async function startConfiguredServer(kind: ConfiguredServerKind, options:
       await new Promise((r) => setTimeout(r, 50));
     }
   } catch (error) {
-    await stopChild(child);
+    await stopChildProcess(child);
     throw error;
   }
-  return { url, stop: () => stopChild(child) };
+  return { url, stop: () => stopChildProcess(child) };
 }
