@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import { createSocialCardLayers, createSocialCardRenderer, SOCIAL_CARD_HEIGHT, SOCIAL_CARD_VERSION, SOCIAL_CARD_WIDTH, type SocialCardOptions } from '../assets/index.js';
 import type { LanguageCode } from '../config/languages.js';
 import { localize, type ResolvedConfig } from '../config/resolve-config.js';
+import type { Memo } from '../io/memo.js';
 import type { RenderedEntry } from '../render/render-content.js';
 import type { SocialImage } from '../site/create-site.js';
 
@@ -23,6 +24,17 @@ export interface SocialCards {
 
 function sha256(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/** PNG digests by the PNG's bytes (never changed once drawn), so a card kept in memory is hashed once. */
+const PNG_DIGESTS = new WeakMap<Uint8Array, string>();
+function digestPng(png: Uint8Array): string {
+  let digest = PNG_DIGESTS.get(png);
+  if (digest === undefined) {
+    digest = sha256(png);
+    PNG_DIGESTS.set(png, digest);
+  }
+  return digest;
 }
 
 /**
@@ -41,14 +53,25 @@ export function resolveCardConcurrency(env: NodeJS.ProcessEnv = process.env): nu
 export async function createSocialCards(
   config: ResolvedConfig,
   rendered: Iterable<RenderedEntry>,
-  options: { memo?: Map<string, Uint8Array>; accent?: string } = {},
+  options: {
+    memo?: Map<string, Uint8Array>;
+    /** Card keys (the hash of what a card is drawn from) by the card's options, from earlier builds in this process (dev). */
+    keyMemo?: Memo<string>;
+    accent?: string;
+  } = {},
 ): Promise<SocialCards> {
   if (!config.baseUrl) return { files: new Map(), resolve: () => undefined };
   const def = config.defaultLanguage;
   const requests = new Map<string, SocialCardOptions>();
   const keyOf = new Map<string, string>();
   const add = (id: string, o: SocialCardOptions) => {
-    const key = sha256(`${SOCIAL_CARD_VERSION}\n${JSON.stringify(createSocialCardLayers(o))}`);
+    // The drawing is a function of the options: the same options → the same key, without laying it out again.
+    const optionsKey = options.keyMemo ? JSON.stringify(o) : '';
+    let key = options.keyMemo?.get(optionsKey);
+    if (key === undefined) {
+      key = sha256(`${SOCIAL_CARD_VERSION}\n${JSON.stringify(createSocialCardLayers(o))}`);
+      options.keyMemo?.set(optionsKey, key);
+    }
     requests.set(key, o);
     keyOf.set(id, key);
   };
@@ -77,7 +100,7 @@ export async function createSocialCards(
   const files = new Map<string, Uint8Array>();
   const pathOf = new Map<string, string>();
   for (const [key, png] of pngs) {
-    const path = `assets/cards/card-${sha256(png).slice(0, 16)}.png`;
+    const path = `assets/cards/card-${digestPng(png).slice(0, 16)}.png`;
     files.set(path, png);
     pathOf.set(key, path);
   }

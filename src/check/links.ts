@@ -19,7 +19,7 @@ import type { Diagnostic } from '../errors/diagnostic.js';
 import { isHtmlPath } from '../harden/harden-site.js';
 import { isNotFoundPagePath, resolveNotFoundLinkRoot } from '../harden/not-found-page.js';
 import type { ScannedAttribute } from '../harden/html-scan.js';
-import { classifyUrl, parseSrcset } from '../harden/site-url.js';
+import { type ClassifiedUrl, classifyUrl, parseSrcset } from '../harden/site-url.js';
 import type { OutputFiles } from '../site/output.js';
 import type { SitePage, SourceLocation } from './site-pages.js';
 
@@ -64,8 +64,12 @@ export function collectPageUrls(page: SitePage): { element: string; elementStart
 export interface PageLinks {
   path: string;
   ids: Set<string>;
-  /** Each URL, the offset of its attribute and of its element. */
-  urls: { url: string; start: number; element: number }[];
+  /**
+   * Each URL, the offset of its attribute and of its element, and what it
+   * points at (`classifyUrl` against this page's path, filled in when first
+   * checked and kept with the page's memoised link data).
+   */
+  urls: { url: string; start: number; element: number; target?: ClassifiedUrl }[];
   /** 1-based line/column of an offset in the page (only called to report a problem). */
   locate(offset: number): { line: number; column: number };
   /** Where the author wrote an element of content, by its offset (see `SitePage.source`). */
@@ -102,9 +106,11 @@ export function checkPageLinks(output: OutputFiles, pages: readonly PageLinks[])
   for (const page of pages) {
     // A 404 page's `/campaign/about/index.html` is checked as `about/index.html`, from the site root.
     const fromRoot = linkRoot !== undefined && isNotFoundPagePath(page.path);
-    for (const { url: written, start, element } of page.urls) {
+    for (const u of page.urls) {
+      const { url: written, start, element } = u;
       const url = fromRoot && written.startsWith(linkRoot) ? `./${written.slice(linkRoot.length)}` : written;
-      const target = classifyUrl(fromRoot && url !== written ? 'index.html' : page.path, url);
+      // Classified once per page and URL: the target is kept with the page's memoised link data.
+      const target = fromRoot && url !== written ? classifyUrl('index.html', url) : (u.target ??= classifyUrl(page.path, url));
       if (target.kind === 'external' || target.kind === 'scheme') continue;
       // Located only when reported: most links are fine, and locating costs a scan of the line.
       // A link the author wrote is reported where it was written.

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { closeSync, constants, createReadStream, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, constants, createReadStream, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 
 /** What `FileSystem.stat` reports about one path, without following a final symbolic link. */
@@ -43,6 +43,13 @@ export interface WriteFileOptions {
 /** The slice of the file system stele uses. Paths are absolute, native separators. */
 export interface FileSystem {
   readFile(path: string): Promise<Uint8Array>;
+  /**
+   * Many small files at once (content sources), in order. Optional: without
+   * it, callers read each with `readFile`. The real file system reads them one
+   * after another on the main thread, which for small files is several times
+   * faster than a thread-pool round trip per file.
+   */
+  readFiles?(paths: readonly string[]): Promise<Uint8Array[]>;
   readText(path: string): Promise<string>;
   /** Write a file; `data` may be a list of chunks, written in order (no joined copy is made). */
   writeFile(path: string, data: Uint8Array | string | readonly Uint8Array[], options?: WriteFileOptions): Promise<void>;
@@ -170,6 +177,11 @@ export function createNodeFileSystem(): FileSystem {
       const b = await fsp.readFile(p);
       return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
     },
+    readFiles: async (paths) =>
+      paths.map((p) => {
+        const b = readFileSync(p);
+        return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+      }),
     readText: (p) => fsp.readFile(p, 'utf8'),
     writeFile: (p, data, options) =>
       fsp.writeFile(p, Array.isArray(data) ? (data as readonly Uint8Array[]).values() : (data as Uint8Array | string), { ...(options?.mode !== undefined ? { mode: options.mode } : {}), ...(options?.exclusive ? { flag: 'wx' } : {}) }),
