@@ -373,7 +373,8 @@ export function formatPhaseTable(phases: NonNullable<ToolResult['phases']>): str
   const rows: string[][] = [
     ['wall s', ...list.map((p) => formatMs(p.wallMs))],
     ['CPU s', ...list.map((p) => orNa(p.cpuMs, formatMs))],
-    ['peak RSS MiB', ...list.map((p) => orNa(p.peakRssMiB, (n) => n.toFixed(0)))],
+    ['peak RSS MiB (GNU time: the process tree, Pagefind included)', ...list.map((p) => orNa(p.peakRssMiB, (n) => n.toFixed(0)))],
+    ['peak RSS MiB of the build process (max of stats.memory)', ...list.map((p) => (Object.keys(p.memory).length ? Math.max(...Object.values(p.memory)).toFixed(0) : 'n/a'))],
     ['cache', ...list.map((p) => p.cache ?? 'n/a')],
     ['entries rendered', ...list.map((p) => orNa(p.rendered, String))],
   ];

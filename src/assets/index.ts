@@ -23,7 +23,7 @@ export { processImages, resolveDefaultImageConcurrency } from './process-images.
 export type { ImageJob, ProcessImagesOptions, ProcessImagesResult } from './process-images.js';
 export { createSafeBaseName, resolveSafeOutDir } from './safe-name.js';
 export type { BlurRegion, ImageOutputFormat, ProcessedImage, ProcessedImageFile, ProcessImageOptions } from './types.js';
-export { createSocialCardSvg, renderSocialCard, SOCIAL_CARD_HEIGHT, SOCIAL_CARD_WIDTH, wrapCardText } from './social-card.js';
+export { createSocialCardLayers, createSocialCardRenderer, renderSocialCard, SOCIAL_CARD_HEIGHT, SOCIAL_CARD_VERSION, SOCIAL_CARD_WIDTH, type SocialCardLayers, wrapCardText } from './social-card.js';
 export type { SocialCardOptions } from './social-card.js';
 export { sanitizeSvg } from './sanitize-svg.js';
 export type { SanitizedSvg } from './sanitize-svg.js';

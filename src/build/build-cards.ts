@@ -1,16 +1,17 @@
 /**
  * The build's preview-card step: one PNG card per language (site name and
  * description, for generated pages) and one per entry page without a cover
- * (site name and title), drawn by `renderSocialCard`, named by the SHA-256 of
- * their bytes. Cards are kept by the hash of their SVG in memory (dev) and
- * under `node_modules/.cache/stele/cards`, so an unchanged card is drawn once.
+ * (site name and title), drawn by one `createSocialCardRenderer` (backgrounds
+ * once per build), named by the SHA-256 of their bytes. Cards are kept by the
+ * hash of what they are drawn from in the build's memo (in memory for dev, in
+ * the persistent `.stele/cache` otherwise), so an unchanged card is drawn once.
  */
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
-import { createSocialCardSvg, renderSocialCard, SOCIAL_CARD_HEIGHT, SOCIAL_CARD_WIDTH, type SocialCardOptions } from '../assets/index.js';
+import { availableParallelism } from 'node:os';
+import { createSocialCardLayers, createSocialCardRenderer, SOCIAL_CARD_HEIGHT, SOCIAL_CARD_VERSION, SOCIAL_CARD_WIDTH, type SocialCardOptions } from '../assets/index.js';
 import type { LanguageCode } from '../config/languages.js';
 import { localize, type ResolvedConfig } from '../config/resolve-config.js';
-import type { Host } from '../io/host.js';
+import type { Memo } from '../io/memo.js';
 import type { RenderedEntry } from '../render/render-content.js';
 import type { SocialImage } from '../site/create-site.js';
 
@@ -25,18 +26,52 @@ function sha256(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** Draw (or reuse) every card the site needs. `memo` (dev) keeps PNGs by SVG hash across builds. */
+/** PNG digests by the PNG's bytes (never changed once drawn), so a card kept in memory is hashed once. */
+const PNG_DIGESTS = new WeakMap<Uint8Array, string>();
+function digestPng(png: Uint8Array): string {
+  let digest = PNG_DIGESTS.get(png);
+  if (digest === undefined) {
+    digest = sha256(png);
+    PNG_DIGESTS.set(png, digest);
+  }
+  return digest;
+}
+
+/**
+ * How many cards to draw at once: one per core (sharp uses one thread per image
+ * here), at most the 4 threads of libuv's default pool that sharp runs on.
+ */
+export function resolveCardConcurrency(env: NodeJS.ProcessEnv = process.env): number {
+  const pool = Number(env.UV_THREADPOOL_SIZE) || 4;
+  return Math.max(1, Math.min(availableParallelism(), pool));
+}
+
+/**
+ * Draw (or reuse) every card the site needs. `memo` keeps PNGs by drawing hash across builds (dev, persistent cache).
+ * Without `baseUrl` pages carry no preview image (it must be absolute), so no card is drawn.
+ */
 export async function createSocialCards(
   config: ResolvedConfig,
   rendered: Iterable<RenderedEntry>,
-  host: Host,
-  options: { memo?: Map<string, Uint8Array>; accent?: string } = {},
+  options: {
+    memo?: Map<string, Uint8Array>;
+    /** Card keys (the hash of what a card is drawn from) by the card's options, from earlier builds in this process (dev). */
+    keyMemo?: Memo<string>;
+    accent?: string;
+  } = {},
 ): Promise<SocialCards> {
+  if (!config.baseUrl) return { files: new Map(), resolve: () => undefined };
   const def = config.defaultLanguage;
   const requests = new Map<string, SocialCardOptions>();
   const keyOf = new Map<string, string>();
   const add = (id: string, o: SocialCardOptions) => {
-    const key = sha256(`card-v3\n${createSocialCardSvg(o)}`);
+    // The drawing is a function of the options: the same options → the same key, without laying it out again.
+    const optionsKey = options.keyMemo ? JSON.stringify(o) : '';
+    let key = options.keyMemo?.get(optionsKey);
+    if (key === undefined) {
+      key = sha256(`${SOCIAL_CARD_VERSION}\n${JSON.stringify(createSocialCardLayers(o))}`);
+      options.keyMemo?.set(optionsKey, key);
+    }
     requests.set(key, o);
     keyOf.set(id, key);
   };
@@ -48,30 +83,24 @@ export async function createSocialCards(
     if (r.entry.data.cover) continue;
     add(`entry:${r.entry.id}`, { siteName: localize(config.title, r.entry.lang, def), title: r.entry.data.title, lang: r.entry.lang, ...(options.accent ? { accent: options.accent } : {}) });
   }
-  const cacheDir = join(config.root, 'node_modules', '.cache', 'stele', 'cards');
+  const render = createSocialCardRenderer();
   const pngs = new Map<string, Uint8Array>();
   const todo = [...requests.keys()];
   const worker = async () => {
-    for (let key = todo.shift(); key !== undefined; key = todo.shift()) {
+    for (let key = todo.pop(); key !== undefined; key = todo.pop()) {
       let png = options.memo?.get(key);
-      const file = join(cacheDir, `${key}.png`);
-      if (!png) png = await host.fs.readFile(file).catch(() => undefined);
       if (!png) {
-        png = await renderSocialCard(requests.get(key)!);
-        await host.fs
-          .mkdir(cacheDir)
-          .then(() => host.fs.writeFile(file, png!))
-          .catch(() => undefined); // a read-only project still builds
+        png = await render(requests.get(key)!);
+        options.memo?.set(key, png);
       }
-      options.memo?.set(key, png);
       pngs.set(key, png);
     }
   };
-  await Promise.all([worker(), worker()]);
+  await Promise.all(Array.from({ length: resolveCardConcurrency() }, worker));
   const files = new Map<string, Uint8Array>();
   const pathOf = new Map<string, string>();
   for (const [key, png] of pngs) {
-    const path = `assets/cards/card-${sha256(png).slice(0, 16)}.png`;
+    const path = `assets/cards/card-${digestPng(png).slice(0, 16)}.png`;
     files.set(path, png);
     pathOf.set(key, path);
   }

@@ -18,10 +18,11 @@ import { createCollectionRegistry } from '../content/collection-registry.js';
 import { advocacyCollectionFields, validateAdvocacyEntry } from '../content/collections/index.js';
 import { loadImportState, loadRedirects } from '../content/import-records.js';
 import { type ContentSet, convertData, loadContent } from '../content/load-content.js';
+import type { ParsedFrontMatter } from '../content/front-matter.js';
 import { checkContentReferences } from '../content/references.js';
 import { collectProjectWithheldNames } from '../content/withheld.js';
 import { createDiagnostic } from '../errors/catalogue.js';
-import { CHECK_LINK_ROOT_RELATIVE } from '../errors/codes-harden.js';
+import { CHECK_LINK_BROKEN, CHECK_LINK_ROOT_RELATIVE } from '../errors/codes-harden.js';
 import { entryPath } from '../content/urls.js';
 import {
   BuildKeyChangedWithoutRotation,
@@ -120,6 +121,8 @@ export interface BuildCache {
   config?: Map<string, unknown>;
   /** Withheld-name scan results, by file bytes and name list. */
   names?: Memo<Diagnostic[]>;
+  /** Parsed front matter, by file and text (in process only). */
+  frontMatter?: Memo<ParsedFrontMatter>;
   /** Simplified → Traditional conversions, by source text. */
   traditional?: Memo<string>;
   render?: Memo<RenderMemoValue>;
@@ -127,6 +130,8 @@ export interface BuildCache {
   check?: Memo<PageCheckMemo>;
   /** Preview-card PNGs by the hash of their SVG. */
   cards?: Map<string, Uint8Array>;
+  /** Preview-card keys (the hash of their SVG) by the card's options (in process only). */
+  cardKeys?: Memo<string>;
   /** Pagefind indexes, one per language, by a hash of that language's pages. */
   search?: Memo<LanguageSearchIndex>;
   /** Laid-out post and page pages (in process only; not kept in `.stele/cache`). */
@@ -210,7 +215,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     delete memory.done;
     stats.memory = memory;
     const c = cache;
-    for (const memo of [c?.traditional, c?.render, c?.harden, c?.check, c?.names, c?.layout]) memo?.prune();
+    for (const memo of [c?.frontMatter, c?.cardKeys, c?.traditional, c?.render, c?.harden, c?.check, c?.names, c?.layout]) memo?.prune();
     // A build that reused the last index kept the per-language ones for the build after it.
     if (!stats.searchDeferred) c?.search?.prune();
     stats.ms = Math.round(performance.now() - started);
@@ -236,6 +241,8 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   // A build killed while switching its output left the previous one aside: put it back first.
   await recoverOutputFolder(resolved.config.outDirAbs, host);
   if (cache) {
+    cache.frontMatter ??= new Memo();
+    cache.cardKeys ??= new Memo();
     cache.traditional ??= new Memo();
     cache.render ??= new Memo();
     cache.harden ??= new Memo();
@@ -276,6 +283,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     toTraditional,
     // Structured fields live in the original (the default language, or the only language a page is written in).
     validateEntry: (entry, locate, { original }) => (original ? validateAdvocacyEntry(entry, locate, { originalLang: entry.lang }) : []),
+    ...(cache?.frontMatter ? { frontMatterMemo: cache.frontMatter } : {}),
   });
   diagnostics.push(...content.diagnostics, ...checkContentReferences(content, config.languages, config.defaultLanguage));
   // What `stele import` left: old URLs to redirect, commenters' addresses that must never be published.
@@ -382,7 +390,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   diagnostics.push(...theme.diagnostics);
   if (theme.diagnostics.length) return done({ config, content });
   stage('cards');
-  const cards = await createSocialCards(config, rendered.rendered.values(), host, { ...(cache?.cards ? { memo: cache.cards } : {}), ...(config.theme.accent ? { accent: config.theme.accent } : {}) });
+  const cards = await createSocialCards(config, rendered.rendered.values(), { ...(cache?.cards ? { memo: cache.cards } : {}), ...(cache?.cardKeys ? { keyMemo: cache.cardKeys } : {}), ...(config.theme.accent ? { accent: config.theme.accent } : {}) });
   const coverImage = (projectPath: string) => {
     const jpeg = imageByPath
       .get(projectPath)
@@ -471,7 +479,13 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   // check: every safety check on the final bytes (the site-wide ones: links, withheld names in every
   // file, the search index included, image metadata); any error refuses to seal or write.
   stage('check-site', output.size);
-  diagnostics.push(...locateCheckDiagnostics(await runChecks(output, { ...checkOptions, checked }), config, content));
+  const found = await runChecks(output, { ...checkOptions, checked });
+  // A menu entry without its page is one diagnostic at the menu entry (site stage), not a broken link on every page.
+  const menuMissing = site.menuTargetsMissing ?? new Set<string>();
+  const isMenuLink = (d: Diagnostic) => d.code === CHECK_LINK_BROKEN.code && [...menuMissing].some((t) => d.message.includes(`points to ${t}, which`));
+  const sources = new Set(content.files);
+  // (A link the author wrote to that page is still reported, at the Markdown line.)
+  diagnostics.push(...locateCheckDiagnostics(found, config, content).filter((d) => !menuMissing.size || !isMenuLink(d) || (d.file !== undefined && sources.has(d.file))));
 
   stats.pages = site.pages.length;
   if (hasErrors(diagnostics)) return done({ config, content, output });

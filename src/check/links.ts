@@ -1,7 +1,10 @@
 /**
  * Broken internal links and anchors: every relative URL in a page must name
  * a file of the site (not a folder: pages must work from file://), and every
- * `#fragment` an id in the target page.
+ * `#fragment` an id in the target page. 404 pages are the one exception to
+ * "relative only": servers answer any missing address with them, so they link
+ * root-relative under the site's path (`not-found-page.ts`), and their links
+ * are resolved from that path.
  */
 import { createDiagnostic } from '../errors/catalogue.js';
 import {
@@ -14,8 +17,9 @@ import {
 } from '../errors/codes-harden.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { isHtmlPath } from '../harden/harden-site.js';
+import { isNotFoundPagePath, resolveNotFoundLinkRoot } from '../harden/not-found-page.js';
 import type { ScannedAttribute } from '../harden/html-scan.js';
-import { classifyUrl, parseSrcset } from '../harden/site-url.js';
+import { type ClassifiedUrl, classifyUrl, parseSrcset } from '../harden/site-url.js';
 import type { OutputFiles } from '../site/output.js';
 import type { SitePage, SourceLocation } from './site-pages.js';
 
@@ -60,8 +64,12 @@ export function collectPageUrls(page: SitePage): { element: string; elementStart
 export interface PageLinks {
   path: string;
   ids: Set<string>;
-  /** Each URL, the offset of its attribute and of its element. */
-  urls: { url: string; start: number; element: number }[];
+  /**
+   * Each URL, the offset of its attribute and of its element, and what it
+   * points at (`classifyUrl` against this page's path, filled in when first
+   * checked and kept with the page's memoised link data).
+   */
+  urls: { url: string; start: number; element: number; target?: ClassifiedUrl }[];
   /** 1-based line/column of an offset in the page (only called to report a problem). */
   locate(offset: number): { line: number; column: number };
   /** Where the author wrote an element of content, by its offset (see `SitePage.source`). */
@@ -94,9 +102,15 @@ export function checkLinks(output: OutputFiles, pages: readonly SitePage[]): Dia
 export function checkPageLinks(output: OutputFiles, pages: readonly PageLinks[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const ids = new Map(pages.map((p) => [p.path, p.ids]));
+  const linkRoot = pages.some((p) => isNotFoundPagePath(p.path)) ? resolveNotFoundLinkRoot(output) : undefined;
   for (const page of pages) {
-    for (const { url, start, element } of page.urls) {
-      const target = classifyUrl(page.path, url);
+    // A 404 page's `/campaign/about/index.html` is checked as `about/index.html`, from the site root.
+    const fromRoot = linkRoot !== undefined && isNotFoundPagePath(page.path);
+    for (const u of page.urls) {
+      const { url: written, start, element } = u;
+      const url = fromRoot && written.startsWith(linkRoot) ? `./${written.slice(linkRoot.length)}` : written;
+      // Classified once per page and URL: the target is kept with the page's memoised link data.
+      const target = fromRoot && url !== written ? classifyUrl('index.html', url) : (u.target ??= classifyUrl(page.path, url));
       if (target.kind === 'external' || target.kind === 'scheme') continue;
       // Located only when reported: most links are fine, and locating costs a scan of the line.
       // A link the author wrote is reported where it was written.
@@ -107,30 +121,30 @@ export function checkPageLinks(output: OutputFiles, pages: readonly PageLinks[])
         fragment = target.fragment;
       } else {
         if (target.rootRelative) {
-          diagnostics.push(createDiagnostic(CHECK_LINK_ROOT_RELATIVE, at(), url));
+          diagnostics.push(createDiagnostic(CHECK_LINK_ROOT_RELATIVE, at(), written));
           continue;
         }
         if (target.escapesRoot) {
-          diagnostics.push(createDiagnostic(CHECK_LINK_ESCAPES_ROOT, at(), url));
+          diagnostics.push(createDiagnostic(CHECK_LINK_ESCAPES_ROOT, at(), written));
           continue;
         }
         targetPath = target.path;
         fragment = target.fragment;
         // Every internal URL names a file: `posts/` works on a web server but not from file://.
-        if (target.folder && output.has(targetPath)) diagnostics.push(createDiagnostic(CHECK_LINK_FOLDER, at(), url));
+        if (target.folder && output.has(targetPath)) diagnostics.push(createDiagnostic(CHECK_LINK_FOLDER, at(), written));
         if (!output.has(targetPath)) {
           if (!target.folder && output.has(`${targetPath}/index.html`)) {
-            diagnostics.push(createDiagnostic(CHECK_LINK_FOLDER_NO_SLASH, at(), url));
+            diagnostics.push(createDiagnostic(CHECK_LINK_FOLDER_NO_SLASH, at(), written));
             targetPath = `${targetPath}/index.html`;
           } else {
-            diagnostics.push(createDiagnostic(CHECK_LINK_BROKEN, at(), url, targetPath));
+            diagnostics.push(createDiagnostic(CHECK_LINK_BROKEN, at(), written, targetPath));
             continue;
           }
         }
       }
       if (!fragment || fragment === 'top' || !isHtmlPath(targetPath)) continue;
       if (!ids.get(targetPath)?.has(fragment)) {
-        diagnostics.push(createDiagnostic(CHECK_ANCHOR_MISSING, at(), url, fragment, targetPath));
+        diagnostics.push(createDiagnostic(CHECK_ANCHOR_MISSING, at(), written, fragment, targetPath));
       }
     }
   }

@@ -50,7 +50,8 @@ const CHUNK = 200;
 export interface PageCheckMemo {
   diagnostics: Diagnostic[];
   ids: Set<string>;
-  urls: { url: string; start: number; element: number }[];
+  /** The page's URLs, with their targets once classified (kept across builds with the memo). */
+  urls: PageLinks['urls'];
 }
 
 /** The per-page checks of some pages, made before the rest of the site was final (see {@link checkPages}). */

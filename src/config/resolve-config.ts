@@ -34,6 +34,8 @@ export interface ResolvedConfig extends Omit<ParsedConfig, 'languages'> {
   contentDirAbs: string;
   /** Build mode: production drops drafts and seals; development shows drafts. */
   mode: 'production' | 'development';
+  /** Where each `menu` entry's `path:` is written in the config file (same order as `menu`), for diagnostics. */
+  menuLocations?: { line?: number; column?: number }[];
 }
 
 /** Typed helper for `stele.config.ts`: `export default defineConfig({ ... })`. */
@@ -297,6 +299,7 @@ export function validateConfig(
     outDirAbs: resolve(options.root, data.outDir),
     contentDirAbs: resolve(options.root, data.contentDir),
     mode: options.mode ?? 'production',
+    ...(options.source && data.menu.length ? { menuLocations: data.menu.map((_, i) => locateMenuPath(options.source!, i)) } : {}),
   };
   return { config: diagnostics.length ? undefined : config, diagnostics };
 }

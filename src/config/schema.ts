@@ -19,7 +19,7 @@ export const userConfigSchema = z
     title: localizedSchema.describe('Site title, shown in every page header and in feeds.'),
     description: localizedSchema.optional().describe('One-sentence description: the home page text when there is no home page entry, and the pages\' meta description.'),
     /** Canonical address, used for sitemap and feed ids. Output URLs stay relative. */
-    baseUrl: z.string().url().optional().describe('Canonical address, for the sitemap, feed ids and hreflang alternates. Pages stay relative and work on every mirror.'),
+    baseUrl: z.string().url().optional().describe('Canonical address, for the sitemap, feed ids, hreflang alternates and link-preview images (og:image, og:url: left out without it); its path is the one 404 pages link from. Pages stay relative and work on every mirror.'),
     languages: z.array(languageCode).min(1).default(['en', 'zh-Hans']).describe('Authored languages. With zh-Hans, zh-Hant is derived (see `traditional`).'),
     defaultLanguage: languageCode.default('en').describe('The language at the site root; the others live under /zh-hans/, /zh-hant/. Must be one of `languages`.'),
     /** Derive Traditional Chinese from Simplified. */

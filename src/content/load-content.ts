@@ -21,12 +21,13 @@ import {
 import { type Diagnostic, sortDiagnostics } from '../errors/diagnostic.js';
 import { mapZodIssues, type PathLocator } from '../errors/zod-issues.js';
 import type { Host } from '../io/host.js';
+import { hashKey, type Memo } from '../io/memo.js';
 import type { BaseFrontMatter } from './base-schema.js';
 import { type CollectionDefinition, type CollectionName, RESERVED_SLUGS } from './collection-registry.js';
 import { containsHan } from './chinese.js';
 import { collectWithheldNames, type WithheldName } from './consent.js';
 import { resolveContentReferenceLink } from './content-reference.js';
-import { parseFrontMatter } from './front-matter.js';
+import { type ParsedFrontMatter, parseFrontMatter } from './front-matter.js';
 import { explainUnsafeSlug, splitContentFileName, stripDatePrefix } from './names.js';
 
 /** Validated front matter: base fields plus the collection's own. */
@@ -84,6 +85,12 @@ export interface LoadContentOptions {
    * is true for the entry that holds the group's structured fields.
    */
   validateEntry?: (entry: ContentEntry, locate: PathLocator, info: { original: boolean }) => Diagnostic[];
+  /**
+   * Parsed front matter of earlier builds in this process (`stele dev`), by
+   * file and text: an unchanged file is not parsed again. Its data is only
+   * read (validation makes new objects), so sharing it between builds is safe.
+   */
+  frontMatterMemo?: Memo<ParsedFrontMatter>;
 }
 
 interface RawFile {
@@ -136,7 +143,8 @@ export async function loadContent(config: ResolvedConfig, host: Host, options: L
   // Read in parallel; parse in order (deterministic diagnostics).
   const mdFiles = files.filter((f) => f.endsWith('.md'));
   for (const f of files) if (!f.endsWith('.md') && !f.split('/').some((s) => s.startsWith('.'))) assets.push(`${contentRel}/${f}`);
-  const sources = await Promise.all(mdFiles.map((f) => host.fs.readFile(`${config.contentDirAbs}/${f}`)));
+  const mdPaths = mdFiles.map((f) => `${config.contentDirAbs}/${f}`);
+  const sources = host.fs.readFiles ? await host.fs.readFiles(mdPaths) : await Promise.all(mdPaths.map((p) => host.fs.readFile(p)));
 
   const raws: RawFile[] = [];
   const protectedNames: WithheldName[] = [];
@@ -177,7 +185,13 @@ export async function loadContent(config: ResolvedConfig, host: Host, options: L
     }
     const rosterLines = findRosterLines(text);
     if (rosterLines.length) protectedLines[file] = rosterLines;
-    const fm = parseFrontMatter(text, file);
+    const memoKey = options.frontMatterMemo ? hashKey(file, text) : '';
+    let fm = options.frontMatterMemo?.get(memoKey);
+    if (!fm) {
+      fm = parseFrontMatter(text, file);
+      // Only clean parses are kept: a file with errors is parsed again until fixed.
+      if (!fm.diagnostics.length) options.frontMatterMemo?.set(memoKey, fm);
+    }
     if (rosterLines.length) protectedNames.push(...collectRosterNames(fm.data.roster, file, options.toTraditional));
     diagnostics.push(...fm.diagnostics);
     if (fm.diagnostics.length) return;

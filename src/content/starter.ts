@@ -13,7 +13,7 @@ export default defineConfig({
   siteId: '${siteId}',
   title: { en: 'My organisation', 'zh-Hans': '我的组织' },
   description: { en: 'News and campaigns.', 'zh-Hans': '新闻与行动。' },
-  // baseUrl: 'https://example.org/',
+  // baseUrl: 'https://example.org/', // set it for the sitemap and link-preview images; 404 pages link under its path
   languages: ['en', 'zh-Hans'],
   defaultLanguage: 'en',
   seal: {

@@ -43,6 +43,13 @@ export function relativeUrl(fromFile: string, toFile: string): string {
   return [...up, ...to.slice(common).map((s) => encodeURIComponent(s))].join('/');
 }
 
+/** The URL path the site lives under, from `baseUrl` (`https://x.org/campaign` → `/campaign/`); `/` without one. */
+export function resolveSitePath(baseUrl: string | undefined): string {
+  if (!baseUrl) return '/';
+  const path = new URL(baseUrl).pathname;
+  return path.endsWith('/') ? path : `${path}/`;
+}
+
 /** Encode each segment of an output path for use in an absolute URL. */
 export function absoluteUrl(baseUrl: string, path: string): string {
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { extname } from 'node:path';
 import { CACHE_IMMUTABLE, CACHE_REVALIDATE, isHashedAssetPath, resolveContentType } from '../harden/content-types.js';
 import { createSecurityHeaders } from '../harden/security-headers.js';
+import { resolveNotFoundLinkRoot } from '../harden/not-found-page.js';
 import { collectSiteHeaderOptions } from '../harden/server-configs.js';
 import type { OutputFiles } from '../site/output.js';
 
@@ -48,6 +49,8 @@ export function resolveRequestPath(urlPath: string): string | undefined {
 /** Start serving `output`. */
 export async function startStaticServer(initial: OutputFiles, options: StaticServerOptions = {}): Promise<StaticServer> {
   let site = initial;
+  // The site is served at `/` and also under the path its 404 pages link from (`baseUrl`'s), so their links work here too.
+  let linkRoot = resolveNotFoundLinkRoot(site);
   let headers = createSecurityHeaders({ ...collectSiteHeaderOptions(site), hstsMaxAge: 0, ...(options.reloadPath ? { connectSrc: ["'self'"] } : {}) });
   const listeners = new Set<ServerResponse>();
   let overlay: { body: Uint8Array; csp: string } | undefined;
@@ -75,7 +78,9 @@ export async function startStaticServer(initial: OutputFiles, options: StaticSer
       res.end(req.method === 'HEAD' ? undefined : overlay.body);
       return;
     }
-    let path = resolveRequestPath(req.url ?? '/');
+    const url = req.url ?? '/';
+    let path = resolveRequestPath(url);
+    if (linkRoot && linkRoot !== '/' && url.startsWith(linkRoot) && !(path && site.has(path))) path = resolveRequestPath(url.slice(linkRoot.length - 1));
     let status = 200;
     if (path && !site.has(path) && site.has(`${path}/index.html`)) {
       res.writeHead(301, { Location: `${req.url!.split('?')[0]}/` }).end();
@@ -109,6 +114,7 @@ export async function startStaticServer(initial: OutputFiles, options: StaticSer
     url: `http://${host}:${port}/`,
     setSite(output) {
       site = output;
+      linkRoot = resolveNotFoundLinkRoot(site);
       headers = createSecurityHeaders({ ...collectSiteHeaderOptions(site), hstsMaxAge: 0, ...(options.reloadPath ? { connectSrc: ["'self'"] } : {}) });
     },
     setOverlay(page) {

@@ -25,6 +25,16 @@ export const HARDEN_SUBRESOURCE_MISSING = defineError<[url: string]>({
   hint: 'Fix the path in the template, or make sure the file is produced by the build.',
 });
 
+/** `stele server-config --base-path` names another path than the one the site's 404 pages link from. */
+export const HARDEN_BASE_PATH_MISMATCH = defineError<[basePath: string, linkRoot: string]>({
+  code: 'STELE4003',
+  title: '404 pages link from another path',
+  severity: 'warning',
+  message: (basePath, linkRoot) =>
+    `The site is served under ${basePath}, but its 404 pages link from ${linkRoot} (the path of \`baseUrl\` when it was built): at a missing address, their links to the home page, icon, logo and verification page would lead out of this copy.`,
+  hint: (basePath, linkRoot) => `Serve the site under ${linkRoot}, or build this copy with a \`baseUrl\` whose path is ${basePath}.`,
+});
+
 /** A relative link points at a file that is not in the site. */
 export const CHECK_LINK_BROKEN = defineError<[url: string, target: string]>({
   code: 'STELE4101',

@@ -3,6 +3,7 @@
  */
 export { type ContentSecurityPolicyOptions, computeSha256Base64, createContentSecurityPolicy } from './csp.js';
 export { type HardenOptions, hardenPage, hardenSite, isHtmlPath } from './harden-site.js';
+export { isNotFoundPagePath, resolveNotFoundLinkRoot } from './not-found-page.js';
 export { createSecurityHeaders, PERMISSIONS_POLICY, type SecurityHeadersOptions } from './security-headers.js';
 export {
   collectSiteHeaderOptions,

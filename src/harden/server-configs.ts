@@ -21,6 +21,7 @@ import {
 import { getHardenedPageSummary, isHtmlPath } from './harden-site.js';
 import { getAttribute, getAttributeTokens, scanHtml } from './html-scan.js';
 import { collectInlineCode } from './inline-code.js';
+import { isNotFoundPagePath, resolveNotFoundLinkRoot } from './not-found-page.js';
 import { createSecurityHeaders, type SecurityHeadersOptions } from './security-headers.js';
 
 /** Options for {@link createServerConfigs}. */
@@ -33,7 +34,10 @@ export interface ServerConfigOptions {
   serverName?: string;
   /** Caddy site address, e.g. `example.org` or `http://127.0.0.1:8080`. Default `example.org`. */
   siteAddress?: string;
-  /** URL path the site lives under, e.g. `/` (default) or `/campaign/`. */
+  /**
+   * URL path the site lives under, e.g. `/` or `/campaign/`. `createServerConfigs` defaults it to
+   * the path the site's 404 pages link from (`baseUrl`'s path when it was built), else `/`.
+   */
   basePath?: string;
   /** Form targets for CSP `form-action`. */
   formAction?: string[];
@@ -360,13 +364,14 @@ export function createHtaccess(headers: Record<string, string>, options: ServerC
  * Generate every server config for a built site (run after harden, so the
  * header CSP carries the union of the pages' inline hashes).
  * `_headers` and `.htaccess` only work inside the site root; `nginx.conf` and
- * `Caddyfile` belong outside it.
+ * `Caddyfile` belong outside it. Without `basePath`, the configs serve the
+ * site under the path its 404 pages link from (see `not-found-page.ts`).
  */
 export function createServerConfigs(output: OutputFiles, options: ServerConfigOptions = {}): Map<string, string> {
   const headers = createSecurityHeaders(collectSiteHeaderOptions(output, options));
   const redirects = parseRedirectsFile(output.has(REDIRECTS_OUTPUT_FILE) ? new TextDecoder().decode(output.get(REDIRECTS_OUTPUT_FILE)) : undefined);
-  const notFoundFolders = options.notFoundFolders ?? [...output.keys()].flatMap((p) => (/^[a-z][a-z0-9-]*\/404\.html$/.test(p) ? [p.slice(0, -'/404.html'.length)] : [])).sort();
-  options = { ...options, notFoundFolders };
+  const notFoundFolders = options.notFoundFolders ?? [...output.keys()].flatMap((p) => (isNotFoundPagePath(p) && p.includes('/') ? [p.slice(0, -'/404.html'.length)] : [])).sort();
+  options = { ...options, basePath: options.basePath ?? resolveNotFoundLinkRoot(output) ?? '/', notFoundFolders };
   return new Map<string, string>([
     ['nginx.conf', createNginxConfig(headers, options, redirects)],
     ['Caddyfile', createCaddyfile(headers, options, redirects)],

@@ -48,11 +48,33 @@ export class Memo<V> {
   }
 }
 
-/** A hash of the given parts (strings or bytes), as a memo key. */
+/**
+ * Digests of byte arrays already hashed, by the array itself. Output bytes are
+ * never changed in place once made (every stage that changes a file puts new
+ * bytes in the map), so an array reused from a memo (a page laid out, hardened
+ * or read before) is hashed once per process, not once per build.
+ */
+const DIGESTS = new WeakMap<Uint8Array, string>();
+
+/** The SHA-1 digest (base64) of `bytes`, computed once per array. */
+export function digestBytes(bytes: Uint8Array): string {
+  let digest = DIGESTS.get(bytes);
+  if (digest === undefined) {
+    digest = createHash('sha1').update(bytes).digest('base64');
+    DIGESTS.set(bytes, digest);
+  }
+  return digest;
+}
+
+/** A hash of the given parts (strings, or bytes by their `digestBytes`), as a memo key. */
 export function hashKey(...parts: (string | Uint8Array)[]): string {
   const h = createHash('sha1');
   for (const p of parts) {
-    h.update(p);
+    if (typeof p === 'string') h.update(p);
+    else {
+      h.update('\u0001bytes:');
+      h.update(digestBytes(p));
+    }
     h.update('\u0000');
   }
   return h.digest('base64');

@@ -36,7 +36,7 @@ export function createMemoryFileSystem(initial: Record<string, string | Uint8Arr
       const n = norm(p);
       if (options?.exclusive && has(n)) throw Object.assign(new Error(`EEXIST: ${p}`), { code: 'EEXIST' });
       if (options?.mode !== undefined) modes.set(n, options.mode & 0o7777);
-      files.set(n, typeof data === 'string' ? enc.encode(data) : Array.isArray(data) ? joinChunks(data) : (data as Uint8Array));
+      files.set(n, typeof data === 'string' ? enc.encode(data) : Array.isArray(data) ? new Uint8Array(Buffer.concat(data as readonly Uint8Array[])) : (data as Uint8Array));
     },
     async *readChunks(p) {
       const f = files.get(norm(p));
@@ -124,12 +124,3 @@ export function createMemoryFileSystem(initial: Record<string, string | Uint8Arr
   };
 }
 
-function joinChunks(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
-}

@@ -46,6 +46,8 @@ export interface RenderOptions {
   onProgress?: (done: number, total: number) => void;
   /** Results of earlier builds in this process (`stele dev`), valid for one site structure (`context`). */
   memo?: { table: Memo<RenderMemoValue>; context: string };
+  /** Memo keys already computed (`resolveRenderMemoKey`), by entry id. */
+  memoKeys?: ReadonlyMap<string, string>;
   /** Render only these entries (a worker's share); links still resolve against all of `content`. */
   entries?: readonly ContentEntry[];
 }
@@ -67,7 +69,7 @@ export function renderContent(config: ResolvedConfig, content: ContentSet, resol
     if (onProgress && index % 100 === 0) onProgress(index, todo.length);
     const path = entryPath(entry, config.defaultLanguage);
     // Same body, place and site structure → same HTML (`stele dev` rebuilds).
-    const key = memo ? resolveRenderMemoKey(memo.context, entry) : '';
+    const key = memo ? (options.memoKeys?.get(entry.id) ?? resolveRenderMemoKey(memo.context, entry)) : '';
     const hit = memo?.table.get(key);
     if (hit) {
       if (!entry.derived) diagnostics.push(...hit.diagnostics);

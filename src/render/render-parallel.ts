@@ -91,7 +91,7 @@ export async function renderSite(
   const keys = new Map(memo ? content.entries.map((e) => [e.id, resolveRenderMemoKey(memo.context, e)]) : []);
   const misses = memo ? content.entries.filter((e) => !memo.table.get(keys.get(e.id)!)) : content.entries;
   const workers = resolveRenderWorkers(misses.length);
-  if (!workers) return { ...renderContent(config, content, resolveImage, options), workers, fresh: misses.length };
+  if (!workers) return { ...renderContent(config, content, resolveImage, { ...options, memoKeys: keys }), workers, fresh: misses.length };
   const fresh = await renderContentInWorkers(config, content, images, workers, options.onProgress, misses);
   if (!memo) return { ...fresh, workers, fresh: misses.length };
   const rendered = new Map<string, RenderedEntry>();

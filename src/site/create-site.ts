@@ -9,9 +9,9 @@ import { localize, type ResolvedConfig } from '../config/resolve-config.js';
 import type { CollectionName } from '../content/collection-registry.js';
 import { type AdvocacyContext, renderCampaignPage, renderEventPage, renderHomePage, renderPersonPage } from '../render/theme/advocacy.js';
 import { type ContentSet, entryGroupKey } from '../content/load-content.js';
-import { absoluteUrl, languagePrefix, pagePath } from '../content/urls.js';
+import { absoluteUrl, languagePrefix, pagePath, resolveSitePath } from '../content/urls.js';
 import { createDiagnostic } from '../errors/catalogue.js';
-import { SiteNoBaseUrl } from '../errors/codes-site.js';
+import { SiteMenuPageMissing, SiteNoBaseUrl } from '../errors/codes-site.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { html, type SafeHtml, type SourceMark } from '../render/html.js';
 import type { ImageResolver, RenderedEntry } from '../render/render-content.js';
@@ -66,10 +66,13 @@ export interface SiteInput {
   /** Logo, extra CSS and footer links. */
   theme?: SiteTheme;
   /**
-   * Laid-out entry pages of earlier builds in this process (`stele dev`), valid
-   * for one site structure (`context`: entries, images). Only pages that depend
-   * on nothing but their own entry (posts and pages) are remembered; lists and
-   * advocacy pages, which show other entries, are laid out every time.
+   * Laid-out pages and feeds of earlier builds in this process (`stele dev`),
+   * valid for one site structure (`context`: entries, images). A post or page
+   * is keyed by its own entry; a list page (archive, year, tag, collection
+   * index), a feed or a search index by everything it shows of each entry on
+   * it (`entryPrint`), so an edit lays out again only the pages it shows on.
+   * Pages that depend on the clock or on other content (home, advocacy
+   * pages, 404) are laid out every time; the sitemap is kept by its page list.
    */
   memo?: { table: Memo<LaidOutPage>; context: string };
 }
@@ -105,6 +108,8 @@ export interface SiteResult {
   /** Source marks of the author content in each page (never in the bytes): checks report at the Markdown line. */
   sourceMarks: Map<string, readonly SourceMark[]>;
   diagnostics: Diagnostic[];
+  /** Pages the config's menu links but the site does not have (reported once, at the menu entry). */
+  menuTargetsMissing?: ReadonlySet<string>;
 }
 
 const ADVOCACY_PAGES: Partial<Record<CollectionName, (r: RenderedEntry, ctx: AdvocacyContext) => { body: SafeHtml; jsonLd: object[] }>> = {
@@ -216,7 +221,8 @@ export function createSite(input: SiteInput): SiteResult {
   const socialMeta = (lang: LanguageCode, title: string, image: (SocialImage & { alt: string }) | undefined, locales: LanguageCode[], article?: boolean): SocialMeta => ({
     type: article ? 'article' : 'website',
     title,
-    ...(image ? { image: config.baseUrl ? absoluteUrl(config.baseUrl, image.path) : image.path, imageWidth: image.width, imageHeight: image.height, imageAlt: image.alt } : {}),
+    // Previewers need an absolute image URL: without baseUrl there is none (STELE2000 says so).
+    ...(image && config.baseUrl ? { image: absoluteUrl(config.baseUrl, image.path), imageWidth: image.width, imageHeight: image.height, imageAlt: image.alt } : {}),
     locales,
   });
 
@@ -240,6 +246,29 @@ export function createSite(input: SiteInput): SiteResult {
         JSON.stringify(config.languages.map((lang) => languageCard(lang) ?? null)),
       )
     : undefined;
+
+  /** What a list card shows of an entry (`renderCards`): its place and front matter, not its body. */
+  const cardPrints = new Map<RenderedEntry, string>();
+  const cardPrint = (r: RenderedEntry) => {
+    let print = cardPrints.get(r);
+    if (print === undefined) {
+      const e = r.entry;
+      print = hashKey(e.id, e.file, e.slug, e.collection, e.lang, e.derived ? 'd' : '', r.path, JSON.stringify(e.data), r.summary);
+      cardPrints.set(r, print);
+    }
+    return print;
+  };
+  /** Everything a feed shows of an entry: its card and its HTML. */
+  const feedPrint = (r: RenderedEntry) => hashKey(cardPrint(r), digestHtml(r.html));
+  /** A memo key for a generated page or file, or undefined without a memo. */
+  const keyOf = pageContext === undefined ? () => undefined : (...parts: string[]) => hashKey(pageContext, ...parts);
+  /** Put a generated file in the output: made now, or remembered under `memoKey`. */
+  const emitMemo = (path: string, memoKey: string | undefined, make: () => string) => {
+    const hit = memoKey ? input.memo!.table.get(memoKey) : undefined;
+    const page = hit ?? { bytes: encodeUtf8(make()) };
+    if (memoKey && !hit) input.memo!.table.set(memoKey, page);
+    output.set(path, page.bytes);
+  };
 
   // Entry pages.
   const homeKey = entryGroupKey('pages', 'home');
@@ -270,7 +299,7 @@ export function createSite(input: SiteInput): SiteResult {
     // A post or page shows only its own entry: the same entry, place and site → the same bytes.
     const memoKey =
       pageContext !== undefined && !view
-        ? hashKey(pageContext, entry.id, r.path, entry.derived ? 'd' : '', JSON.stringify(entry.data), r.html.value, JSON.stringify(r.html.marks ?? []), r.summary, JSON.stringify(alternates), coverPath ?? '', JSON.stringify(image ?? null))
+        ? hashKey(pageContext, entry.id, r.path, entry.derived ? 'd' : '', JSON.stringify(entry.data), digestHtml(r.html), r.summary, JSON.stringify(alternates), coverPath ?? '', JSON.stringify(image ?? null))
         : undefined;
     write(
       entry.lang,
@@ -320,6 +349,8 @@ export function createSite(input: SiteInput): SiteResult {
     list: RenderedEntry[],
     countIn: (l: LanguageCode) => number | undefined,
     renderPage?: (list: RenderedEntry[], path: string, pn: PageNumbers) => SafeHtml,
+    /** What `renderPage` shows besides the entries (for the memo key). */
+    renderKey = '',
   ) => {
     const chunks = paginate(list, config.pageSize);
     const pathOf = (n: number) => (n === 1 ? pagePath(lang, def, ...parts) : pagePath(lang, def, ...parts, 'page', String(n)));
@@ -331,11 +362,14 @@ export function createSite(input: SiteInput): SiteResult {
         const count = countIn(l);
         return count !== undefined && (n === 1 || countPages(count, config.pageSize) >= n);
       };
-      const body = renderPage ? renderPage(chunk, path, pn) : renderListPage(title, chunk, bodyContext(lang, path), undefined, pn);
-      write(lang, path, n === 1 ? title : `${title} (${getThemeStrings(lang).pageOf(n, chunks.length)})`, body, generatedAlternates(n === 1 ? parts : [...parts, 'page', String(n)], exists), {
-        prevPath: n > 1 ? pathOf(n - 1) : undefined,
-        nextPath: n < chunks.length ? pathOf(n + 1) : undefined,
-      });
+      const body = () => (renderPage ? renderPage(chunk, path, pn) : renderListPage(title, chunk, bodyContext(lang, path), undefined, pn));
+      const pageTitle = n === 1 ? title : `${title} (${getThemeStrings(lang).pageOf(n, chunks.length)})`;
+      const alternates = generatedAlternates(n === 1 ? parts : [...parts, 'page', String(n)], exists);
+      const prevPath = n > 1 ? pathOf(n - 1) : undefined;
+      const nextPath = n < chunks.length ? pathOf(n + 1) : undefined;
+      // The same entries as shown on a card, at the same place among the same pages → the same bytes.
+      const memoKey = keyOf('list', lang, path, title, pageTitle, renderPage ? 'custom' : 'list', renderKey, String(n), String(chunks.length), JSON.stringify(alternates), prevPath ?? '', nextPath ?? '', ...chunk.map(cardPrint));
+      write(lang, path, pageTitle, body, alternates, { prevPath, nextPath }, memoKey);
     });
   };
 
@@ -371,15 +405,22 @@ export function createSite(input: SiteInput): SiteResult {
     // Archive, years, tags and collection indexes: `pageSize` entries a page (`…/page/2/index.html`).
     const years = groupByYear(chronological);
     const archiveCtx = (path: string) => bodyContext(lang, path);
-    writeList(lang, ['archive'], t.archive, chronological, (l) => (l === lang ? chronological.length : chronologicalCount.get(l)!), (list, path, pn) =>
-      renderArchive([...years.keys()], list, (y) => pagePath(lang, def, 'archive', y), archiveCtx(path), pn),
+    writeList(
+      lang,
+      ['archive'],
+      t.archive,
+      chronological,
+      (l) => (l === lang ? chronological.length : chronologicalCount.get(l)!),
+      (list, path, pn) => renderArchive([...years.keys()], list, (y) => pagePath(lang, def, 'archive', y), archiveCtx(path), pn),
+      `archive:${JSON.stringify([...years.keys()])}`,
     );
     for (const [year, list] of years) {
       writeList(lang, ['archive', year], t.postsInYear(year), list, (l) => yearsByLang.get(l)!.get(year));
     }
     const tags = tagsByLang.get(lang)!;
     const tagsPath = pagePath(lang, def, 'tags');
-    write(lang, tagsPath, t.tags, renderTagIndex(tags, bodyContext(lang, tagsPath)), generatedAlternates(['tags']));
+    const tagsKey = keyOf('tags', lang, tagsPath, JSON.stringify([...tags].map(([slug, g]) => [slug, g.name, g.entries.length])));
+    write(lang, tagsPath, t.tags, () => renderTagIndex(tags, bodyContext(lang, tagsPath)), generatedAlternates(['tags']), {}, tagsKey);
     for (const [slug, g] of tags) {
       writeList(lang, ['tags', slug], t.taggedWith(g.name), g.entries, (l) => tagsByLang.get(l)!.get(slug)?.entries.length);
     }
@@ -396,7 +437,7 @@ export function createSite(input: SiteInput): SiteResult {
       lang,
       verifyPath,
       t.verify,
-      renderVerifyPage(
+      () => renderVerifyPage(
         {
           official: config.seal.official,
           revoked: config.seal.revoked,
@@ -414,22 +455,26 @@ export function createSite(input: SiteInput): SiteResult {
         bodyContext(lang, verifyPath),
       ),
       generatedAlternates(['verify']),
+      {},
+      keyOf('verify', lang, verifyPath, input.keyId ?? '', input.publicKey ?? '', STELE_VERSION),
     );
 
     // Search page (Pagefind's index is added after layout: see search-pagefind.ts).
     const searchPath = pagePath(lang, def, 'search');
-    write(lang, searchPath, t.search, renderSearchPage(bodyContext(lang, searchPath)), generatedAlternates(['search']), { noindex: true });
+    write(lang, searchPath, t.search, () => renderSearchPage(bodyContext(lang, searchPath)), generatedAlternates(['search']), { noindex: true }, keyOf('search', lang, searchPath));
     searchPages.push(searchPath);
 
     // Feeds and search index.
     const feedEntries = chronological.slice(0, 50);
     const feed = { config, lang, title: siteTitle, homePath, entries: feedEntries, atomPath: `${prefix}atom.xml`, jsonPath: `${prefix}feed.json` };
-    emitFile(output, feed.atomPath, renderAtomFeed(feed));
-    emitFile(output, feed.jsonPath, renderJsonFeed(feed));
-    emitFile(output, `${prefix}search-index.json`, renderSearchIndex(mine, `${prefix}search-index.json`));
+    const feedKey = pageContext === undefined ? undefined : hashKey(...feedEntries.map(feedPrint));
+    emitMemo(feed.atomPath, feedKey && keyOf('atom', lang, feed.atomPath, homePath, feedKey), () => renderAtomFeed(feed));
+    emitMemo(feed.jsonPath, feedKey && keyOf('json-feed', lang, feed.jsonPath, homePath, feedKey), () => renderJsonFeed(feed));
+    const indexPath = `${prefix}search-index.json`;
+    emitMemo(indexPath, keyOf('search-index', lang, indexPath, ...mine.map(cardPrint)), () => renderSearchIndex(mine, indexPath));
   }
 
-  // 404: one page for every language, links from the site root.
+  // 404: one page for every language, served at any missing address (see render404).
   if (input.redirects?.length) {
     const targets = new Map<string, { path: string; lang: string; title: string }>();
     for (const r of rendered.values()) if (!r.entry.derived) targets.set(r.entry.file, { path: r.path, lang: r.entry.lang, title: r.entry.data.title });
@@ -441,9 +486,32 @@ export function createSite(input: SiteInput): SiteResult {
   emitFile(output, 'robots.txt', renderRobots(config.baseUrl));
   emitFile(output, FAVICON_PATH, FAVICON_SVG);
   emitFile(output, SEARCH_MODULE_PATH, SEARCH_MODULE);
-  if (config.baseUrl) emitFile(output, 'sitemap.xml', renderSitemap(config.baseUrl, sitemap));
+  const baseUrl = config.baseUrl;
+  if (baseUrl) emitMemo('sitemap.xml', keyOf('sitemap', baseUrl, JSON.stringify(sitemap)), () => renderSitemap(baseUrl, sitemap));
   else diagnostics.push(createDiagnostic(SiteNoBaseUrl, { file: config.configFile ? posix.basename(config.configFile) : undefined }));
-  return { output, pages, searchPages, sourceMarks, diagnostics };
+  const menuTargetsMissing = new Set<string>();
+  config.menu.forEach((m, i) => {
+    const missing = config.languages.filter((lang) => !output.has(`${languagePrefix(lang, def)}${m.path.replace(/^\//, '')}`));
+    if (!missing.length) return;
+    for (const lang of missing) menuTargetsMissing.add(`${languagePrefix(lang, def)}${m.path.replace(/^\//, '')}`);
+    const at = config.menuLocations?.[i] ?? {};
+    diagnostics.push(createDiagnostic(SiteMenuPageMissing, { file: config.configFile ? posix.basename(config.configFile) : undefined, ...at }, i, m.path, missing.join(', ')));
+  });
+  return { output, pages, searchPages, sourceMarks, diagnostics, menuTargetsMissing };
+}
+
+/**
+ * A digest of rendered HTML and its source marks, once per `SafeHtml` (the
+ * render memo hands the same object to every build while the body is unchanged).
+ */
+const HTML_DIGESTS = new WeakMap<SafeHtml, string>();
+function digestHtml(h: SafeHtml): string {
+  let digest = HTML_DIGESTS.get(h);
+  if (digest === undefined) {
+    digest = hashKey(h.value, JSON.stringify(h.marks ?? []));
+    HTML_DIGESTS.set(h, digest);
+  }
+  return digest;
 }
 
 function render404(config: ResolvedConfig, only?: LanguageCode, social?: SocialMeta, theme?: SiteTheme): string {
@@ -466,6 +534,9 @@ function render404(config: ResolvedConfig, only?: LanguageCode, social?: SocialM
     homePath: pagePath(lang, def),
     verifyPath: pagePath(lang, def, 'verify'),
     noindex: true,
+    // Servers answer a missing address at any depth with these bytes, so relative links would
+    // resolve against that address: link from the site's path instead (baseUrl's, else `/`).
+    linkRoot: resolveSitePath(config.baseUrl),
     social,
     theme,
   });

@@ -201,6 +201,9 @@ export async function checkFiles(
       const page = resolveFileUrl(baseUrl, path);
       const refs = /\.css$/i.test(path) ? extractCssReferences(text) : extractHtmlReferences(text);
       for (const url of resolveSameOriginReferences(refs, page)) {
+        // Only this copy's folder can hold an added file: a URL outside it (a 404 page's links
+        // under the path the site was built for, on a mirror in another folder) is another site's.
+        if (!url.pathname.startsWith(baseUrl.pathname)) continue;
         if (!isListedUrl(url) && !candidates.has(url.href)) candidates.set(url.href, { url, from: path });
       }
     }

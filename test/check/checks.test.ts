@@ -65,6 +65,27 @@ describe('links', () => {
   it('decodes percent-encoded paths', () => {
     expect(run({ 'index.html': page('<a href="a%20b/index.html">x</a>'), 'a b/index.html': page('') })).toEqual([]);
   });
+  it('resolves the root-relative links of 404 pages from the site path their icon names, and nowhere else', () => {
+    const icon = '<link rel="icon" href="/campaign/favicon.svg">';
+    const d = run({
+      '404.html': page('<a href="/campaign/index.html">1</a>\n<a href="/campaign/zh-hans/index.html#top">2</a>\n<a href="/campaign/gone.html">3</a>\n<a href="/elsewhere/index.html">4</a>\n<a href="/campaign/zh-hans/">5</a>\n<a href="/campaign/../x.html">6</a>\n<a href="index.html">7</a>', icon),
+      'zh-hans/404.html': page('<a href="/campaign/zh-hans/index.html">1</a>\n<a href="/campaign/zh-hans/verify/index.html">2</a>', '<link rel="icon" href="/campaign/favicon.svg">'),
+      'about/index.html': page('<a href="/campaign/index.html">1</a>'),
+      'index.html': page(''),
+      'favicon.svg': '<svg/>',
+      'zh-hans/index.html': page(''),
+      'zh-hans/verify/index.html': page(''),
+    });
+    const found = d.map((x) => [x.file, x.code, x.line, x.message.match(/"[^"]*"/)?.[0]]).sort((a, b) => `${a[0]}:${a[2]}`.localeCompare(`${b[0]}:${b[2]}`));
+    expect(found).toEqual([
+      ['404.html', 'STELE4101', 3, '"/campaign/gone.html"'],
+      ['404.html', 'STELE4103', 4, '"/elsewhere/index.html"'],
+      ['404.html', 'STELE4106', 5, '"/campaign/zh-hans/"'],
+      ['404.html', 'STELE4104', 6, '"/campaign/../x.html"'],
+      // Only 404 pages link from the site path: other pages stay relative.
+      ['about/index.html', 'STELE4103', 1, '"/campaign/index.html"'],
+    ]);
+  });
 });
 
 describe('image alt', () => {

@@ -73,11 +73,20 @@ describe('basic site, production build', () => {
     }
   });
 
-  it('uses only relative internal URLs that point at files in the output', () => {
+  it('uses only relative internal URLs that point at files in the output (404 pages: root-relative under the site path)', () => {
     const problems: string[] = [];
     let checked = 0;
+    const sitePath = new URL(BASE).pathname;
     for (const path of htmlPages(production)) {
+      // Servers answer any missing address with a 404 page, so its links start at the site's path instead.
+      const notFound = /^(?:[a-z-]+\/)?404\.html$/.test(path);
       for (const u of collectUrls(text(production, path))) {
+        if (notFound && !/^([a-z][a-z0-9+.-]*:|#)/i.test(u.value)) {
+          if (!u.value.startsWith(sitePath)) problems.push(`${path}: ${u.value} is not under ${sitePath}`);
+          else if (!production.output!.has(u.value.slice(sitePath.length).split('#')[0]!)) problems.push(`${path}: ${u.value} does not exist`);
+          checked++;
+          continue;
+        }
         const rel = u.attributes.rel ?? '';
         if (u.tag === 'link' && (rel === 'canonical' || (rel === 'alternate' && u.attributes.hreflang))) {
           // Search engines need absolute canonical/hreflang URLs; they are the only exception.

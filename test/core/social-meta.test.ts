@@ -3,13 +3,16 @@
  * description, og:locale, canonical og:url when baseUrl is set) with an image:
  * the cover when the entry has one, else a PNG card drawn at build time,
  * named by the hash of its bytes, with no metadata, on this site only.
+ * Previewers need absolute image URLs: without baseUrl there is no image and
+ * the build warns once (STELE2000).
  */
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inspectImageMetadata } from '../../src/assets/metadata.js';
-import { createSocialCardSvg, wrapCardText } from '../../src/assets/social-card.js';
+import { createSocialCardLayers, createSocialCardRenderer, renderSocialCard, wrapCardText } from '../../src/assets/social-card.js';
 import { buildProject } from '../../src/build/build-project.js';
+import type { Diagnostic } from '../../src/errors/diagnostic.js';
 import type { OutputFiles } from '../../src/site/output.js';
 import { readOutputText } from '../../src/site/output.js';
 import { createConfigSource, createTempSite, createTestHost, removeTempDirs } from '../helpers/temp-site.js';
@@ -17,6 +20,10 @@ import { createConfigSource, createTempSite, createTestHost, removeTempDirs } fr
 afterAll(removeTempDirs);
 
 async function build(config: string): Promise<OutputFiles> {
+  return (await buildWithDiagnostics(config)).output;
+}
+
+async function buildWithDiagnostics(config: string): Promise<{ output: OutputFiles; diagnostics: Diagnostic[] }> {
   const cover = await sharp({ create: { width: 900, height: 600, channels: 3, background: '#336699' } }).jpeg().toBuffer();
   const root = await createTempSite(
     {
@@ -30,7 +37,7 @@ async function build(config: string): Promise<OutputFiles> {
   const result = await buildProject({ root, host: createTestHost(), mode: 'production', write: false, noSeal: true });
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   expect(errors, JSON.stringify(errors, null, 1)).toEqual([]);
-  return result.output!;
+  return { output: result.output!, diagnostics: result.diagnostics };
 }
 
 function meta(page: string, key: string): string[] {
@@ -106,22 +113,65 @@ describe('link previews', () => {
     }
   });
 
-  it('without baseUrl: no canonical or og:url, and a relative image that exists', async () => {
-    const output = await build(createConfigSource('\n  seal: { required: false },').replace("  baseUrl: 'https://test.example.org/',\n", ''));
+  it('draws the same card bytes for the same text, whatever was drawn before with the same renderer', async () => {
+    const zh = { siteName: '基準站點', title: '言論自由與新聞自由是我們一直以來努力的方向', lang: 'zh-Hant' } as const;
+    const en = { siteName: 'Site', title: 'A title long enough to be wrapped on two lines of the card', lang: 'en' } as const;
+    const render = createSocialCardRenderer();
+    const first = [await render(en), await render(zh), await render({ ...en, title: 'Another' })];
+    expect(await render(en)).toEqual(first[0]);
+    expect(await renderSocialCard(zh)).toEqual(first[1]);
+    expect(first[2]).not.toEqual(first[0]);
+    // Opaque RGB, at the card size, with the title drawn (dark pixels where the title goes).
+    const { data, info } = await sharp(first[1]!).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height, info.channels]).toEqual([1200, 630, 3]);
+    let dark = 0;
+    for (let i = (200 * 1200 + 80) * 3; i < 400 * 1200 * 3; i += 3) if (data[i]! < 64) dark++;
+    expect(dark).toBeGreaterThan(1000);
+  });
+
+  it('without baseUrl: no canonical, og:url or preview image (they must be absolute), and one warning saying how to fix it', async () => {
+    const { output, diagnostics } = await buildWithDiagnostics(createConfigSource('\n  seal: { required: false },').replace("  baseUrl: 'https://test.example.org/',\n", ''));
+    const pages = [...output.keys()].filter((p) => p.endsWith('.html'));
+    expect(pages.length).toBeGreaterThan(10);
+    for (const path of pages) {
+      const page = readOutputText(output, path)!;
+      expect(page, path).not.toContain('rel="canonical"');
+      for (const key of ['og:url', 'og:image', 'og:image:width', 'og:image:alt', 'twitter:image', 'twitter:image:alt']) expect(meta(page, key), `${path} ${key}`).toEqual([]);
+      // Still a text preview: title, site name, locale.
+      expect(meta(page, 'og:title'), path).toHaveLength(1);
+      expect(meta(page, 'twitter:card'), path).toEqual(['summary']);
+    }
+    // A cover stays a page image, but is no preview image; no card is drawn for nobody to use.
+    expect([...output.keys()].filter((p) => p.startsWith('assets/cards/'))).toEqual([]);
+    const warnings = diagnostics.filter((d) => d.code === 'STELE2000');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.severity).toBe('warning');
+    expect(warnings[0]!.file).toBe('stele.config.ts');
+    expect(warnings[0]!.message).toContain('og:image');
+    expect(warnings[0]!.hint).toContain('baseUrl');
+  });
+
+  it('with a baseUrl under a path: preview images and og:url are absolute under that path', async () => {
+    const output = await build(createConfigSource('\n  seal: { required: false },').replace("baseUrl: 'https://test.example.org/'", "baseUrl: 'https://test.example.org/campaign/'"));
     const page = readOutputText(output, 'zh-hans/posts/plain/index.html')!;
-    expect(page).not.toContain('rel="canonical"');
-    expect(meta(page, 'og:url')).toEqual([]);
+    expect(meta(page, 'og:url')).toEqual(['https://test.example.org/campaign/zh-hans/posts/plain/']);
     const [image] = meta(page, 'og:image');
-    expect(image).toMatch(/^\.\.\/\.\.\/\.\.\/assets\/cards\/card-[0-9a-f]{16}\.png$/);
-    expect(output.has(image!.replace(/^(\.\.\/)+/, ''))).toBe(true);
+    expect(image).toMatch(/^https:\/\/test\.example\.org\/campaign\/assets\/cards\/card-[0-9a-f]{16}\.png$/);
+    expect(output.has(image!.slice('https://test.example.org/campaign/'.length))).toBe(true);
+    expect(meta(page, 'twitter:image')).toEqual([image]);
   });
 
   it('writes titles in the card in their script, wrapped and escaped', () => {
     expect(wrapCardText('言论自由与新闻自由是我们一直以来努力的方向', 8, 2)).toEqual(['言论自由与新闻自', '由是我们一直以…']);
     expect(wrapCardText('Free speech for all', 7, 3)).toEqual(['Free speech', 'for all']);
-    const svg = createSocialCardSvg({ siteName: 'A & B', title: '<script>x</script>', lang: 'zh-Hant' });
-    expect(svg).not.toContain('<script>');
-    expect(svg).toContain('Noto Sans CJK TC');
-    expect(svg).not.toMatch(/href|url\(|<image/);
+    const layers = createSocialCardLayers({ siteName: '<b>A & B</b>', title: '<script>x</script>\u0001&amp;', lang: 'zh-Hant' });
+    for (const text of [layers.background, layers.titleMarkup]) {
+      expect(text).not.toMatch(/<script>|<b>|\u0001|&amp;/);
+      expect(text).not.toMatch(/href|url\(|<image/);
+    }
+    expect(layers.background).toContain('&#60;b&#62;A &#38; B&#60;/b&#62;');
+    expect(layers.titleMarkup).toContain('&#60;script&#62;x&#60;/script&#62;&#38;amp;');
+    expect(layers.background).toContain('Noto Sans CJK TC');
+    expect(layers.titleFont).toMatch(/^Noto Sans CJK TC,.* Bold 64$/);
   });
 });

@@ -85,18 +85,7 @@ export default defineConfig({ siteId: 'test-site', title: 'Test', baseUrl: 'http
     expect(r.out).not.toMatch(/dist\/(zh-hans|zh-hant\/)?posts\/hello/);
   });
 
-  it('problems in generated pages still point at the page', async () => {
-    // A menu entry is config, not content: the page it lands on is named.
-    const root = await createTempSite(
-      { 'content/pages/about.en.md': '---\ntitle: About\n---\n\nAbout us.\n' },
-      `import { defineConfig } from 'stele';
-export default defineConfig({ siteId: 'test-site', title: 'Test', baseUrl: 'https://t.example/', languages: ['en'], menu: [{ label: 'Gone', path: 'gone/index.html' }] });
-`,
-    );
-    const r = await build(root);
-    expect(r.code).toBe(1);
-    expect(r.out).toMatch(/dist\/index\.html:\d+:\d+ error STELE4101/);
-  });
+
 });
 
 describe('menu links (issue 13 item 9)', () => {
@@ -126,6 +115,24 @@ export default defineConfig({
     expect(r.out).toContain('menu[1].path');
     expect(r.out).toContain(`path: '${suggestion}'`);
     expect(r.out).toContain('docs/config.md#menu-path');
+    expect(r.out).not.toContain('dist/');
+  });
+
+  it('a page that does not exist is one error at the menu entry, naming the languages, not a broken link on every page', async () => {
+    const root = await createTempSite(
+      {
+        'content/pages/about.en.md': '---\ntitle: About\n---\n\nAbout us.\n',
+        // An author's own link to the missing page is still reported, at the Markdown line.
+        'content/posts/2026-01-01-hello.en.md': '---\ntitle: Hello\ndate: 2026-01-01\n---\n\nSee [gone](../../gone/index.html).\n',
+      },
+      config("{ label: 'Gone', path: 'gone/index.html' }"),
+    );
+    const r = await build(root);
+    expect(r.code).toBe(1);
+    expect(r.out, r.out).toMatch(/stele\.config\.ts:9:22 error STELE2010/);
+    expect(r.out).toContain('menu[1].path "gone/index.html" names no page of this site in en');
+    expect(r.out).toMatch(/content\/posts\/2026-01-01-hello\.en\.md:\d+:\d+ error STELE4101/);
+    expect(r.out.match(/error STELE/g)).toHaveLength(2);
     expect(r.out).not.toContain('dist/');
   });
 

@@ -7,57 +7,20 @@
  * An address that only starts like an old one is not redirected.
  */
 
-import { type ChildProcess, spawn } from 'node:child_process';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/index.js';
 import { type OutputRedirect, parseRedirectsFile } from '../../src/site/redirects.js';
-import { createApacheConfig } from '../helpers/apache-config.js';
-import { createNginxMainConfig } from '../helpers/nginx-config.js';
-import { createTempDir, createTestHost, removeTempDirs } from '../helpers/temp-site.js';
+import { type ConfiguredServerKind, startConfiguredServer } from '../helpers/config-servers.js';
+import { runCliCapturing } from '../helpers/run-cli.js';
+import { createTempDir, removeTempDirs } from '../helpers/temp-site.js';
 import { findFreePort } from '../publish/peers.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/import');
 
 async function run(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    cwd,
-    host: createTestHost(),
-    isTTY: false,
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-  });
+  const { code, stdout, stderr } = await runCliCapturing(argv, cwd);
   return { code, stdout, stderr };
-}
-
-async function stopChild(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-/** Poll until the server answers (bounded attempts), or fail with its log. */
-async function waitForServer(url: string, child: ChildProcess, log: () => Promise<string>): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${await log()}`);
-    if (await fetch(url).then(() => true, () => false)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`server did not start: ${await log()}`);
-}
-
-interface Server {
-  name: string;
-  /** Start the server for `dist` on `port` with the config `stele server-config` printed; returns the process and its log. */
-  start(dir: string, dist: string, port: number): Promise<{ child: ChildProcess; log: () => Promise<string> }>;
 }
 
 let cwd = '';
@@ -71,46 +34,11 @@ async function serverConfig(kind: string, port: number): Promise<string> {
   return r.stdout;
 }
 
-const SERVERS: Server[] = [
-  {
-    name: 'nginx',
-    async start(dir, _dist, port) {
-      await mkdir(join(dir, 'tmp'), { recursive: true });
-      await writeFile(join(dir, 'server.conf'), await serverConfig('nginx', port));
-      const main = createNginxMainConfig(dir);
-      await writeFile(join(dir, 'main.conf'), main);
-      const child = spawn('/usr/sbin/nginx', ['-p', dir, '-c', join(dir, 'main.conf'), '-e', `${dir}/error.log`], { stdio: 'ignore' });
-      return { child, log: () => readFile(join(dir, 'error.log'), 'utf8').catch(() => '') };
-    },
-  },
-  {
-    name: 'caddy',
-    async start(dir, _dist, port) {
-      const file = join(dir, 'Caddyfile');
-      await writeFile(file, `{\n\tadmin off\n\tauto_https off\n}\n\n${await serverConfig('caddy', port)}`);
-      const env = { ...process.env, HOME: dir, XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config') };
-      const child = spawn('/usr/bin/caddy', ['run', '--config', file, '--adapter', 'caddyfile'], { stdio: ['ignore', 'ignore', 'pipe'], env });
-      let stderr = '';
-      child.stderr?.on('data', (b: Buffer) => {
-        stderr += b.toString();
-      });
-      return { child, log: async () => stderr };
-    },
-  },
-  {
-    name: 'apache',
-    async start(dir, siteRoot, port) {
-      await writeFile(join(siteRoot, '.htaccess'), await serverConfig('htaccess', port));
-      const conf = createApacheConfig(dir, siteRoot, port);
-      await writeFile(join(dir, 'httpd.conf'), conf);
-      const child = spawn('/usr/sbin/apache2', ['-X', '-f', join(dir, 'httpd.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr?.on('data', (b: Buffer) => {
-        stderr += b.toString();
-      });
-      return { child, log: async () => `${stderr}\n${await readFile(join(dir, 'error.log'), 'utf8').catch(() => '')}` };
-    },
-  },
+/** Each server with the config `stele server-config` prints for it (Apache: as the site's `.htaccess`). */
+const SERVERS: { name: ConfiguredServerKind; config: string }[] = [
+  { name: 'nginx', config: 'nginx' },
+  { name: 'caddy', config: 'caddy' },
+  { name: 'apache', config: 'htaccess' },
 ];
 
 beforeAll(async () => {
@@ -138,21 +66,19 @@ it('the imported site has path, percent-encoded and query redirects to check', (
 
 for (const server of SERVERS) {
   describe(`${server.name} with the config from stele server-config`, () => {
-    let child: ChildProcess | undefined;
+    let stop: (() => Promise<void>) | undefined;
     let base = '';
 
     beforeAll(async () => {
       const dir = await createTempDir(`stele-redirect-${server.name}-`);
-      await chmod(dir, 0o755);
       const port = await findFreePort();
-      base = `http://127.0.0.1:${port}`;
-      const started = await server.start(dir, dist, port);
-      child = started.child;
-      await waitForServer(`${base}/index.html`, child, started.log);
+      const started = await startConfiguredServer(server.name, { dir, documentRoot: dist, port, config: await serverConfig(server.config, port) });
+      base = started.url;
+      stop = started.stop;
     }, 30_000);
 
     afterAll(async () => {
-      await stopChild(child);
+      await stop?.();
     });
 
     it('answers every old URL with 301 to its new page, which it serves', async () => {

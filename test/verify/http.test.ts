@@ -5,7 +5,7 @@ import { join, normalize } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealSite } from '../../src/seal/seal-site.js';
 import { verifySite } from '../../src/verify/verify-site.js';
-import { CHANNELS, cleanupTempDirs, createFixtureOutput, makeTempDir, NOW, SIGNER, writeOutput, writeSealedFixture } from './fixture.js';
+import { CHANNELS, cleanupTempDirs, createFixtureOutput, makeTempDir, NOW, SIGNER, sealFixture, writeOutput, writeSealedFixture } from './fixture.js';
 
 interface StaticServer {
   server: Server;
@@ -70,6 +70,20 @@ describe('verify over HTTP', () => {
     const last = progress.at(-1);
     expect(last?.[0]).toBe(last?.[1]);
     expect(progress.length).toBeGreaterThan(report.checkedFiles);
+  });
+
+  it('accepts a copy in a sub-folder whose pages link root-relative out of it, where the host serves other files', async () => {
+    // As a 404 page links for the path the site was built for (`/`), served by a mirror under /mirror/.
+    const www = makeTempDir('stele-verify-www-');
+    writeOutput(sealFixture(), join(www, 'mirror'));
+    writeFileSync(join(www, 'index.html'), '<!doctype html><title>The host’s own home page</title>\n');
+    mkdirSync(join(www, 'css'));
+    writeFileSync(join(www, 'css/site.css'), 'body{color:red}\n');
+    writeFileSync(join(www, '404.html'), '<!doctype html><title>The host’s own 404 page</title>\n');
+    siteDir = www;
+    const report = await verifySite(`${srv.url}mirror/`, opts());
+    expect(report.problems).toEqual([]);
+    expect(report.status).toBe('genuine');
   });
 
   it('detects an injected script tag and the unsigned script it loads', async () => {

@@ -11,7 +11,8 @@ import { waitForShutdown } from './serve.js';
 
 /** The dev-only live-reload script (never in production builds; allowed by a CSP hash). */
 export const LIVE_RELOAD_PATH = '/__stele/reload';
-const LIVE_RELOAD = unsafeRawHtml(`<script>new EventSource("${LIVE_RELOAD_PATH}").onmessage=function(){location.reload()}</script>`);
+/** The live-reload script every dev page carries (in `<head>`). */
+export const LIVE_RELOAD = unsafeRawHtml(`<script>new EventSource("${LIVE_RELOAD_PATH}").onmessage=function(){location.reload()}</script>`);
 
 /** Quiet time after the last edit before `stele dev` makes the search index again. */
 const SEARCH_IDLE_MS = 1000;

@@ -26,7 +26,7 @@ export interface NavItem {
 export interface SocialMeta {
   type: 'website' | 'article';
   title: string;
-  /** Absolute URL when the site has a baseUrl, else site-relative path (made relative to the page). */
+  /** Absolute URL of the preview image; previewers ignore relative ones, so without `baseUrl` there is none. */
   image?: string;
   imageWidth?: number;
   imageHeight?: number;
@@ -66,6 +66,12 @@ export interface PageShell {
   headExtra?: SafeHtml;
   /** Mark the page as not to be indexed (404). */
   noindex?: boolean;
+  /**
+   * Link from this URL path (`/`, `/campaign/`) instead of relative to `path`:
+   * a 404 page is answered at any missing address, however deep, so its links
+   * are root-relative under the site's path.
+   */
+  linkRoot?: string;
   /** Offer the page's main content to the site search index (entry pages). */
   searchable?: boolean;
   /** Neighbouring pages of a paginated list (`<link rel="prev/next">`). */
@@ -89,7 +95,8 @@ export function renderLayout(p: PageShell): string {
 /** Render a full HTML document, keeping the source marks of the author content in it. */
 export function renderLayoutHtml(p: PageShell): SafeHtml {
   const t = getThemeStrings(p.lang);
-  const rel = (to: string) => relativeUrl(p.path, to);
+  const linkRoot = p.linkRoot;
+  const rel = linkRoot === undefined ? (to: string) => relativeUrl(p.path, to) : (to: string) => linkRoot + to.split('/').map(encodeURIComponent).join('/');
   const fullTitle = p.title === p.siteTitle ? p.siteTitle : `${p.title} · ${p.siteTitle}`;
   const hreflangs = p.alternates
     .filter((a) => a.path)
@@ -114,7 +121,7 @@ ${join(hreflangs, '\n')}
 ${p.prevPath ? html`<link rel="prev" href="${rel(p.prevPath)}">` : ''}
 ${p.nextPath ? html`<link rel="next" href="${rel(p.nextPath)}">` : ''}
 ${p.feedPath ? html`<link rel="alternate" type="application/atom+xml" title="${p.siteTitle}" href="${rel(p.feedPath)}">` : ''}
-${p.social ? renderSocialMeta(p, p.social, rel) : ''}
+${p.social ? renderSocialMeta(p, p.social) : ''}
 ${p.onionUrl ? html`<meta http-equiv="onion-location" content="${p.onionUrl}">` : ''}
 <link rel="icon" type="image/svg+xml" href="${rel(FAVICON_PATH)}">
 <style>${unsafeRawHtml(THEME_CSS)}${p.theme?.css ? unsafeRawHtml(p.theme.css) : ''}</style>
@@ -143,9 +150,9 @@ ${p.unsigned ? html`<p class="notice unsigned">${t.footerUnsigned}</p>` : ''}
   return replaceSafeHtml(doc, /\n{2,}/g, '\n');
 }
 
-/** Open Graph and Twitter card tags: title, description, locale, canonical URL, image. */
-function renderSocialMeta(p: PageShell, s: SocialMeta, rel: (to: string) => string): SafeHtml {
-  const image = s.image ? (/^https?:/.test(s.image) ? s.image : rel(s.image)) : undefined;
+/** Open Graph and Twitter card tags: title, description, locale, canonical URL, image (absolute only). */
+function renderSocialMeta(p: PageShell, s: SocialMeta): SafeHtml {
+  const image = s.image && /^https?:\/\//.test(s.image) ? s.image : undefined;
   return html`<meta property="og:type" content="${s.type}">
 <meta property="og:site_name" content="${p.siteTitle}">
 <meta property="og:title" content="${s.title}">
