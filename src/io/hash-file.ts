@@ -169,6 +169,46 @@ export function resolveHashWorkers(count: number, env: NodeJS.ProcessEnv = proce
   return cores > 1 ? Math.min(cores, 4) : 0;
 }
 
+/** How long threads started ahead of a batch wait for it before they are stopped. */
+const SPARE_WORKER_MS = 30_000;
+const spareWorkers: Worker[] = [];
+let spareTimer: NodeJS.Timeout | undefined;
+
+/**
+ * Start the worker threads a coming `hashFilesInWorkers` of about `count` files would use,
+ * so that their start overlaps other work. Unused, they keep no process alive and stop
+ * after {@link SPARE_WORKER_MS}.
+ */
+export function prestartHashWorkers(count: number): void {
+  const wanted = Math.min(resolveHashWorkers(count), Math.ceil(count / BATCH_FILES)) - spareWorkers.length;
+  for (let i = 0; i < wanted; i++) {
+    const worker = new Worker(WORKER_URL);
+    worker.unref();
+    const drop = (): void => {
+      const at = spareWorkers.indexOf(worker);
+      if (at >= 0) spareWorkers.splice(at, 1);
+    };
+    worker.once('error', drop);
+    worker.once('exit', drop);
+    spareWorkers.push(worker);
+  }
+  if (wanted <= 0) return;
+  clearTimeout(spareTimer);
+  spareTimer = setTimeout(() => {
+    for (const worker of spareWorkers.splice(0)) void worker.terminate();
+  }, SPARE_WORKER_MS);
+  spareTimer.unref();
+}
+
+/** A started spare worker, or a new one. */
+function takeWorker(): Worker {
+  const spare = spareWorkers.pop();
+  if (!spare) return new Worker(WORKER_URL);
+  spare.removeAllListeners();
+  spare.ref();
+  return spare;
+}
+
 async function hashInThread(
   requests: readonly FileHashRequest[],
   indices: Iterable<number>,
@@ -225,7 +265,7 @@ export async function hashFilesInWorkers(
     for (let t = 0; t < threads; t++) {
       const first = takeBatch();
       if (!first) break;
-      const worker = new Worker(WORKER_URL);
+      const worker = takeWorker();
       workers.push(worker);
       running++;
       let done = false;

@@ -5,7 +5,7 @@
 import type { Dirent } from 'node:fs';
 import { createReadStream, readdirSync, readFileSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import { hashFilesInWorkers, hashNodeFile, toKind, yieldWhenSliceUsed } from './hash-file.js';
+import { hashFilesInWorkers, hashNodeFile, prestartHashWorkers, toKind, yieldWhenSliceUsed } from './hash-file.js';
 
 /** What `FileSystem.stat` reports about one path, without following a final symbolic link. */
 export interface FileStat {
@@ -77,6 +77,8 @@ export interface FileSystem {
    * run `hashFile` themselves. The real disk spreads a large batch over worker threads.
    */
   hashFiles?(requests: readonly FileHashRequest[], onResult: (index: number, outcome: FileHashOutcome) => void, signal?: AbortSignal): Promise<void>;
+  /** Optional hint that `hashFiles` of about `count` files is coming: the real disk starts its threads now. */
+  prepareHashFiles?(count: number): void;
   /** Kind, size and permissions of `path` (a symbolic link is reported as one); undefined when it does not exist. */
   stat(path: string): Promise<FileStat | undefined>;
   /** The entries of one folder, sorted by name; symbolic links are not followed. Empty when `dir` does not exist. */
@@ -135,6 +137,7 @@ export function createNodeFileSystem(): FileSystem {
     },
     hashFile: hashNodeFile,
     hashFiles: hashFilesInWorkers,
+    prepareHashFiles: prestartHashWorkers,
     async stat(p) {
       try {
         const info = await fsp.lstat(p);

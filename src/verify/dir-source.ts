@@ -91,6 +91,9 @@ export function createDirSource(dir: string, fs: FileSystem = createNodeFileSyst
         return compareHash(file, { status: 'error', code: errorCode(error) });
       }
     },
+    prepare(fileCount: number): void {
+      fs.prepareHashFiles?.(fileCount);
+    },
     async checkAll(files, onResult, signal): Promise<void> {
       if (!fs.hashFiles) {
         for (const file of files) {

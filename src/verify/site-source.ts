@@ -30,6 +30,8 @@ export interface SiteSource {
    * worker threads this way.
    */
   checkAll?(files: readonly ManifestFile[], onResult: (file: ManifestFile, result: SourceFileCheck) => void, signal?: AbortSignal): Promise<void>;
+  /** Optional hint, once the manifest is trusted, that about `fileCount` files will be checked (a folder starts its hash threads). */
+  prepare?(fileCount: number): void;
 }
 
 /** Largest HTML/CSS text kept in memory for reference scanning. */

@@ -179,7 +179,7 @@ describe('hashing on worker threads (compiled stele)', () => {
 
   it('hashFilesInWorkers gives the same outcomes as hashing on the main thread, and reports nothing once aborted', async () => {
     const compiled = pathToFileURL(join(ROOT, 'dist/io/hash-file.js')).href;
-    const { hashFilesInWorkers, hashNodeFile, toOutcome } = (await import(compiled)) as typeof import('../../src/io/hash-file.js');
+    const { hashFilesInWorkers, hashNodeFile, prestartHashWorkers, toOutcome } = (await import(compiled)) as typeof import('../../src/io/hash-file.js');
     const dir = writeLargeTree(700);
     const paths = ['big/film.bin', 'd1/f0001.txt', 'd2/f0002.txt', 'nothing/here.txt', 'd3', ...Array.from({ length: 700 }, (_, i) => `d${i % 13}/f${String(i).padStart(4, '0')}.txt`)];
     const requests = paths.map((p, i) => ({ path: join(dir, p), ...(i === 2 ? { expectedSize: 1 } : {}) }));
@@ -194,6 +194,14 @@ describe('hashing on worker threads (compiled stele)', () => {
     expect(outcomes[3]).toEqual({ status: 'missing' });
     expect(outcomes[4]).toMatchObject({ status: 'found', hash: { kind: 'dir' } });
 
+    // Threads started ahead of the batch give the same outcomes.
+    prestartHashWorkers(requests.length);
+    const again: FileHashOutcome[] = [];
+    await hashFilesInWorkers(requests, (i, outcome) => {
+      again[i] = outcome;
+    });
+    expect(again).toEqual(outcomes);
+
     const controller = new AbortController();
     let afterAbort = 0;
     await hashFilesInWorkers(
@@ -206,4 +214,12 @@ describe('hashing on worker threads (compiled stele)', () => {
     );
     expect(afterAbort).toBe(0);
   }, 120_000);
+
+  it('threads started ahead of a batch that never comes do not keep the process alive', async () => {
+    const compiled = pathToFileURL(join(ROOT, 'dist/io/hash-file.js')).href;
+    const script = `const m = await import(${JSON.stringify(compiled)}); m.prestartHashWorkers(5000); console.log('started');`;
+    // Unused threads are stopped after 30 s; a child still alive after 20 s is killed and the test fails (a hang detector, not a speed bound).
+    const r = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, STELE_HASH_WORKERS: '2' }, timeout: 20_000 });
+    expect(r.stdout.trim()).toBe('started');
+  }, 60_000);
 });
