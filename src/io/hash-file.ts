@@ -231,7 +231,7 @@ async function hashInThread(
 
 /**
  * `FileSystem.hashFiles` on the real disk: batches of {@link BATCH_FILES} handed to worker
- * threads as they finish the previous one; the main thread is free meanwhile. When a worker
+ * threads, two ahead each, as they answer; the main thread is free meanwhile. When a worker
  * fails, the files it had not answered are hashed on the main thread. On abort, workers are
  * stopped and nothing more is reported.
  */
@@ -269,6 +269,12 @@ export async function hashFilesInWorkers(
       workers.push(worker);
       running++;
       let done = false;
+      // Batches sent and not answered: two per worker, so a worker never waits for the main thread.
+      let inFlight = 0;
+      const send = (batch: HashBatch): void => {
+        inFlight++;
+        worker.postMessage(batch);
+      };
       const finish = (): void => {
         if (done) return;
         done = true;
@@ -276,14 +282,15 @@ export async function hashFilesInWorkers(
         if (--running === 0) stopAll();
       };
       worker.on('message', (result: HashBatchResult) => {
+        inFlight--;
         for (const [index, outcome] of result.outcomes) {
           if (signal?.aborted) return;
           answered[index] = 1;
           onResult(index, outcome);
         }
         const batch = takeBatch();
-        if (batch) worker.postMessage(batch);
-        else finish();
+        if (batch) send(batch);
+        else if (inFlight === 0) finish();
       });
       worker.once('error', () => {
         failed = true;
@@ -293,7 +300,9 @@ export async function hashFilesInWorkers(
         if (!done) failed = true;
         finish();
       });
-      worker.postMessage(first);
+      send(first);
+      const second = takeBatch();
+      if (second) send(second);
     }
     if (running === 0) stopAll();
   });
