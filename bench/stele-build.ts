@@ -34,7 +34,8 @@ export interface SteleBuildRun {
 
 /**
  * Remove everything a cold build must not find: the output folder, the persistent
- * build cache (`.stele/cache`), the card and image caches (`node_modules/.cache/stele`)
+ * build cache (`.stele/cache`, which also keeps the preview cards), the image cache
+ * (`node_modules/.cache/stele`; older stele kept cards there too)
  * and leftovers of an interrupted write (`.stele-*` beside `dist`). The release log
  * (`.stele/log`) and the keys stay: a real project keeps them between builds.
  */

@@ -2,10 +2,10 @@
  * Injected effects. Stages never touch `node:fs`, the clock, the network or a
  * signer directly; they receive a `Host`, so tests run without disks or networks.
  */
-import { createHash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { closeSync, constants, createReadStream, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { createReadStream, readdirSync, readFileSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
+import { hashFilesInWorkers, hashNodeFile, prestartHashWorkers, toKind, yieldWhenSliceUsed } from './hash-file.js';
 
 /** What `FileSystem.stat` reports about one path, without following a final symbolic link. */
 export interface FileStat {
@@ -25,6 +25,15 @@ export interface FileHash {
   size: number;
   sha256?: string;
 }
+
+/** One file for `FileSystem.hashFiles`. */
+export interface FileHashRequest {
+  path: string;
+  expectedSize?: number;
+}
+
+/** What `FileSystem.hashFiles` reports for one file: `hashFile`'s answer, or the error code it rejected with. */
+export type FileHashOutcome = { status: 'found'; hash: FileHash } | { status: 'missing' } | { status: 'error'; code: string };
 
 /** One entry of a folder (`FileSystem.listEntries`). */
 export interface DirEntry {
@@ -62,6 +71,14 @@ export interface FileSystem {
    * Undefined when nothing is there; rejects on other errors (e.g. EACCES).
    */
   hashFile(path: string, expectedSize?: number): Promise<FileHash | undefined>;
+  /**
+   * `hashFile` over many files, each outcome reported through `onResult` as it comes (in
+   * any order), starting no new file once `signal` aborts. Optional: without it callers
+   * run `hashFile` themselves. The real disk spreads a large batch over worker threads.
+   */
+  hashFiles?(requests: readonly FileHashRequest[], onResult: (index: number, outcome: FileHashOutcome) => void, signal?: AbortSignal): Promise<void>;
+  /** Optional hint that `hashFiles` of about `count` files is coming: the real disk starts its threads now. */
+  prepareHashFiles?(count: number): void;
   /** Kind, size and permissions of `path` (a symbolic link is reported as one); undefined when it does not exist. */
   stat(path: string): Promise<FileStat | undefined>;
   /** The entries of one folder, sorted by name; symbolic links are not followed. Empty when `dir` does not exist. */
@@ -94,81 +111,6 @@ export interface Host {
   log: Logger;
 }
 
-function toKind(info: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }): FileStat['kind'] {
-  return info.isFile() ? 'file' : info.isDirectory() ? 'dir' : info.isSymbolicLink() ? 'symlink' : 'other';
-}
-
-/** Bytes read at a time by `hashFile`: one buffer, reused for every file. */
-const HASH_CHUNK_BYTES = 256 * 1024;
-/** Longest stretch `hashFile` reads without letting timers and other work run (deadlines, aborts). */
-const HASH_SLICE_MS = 10;
-// Without O_NOFOLLOW (Windows) the kind is read with lstat before opening.
-const OPEN_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
-// A FIFO opened without O_NONBLOCK would wait for a writer; it is reported as `other`, never read.
-const OPEN_FOR_HASH = constants.O_RDONLY | OPEN_NOFOLLOW | (constants.O_NONBLOCK ?? 0);
-let hashBuffer: Buffer | undefined;
-let sliceStart = 0;
-
-/** Let timers and I/O callbacks run when synchronous reads (files hashed, folders listed) have held the thread for a slice. */
-async function yieldWhenSliceUsed(): Promise<void> {
-  if (performance.now() - sliceStart < HASH_SLICE_MS) return;
-  await new Promise((resolve) => setImmediate(resolve));
-  sliceStart = performance.now();
-}
-
-function isMissing(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
-}
-
-/**
- * `FileSystem.hashFile` on the real disk. Small synchronous reads into one shared buffer
- * (a page-cache read costs far less than a thread-pool round trip per file), in slices of
- * {@link HASH_SLICE_MS} between which the event loop runs. The buffer is never held across
- * an await, so calls running side by side can share it.
- */
-async function hashNodeFile(path: string, expectedSize?: number): Promise<FileHash | undefined> {
-  await yieldWhenSliceUsed();
-  let fd: number;
-  try {
-    if (OPEN_NOFOLLOW === 0) {
-      const info = lstatSync(path);
-      if (!info.isFile()) return { kind: toKind(info), size: info.size };
-    }
-    fd = openSync(path, OPEN_FOR_HASH);
-  } catch (error) {
-    if (isMissing(error)) return undefined;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ELOOP' && code !== 'EMLINK') throw error;
-    // O_NOFOLLOW refused a symbolic link (or it went away in between).
-    try {
-      const info = lstatSync(path);
-      return { kind: toKind(info), size: info.size };
-    } catch (again) {
-      if (isMissing(again)) return undefined;
-      throw again;
-    }
-  }
-  try {
-    const info = fstatSync(fd);
-    if (!info.isFile()) return { kind: toKind(info), size: info.size };
-    if (expectedSize !== undefined && info.size !== expectedSize) return { kind: 'file', size: info.size };
-    const hash = createHash('sha256');
-    hashBuffer ??= Buffer.allocUnsafe(HASH_CHUNK_BYTES);
-    let size = 0;
-    for (;;) {
-      const n = readSync(fd, hashBuffer, 0, HASH_CHUNK_BYTES, null);
-      if (n === 0) break;
-      hash.update(n === HASH_CHUNK_BYTES ? hashBuffer : hashBuffer.subarray(0, n));
-      size += n;
-      if (n === HASH_CHUNK_BYTES) await yieldWhenSliceUsed();
-    }
-    return { kind: 'file', size, sha256: hash.digest('hex') };
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** The real file system. */
 export function createNodeFileSystem(): FileSystem {
   return {
@@ -194,6 +136,8 @@ export function createNodeFileSystem(): FileSystem {
       }
     },
     hashFile: hashNodeFile,
+    hashFiles: hashFilesInWorkers,
+    prepareHashFiles: prestartHashWorkers,
     async stat(p) {
       try {
         const info = await fsp.lstat(p);

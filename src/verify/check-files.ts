@@ -21,7 +21,7 @@ import { isTimestampPath } from '../trust/timestamp.js';
 import { listPresentFiles } from './dir-source.js';
 import { type HttpSourceOptions, probeUrl, resolveFileUrl } from './http-source.js';
 import { extractCssReferences, extractHtmlReferences, resolveSameOriginReferences } from './references.js';
-import { isScannable, type SiteSource } from './site-source.js';
+import { isScannable, type SiteSource, type SourceFileCheck } from './site-source.js';
 
 /** Paths often planted on compromised sites; probed over HTTP when not in the manifest. */
 export const INJECTED_PATH_PROBES: readonly string[] = [
@@ -109,8 +109,7 @@ export async function checkFiles(
   let done = 0;
   let total = required.length;
   const scanned: { path: string; text: string }[] = [];
-  await runPool(required, options.concurrency, async (file) => {
-    const result = await site.check(file, http && isScannable(file.path));
+  const record = (file: ManifestFile, result: SourceFileCheck): void => {
     // A request cut short by the deadline says nothing about the file.
     if (signal?.aborted && result.status === 'error') return;
     if (result.status === 'match') {
@@ -135,7 +134,17 @@ export async function checkFiles(
     }
     done++;
     options.onProgress?.(done, total);
-  }, signal);
+  };
+  // A folder is listed (for additions) while its files are hashed; the listing reads no listed file.
+  const listing =
+    target.kind === 'dir'
+      ? listPresentFiles(target.dir, target.fs).then(
+          (paths) => ({ paths }),
+          (error: unknown) => ({ error: error as Error, dir: target.dir }),
+        )
+      : undefined;
+  if (!http && site.checkAll) await site.checkAll(required, record, signal);
+  else await runPool(required, options.concurrency, async (file) => record(file, await site.check(file, http && isScannable(file.path))), signal);
   const sortProblems = (): void => {
     problems.sort((a, b) => (a.path ?? '').localeCompare(b.path ?? '') || a.kind.localeCompare(b.kind));
   };
@@ -147,12 +156,10 @@ export async function checkFiles(
   const ignored = new Set([MANIFEST_PATH, MANIFEST_SIG_PATH]);
   if (target.kind === 'dir' || target.kind === 'zip') {
     let present: readonly string[] = target.kind === 'zip' ? target.present : [];
-    if (target.kind === 'dir') {
-      try {
-        present = await listPresentFiles(target.dir, target.fs);
-      } catch (error) {
-        problems.push({ kind: 'unreachable', message: `cannot list ${target.dir}: ${(error as Error).message}` });
-      }
+    if (listing) {
+      const walked = await listing;
+      if ('paths' in walked) present = walked.paths;
+      else problems.push({ kind: 'unreachable', message: `cannot list ${walked.dir}: ${walked.error.message}` });
     }
     for (const path of present) {
       if (!listed.has(path) && !ignored.has(path) && !isReleaseLogPath(path) && !isTimestampPath(path)) {

@@ -5,17 +5,30 @@
  * in-memory site verify the same way.
  */
 import { createHash } from 'node:crypto';
-import { join, resolve } from 'node:path';
-import { createNodeFileSystem, type FileSystem } from '../io/host.js';
+import { join, resolve, sep } from 'node:path';
+import { createNodeFileSystem, type FileHash, type FileHashOutcome, type FileSystem } from '../io/host.js';
 import type { ManifestFile } from '../trust/manifest.js';
 import { MAX_SCAN_BYTES, type SiteSource, type SourceFileCheck, type SourceReadResult } from './site-source.js';
 
 function toNative(root: string, path: string): string {
-  return join(root, ...path.split('/'));
+  // Listed paths are safe relative posix paths (no `.`, `..` or empty segment): on posix no normalising is needed.
+  return sep === '/' ? `${root}/${path}` : join(root, ...path.split('/'));
 }
 
 function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+}
+
+/** A listed file against what hashing its path found. */
+function compareHash(file: ManifestFile, outcome: FileHashOutcome | { status: 'found'; hash: FileHash | undefined }): SourceFileCheck {
+  if (outcome.status === 'error') return { status: 'error', message: `cannot read ${file.path} (${outcome.code})` };
+  const found = outcome.status === 'found' ? outcome.hash : undefined;
+  if (!found) return { status: 'missing' };
+  if (found.kind === 'symlink') return { status: 'mismatch', note: 'replaced by a symbolic link' };
+  if (found.kind !== 'file') return { status: 'mismatch', note: 'not a regular file' };
+  if (found.sha256 === undefined) return { status: 'mismatch', actualSize: found.size };
+  if (found.size === file.size && found.sha256 === file.sha256) return { status: 'match' };
+  return { status: 'mismatch', actualSize: found.size, actualSha256: found.sha256 };
 }
 
 /** Hash a listed file as a stream and keep the start of its text (for reference scanning). */
@@ -72,18 +85,25 @@ export function createDirSource(dir: string, fs: FileSystem = createNodeFileSyst
     async check(file: ManifestFile, wantText: boolean): Promise<SourceFileCheck> {
       const native = toNative(root, file.path);
       if (wantText) return checkWithText(fs, native, file);
-      let found: Awaited<ReturnType<FileSystem['hashFile']>>;
       try {
-        found = await fs.hashFile(native, file.size);
+        return compareHash(file, { status: 'found', hash: await fs.hashFile(native, file.size) });
       } catch (error) {
-        return { status: 'error', message: `cannot read ${file.path} (${errorCode(error)})` };
+        return compareHash(file, { status: 'error', code: errorCode(error) });
       }
-      if (!found) return { status: 'missing' };
-      if (found.kind === 'symlink') return { status: 'mismatch', note: 'replaced by a symbolic link' };
-      if (found.kind !== 'file') return { status: 'mismatch', note: 'not a regular file' };
-      if (found.sha256 === undefined) return { status: 'mismatch', actualSize: found.size };
-      if (found.size === file.size && found.sha256 === file.sha256) return { status: 'match' };
-      return { status: 'mismatch', actualSize: found.size, actualSha256: found.sha256 };
+    },
+    prepare(fileCount: number): void {
+      fs.prepareHashFiles?.(fileCount);
+    },
+    async checkAll(files, onResult, signal): Promise<void> {
+      if (!fs.hashFiles) {
+        for (const file of files) {
+          if (signal?.aborted) return;
+          onResult(file, await this.check(file, false));
+        }
+        return;
+      }
+      const requests = files.map((f) => ({ path: toNative(root, f.path), expectedSize: f.size }));
+      await fs.hashFiles(requests, (index, outcome) => onResult(files[index], compareHash(files[index], outcome)), signal);
     },
   };
 }

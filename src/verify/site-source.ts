@@ -24,6 +24,14 @@ export interface SiteSource {
   read(path: string, maxBytes: number): Promise<SourceReadResult>;
   /** Hash one listed file (streaming) and compare with the manifest entry. */
   check(file: ManifestFile, wantText: boolean): Promise<SourceFileCheck>;
+  /**
+   * Optional: `check` (without text) over many files, each outcome through `onResult` as it
+   * comes, in any order; no new file once `signal` aborts. A folder hashes a large batch on
+   * worker threads this way.
+   */
+  checkAll?(files: readonly ManifestFile[], onResult: (file: ManifestFile, result: SourceFileCheck) => void, signal?: AbortSignal): Promise<void>;
+  /** Optional hint, once the manifest is trusted, that about `fileCount` files will be checked (a folder starts its hash threads). */
+  prepare?(fileCount: number): void;
 }
 
 /** Largest HTML/CSS text kept in memory for reference scanning. */

@@ -237,6 +237,9 @@ async function runCheck(source: string, options: VerifyOptions, signal: AbortSig
   // Nothing named by a manifest whose signature did not verify is ever fetched.
   if (!signature.trusted || !signingKey) return createReport(source, problems, { manifest: summary });
 
+  // Hash threads start while the channels, the history and the timestamp are checked.
+  site.prepare?.(manifest.files.length + (manifest.serverConfig?.length ?? 0));
+
   // 2. Revoked keys and addresses.
   const channels = await checkChannels(site, manifest, signingKey, target.kind === 'http' ? source : undefined);
   problems.push(...channels.problems);

@@ -7,10 +7,12 @@
  * the build warns once (STELE2000).
  */
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inspectImageMetadata } from '../../src/assets/metadata.js';
 import { createSocialCardLayers, createSocialCardRenderer, renderSocialCard, wrapCardText } from '../../src/assets/social-card.js';
+import { resolveCardConcurrency } from '../../src/build/build-cards.js';
 import { buildProject } from '../../src/build/build-project.js';
 import type { Diagnostic } from '../../src/errors/diagnostic.js';
 import type { OutputFiles } from '../../src/site/output.js';
@@ -111,6 +113,12 @@ describe('link previews', () => {
       expect(await inspectImageMetadata(png)).toMatchObject({ hasExif: false, hasGps: false, hasXmp: false, hasIptc: false, hasIcc: false });
       for (const chunk of pngChunks(png)) expect(['IHDR', 'PLTE', 'tRNS', 'IDAT', 'IEND']).toContain(chunk);
     }
+  });
+
+  it('draws as many cards at once as there are cores, within the threads sharp runs on', () => {
+    expect(resolveCardConcurrency({})).toBe(Math.min(availableParallelism(), 4));
+    expect(resolveCardConcurrency({ UV_THREADPOOL_SIZE: '1' })).toBe(1);
+    expect(resolveCardConcurrency({ UV_THREADPOOL_SIZE: '64' })).toBe(availableParallelism());
   });
 
   it('draws the same card bytes for the same text, whatever was drawn before with the same renderer', async () => {

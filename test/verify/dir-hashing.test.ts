@@ -4,9 +4,13 @@
  * caught, every file of a tree far larger than the pool of parallel reads is checked, and
  * entries that are not regular files are reported without being read.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import type { FileHashOutcome } from '../../src/io/host.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createNodeFileSystem } from '../../src/io/host.js';
 import { sealSite } from '../../src/seal/seal-site.js';
@@ -29,9 +33,9 @@ function createBytes(size: number, seed: number): Uint8Array {
   return out;
 }
 
-function writeSealed(files: Record<string, Uint8Array>): string {
+function writeSealed(files: Record<string, Uint8Array>, now = NOW): string {
   const out: OutputFiles = new Map(Object.entries(files));
-  sealSite(out, { siteId: 'hashing', version: 1, now: NOW, signer: SIGNER, channels: CHANNELS });
+  sealSite(out, { siteId: 'hashing', version: 1, now, signer: SIGNER, channels: CHANNELS });
   const dir = makeTempDir();
   writeOutput(out, dir);
   return dir;
@@ -67,7 +71,7 @@ describe('hashing the files of a folder', () => {
     const dir = makeTempDir();
     const big = createBytes(BIG, 3);
     writeFileSync(join(dir, 'big.bin'), big);
-    const expected = (await import('node:crypto')).createHash('sha256').update(big).digest('hex');
+    const expected = createHash('sha256').update(big).digest('hex');
     expect(await fs.hashFile(join(dir, 'big.bin'))).toEqual({ kind: 'file', size: BIG, sha256: expected });
     expect(await fs.hashFile(join(dir, 'big.bin'), BIG)).toEqual({ kind: 'file', size: BIG, sha256: expected });
     // Another expected size: reported, not read.
@@ -114,4 +118,108 @@ describe('hashing the files of a folder', () => {
       expect.objectContaining({ kind: 'modified', path: 'b.html', message: 'b.html was modified (not a regular file)' }),
     ]);
   });
+});
+
+const ROOT = join(import.meta.dirname, '../..');
+
+/** A sealed tree of `count` small files (enough for `stele verify` to hash them on worker threads), sealed now for the CLI's clock. */
+function writeLargeTree(count: number): string {
+  const files: Record<string, Uint8Array> = {};
+  for (let i = 0; i < count; i++) files[`d${i % 13}/f${String(i).padStart(4, '0')}.txt`] = createBytes(1 + ((i * 613) % 3000), i + 11);
+  files['big/film.bin'] = createBytes(BIG, 5);
+  return writeSealed(files, new Date());
+}
+
+describe('hashing on worker threads (compiled stele)', () => {
+  it('stele verify checks every file of a large folder on two hash threads and reports each change', async () => {
+    const dir = writeLargeTree(900);
+    const pub = join(makeTempDir('stele-hashing-key-'), 'site.pub');
+    writeFileSync(pub, SIGNER.publicKeyFile);
+    const run = async () => {
+      try {
+        const r = await promisify(execFile)(process.execPath, [join(ROOT, 'bin/stele.js'), 'verify', dir, '--key', pub, '--trust-store', 'off', '--deadline', '0', '--json'], {
+          env: { ...process.env, STELE_HASH_WORKERS: '2' },
+          maxBuffer: 1 << 26,
+        });
+        return { code: 0, report: JSON.parse(r.stdout) };
+      } catch (error) {
+        const e = error as { code: number; stdout: string };
+        return { code: e.code, report: JSON.parse(e.stdout) };
+      }
+    };
+    const clean = await run();
+    expect(clean.code).toBe(0);
+    expect(clean.report.status).toBe('genuine');
+    expect(clean.report.checkedFiles).toBe(clean.report.manifest.fileCount);
+    expect(clean.report.checkedFiles).toBeGreaterThan(900);
+
+    const flip = (path: string, at: (size: number) => number) => {
+      const bytes = readFileSync(join(dir, path));
+      bytes[at(bytes.length)] ^= 0x01;
+      writeFileSync(join(dir, path), bytes);
+    };
+    flip('d0/f0000.txt', () => 0);
+    flip('d3/f0497.txt', (n) => n - 1);
+    flip('big/film.bin', (n) => n - 1);
+    rmSync(join(dir, 'd12/f0883.txt'));
+    rmSync(join(dir, 'd5/f0447.txt'));
+    symlinkSync(join(dir, 'd0/f0013.txt'), join(dir, 'd5/f0447.txt'));
+    const tampered = await run();
+    expect(tampered.code).toBe(1);
+    expect(tampered.report.status).toBe('not-genuine');
+    expect(tampered.report.checkedFiles).toBe(clean.report.checkedFiles - 5);
+    expect(tampered.report.problems.map((p: { kind: string; path: string }) => [p.kind, p.path])).toEqual([
+      ['modified', 'big/film.bin'],
+      ['modified', 'd0/f0000.txt'],
+      ['missing', 'd12/f0883.txt'],
+      ['modified', 'd3/f0497.txt'],
+      ['modified', 'd5/f0447.txt'],
+    ]);
+  }, 120_000);
+
+  it('hashFilesInWorkers gives the same outcomes as hashing on the main thread, and reports nothing once aborted', async () => {
+    const compiled = pathToFileURL(join(ROOT, 'dist/io/hash-file.js')).href;
+    const { hashFilesInWorkers, hashNodeFile, prestartHashWorkers, toOutcome } = (await import(compiled)) as typeof import('../../src/io/hash-file.js');
+    const dir = writeLargeTree(700);
+    const paths = ['big/film.bin', 'd1/f0001.txt', 'd2/f0002.txt', 'nothing/here.txt', 'd3', ...Array.from({ length: 700 }, (_, i) => `d${i % 13}/f${String(i).padStart(4, '0')}.txt`)];
+    const requests = paths.map((p, i) => ({ path: join(dir, p), ...(i === 2 ? { expectedSize: 1 } : {}) }));
+    const outcomes: FileHashOutcome[] = [];
+    let reports = 0;
+    await hashFilesInWorkers(requests, (i, outcome) => {
+      outcomes[i] = outcome;
+      reports++;
+    });
+    expect(reports).toBe(requests.length);
+    for (const [i, r] of requests.entries()) expect(outcomes[i]).toEqual(toOutcome(await hashNodeFile(r.path, r.expectedSize)));
+    expect(outcomes[3]).toEqual({ status: 'missing' });
+    expect(outcomes[4]).toMatchObject({ status: 'found', hash: { kind: 'dir' } });
+
+    // Threads started ahead of the batch give the same outcomes.
+    prestartHashWorkers(requests.length);
+    const again: FileHashOutcome[] = [];
+    await hashFilesInWorkers(requests, (i, outcome) => {
+      again[i] = outcome;
+    });
+    expect(again).toEqual(outcomes);
+
+    const controller = new AbortController();
+    let afterAbort = 0;
+    await hashFilesInWorkers(
+      requests,
+      () => {
+        if (controller.signal.aborted) afterAbort++;
+        else controller.abort();
+      },
+      controller.signal,
+    );
+    expect(afterAbort).toBe(0);
+  }, 120_000);
+
+  it('threads started ahead of a batch that never comes do not keep the process alive', async () => {
+    const compiled = pathToFileURL(join(ROOT, 'dist/io/hash-file.js')).href;
+    const script = `const m = await import(${JSON.stringify(compiled)}); m.prestartHashWorkers(5000); console.log('started');`;
+    // Unused threads are stopped after 30 s; a child still alive after 20 s is killed and the test fails (a hang detector, not a speed bound).
+    const r = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, STELE_HASH_WORKERS: '2' }, timeout: 20_000 });
+    expect(r.stdout.trim()).toBe('started');
+  }, 60_000);
 });

@@ -1,0 +1,329 @@
+/**
+ * `FileSystem.hashFile` and `hashFiles` on the real disk. A file is opened without following
+ * a final symbolic link (and without waiting on a FIFO), its kind and size read from the open
+ * descriptor, and its bytes read synchronously in chunks into one reused buffer and hashed
+ * with node:crypto: on a page-cached tree a synchronous read costs far less than a thread-pool
+ * round trip, and nothing is allocated per chunk.
+ *
+ * On the main thread the reads run in slices of {@link HASH_SLICE_MS} between which the event
+ * loop runs, so deadlines and aborts still fire. A large batch (`hashFilesInWorkers`) is
+ * spread over worker threads (`hash-worker.ts`, compiled builds only), which hash while the
+ * main thread does the rest of the check.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { FileHash, FileHashOutcome, FileHashRequest, FileStat } from './host.js';
+
+/** Bytes read at a time: one buffer per thread, reused for every file. */
+export const HASH_CHUNK_BYTES = 256 * 1024;
+/** Longest stretch the main thread reads without letting timers and other work run. */
+const HASH_SLICE_MS = 10;
+// Without O_NOFOLLOW (Windows) the kind is read with lstat before opening.
+const OPEN_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+// A FIFO opened without O_NONBLOCK would wait for a writer; it is reported as `other`, never read.
+const OPEN_FOR_HASH = constants.O_RDONLY | OPEN_NOFOLLOW | (constants.O_NONBLOCK ?? 0);
+
+/** The kind of an entry from its `Stats` or `Dirent`. */
+export function toKind(info: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }): FileStat['kind'] {
+  return info.isFile() ? 'file' : info.isDirectory() ? 'dir' : info.isSymbolicLink() ? 'symlink' : 'other';
+}
+
+function isMissing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/** A regular file opened for hashing, or what was found instead (`undefined`: nothing there). */
+type Opened = { fd: number } | { found: FileHash | undefined };
+
+function openForHash(path: string, expectedSize: number | undefined): Opened {
+  let fd: number;
+  try {
+    if (OPEN_NOFOLLOW === 0) {
+      const info = lstatSync(path);
+      if (!info.isFile()) return { found: { kind: toKind(info), size: info.size } };
+    }
+    fd = openSync(path, OPEN_FOR_HASH);
+  } catch (error) {
+    if (isMissing(error)) return { found: undefined };
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ELOOP' && code !== 'EMLINK') throw error;
+    // O_NOFOLLOW refused a symbolic link (or it went away in between).
+    try {
+      const info = lstatSync(path);
+      return { found: { kind: toKind(info), size: info.size } };
+    } catch (again) {
+      if (isMissing(again)) return { found: undefined };
+      throw again;
+    }
+  }
+  try {
+    const info = fstatSync(fd);
+    const found: FileHash | undefined = !info.isFile()
+      ? { kind: toKind(info), size: info.size }
+      : expectedSize !== undefined && info.size !== expectedSize
+        ? { kind: 'file', size: info.size }
+        : undefined;
+    if (found) {
+      closeSync(fd);
+      return { found };
+    }
+    return { fd };
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
+/** Read one chunk of `fd` into `buffer` and hash it; the number of bytes read (0 at the end). */
+function hashChunk(fd: number, hash: Hash, buffer: Buffer): number {
+  const n = readSync(fd, buffer, 0, buffer.length, null);
+  if (n > 0) hash.update(n === buffer.length ? buffer : buffer.subarray(0, n));
+  return n;
+}
+
+/** `hashFile` without yielding (worker threads). */
+export function hashFileSync(path: string, expectedSize: number | undefined, buffer: Buffer): FileHash | undefined {
+  const opened = openForHash(path, expectedSize);
+  if ('found' in opened) return opened.found;
+  try {
+    const hash = createHash('sha256');
+    let size = 0;
+    for (let n = hashChunk(opened.fd, hash, buffer); n > 0; n = hashChunk(opened.fd, hash, buffer)) size += n;
+    return { kind: 'file', size, sha256: hash.digest('hex') };
+  } finally {
+    closeSync(opened.fd);
+  }
+}
+
+let mainBuffer: Buffer | undefined;
+let sliceStart = 0;
+
+/** Let timers and I/O callbacks run when synchronous reads (files hashed, folders listed) have held the thread for a slice. */
+export async function yieldWhenSliceUsed(): Promise<void> {
+  if (performance.now() - sliceStart < HASH_SLICE_MS) return;
+  await new Promise((resolve) => setImmediate(resolve));
+  sliceStart = performance.now();
+}
+
+/**
+ * `FileSystem.hashFile` on the main thread, in slices. The buffer is never held across an
+ * await, so calls running side by side share it.
+ */
+export async function hashNodeFile(path: string, expectedSize?: number): Promise<FileHash | undefined> {
+  await yieldWhenSliceUsed();
+  const opened = openForHash(path, expectedSize);
+  if ('found' in opened) return opened.found;
+  try {
+    const hash = createHash('sha256');
+    mainBuffer ??= Buffer.allocUnsafe(HASH_CHUNK_BYTES);
+    let size = 0;
+    for (;;) {
+      const n = hashChunk(opened.fd, hash, mainBuffer);
+      if (n === 0) break;
+      size += n;
+      await yieldWhenSliceUsed();
+    }
+    return { kind: 'file', size, sha256: hash.digest('hex') };
+  } finally {
+    closeSync(opened.fd);
+  }
+}
+
+/** Turn `hashFile`'s answer or error into an outcome. */
+export function toOutcome(found: FileHash | undefined): FileHashOutcome {
+  return found ? { status: 'found', hash: found } : { status: 'missing' };
+}
+
+function toErrorOutcome(error: unknown): FileHashOutcome {
+  return { status: 'error', code: (error as NodeJS.ErrnoException).code ?? (error as Error).message };
+}
+
+/** A batch sent to a worker: `[index, path, expectedSize or -1]` triples. */
+export interface HashBatch {
+  items: [number, string, number][];
+}
+
+/** A worker's answer: one outcome per item, same order. */
+export interface HashBatchResult {
+  outcomes: [number, FileHashOutcome][];
+}
+
+/** Files per message to a worker. */
+const BATCH_FILES = 64;
+/** Below this many files the main thread hashes them itself (starting threads costs more). */
+export const WORKER_HASH_THRESHOLD = 512;
+const WORKER_URL = new URL('./hash-worker.js', import.meta.url);
+/** Compiled (`dist/`): tsc emits `hash-worker.js` next to this module. From TypeScript sources there is no worker script. */
+const COMPILED = import.meta.url.endsWith('.js');
+
+/** Hash worker threads for a batch of `count` files: `STELE_HASH_WORKERS` when set (0: none), else one per core, none on one core or from sources. */
+export function resolveHashWorkers(count: number, env: NodeJS.ProcessEnv = process.env): number {
+  if (!COMPILED) return 0;
+  const forced = env.STELE_HASH_WORKERS;
+  if (forced !== undefined && /^\d+$/.test(forced)) return Math.min(Number(forced), 8);
+  if (count < WORKER_HASH_THRESHOLD) return 0;
+  const cores = availableParallelism();
+  return cores > 1 ? Math.min(cores, 4) : 0;
+}
+
+/** How long threads started ahead of a batch wait for it before they are stopped. */
+const SPARE_WORKER_MS = 30_000;
+const spareWorkers: Worker[] = [];
+let spareTimer: NodeJS.Timeout | undefined;
+
+/**
+ * Start the worker threads a coming `hashFilesInWorkers` of about `count` files would use,
+ * so that their start overlaps other work. Unused, they keep no process alive and stop
+ * after {@link SPARE_WORKER_MS}.
+ */
+export function prestartHashWorkers(count: number): void {
+  const wanted = Math.min(resolveHashWorkers(count), Math.ceil(count / BATCH_FILES)) - spareWorkers.length;
+  for (let i = 0; i < wanted; i++) {
+    const worker = new Worker(WORKER_URL);
+    worker.unref();
+    const drop = (): void => {
+      const at = spareWorkers.indexOf(worker);
+      if (at >= 0) spareWorkers.splice(at, 1);
+    };
+    worker.once('error', drop);
+    worker.once('exit', drop);
+    spareWorkers.push(worker);
+  }
+  if (wanted <= 0) return;
+  clearTimeout(spareTimer);
+  spareTimer = setTimeout(() => {
+    for (const worker of spareWorkers.splice(0)) void worker.terminate();
+  }, SPARE_WORKER_MS);
+  spareTimer.unref();
+}
+
+/** A started spare worker, or a new one. */
+function takeWorker(): Worker {
+  const spare = spareWorkers.pop();
+  if (!spare) return new Worker(WORKER_URL);
+  spare.removeAllListeners();
+  spare.ref();
+  return spare;
+}
+
+async function hashInThread(
+  requests: readonly FileHashRequest[],
+  indices: Iterable<number>,
+  onResult: (index: number, outcome: FileHashOutcome) => void,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  for (const i of indices) {
+    if (signal?.aborted) return;
+    const r = requests[i];
+    let outcome: FileHashOutcome;
+    try {
+      outcome = toOutcome(await hashNodeFile(r.path, r.expectedSize));
+    } catch (error) {
+      outcome = toErrorOutcome(error);
+    }
+    if (signal?.aborted) return;
+    onResult(i, outcome);
+  }
+}
+
+/**
+ * `FileSystem.hashFiles` on the real disk: batches of {@link BATCH_FILES} handed to worker
+ * threads, two ahead each, as they answer; the main thread is free meanwhile. When a worker
+ * fails, the files it had not answered are hashed on the main thread. On abort, workers are
+ * stopped and nothing more is reported.
+ */
+export async function hashFilesInWorkers(
+  requests: readonly FileHashRequest[],
+  onResult: (index: number, outcome: FileHashOutcome) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const threads = Math.min(resolveHashWorkers(requests.length), Math.ceil(requests.length / BATCH_FILES));
+  if (threads === 0) return hashInThread(requests, requests.keys(), onResult, signal);
+  const answered = new Uint8Array(requests.length);
+  let next = 0;
+  const workers: Worker[] = [];
+  const takeBatch = (): HashBatch | undefined => {
+    if (next >= requests.length || signal?.aborted) return undefined;
+    const end = Math.min(requests.length, next + BATCH_FILES);
+    const items: [number, string, number][] = [];
+    for (; next < end; next++) items.push([next, requests[next].path, requests[next].expectedSize ?? -1]);
+    return { items };
+  };
+  let failed = false;
+  await new Promise<void>((resolve) => {
+    let running = 0;
+    const stopAll = (): void => {
+      for (const w of workers) void w.terminate();
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    const onAbort = (): void => stopAll();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    for (let t = 0; t < threads; t++) {
+      const first = takeBatch();
+      if (!first) break;
+      const worker = takeWorker();
+      workers.push(worker);
+      running++;
+      let done = false;
+      // Batches sent and not answered: two per worker, so a worker never waits for the main thread.
+      let inFlight = 0;
+      const send = (batch: HashBatch): void => {
+        inFlight++;
+        worker.postMessage(batch);
+      };
+      const finish = (): void => {
+        if (done) return;
+        done = true;
+        void worker.terminate();
+        if (--running === 0) stopAll();
+      };
+      worker.on('message', (result: HashBatchResult) => {
+        inFlight--;
+        for (const [index, outcome] of result.outcomes) {
+          if (signal?.aborted) return;
+          answered[index] = 1;
+          onResult(index, outcome);
+        }
+        const batch = takeBatch();
+        if (batch) send(batch);
+        else if (inFlight === 0) finish();
+      });
+      worker.once('error', () => {
+        failed = true;
+        finish();
+      });
+      worker.once('exit', () => {
+        if (!done) failed = true;
+        finish();
+      });
+      send(first);
+      const second = takeBatch();
+      if (second) send(second);
+    }
+    if (running === 0) stopAll();
+  });
+  if (signal?.aborted) return;
+  // Files a failed worker never answered, and any batch not handed out.
+  if (failed || next < requests.length) {
+    const left: number[] = [];
+    for (let i = 0; i < requests.length; i++) if (!answered[i]) left.push(i);
+    await hashInThread(requests, left, onResult, signal);
+  }
+}
+
+/** What the worker script runs for one batch. */
+export function hashBatch(batch: HashBatch, buffer: Buffer): HashBatchResult {
+  return {
+    outcomes: batch.items.map(([index, path, expected]): [number, FileHashOutcome] => {
+      try {
+        return [index, toOutcome(hashFileSync(path, expected < 0 ? undefined : expected, buffer))];
+      } catch (error) {
+        return [index, toErrorOutcome(error)];
+      }
+    }),
+  };
+}
