@@ -98,6 +98,22 @@ export const registerDevCommand: RegisterCommand = (cli, ctx) => {
         ignoreInitial: true,
       });
       watcher.on('all', () => void rebuild());
+      /**
+       * One rebuild with nothing changed, in the background right after start:
+       * the paths that reuse earlier work run once (and V8 compiles them), and
+       * the first build's garbage is collected, so the first edit is as quick as
+       * the ones after it. Not served: an edit meanwhile is built again after it.
+       */
+      const warmUp = async () => {
+        pending = build(true).then(
+          () => undefined,
+          () => undefined,
+        );
+        await pending;
+        pending = undefined;
+        if (again) await runBuilds(true);
+      };
+      if (result.ok) void warmUp();
       await waitForShutdown();
       clearTimeout(searchTimer);
       await pending;
