@@ -17,8 +17,7 @@ import { createTraditionalConverter } from '../content/chinese.js';
 import { createCollectionRegistry } from '../content/collection-registry.js';
 import { advocacyCollectionFields, validateAdvocacyEntry } from '../content/collections/index.js';
 import { loadImportState, loadRedirects } from '../content/import-records.js';
-import { type ContentSet, convertData, loadContent } from '../content/load-content.js';
-import type { ParsedFrontMatter } from '../content/front-matter.js';
+import { type ContentSet, convertData, loadContent, type ParsedSource } from '../content/load-content.js';
 import { checkContentReferences } from '../content/references.js';
 import { collectProjectWithheldNames } from '../content/withheld.js';
 import { createDiagnostic } from '../errors/catalogue.js';
@@ -121,8 +120,8 @@ export interface BuildCache {
   config?: Map<string, unknown>;
   /** Withheld-name scan results, by file bytes and name list. */
   names?: Memo<Diagnostic[]>;
-  /** Parsed front matter, by file and text (in process only). */
-  frontMatter?: Memo<ParsedFrontMatter>;
+  /** Content files read and parsed, by file and bytes (in process only). */
+  frontMatter?: Memo<ParsedSource>;
   /** Simplified → Traditional conversions, by source text. */
   traditional?: Memo<string>;
   render?: Memo<RenderMemoValue>;

@@ -3,7 +3,7 @@
  * must stop the build from sealing.
  */
 import { type Diagnostic, sortDiagnostics } from '../errors/diagnostic.js';
-import { hashKey, type Memo } from '../io/memo.js';
+import { hashKey, joinKey, type Memo } from '../io/memo.js';
 import type { OutputFiles } from '../site/output.js';
 import { isCompressedSearchFile } from '../site/search-pagefind.js';
 import { gunzipSync } from 'node:zlib';
@@ -88,13 +88,14 @@ function checkPageList(
   into: Map<string, { bytes: Uint8Array; diagnostics: Diagnostic[]; links: PageLinks }>,
 ): void {
   const allowedOrigins = options.allowedOrigins ?? [];
-  const memoContext = resolvePageContext(options);
+  const memoContext = hashKey(resolvePageContext(options));
   for (let i = 0; i < paths.length; i += CHUNK) {
     const todo: { path: string; key: string }[] = [];
     for (const path of paths.slice(i, i + CHUNK)) {
       const bytes = output.get(path)!;
       // The same bytes with other source marks (a front matter grew a line) are checked again.
-      const key = options.memo ? hashKey(memoContext, path, JSON.stringify(options.sourceMarks?.get(path) ?? []), bytes) : '';
+      const marks = options.sourceMarks?.get(path);
+      const key = options.memo ? joinKey(memoContext, path, marks?.length ? hashKey(JSON.stringify(marks)) : '', bytes) : '';
       const hit = options.memo?.get(key);
       if (hit) {
         const source = createSourceLocator(options.sourceMarks, path);

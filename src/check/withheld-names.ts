@@ -20,7 +20,7 @@ import { createDiagnostic } from '../errors/catalogue.js';
 import { CHECK_WITHHELD_NAME, CHECK_WITHHELD_NAME_IN_PATH } from '../errors/codes-harden.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { createOffsetLocator } from '../harden/text-location.js';
-import { hashKey, type Memo } from '../io/memo.js';
+import { hashKey, joinKey, type Memo } from '../io/memo.js';
 import type { OutputFiles } from '../site/output.js';
 import {
   collapseLetterSpacing,
@@ -171,6 +171,7 @@ export function checkWithheldNames(output: OutputFiles, names: readonly Withheld
   const matcher = createWithheldNameMatcher(names);
   if (!matcher.searchable) return [];
   const namesKey = names.map((n) => `${n.name}\u0000${n.label}`).join('\n');
+  const namesDigest = memo ? hashKey(namesKey) : '';
   const diagnostics: Diagnostic[] = [];
   for (const path of [...output.keys()].sort()) {
     const pathHits = findWithheldNames(matcher, path);
@@ -179,7 +180,7 @@ export function checkWithheldNames(output: OutputFiles, names: readonly Withheld
       diagnostics.push(createDiagnostic(CHECK_WITHHELD_NAME_IN_PATH, { file }, label));
     }
     const bytes = output.get(path)!;
-    const key = memo ? hashKey(namesKey, file, bytes) : '';
+    const key = memo ? joinKey(namesDigest, file, bytes) : '';
     const known = memo?.get(key);
     if (known) {
       diagnostics.push(...known);

@@ -21,7 +21,7 @@ import {
 import { type Diagnostic, sortDiagnostics } from '../errors/diagnostic.js';
 import { mapZodIssues, type PathLocator } from '../errors/zod-issues.js';
 import type { Host } from '../io/host.js';
-import { hashKey, type Memo } from '../io/memo.js';
+import { joinKey, type Memo } from '../io/memo.js';
 import type { BaseFrontMatter } from './base-schema.js';
 import { type CollectionDefinition, type CollectionName, RESERVED_SLUGS } from './collection-registry.js';
 import { containsHan } from './chinese.js';
@@ -86,11 +86,17 @@ export interface LoadContentOptions {
    */
   validateEntry?: (entry: ContentEntry, locate: PathLocator, info: { original: boolean }) => Diagnostic[];
   /**
-   * Parsed front matter of earlier builds in this process (`stele dev`), by
-   * file and text: an unchanged file is not parsed again. Its data is only
-   * read (validation makes new objects), so sharing it between builds is safe.
+   * Files read by earlier builds in this process (`stele dev`), by path and
+   * bytes: an unchanged file is not decoded, scanned or parsed again. Its data
+   * is only read (validation makes new objects), so sharing it between builds is safe.
    */
-  frontMatterMemo?: Memo<ParsedFrontMatter>;
+  frontMatterMemo?: Memo<ParsedSource>;
+}
+
+/** A content file as read before validation: its roster lines and its parsed front matter. */
+export interface ParsedSource {
+  rosterLines: [number, number][];
+  fm: ParsedFrontMatter;
 }
 
 interface RawFile {
@@ -176,22 +182,23 @@ export async function loadContent(config: ResolvedConfig, host: Host, options: L
       diagnostics.push(createDiagnostic(ContentUnsafeName, { file }, base, unsafe));
       return;
     }
-    let text: string;
-    try {
-      text = decoder.decode(sources[i]);
-    } catch {
-      diagnostics.push(createDiagnostic(ContentNotUtf8, { file, line: 1, column: 1 }));
-      return;
+    // The same file with the same bytes: decoded, scanned and parsed by an earlier build (`stele dev`).
+    const memoKey = options.frontMatterMemo ? joinKey(file, sources[i]!) : '';
+    let parsed = options.frontMatterMemo?.get(memoKey);
+    if (!parsed) {
+      let text: string;
+      try {
+        text = decoder.decode(sources[i]);
+      } catch {
+        diagnostics.push(createDiagnostic(ContentNotUtf8, { file, line: 1, column: 1 }));
+        return;
+      }
+      parsed = { rosterLines: findRosterLines(text), fm: parseFrontMatter(text, file) };
+      // Only clean parses are kept: a file with errors is read again until fixed.
+      if (!parsed.fm.diagnostics.length) options.frontMatterMemo?.set(memoKey, parsed);
     }
-    const rosterLines = findRosterLines(text);
+    const { rosterLines, fm } = parsed;
     if (rosterLines.length) protectedLines[file] = rosterLines;
-    const memoKey = options.frontMatterMemo ? hashKey(file, text) : '';
-    let fm = options.frontMatterMemo?.get(memoKey);
-    if (!fm) {
-      fm = parseFrontMatter(text, file);
-      // Only clean parses are kept: a file with errors is parsed again until fixed.
-      if (!fm.diagnostics.length) options.frontMatterMemo?.set(memoKey, fm);
-    }
     if (rosterLines.length) protectedNames.push(...collectRosterNames(fm.data.roster, file, options.toTraditional));
     diagnostics.push(...fm.diagnostics);
     if (fm.diagnostics.length) return;

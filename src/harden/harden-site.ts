@@ -12,7 +12,7 @@ import type { OutputFiles } from '../site/output.js';
 import { computeSha256Base64, createContentSecurityPolicy } from './csp.js';
 import { getAttribute, getAttributeTokens, type ScannedElement, scanHtml } from './html-scan.js';
 import { collectInlineCode } from './inline-code.js';
-import { hashKey, type Memo } from '../io/memo.js';
+import { hashKey, joinKey, type Memo } from '../io/memo.js';
 import { classifyUrl } from './site-url.js';
 import { locateOffset } from './text-location.js';
 
@@ -228,10 +228,11 @@ export function hardenSite(output: OutputFiles, options: HardenOptions = {}): Di
   const diagnostics: Diagnostic[] = [];
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
+  const memoContext = options.memo ? hashKey(JSON.stringify(options.formAction ?? []), JSON.stringify(options.connectSrc ?? [])) : '';
   for (const path of [...output.keys()].sort()) {
     if (!isHtmlPath(path)) continue;
     const bytes = output.get(path)!;
-    const key = options.memo ? hashKey(path, JSON.stringify(options.formAction ?? []), JSON.stringify(options.connectSrc ?? []), String(options.searchPages?.has(path) === true), bytes) : undefined;
+    const key = options.memo ? joinKey(memoContext, path, String(options.searchPages?.has(path) === true), bytes) : undefined;
     const hit = key ? options.memo!.get(key) : undefined;
     if (hit) {
       diagnostics.push(...hit.diagnostics);

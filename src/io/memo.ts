@@ -66,6 +66,16 @@ export function digestBytes(bytes: Uint8Array): string {
   return digest;
 }
 
+/**
+ * A memo key of the given parts without hashing them again: strings as they
+ * are, bytes by their `digestBytes`, joined by NUL. For parts that are short
+ * or already digests (a context hashed once per build, a path, a page's
+ * bytes); none may contain NUL.
+ */
+export function joinKey(...parts: (string | Uint8Array)[]): string {
+  return parts.map((p) => (typeof p === 'string' ? p : `\u0001${digestBytes(p)}`)).join('\u0000');
+}
+
 /** A hash of the given parts (strings, or bytes by their `digestBytes`), as a memo key. */
 export function hashKey(...parts: (string | Uint8Array)[]): string {
   const h = createHash('sha1');
