@@ -58,8 +58,24 @@ export function encodeHex(bytes: Uint8Array): string {
   return out;
 }
 
-/** Compare two strings by their UTF-8 bytes (the manifest's sort order). */
+/**
+ * Compare two strings by their UTF-8 bytes (the manifest's sort order); negative, zero or
+ * positive. UTF-8 orders by code point, as UTF-16 code units do outside the surrogates: the
+ * strings are compared unit by unit and encoded only when they first differ at a surrogate.
+ */
 export function compareBytes(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if ((x < 0xd800 || x > 0xdfff) && (y < 0xd800 || y > 0xdfff)) return x - y;
+    return compareEncoded(a, b);
+  }
+  return a.length - b.length;
+}
+
+function compareEncoded(a: string, b: string): number {
   const x = encoder.encode(a);
   const y = encoder.encode(b);
   const n = Math.min(x.length, y.length);
