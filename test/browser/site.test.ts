@@ -19,7 +19,6 @@ import {
   guardContextRequests,
   launchChromium,
   listHtmlPages,
-  type PageProblems,
   removeTempDir,
   resolvePageLanguage,
   serveSite,
