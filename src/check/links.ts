@@ -110,7 +110,8 @@ export function checkPageLinks(output: OutputFiles, pages: readonly PageLinks[])
       const { url: written, start, element } = u;
       const url = fromRoot && written.startsWith(linkRoot) ? `./${written.slice(linkRoot.length)}` : written;
       // Classified once per page and URL: the target is kept with the page's memoised link data.
-      const target = fromRoot && url !== written ? classifyUrl('index.html', url) : (u.target ??= classifyUrl(page.path, url));
+      if (!(fromRoot && url !== written)) u.target ??= classifyUrl(page.path, url);
+      const target = fromRoot && url !== written ? classifyUrl('index.html', url) : u.target!;
       if (target.kind === 'external' || target.kind === 'scheme') continue;
       // Located only when reported: most links are fine, and locating costs a scan of the line.
       // A link the author wrote is reported where it was written.
