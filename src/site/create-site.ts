@@ -218,7 +218,7 @@ export function createSite(input: SiteInput): SiteResult {
     const card = input.socialImage?.(lang);
     return card ? { ...card, alt: localize(config.title, lang, def) } : undefined;
   };
-  const socialMeta = (lang: LanguageCode, title: string, image: (SocialImage & { alt: string }) | undefined, locales: LanguageCode[], article?: boolean): SocialMeta => ({
+  const socialMeta = (_lang: LanguageCode, title: string, image: (SocialImage & { alt: string }) | undefined, locales: LanguageCode[], article?: boolean): SocialMeta => ({
     type: article ? 'article' : 'website',
     title,
     // Previewers need an absolute image URL: without baseUrl there is none (STELE2000 says so).

@@ -3,7 +3,7 @@
  * the offset-mapped views, or a withheld name could slip past the prefilter.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { createMappedText, decodeEscapes, decodeEscapesText, foldPlainText, foldText, stripMarkup, stripMarkupText } from '../../src/check/mapped-text.js';
 import { createSearchTexts, createSearchViews } from '../../src/check/withheld-names.js';
 

@@ -7,6 +7,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildProject } from '../../src/build/build-project.js';
+import { isNotFoundPagePath, resolveNotFoundLinkRoot } from '../../src/harden/not-found-page.js';
 import { createSignerFromSeed } from '../../src/seal/signer.js';
 import { readOutputText } from '../../src/site/output.js';
 import { collectUrls } from '../helpers/html-urls.js';
@@ -71,12 +72,16 @@ describe.each(Object.entries(ENTRIES))('%s', (kind, [folder, base, en, zh]) => {
     expect(out.has(entryPath('zh-hans/'))).toBe(variant !== 'en only');
     expect(out.has(entryPath('zh-hant/'))).toBe(variant !== 'en only');
 
-    // Every alternate and switcher link names a page in the output.
+    // Every alternate and switcher link names a page in the output. 404 pages link from the
+    // site's root path (a server answers any address with them): resolved from there.
+    const notFoundRoot = resolveNotFoundLinkRoot(out);
     for (const [path] of out) {
       if (!path.endsWith('.html')) continue;
       for (const u of collectUrls(readOutputText(out, path)!)) {
         if (/^[a-z]+:|^#|^\/\//i.test(u.value)) continue;
-        const target = new URL(u.value, `file:///site/${path}`).pathname.replace(/^\/site\//, '').replace(/\/$/, '/index.html');
+        const fromRoot = isNotFoundPagePath(path) && notFoundRoot !== undefined && u.value.startsWith(notFoundRoot);
+        const value = fromRoot ? `./${u.value.slice(notFoundRoot.length)}` : u.value;
+        const target = new URL(value, `file:///site/${fromRoot ? 'index.html' : path}`).pathname.replace(/^\/site\//, '').replace(/\/$/, '/index.html');
         expect(out.has(decodeURIComponent(target)), `${path}: ${u.value}`).toBe(true);
       }
     }
