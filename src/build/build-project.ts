@@ -129,6 +129,8 @@ export interface BuildCache {
   check?: Memo<PageCheckMemo>;
   /** Preview-card PNGs by the hash of their SVG. */
   cards?: Map<string, Uint8Array>;
+  /** Digests of entry bodies, by the body text (in process only). */
+  bodyDigests?: Memo<string>;
   /** Preview-card keys (the hash of their SVG) by the card's options (in process only). */
   cardKeys?: Memo<string>;
   /** Pagefind indexes, one per language, by a hash of that language's pages. */
@@ -214,7 +216,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     delete memory.done;
     stats.memory = memory;
     const c = cache;
-    for (const memo of [c?.frontMatter, c?.cardKeys, c?.traditional, c?.render, c?.harden, c?.check, c?.names, c?.layout]) memo?.prune();
+    for (const memo of [c?.frontMatter, c?.bodyDigests, c?.cardKeys, c?.traditional, c?.render, c?.harden, c?.check, c?.names, c?.layout]) memo?.prune();
     // A build that reused the last index kept the per-language ones for the build after it.
     if (!stats.searchDeferred) c?.search?.prune();
     stats.ms = Math.round(performance.now() - started);
@@ -242,6 +244,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   if (cache) {
     cache.frontMatter ??= new Memo();
     cache.cardKeys ??= new Memo();
+    cache.bodyDigests ??= new Memo();
     cache.traditional ??= new Memo();
     cache.render ??= new Memo();
     cache.harden ??= new Memo();
@@ -370,7 +373,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     : '';
   const rendered = await renderSite(config, content, imageByPath, resolveImage, {
     onProgress: (done, total) => options.onProgress?.('render', done, total),
-    ...(cache?.render ? { memo: { table: cache.render, context: structure } } : {}),
+    ...(cache?.render ? { memo: { table: cache.render, context: structure, ...(cache.bodyDigests ? { bodyDigests: cache.bodyDigests } : {}) } } : {}),
   });
   stats.renderWorkers = rendered.workers;
   stats.rendered = rendered.fresh;

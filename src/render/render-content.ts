@@ -12,7 +12,7 @@ import { entryPath, relativeUrl } from '../content/urls.js';
 import { createDiagnostic } from '../errors/catalogue.js';
 import { ContentBrokenLink, ContentExternalImage, ContentMalformedPath, ContentMissingAlt, ContentMissingImage } from '../errors/codes-core.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
-import { hashKey, type Memo } from '../io/memo.js';
+import { hashKey, joinKey, type Memo } from '../io/memo.js';
 import { createMarkdownRenderer, type Heading } from './markdown.js';
 import type { SafeHtml } from './html.js';
 
@@ -45,7 +45,7 @@ export interface RenderResult {
 export interface RenderOptions {
   onProgress?: (done: number, total: number) => void;
   /** Results of earlier builds in this process (`stele dev`), valid for one site structure (`context`). */
-  memo?: { table: Memo<RenderMemoValue>; context: string };
+  memo?: { table: Memo<RenderMemoValue>; context: string; bodyDigests?: Memo<string> };
   /** Memo keys already computed (`resolveRenderMemoKey`), by entry id. */
   memoKeys?: ReadonlyMap<string, string>;
   /** Render only these entries (a worker's share); links still resolve against all of `content`. */
@@ -69,7 +69,7 @@ export function renderContent(config: ResolvedConfig, content: ContentSet, resol
     if (onProgress && index % 100 === 0) onProgress(index, todo.length);
     const path = entryPath(entry, config.defaultLanguage);
     // Same body, place and site structure → same HTML (`stele dev` rebuilds).
-    const key = memo ? (options.memoKeys?.get(entry.id) ?? resolveRenderMemoKey(memo.context, entry)) : '';
+    const key = memo ? (options.memoKeys?.get(entry.id) ?? resolveRenderMemoKey(memo.context, entry, memo.bodyDigests)) : '';
     const hit = memo?.table.get(key);
     if (hit) {
       if (!entry.derived) diagnostics.push(...hit.diagnostics);
@@ -130,9 +130,19 @@ export function renderContent(config: ResolvedConfig, content: ContentSet, resol
   return { rendered, diagnostics };
 }
 
-/** The render memo's key for `entry`: same body, place and site structure (`context`) → same HTML. */
-export function resolveRenderMemoKey(context: string, entry: ContentEntry): string {
-  return hashKey(context, entry.file, entry.lang, String(entry.bodyLine), entry.derived ? 'd' : '', entry.body);
+/**
+ * The render memo's key for `entry`: same body, place and site structure
+ * (`context`) → same HTML. `bodyDigests` (`stele dev`) keeps the digest of each
+ * body text, so an unchanged body (the same string, kept with its file's
+ * parse) is not hashed again on every rebuild.
+ */
+export function resolveRenderMemoKey(context: string, entry: ContentEntry, bodyDigests?: Memo<string>): string {
+  let digest = bodyDigests?.get(entry.body);
+  if (digest === undefined) {
+    digest = hashKey(entry.body);
+    bodyDigests?.set(entry.body, digest);
+  }
+  return joinKey(context, entry.file, entry.lang, String(entry.bodyLine), entry.derived ? 'd' : '', digest);
 }
 
 /** Front-matter summary, or the first paragraph's text (tags removed, entities decoded), up to 280 chars. */

@@ -72,7 +72,7 @@ export interface RenderJobResult {
 export interface RenderSiteOptions {
   onProgress?: (done: number, total: number) => void;
   /** Results of earlier builds (this process, or `.stele/cache`), valid for one site structure (`context`). */
-  memo?: { table: Memo<RenderMemoValue>; context: string };
+  memo?: { table: Memo<RenderMemoValue>; context: string; bodyDigests?: Memo<string> };
 }
 
 /**
@@ -88,7 +88,7 @@ export async function renderSite(
   options: RenderSiteOptions = {},
 ): Promise<RenderResult & { workers: number; fresh: number }> {
   const { memo } = options;
-  const keys = new Map(memo ? content.entries.map((e) => [e.id, resolveRenderMemoKey(memo.context, e)]) : []);
+  const keys = new Map(memo ? content.entries.map((e) => [e.id, resolveRenderMemoKey(memo.context, e, memo.bodyDigests)]) : []);
   const misses = memo ? content.entries.filter((e) => !memo.table.get(keys.get(e.id)!)) : content.entries;
   const workers = resolveRenderWorkers(misses.length);
   if (!workers) return { ...renderContent(config, content, resolveImage, { ...options, memoKeys: keys }), workers, fresh: misses.length };
