@@ -36,7 +36,7 @@ function isMissing(error: unknown): boolean {
 }
 
 /** A regular file opened for hashing, or what was found instead (`undefined`: nothing there). */
-type Opened = { fd: number } | { found: FileHash | undefined };
+type Opened = { fd: number; size: number } | { found: FileHash | undefined };
 
 function openForHash(path: string, expectedSize: number | undefined): Opened {
   let fd: number;
@@ -70,7 +70,7 @@ function openForHash(path: string, expectedSize: number | undefined): Opened {
       closeSync(fd);
       return { found };
     }
-    return { fd };
+    return { fd, size: info.size };
   } catch (error) {
     closeSync(fd);
     throw error;
@@ -84,6 +84,15 @@ function hashChunk(fd: number, hash: Hash, buffer: Buffer): number {
   return n;
 }
 
+/**
+ * True once a file has been read to its end: a read returned nothing, or a short read
+ * brought the bytes to the size the open file had (one read for a small file, not two).
+ * A file that grew since fills the read past that size and is read on to its new end.
+ */
+function isLastChunk(read: number, asked: number, total: number, statSize: number): boolean {
+  return read === 0 || (read < asked && total === statSize);
+}
+
 /** `hashFile` without yielding (worker threads). */
 export function hashFileSync(path: string, expectedSize: number | undefined, buffer: Buffer): FileHash | undefined {
   const opened = openForHash(path, expectedSize);
@@ -91,7 +100,11 @@ export function hashFileSync(path: string, expectedSize: number | undefined, buf
   try {
     const hash = createHash('sha256');
     let size = 0;
-    for (let n = hashChunk(opened.fd, hash, buffer); n > 0; n = hashChunk(opened.fd, hash, buffer)) size += n;
+    for (;;) {
+      const n = hashChunk(opened.fd, hash, buffer);
+      size += n;
+      if (isLastChunk(n, buffer.length, size, opened.size)) break;
+    }
     return { kind: 'file', size, sha256: hash.digest('hex') };
   } finally {
     closeSync(opened.fd);
@@ -122,8 +135,8 @@ export async function hashNodeFile(path: string, expectedSize?: number): Promise
     let size = 0;
     for (;;) {
       const n = hashChunk(opened.fd, hash, mainBuffer);
-      if (n === 0) break;
       size += n;
+      if (isLastChunk(n, mainBuffer.length, size, opened.size)) break;
       await yieldWhenSliceUsed();
     }
     return { kind: 'file', size, sha256: hash.digest('hex') };

@@ -79,6 +79,13 @@ describe('hashing the files of a folder', () => {
     expect(await fs.hashFile(join(dir, 'nothing.bin'))).toBeUndefined();
     expect(await fs.hashFile(join(dir, 'big.bin', 'below'))).toBeUndefined();
     expect((await fs.hashFile(dir))?.kind).toBe('dir');
+    // Empty, exactly one read, one byte more, one byte less.
+    for (const size of [0, 256 * 1024, 256 * 1024 + 1, 256 * 1024 - 1]) {
+      const bytes = createBytes(size, size + 1);
+      writeFileSync(join(dir, `s${size}.bin`), bytes);
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      expect(await fs.hashFile(join(dir, `s${size}.bin`), size)).toEqual({ kind: 'file', size, sha256 });
+    }
   });
 
   it('checks every file of a tree much larger than the pool of parallel reads, and reports each change', async () => {
