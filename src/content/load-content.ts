@@ -97,6 +97,13 @@ export interface LoadContentOptions {
 export interface ParsedSource {
   rosterLines: [number, number][];
   fm: ParsedFrontMatter;
+  /**
+   * The entry validation made of this file the last time, and the memo key of
+   * the original it was validated against ('' for an original): the same
+   * bytes against the same original validate to the same entry. Kept only
+   * when validation reported nothing.
+   */
+  validated?: { originalKey: string; entry: ContentEntry };
 }
 
 interface RawFile {
@@ -109,6 +116,8 @@ interface RawFile {
   body: string;
   bodyLine: number;
   locate: PathLocator;
+  /** The file as remembered between builds (`frontMatterMemo`), with its memo key. */
+  source?: { key: string; parsed: ParsedSource };
 }
 
 /**
@@ -204,7 +213,8 @@ export async function loadContent(config: ResolvedConfig, host: Host, options: L
     if (fm.diagnostics.length) return;
     const tk = fm.data.translationKey;
     const key = typeof tk === 'string' && !explainUnsafeSlug(tk) ? tk : base;
-    raws.push({ file, collection: collection.name, base, lang, key, data: fm.data, body: fm.body, bodyLine: fm.bodyLine, locate: fm.locate });
+    const source = memoKey && !fm.diagnostics.length ? { key: memoKey, parsed } : undefined;
+    raws.push({ file, collection: collection.name, base, lang, key, data: fm.data, body: fm.body, bodyLine: fm.bodyLine, locate: fm.locate, ...(source ? { source } : {}) });
   });
 
   // Group by translation key.
@@ -244,12 +254,22 @@ export async function loadContent(config: ResolvedConfig, host: Host, options: L
       }
       original = config.languages.map((l) => group.get(l)).find((raw) => raw !== undefined)!;
     }
-    const originalEntry = validateRaw(original, collection, undefined, options, diagnostics);
+    /** Validate `raw` (against `originalRaw`'s entry), or reuse the entry its unchanged bytes gave last time. */
+    const validate = (raw: RawFile, originalRaw?: RawFile, originalEntry?: ContentEntry): ContentEntry | undefined => {
+      const originalKey = originalRaw ? (originalRaw.source?.key ?? '') : '';
+      const last = raw.source?.parsed.validated;
+      if (last && last.originalKey === originalKey && (!originalRaw || originalKey)) return last.entry;
+      const before = diagnostics.length;
+      const e = validateRaw(raw, collection, originalEntry, options, diagnostics);
+      if (e && raw.source && diagnostics.length === before && (!originalRaw || originalKey)) raw.source.parsed.validated = { originalKey, entry: e };
+      return e;
+    };
+    const originalEntry = validate(original);
     if (!originalEntry) continue;
     const built = new Map<LanguageCode, ContentEntry>([[original.lang, originalEntry]]);
     for (const [lang, raw] of group) {
       if (lang === original.lang) continue;
-      const e = validateRaw(raw, collection, originalEntry, options, diagnostics);
+      const e = validate(raw, original, originalEntry);
       if (e) built.set(lang, e);
     }
     // Traditional Chinese derived from Simplified unless written by hand.
