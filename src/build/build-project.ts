@@ -151,7 +151,8 @@ export interface BuildStats {
   /**
    * Peak resident set size of this process (its worker threads included;
    * Pagefind's service processes not) during each stage, in MiB, sampled
-   * every 25 ms and at each stage's end.
+   * every 25 ms and at each stage's end. Not measured for a build given an
+   * in-process cache (`stele dev`).
    */
   memory?: Record<string, number>;
   /** Worker threads the render stage used (0: rendered in process). */
@@ -192,19 +193,25 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const stats: BuildStats = { pages: 0, files: 0, bytes: 0, ms: 0, stages: {}, renderWorkers: 0 };
   let stageStart = started;
   let stageName = options.persistentCache && !options.cache ? 'cache-load' : 'config';
+  // Peak memory per stage, for `build --json` and the bench; `stele dev` (an in-process cache) skips it.
+  const measureMemory = !options.cache;
   const memory: Record<string, number> = {};
-  let stagePeak = process.memoryUsage.rss();
-  const sampler = setInterval(() => {
-    stagePeak = Math.max(stagePeak, process.memoryUsage.rss());
-  }, 25);
-  sampler.unref();
+  let stagePeak = measureMemory ? process.memoryUsage.rss() : 0;
+  const sampler = measureMemory
+    ? setInterval(() => {
+        stagePeak = Math.max(stagePeak, process.memoryUsage.rss());
+      }, 25)
+    : undefined;
+  sampler?.unref();
   /** Close the running stage's timer and start the next one. */
   const stage = (next: string, total = 0) => {
     const now = performance.now();
     stats.stages[stageName] = Math.round(now - stageStart);
-    const rss = process.memoryUsage.rss();
-    memory[stageName] = Math.round(Math.max(stagePeak, rss) / 1048576);
-    stagePeak = rss;
+    if (measureMemory) {
+      const rss = process.memoryUsage.rss();
+      memory[stageName] = Math.round(Math.max(stagePeak, rss) / 1048576);
+      stagePeak = rss;
+    }
     stageStart = now;
     stageName = next;
     options.onProgress?.(next, 0, total);
@@ -214,7 +221,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     clearInterval(sampler);
     delete stats.stages.done;
     delete memory.done;
-    stats.memory = memory;
+    if (measureMemory) stats.memory = memory;
     const c = cache;
     for (const memo of [c?.frontMatter, c?.bodyDigests, c?.cardKeys, c?.traditional, c?.render, c?.harden, c?.check, c?.names, c?.layout]) memo?.prune();
     // A build that reused the last index kept the per-language ones for the build after it.
