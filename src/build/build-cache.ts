@@ -17,7 +17,7 @@
  *
  * The file is one versioned blob: a header line (format, the code id of the
  * stele that wrote it, V8's serialization version, the SHA-256 of the payload)
- * and a `node:v8` payload. A header that does not match, a checksum that does
+ * and a payload of one `node:v8` serialization per table. A header that does not match, a checksum that does
  * not match or a payload that does not parse is a miss, never an error: the
  * build then starts cold and writes a new cache.
  */
@@ -36,7 +36,7 @@ import type { BuildCache } from './build-project.js';
 export const BUILD_CACHE_DIR = '.stele/cache';
 
 const MAGIC = 'stele-build-cache';
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** Where and for which code the cache is kept. */
 export interface PersistentCacheOptions {
@@ -57,6 +57,8 @@ interface Header {
   v8: string;
   sha256: string;
   bytes: number;
+  /** The payload is one `node:v8` serialization per table, in this order: name and byte length. */
+  tables: [string, number][];
 }
 
 type Tables = Record<string, [string, unknown][]>;
@@ -99,13 +101,19 @@ export async function loadBuildCache(fs: FileSystem, options: PersistentCacheOpt
     header.codeId !== resolveCodeId(options) ||
     header.v8 !== process.versions.v8 ||
     header.bytes !== payload.byteLength ||
+    !Array.isArray(header.tables) ||
+    header.tables.reduce((n, [, size]) => n + size, 0) !== payload.byteLength ||
     header.sha256 !== createHash('sha256').update(payload).digest('hex')
   ) {
     return undefined;
   }
-  let tables: Tables;
+  const tables: Tables = {};
   try {
-    tables = deserialize(payload) as Tables;
+    let at = 0;
+    for (const [name, size] of header.tables) {
+      tables[name] = deserialize(payload.subarray(at, at + size)) as Tables[string];
+      at += size;
+    }
   } catch {
     return undefined;
   }
@@ -168,9 +176,16 @@ export async function saveBuildCache(
   };
   // Nothing learned and nothing dropped: the file on disk already holds exactly this.
   if (isUnchanged(cache, tables)) return true;
-  let payload: Uint8Array;
+  // One serialization per table: a single one of the whole cache grows its buffer to
+  // about twice the cache's size while it writes (the build's peak memory).
+  const parts: Uint8Array[] = [];
+  const hash = createHash('sha256');
   try {
-    payload = serialize(tables);
+    for (const entries of Object.values(tables)) {
+      const part = serialize(entries);
+      hash.update(part);
+      parts.push(part);
+    }
   } catch {
     return false;
   }
@@ -179,15 +194,16 @@ export async function saveBuildCache(
     format: FORMAT,
     codeId: resolveCodeId(options),
     v8: process.versions.v8,
-    sha256: createHash('sha256').update(payload).digest('hex'),
-    bytes: payload.byteLength,
+    sha256: hash.digest('hex'),
+    bytes: parts.reduce((n, p) => n + p.byteLength, 0),
+    tables: Object.keys(tables).map((name, i) => [name, parts[i]!.byteLength]),
   };
   const file = resolveCacheFile(options, mode);
   const temp = `${file}.${process.pid}.tmp`;
   try {
     await fs.mkdir(options.dir);
-    // Header and payload as two chunks: the payload (hundreds of MB) is not copied again.
-    await fs.writeFile(temp, [new TextEncoder().encode(`${JSON.stringify(header)}\n`), payload]);
+    // Header and tables as chunks: the payload (hundreds of MB) is not copied again.
+    await fs.writeFile(temp, [new TextEncoder().encode(`${JSON.stringify(header)}\n`), ...parts]);
     await fs.rename(temp, file);
     return true;
   } catch {
