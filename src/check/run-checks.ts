@@ -6,6 +6,7 @@ import { type Diagnostic, sortDiagnostics } from '../errors/diagnostic.js';
 import { hashKey, joinKey, type Memo } from '../io/memo.js';
 import type { OutputFiles } from '../site/output.js';
 import { isCompressedSearchFile } from '../site/search-pagefind.js';
+import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { checkExcludedEmails } from './excluded-emails.js';
 import { checkRemoteImages } from './remote-images.js';
@@ -58,6 +59,13 @@ export interface PageCheckMemo {
 export interface CheckedPages {
   /** Per page: the bytes checked (the same object as in the output), its diagnostics and link data. */
   pages: Map<string, { bytes: Uint8Array; diagnostics: Diagnostic[]; links: PageLinks }>;
+  /**
+   * Without a memo (a production build): the SHA-256 of each page's bytes when
+   * it was checked, so that a result is reused only for the same content even if
+   * some later step changed a page's bytes in place. (With a memo, `stele dev`,
+   * reuse is by bytes object; the memo itself is keyed by content.)
+   */
+  digests?: Map<string, string>;
   /** The options the pages were checked with: results made with others are not used. */
   context: string;
   sourceMarks: SourceMarks | undefined;
@@ -78,7 +86,8 @@ function resolvePageContext(options: CheckOptions): string {
 export function checkPages(output: OutputFiles, options: CheckOptions = {}): CheckedPages {
   const pages = new Map<string, { bytes: Uint8Array; diagnostics: Diagnostic[]; links: PageLinks }>();
   checkPageList(output, listPagePaths(output), options, pages);
-  return { pages, context: resolvePageContext(options), sourceMarks: options.sourceMarks };
+  const digests = options.memo ? undefined : new Map([...pages].map(([path, r]) => [path, digestBytes(r.bytes)]));
+  return { pages, context: resolvePageContext(options), sourceMarks: options.sourceMarks, ...(digests ? { digests } : {}) };
 }
 
 function checkPageList(
@@ -128,7 +137,8 @@ export async function runChecks(output: OutputFiles, options: CheckOptions & { c
   const earlier = checked && checked.context === resolvePageContext(options) && checked.sourceMarks === options.sourceMarks ? checked.pages : undefined;
   const todo = paths.filter((path) => {
     const done = earlier?.get(path);
-    if (done && done.bytes === output.get(path)) {
+    const bytes = output.get(path)!;
+    if (done && done.bytes === bytes && (!checked?.digests || checked.digests.get(path) === digestBytes(bytes))) {
       results.set(path, done);
       return false;
     }
@@ -192,3 +202,7 @@ export function decodeSearchIndex(output: OutputFiles): OutputFiles {
  * a search index reused by `stele dev` or the build cache is not inflated again.
  */
 const decoded = new WeakMap<Uint8Array, Uint8Array>();
+
+function digestBytes(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
