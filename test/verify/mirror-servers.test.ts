@@ -15,7 +15,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmod, cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { dirname, join, normalize } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProject } from '../../src/build/build-project.js';
@@ -27,6 +26,7 @@ import { MANIFEST_PATH, SHA256SUMS_PATH } from '../../src/trust/paths.js';
 import { verifySite } from '../../src/verify/verify-site.js';
 import { REPO_ROOT } from '../browser/helpers.js';
 import { createApacheConfig } from '../helpers/apache-config.js';
+import { listenOnLoopback } from '../helpers/loopback-server.js';
 import { createNginxMainConfig } from '../helpers/nginx-config.js';
 import { stopChildProcess } from '../helpers/child-process.js';
 import { createTempDir, removeTempDirs } from '../helpers/temp-site.js';
@@ -174,15 +174,8 @@ async function startPlain(root: string): Promise<Running> {
       res.writeHead(404).end('not found');
     }
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    stop: async () => {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-    },
-  };
+  const { url, close } = await listenOnLoopback(server);
+  return { url, stop: close };
 }
 
 beforeAll(async () => {
