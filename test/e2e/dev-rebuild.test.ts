@@ -6,21 +6,18 @@
  * derived zh-Hant page, the list, tag and archive pages it is on, their
  * neighbours, the feeds, the home page and the sitemap.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type BuildCache, type BuildResult, buildProject } from '../../src/build/build-project.js';
 import { LIVE_RELOAD } from '../../src/cli/commands/dev.js';
 import { createNodeHost } from '../../src/io/host.js';
+import { copyExampleSources } from '../helpers/temp-site.js';
 import { SEARCH_INDEX_DIR } from '../../src/site/search-pagefind.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
 const host = { ...createNodeHost({ quiet: true }), now: () => now };
-const dir = mkdtempSync(join(tmpdir(), 'stele-dev-rebuild-'));
-cpSync(join(import.meta.dirname, '../../examples/cfcr/content'), join(dir, 'content'), { recursive: true });
-cpSync(join(import.meta.dirname, '../../examples/cfcr/stele.config.ts'), join(dir, 'stele.config.ts'));
-cpSync(join(import.meta.dirname, '../../examples/cfcr/brand'), join(dir, 'brand'), { recursive: true });
+const dir = copyExampleSources('stele-dev-rebuild-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const posts = join(dir, 'content/posts');

@@ -2,19 +2,16 @@
  * Rebuilds with a warm in-process cache (what `stele dev` does) must give
  * exactly the bytes of a fresh build, before and after an edit.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type BuildCache, buildProject, digestOutput } from '../../src/build/build-project.js';
 import { createNodeHost } from '../../src/io/host.js';
+import { copyExampleSources } from '../helpers/temp-site.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
 const host = { ...createNodeHost({ quiet: true }), now: () => now };
-const dir = mkdtempSync(join(tmpdir(), 'stele-incremental-'));
-cpSync(join(import.meta.dirname, '../../examples/cfcr/content'), join(dir, 'content'), { recursive: true });
-cpSync(join(import.meta.dirname, '../../examples/cfcr/stele.config.ts'), join(dir, 'stele.config.ts'));
-cpSync(join(import.meta.dirname, '../../examples/cfcr/brand'), join(dir, 'brand'), { recursive: true });
+const dir = copyExampleSources('stele-incremental-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const build = (cache?: BuildCache) => buildProject({ root: dir, host, mode: 'development', write: false, cache });

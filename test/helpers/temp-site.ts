@@ -2,6 +2,7 @@
  * Temporary projects on disk for build and CLI tests, and a host with a fixed
  * clock whose log lines are captured instead of printed.
  */
+import { cpSync, mkdtempSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -58,6 +59,18 @@ export async function copySiteFixture(name: string): Promise<string> {
   const root = await createTempDir(`stele-${name}-`);
   await cp(join(SITE_FIXTURES, name), root, { recursive: true });
   return root;
+}
+
+/**
+ * A copy of the example project's sources (content, config, brand; no keys, no
+ * log) in a fresh temporary folder, made synchronously so a test module can
+ * set up at load time. The caller removes it.
+ */
+export function copyExampleSources(prefix: string): string {
+  const example = join(import.meta.dirname, '../../examples/cfcr');
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  for (const part of ['content', 'stele.config.ts', 'brand']) cpSync(join(example, part), join(dir, part), { recursive: true });
+  return dir;
 }
 
 /** A minimal valid config (English + Simplified Chinese) as `stele.config.ts` text. */
