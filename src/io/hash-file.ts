@@ -12,9 +12,9 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FileHash, FileHashOutcome, FileHashRequest, FileStat } from './host.js';
+import { resolveWorkerThreads } from './threads.js';
 
 /** Bytes read at a time: one buffer per thread, reused for every file. */
 export const HASH_CHUNK_BYTES = 256 * 1024;
@@ -174,12 +174,7 @@ const COMPILED = import.meta.url.endsWith('.js');
 
 /** Hash worker threads for a batch of `count` files: `STELE_HASH_WORKERS` when set (0: none), else one per core, none on one core or from sources. */
 export function resolveHashWorkers(count: number, env: NodeJS.ProcessEnv = process.env): number {
-  if (!COMPILED) return 0;
-  const forced = env.STELE_HASH_WORKERS;
-  if (forced !== undefined && /^\d+$/.test(forced)) return Math.min(Number(forced), 8);
-  if (count < WORKER_HASH_THRESHOLD) return 0;
-  const cores = availableParallelism();
-  return cores > 1 ? Math.min(cores, 4) : 0;
+  return resolveWorkerThreads({ work: count, threshold: WORKER_HASH_THRESHOLD, forced: env.STELE_HASH_WORKERS, forcedMax: 8, coresMax: 4, compiled: COMPILED });
 }
 
 /** How long threads started ahead of a batch wait for it before they are stopped. */

@@ -8,7 +8,6 @@
  * does not hold is rendered on workers when there is enough of it and stele
  * runs compiled (dist/); tests running from TypeScript sources render in process.
  */
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ProcessedImage } from '../assets/types.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
@@ -18,6 +17,7 @@ import type { Diagnostic } from '../errors/diagnostic.js';
 import type { Heading } from './markdown.js';
 import { type SourceMark, unsafeRawHtml } from './html.js';
 import type { Memo } from '../io/memo.js';
+import { resolveWorkerThreads } from '../io/threads.js';
 import {
   type ImageResolver,
   type RenderedEntry,
@@ -41,12 +41,7 @@ const COMPILED = import.meta.url.endsWith('.js');
  * TypeScript sources (no compiled worker script).
  */
 export function resolveRenderWorkers(entries: number, env: NodeJS.ProcessEnv = process.env): number {
-  if (!COMPILED) return 0;
-  const forced = env.STELE_WORKERS;
-  if (forced !== undefined && /^\d+$/.test(forced)) return Math.min(Number(forced), 16);
-  if (entries < PARALLEL_RENDER_THRESHOLD) return 0;
-  const cores = availableParallelism();
-  return cores > 1 ? Math.min(cores, 8) : 0;
+  return resolveWorkerThreads({ work: entries, threshold: PARALLEL_RENDER_THRESHOLD, forced: env.STELE_WORKERS, forcedMax: 16, coresMax: 8, compiled: COMPILED });
 }
 
 /** What a worker is asked to do. */
