@@ -488,13 +488,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   // check: every safety check on the final bytes (the site-wide ones: links, withheld names in every
   // file, the search index included, image metadata); any error refuses to seal or write.
   stage('check-site', output.size);
-  const found = await runChecks(output, { ...checkOptions, checked });
-  // A menu entry without its page is one diagnostic at the menu entry (site stage), not a broken link on every page.
-  const menuMissing = site.menuTargetsMissing ?? new Set<string>();
-  const isMenuLink = (d: Diagnostic) => d.code === CHECK_LINK_BROKEN.code && [...menuMissing].some((t) => d.message.includes(`points to ${t}, which`));
-  const sources = new Set(content.files);
-  // (A link the author wrote to that page is still reported, at the Markdown line.)
-  diagnostics.push(...locateCheckDiagnostics(found, config, content).filter((d) => !menuMissing.size || !isMenuLink(d) || (d.file !== undefined && sources.has(d.file))));
+  diagnostics.push(...locateCheckDiagnostics(await runChecks(output, { ...checkOptions, checked }), config, content, site.menuTargetsMissing));
 
   stats.pages = site.pages.length;
   if (hasErrors(diagnostics)) return done({ config, content, output });
@@ -612,9 +606,12 @@ export const DEFAULT_MANIFEST_DAYS = 30;
 /**
  * Check diagnostics as the author should see them: one at the Markdown line
  * for an element of content (a derived zh-Hant page repeats its source's), and
- * output paths under the output folder's name (`dist/404.html`).
+ * output paths under the output folder's name (`dist/404.html`). A generated
+ * page's broken link to a page the menu names but the site lacks is left out:
+ * the site stage reported it once, at the menu entry (a link the author wrote
+ * to it is still reported, at the Markdown line).
  */
-function locateCheckDiagnostics(found: readonly Diagnostic[], config: ResolvedConfig, content: ContentSet): Diagnostic[] {
+function locateCheckDiagnostics(found: readonly Diagnostic[], config: ResolvedConfig, content: ContentSet, menuTargetsMissing?: ReadonlySet<string>): Diagnostic[] {
   const outPrefix = config.outDir.replace(/^\.\//, '').replace(/\/+$/, '');
   const sources = new Set(content.files);
   const seen = new Set<string>();
@@ -636,9 +633,14 @@ function locateCheckDiagnostics(found: readonly Diagnostic[], config: ResolvedCo
         else d.hint = 'Link to the Markdown file of the page, relative to this one (for example `../pages/about.en.md`); stele writes a relative URL that works everywhere, in each language.';
       }
       out.push(d);
-    } else out.push(d.file ? { ...d, file: `${outPrefix}/${d.file}` } : d);
+    } else if (!isMenuLinkToMissingPage(d, menuTargetsMissing)) out.push(d.file ? { ...d, file: `${outPrefix}/${d.file}` } : d);
   }
   return out;
+}
+
+function isMenuLinkToMissingPage(d: Diagnostic, targets: ReadonlySet<string> | undefined): boolean {
+  if (!targets?.size || d.code !== CHECK_LINK_BROKEN.code) return false;
+  return [...targets].some((t) => d.message.includes(`points to ${t}, which`));
 }
 
 /**
