@@ -55,10 +55,12 @@ export interface PageCheckMemo {
   urls: PageLinks['urls'];
 }
 
+/** One page's own checks: the bytes checked (the same object as in the output), its diagnostics and link data. */
+type CheckedPage = { bytes: Uint8Array; diagnostics: Diagnostic[]; links: PageLinks };
+
 /** The per-page checks of some pages, made before the rest of the site was final (see {@link checkPages}). */
 export interface CheckedPages {
-  /** Per page: the bytes checked (the same object as in the output), its diagnostics and link data. */
-  pages: Map<string, { bytes: Uint8Array; diagnostics: Diagnostic[]; links: PageLinks }>;
+  pages: Map<string, CheckedPage>;
   /**
    * Without a memo (a production build): the SHA-256 of each page's bytes when
    * it was checked, so that a result is reused only for the same content even if
@@ -84,7 +86,7 @@ function resolvePageContext(options: CheckOptions): string {
  * still holds the very same bytes, and checks every other page itself.
  */
 export function checkPages(output: OutputFiles, options: CheckOptions = {}): CheckedPages {
-  const pages = new Map<string, { bytes: Uint8Array; diagnostics: Diagnostic[]; links: PageLinks }>();
+  const pages = new Map<string, CheckedPage>();
   checkPageList(output, listPagePaths(output), options, pages);
   const digests = options.memo ? undefined : new Map([...pages].map(([path, r]) => [path, digestBytes(r.bytes)]));
   return { pages, context: resolvePageContext(options), sourceMarks: options.sourceMarks, ...(digests ? { digests } : {}) };
@@ -94,7 +96,7 @@ function checkPageList(
   output: OutputFiles,
   paths: readonly string[],
   options: CheckOptions,
-  into: Map<string, { bytes: Uint8Array; diagnostics: Diagnostic[]; links: PageLinks }>,
+  into: Map<string, CheckedPage>,
 ): void {
   const allowedOrigins = options.allowedOrigins ?? [];
   const memoContext = hashKey(resolvePageContext(options));
@@ -132,7 +134,7 @@ function checkPageList(
  */
 export async function runChecks(output: OutputFiles, options: CheckOptions & { checked?: CheckedPages } = {}): Promise<Diagnostic[]> {
   const paths = listPagePaths(output);
-  const results = new Map<string, { bytes: Uint8Array; diagnostics: Diagnostic[]; links: PageLinks }>();
+  const results = new Map<string, CheckedPage>();
   const checked = options.checked;
   const earlier = checked && checked.context === resolvePageContext(options) && checked.sourceMarks === options.sourceMarks ? checked.pages : undefined;
   const todo = paths.filter((path) => {
