@@ -269,9 +269,10 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   }
   const convert = createTraditionalConverter(resolved.config.traditional.overrides);
   const conversions = cache?.traditional;
+  const overridesKey = JSON.stringify(resolved.config.traditional.overrides);
   const toTraditional = conversions
     ? (text: string) => {
-        const key = `${JSON.stringify(resolved.config!.traditional.overrides)}\u0000${text}`;
+        const key = `${overridesKey}\u0000${text}`;
         let out = conversions.get(key);
         if (out === undefined) {
           out = convert(text);

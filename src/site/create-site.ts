@@ -165,7 +165,7 @@ export function createSite(input: SiteInput): SiteResult {
     }),
   );
 
-  type PageExtra = { jsonLd?: object[]; description?: string; derived?: boolean; lastmod?: string; noindex?: boolean; searchable?: boolean; prevPath?: string; nextPath?: string; image?: SocialImage & { alt: string }; article?: boolean };
+  type PageExtra = { jsonLd?: object[] | (() => object[] | undefined); description?: string; derived?: boolean; lastmod?: string; noindex?: boolean; searchable?: boolean; prevPath?: string; nextPath?: string; image?: SocialImage & { alt: string }; article?: boolean };
   /** Put a page in the output: laid out now, or remembered under `memoKey`. */
   const write = (lang: LanguageCode, path: string, title: string, body: SafeHtml | (() => SafeHtml), alternates: Alternate[], extra: PageExtra = {}, memoKey?: string) => {
     const hit = memoKey ? input.memo!.table.get(memoKey) : undefined;
@@ -201,7 +201,7 @@ export function createSite(input: SiteInput): SiteResult {
       canonicalUrl: config.baseUrl ? absoluteUrl(config.baseUrl, path) : undefined,
       alternateUrls,
       onionUrl: onion ? onion.replace(/\/?$/, '/') + path.replace(/index\.html$/, '') : undefined,
-      jsonLd: extra.jsonLd,
+      jsonLd: typeof extra.jsonLd === 'function' ? extra.jsonLd() : extra.jsonLd,
       derived: extra.derived,
       headExtra: input.headExtra,
       noindex: extra.noindex,
@@ -292,7 +292,8 @@ export function createSite(input: SiteInput): SiteResult {
       toTraditional: input.toTraditional,
       url: config.baseUrl ? absoluteUrl(config.baseUrl, r.path) : undefined,
     });
-    const jsonLd = view?.jsonLd ?? (entry.collection === 'posts' ? [articleJsonLd(r, config)] : undefined);
+    // Made only when the page is laid out (not when it comes from the memo).
+    const jsonLd = view?.jsonLd ?? (entry.collection === 'posts' ? () => [articleJsonLd(r, config)] : undefined);
     const coverImage = coverPath ? input.coverImage?.(coverPath) : undefined;
     const entryCard = input.socialImage?.(entry.lang, entry.id);
     const image = coverImage ? { ...coverImage, alt: entry.data.cover!.alt } : entryCard ? { ...entryCard, alt: entry.data.title } : undefined;
