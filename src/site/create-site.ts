@@ -253,7 +253,7 @@ export function createSite(input: SiteInput): SiteResult {
     let print = cardPrints.get(r);
     if (print === undefined) {
       const e = r.entry;
-      print = hashKey(e.id, e.file, e.slug, e.collection, e.lang, e.derived ? 'd' : '', r.path, JSON.stringify(e.data), r.summary);
+      print = hashKey(e.id, e.file, e.slug, e.collection, e.lang, e.derived ? 'd' : '', r.path, digestData(e.data), r.summary);
       cardPrints.set(r, print);
     }
     return print;
@@ -300,7 +300,7 @@ export function createSite(input: SiteInput): SiteResult {
     // A post or page shows only its own entry: the same entry, place and site → the same bytes.
     const memoKey =
       pageContext !== undefined && !view
-        ? hashKey(pageContext, entry.id, r.path, entry.derived ? 'd' : '', JSON.stringify(entry.data), digestHtml(r.html), r.summary, JSON.stringify(alternates), coverPath ?? '', JSON.stringify(image ?? null))
+        ? hashKey(pageContext, entry.id, r.path, entry.derived ? 'd' : '', digestData(entry.data), digestHtml(r.html), r.summary, JSON.stringify(alternates), coverPath ?? '', JSON.stringify(image ?? null))
         : undefined;
     write(
       entry.lang,
@@ -506,6 +506,21 @@ export function createSite(input: SiteInput): SiteResult {
  * render memo hands the same object to every build while the body is unchanged).
  */
 const HTML_DIGESTS = new WeakMap<SafeHtml, string>();
+
+/**
+ * Digests of entries' front-matter data, by the data object: entries are
+ * never changed once made, and an unchanged file gives the same entry in
+ * every \`stele dev\` rebuild (as does its derived zh-Hant entry).
+ */
+const DATA_DIGESTS = new WeakMap<object, string>();
+function digestData(data: object): string {
+  let digest = DATA_DIGESTS.get(data);
+  if (digest === undefined) {
+    digest = hashKey(JSON.stringify(data));
+    DATA_DIGESTS.set(data, digest);
+  }
+  return digest;
+}
 function digestHtml(h: SafeHtml): string {
   let digest = HTML_DIGESTS.get(h);
   if (digest === undefined) {
