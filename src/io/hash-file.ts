@@ -7,8 +7,8 @@
  *
  * On the main thread the reads run in slices of {@link HASH_SLICE_MS} between which the event
  * loop runs, so deadlines and aborts still fire. A large batch (`hashFilesInWorkers`) is
- * spread over worker threads (`hash-worker.ts`, compiled builds only), which hash while the
- * main thread does the rest of the check.
+ * spread over worker threads (`hash-worker.ts`, compiled builds only) and the main thread,
+ * which takes batches too between the rest of the check.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
@@ -172,9 +172,12 @@ const WORKER_URL = new URL('./hash-worker.js', import.meta.url);
 /** Compiled (`dist/`): tsc emits `hash-worker.js` next to this module. From TypeScript sources there is no worker script. */
 const COMPILED = import.meta.url.endsWith('.js');
 
-/** Hash worker threads for a batch of `count` files: `STELE_HASH_WORKERS` when set (0: none), else one per core, none on one core or from sources. */
+/**
+ * Hash worker threads for a batch of `count` files: `STELE_HASH_WORKERS` when set (0: none),
+ * else one per core but the main thread's (which hashes too), at most 3; none on one core or from sources.
+ */
 export function resolveHashWorkers(count: number, env: NodeJS.ProcessEnv = process.env): number {
-  return resolveWorkerThreads({ work: count, threshold: WORKER_HASH_THRESHOLD, forced: env.STELE_HASH_WORKERS, forcedMax: 8, coresMax: 4, compiled: COMPILED });
+  return resolveWorkerThreads({ work: count, threshold: WORKER_HASH_THRESHOLD, forced: env.STELE_HASH_WORKERS, forcedMax: 8, coresMax: 4, compiled: COMPILED, callerWorks: true });
 }
 
 /** How long threads started ahead of a batch wait for it before they are stopped. */
@@ -237,11 +240,14 @@ async function hashInThread(
   }
 }
 
+/** Batches a worker holds (sent and not answered), so it does not wait for a main thread busy with a slice of its own. */
+const BATCHES_IN_HAND = 4;
+
 /**
  * `FileSystem.hashFiles` on the real disk: batches of {@link BATCH_FILES} handed to worker
- * threads, two ahead each, as they answer; the main thread is free meanwhile. When a worker
- * fails, the files it had not answered are hashed on the main thread. On abort, workers are
- * stopped and nothing more is reported.
+ * threads, {@link BATCHES_IN_HAND} ahead each, as they answer; the main thread takes batches
+ * too, in slices between its other work. When a worker fails, the files it had not answered
+ * are hashed on the main thread. On abort, workers are stopped and nothing more is reported.
  */
 export async function hashFilesInWorkers(
   requests: readonly FileHashRequest[],
@@ -261,7 +267,7 @@ export async function hashFilesInWorkers(
     return { items };
   };
   let failed = false;
-  await new Promise<void>((resolve) => {
+  const workersDone = new Promise<void>((resolve) => {
     let running = 0;
     const stopAll = (): void => {
       for (const w of workers) void w.terminate();
@@ -277,7 +283,6 @@ export async function hashFilesInWorkers(
       workers.push(worker);
       running++;
       let done = false;
-      // Batches sent and not answered: two per worker, so a worker never waits for the main thread.
       let inFlight = 0;
       const send = (batch: HashBatch): void => {
         inFlight++;
@@ -309,11 +314,23 @@ export async function hashFilesInWorkers(
         finish();
       });
       send(first);
-      const second = takeBatch();
-      if (second) send(second);
+      for (let more = 1; more < BATCHES_IN_HAND; more++) {
+        const batch = takeBatch();
+        if (!batch) break;
+        send(batch);
+      }
     }
     if (running === 0) stopAll();
   });
+  // Meanwhile the main thread hashes the batches no worker has taken yet.
+  const onMain = (index: number, outcome: FileHashOutcome): void => {
+    answered[index] = 1;
+    onResult(index, outcome);
+  };
+  for (let batch = takeBatch(); batch; batch = takeBatch()) {
+    await hashInThread(requests, batch.items.map(([index]) => index), onMain, signal);
+  }
+  await workersDone;
   if (signal?.aborted) return;
   // Files a failed worker never answered, and any batch not handed out.
   if (failed || next < requests.length) {

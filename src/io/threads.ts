@@ -18,17 +18,25 @@ export interface WorkerThreadOptions {
   coresMax: number;
   /** False when stele runs from TypeScript sources: there is no compiled worker script. */
   compiled: boolean;
+  /**
+   * The calling thread does a share of the work too: one thread fewer than the
+   * cores give (an override is taken as it is).
+   */
+  callerWorks?: boolean;
 }
 
 /**
  * Worker threads for a batch of work: the override when set, otherwise one per
- * core (at most `coresMax`) once the work reaches `threshold`; none on one
- * core, and none from TypeScript sources.
+ * core (at most `coresMax`, less the caller's own thread when `callerWorks`)
+ * once the work reaches `threshold`; none on one core, and none from
+ * TypeScript sources.
  */
 export function resolveWorkerThreads(options: WorkerThreadOptions): number {
   if (!options.compiled) return 0;
   if (options.forced !== undefined && /^\d+$/.test(options.forced)) return Math.min(Number(options.forced), options.forcedMax);
   if (options.work < options.threshold) return 0;
   const cores = availableParallelism();
-  return cores > 1 ? Math.min(cores, options.coresMax) : 0;
+  if (cores < 2) return 0;
+  const threads = Math.min(cores, options.coresMax);
+  return options.callerWorks ? threads - 1 : threads;
 }

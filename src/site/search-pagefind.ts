@@ -18,6 +18,7 @@ import { hashKey, type Memo } from '../io/memo.js';
 import { resolveRenderWorkers } from '../render/render-parallel.js';
 import { equalBytes } from '../trust/bytes.js';
 import type { OutputFiles } from './output.js';
+import { createSearchSegmenter } from './search-segment.js';
 
 /** Folder of the search index in the site. */
 export const SEARCH_INDEX_DIR = 'pagefind';
@@ -42,7 +43,7 @@ export interface SearchIndexOptions {
 }
 
 /** Bump when the way pages are offered to Pagefind changes: remembered indexes are then made again. */
-const SEARCH_INDEX_FORMAT = '1';
+const SEARCH_INDEX_FORMAT = '2';
 
 /** Pagefind runs one service process per Node process: builds in one process take turns. */
 let queue: Promise<unknown> = Promise.resolve();
@@ -114,13 +115,13 @@ async function indexPages(output: OutputFiles, byLanguage: Map<string, SearchPag
     const queue = [...missing];
     await Promise.all(
       Array.from({ length: workers }, async () => {
-        for (let lang = queue.shift(); lang !== undefined; lang = queue.shift()) made.set(lang, await indexInWorker(byLanguage.get(lang)!));
+        for (let lang = queue.shift(); lang !== undefined; lang = queue.shift()) made.set(lang, await indexInWorker(lang, byLanguage.get(lang)!));
       }),
     );
   } else if (missing.length) {
     const pagefind = await import('pagefind');
     try {
-      for (const lang of missing) made.set(lang, await indexLanguage(pagefind, byLanguage.get(lang)!));
+      for (const lang of missing) made.set(lang, await indexLanguage(pagefind, lang, byLanguage.get(lang)!));
     } finally {
       await pagefind.close();
     }
@@ -140,6 +141,8 @@ async function indexPages(output: OutputFiles, byLanguage: Map<string, SearchPag
 
 /** What a search worker is asked to index: one language's pages, in order. */
 export interface SearchJob {
+  /** The pages' `<html lang>`, lower-case. */
+  lang: string;
   pages: SearchPage[];
 }
 
@@ -155,9 +158,9 @@ export function resolveSearchWorkers(languages: number, env: NodeJS.ProcessEnv =
   return languages > 1 && threads > 1 ? Math.min(languages, threads) : 0;
 }
 
-function indexInWorker(pages: SearchPage[]): Promise<LanguageSearchIndex> {
+function indexInWorker(lang: string, pages: SearchPage[]): Promise<LanguageSearchIndex> {
   return new Promise((resolve) => {
-    const job: SearchJob = { pages };
+    const job: SearchJob = { lang, pages };
     const worker = new Worker(WORKER_URL, { workerData: job });
     const fail = (message: string) => resolve({ files: [], diagnostics: [createDiagnostic(SiteSearchIndexFailed, {}, message)] });
     worker.once('message', (result: LanguageSearchIndex) => {
@@ -169,9 +172,21 @@ function indexInWorker(pages: SearchPage[]): Promise<LanguageSearchIndex> {
   });
 }
 
-/** Index one language's pages in a fresh Pagefind index. */
-export async function indexLanguage(pagefind: typeof import('pagefind'), pages: readonly SearchPage[]): Promise<LanguageSearchIndex> {
+/**
+ * Index one language's pages (`lang`, their `<html lang>`) in a fresh Pagefind
+ * index. In a language whose queries are split into words by the browser
+ * (Chinese), the copy of each page given to Pagefind has its word boundaries
+ * marked by the same segmenter (see `search-segment.ts`); the next page is
+ * prepared while Pagefind indexes the last one, and Pagefind still receives
+ * the pages one at a time, in order.
+ */
+export async function indexLanguage(pagefind: typeof import('pagefind'), lang: string, pages: readonly SearchPage[]): Promise<LanguageSearchIndex> {
   const decoder = new TextDecoder();
+  const segment = createSearchSegmenter(lang, SEARCH_BODY_ATTRIBUTE);
+  const prepare = (page: SearchPage) => {
+    const text = decoder.decode(page.bytes);
+    return segment ? segment(text) : text;
+  };
   const diagnostics: Diagnostic[] = [];
   const fail = (message: string) => diagnostics.push(createDiagnostic(SiteSearchIndexFailed, {}, message));
   const files: [string, Uint8Array][] = [];
@@ -182,9 +197,12 @@ export async function indexLanguage(pagefind: typeof import('pagefind'), pages: 
       return { files, diagnostics };
     }
     const { index } = created;
-    for (const page of pages) {
-      const added = await index.addHTMLFile({ url: `/${page.path}`, content: decoder.decode(page.bytes) });
-      if (added.errors.length) fail(`${page.path}: ${added.errors.join('; ')}`);
+    let next = pages.length ? prepare(pages[0]!) : '';
+    for (let i = 0; i < pages.length; i++) {
+      const adding = index.addHTMLFile({ url: `/${pages[i]!.path}`, content: next });
+      if (i + 1 < pages.length) next = prepare(pages[i + 1]!);
+      const added = await adding;
+      if (added.errors.length) fail(`${pages[i]!.path}: ${added.errors.join('; ')}`);
     }
     const got = await index.getFiles();
     if (got.errors.length) fail(got.errors.join('; '));

@@ -9,7 +9,7 @@ import { indexLanguage, type SearchJob } from './search-pagefind.js';
 const job = workerData as SearchJob;
 const pagefind = await import('pagefind');
 try {
-  parentPort!.postMessage(await indexLanguage(pagefind, job.pages));
+  parentPort!.postMessage(await indexLanguage(pagefind, job.lang, job.pages));
 } finally {
   await pagefind.close();
 }

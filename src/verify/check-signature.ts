@@ -33,6 +33,11 @@ export interface SignatureCheckInput {
   /** The origin of a copy checked over HTTP (for "this address served another site" warnings). */
   origin?: string;
   now: Date;
+  /**
+   * Called once the manifest parses, before its signature is checked, with how many files it
+   * lists (a folder starts its hash threads then). Nothing the manifest names may be read on it.
+   */
+  onManifestParsed?: (fileCount: number) => void;
 }
 
 /** The outcome of step 1. */
@@ -114,6 +119,7 @@ export async function checkSignature(input: SignatureCheckInput): Promise<Signat
   const read = readSignedManifest(manifestRead.data, decodeUtf8(sigRead.data));
   if (!read.ok) return { status: 'stop', problems: [read.problem], ...(read.manifest ? { manifest: read.manifest } : {}) };
   const { manifest } = read;
+  input.onManifestParsed?.(manifest.files.length + (manifest.serverConfig?.length ?? 0));
   const entry = input.store?.sites[manifest.siteId];
   const anchor = await resolveAnchor(input, manifest.siteId, entry);
   if (typeof anchor === 'string') return { status: 'stop', problems: [{ kind: 'unreachable', message: anchor }] };

@@ -30,7 +30,10 @@ export interface SiteSource {
    * worker threads this way.
    */
   checkAll?(files: readonly ManifestFile[], onResult: (file: ManifestFile, result: SourceFileCheck) => void, signal?: AbortSignal): Promise<void>;
-  /** Optional hint, once the manifest is trusted, that about `fileCount` files will be checked (a folder starts its hash threads). */
+  /**
+   * Optional hint, as soon as a manifest parses (before its signature is checked), that about
+   * `fileCount` files may be checked: a folder starts its hash threads, and reads nothing.
+   */
   prepare?(fileCount: number): void;
 }
 

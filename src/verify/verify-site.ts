@@ -225,6 +225,8 @@ async function runCheck(source: string, options: VerifyOptions, signal: AbortSig
     ...(store ? { store } : {}),
     ...(target.kind === 'http' ? { origin: target.base.origin } : {}),
     now: options.now,
+    // Hash threads start while the signature, channels, history and timestamp are checked.
+    ...(site.prepare ? { onManifestParsed: (count: number) => site.prepare?.(count) } : {}),
   });
   if (signature.status === 'stop') {
     return createReport(source, signature.problems, signature.manifest ? { manifest: summarizeManifest(signature.manifest) } : {});
@@ -236,9 +238,6 @@ async function runCheck(source: string, options: VerifyOptions, signal: AbortSig
   problems.push(...signature.problems);
   // Nothing named by a manifest whose signature did not verify is ever fetched.
   if (!signature.trusted || !signingKey) return createReport(source, problems, { manifest: summary });
-
-  // Hash threads start while the channels, the history and the timestamp are checked.
-  site.prepare?.(manifest.files.length + (manifest.serverConfig?.length ?? 0));
 
   // 2. Revoked keys and addresses.
   const channels = await checkChannels(site, manifest, signingKey, target.kind === 'http' ? source : undefined);

@@ -1,6 +1,8 @@
 /**
  * Site search in real Chromium: the example's search page finds an English
  * word, a Simplified and a Traditional Chinese word (Pagefind's segmentation),
+ * every Chinese page by each word the browser's segmenter reads in it (the
+ * index is made from the same word boundaries, `site/search-segment.ts`),
  * served with stele's production headers and from a mirror's sub-folder, with
  * no CSP violation; without JavaScript it says so; no other page runs a script.
  */
@@ -30,6 +32,36 @@ let browser: Browser;
 /** The same files under `mirror/cfcr/`, as a mirror in a sub-folder serves them. */
 function inSubfolder(output: OutputFiles): OutputFiles {
   return new Map([...output].map(([path, bytes]) => [`mirror/cfcr/${path}`, bytes]));
+}
+
+/**
+ * The words `Intl.Segmenter` (the segmenter Pagefind's search code splits a
+ * query with) reads in the indexed text of each `lang` page, two Han
+ * characters or more, and the pages each occurs in: a sample of at most 120,
+ * spread over the sorted list.
+ */
+function collectSegmentedWords(output: OutputFiles, lang: string): { words: string[]; pages: Map<string, Set<string>> } {
+  const segmenter = new Intl.Segmenter(lang === 'zh-hant' ? 'zh-Hant' : 'zh-Hans', { granularity: 'word' });
+  const pages = new Map<string, Set<string>>();
+  for (const [path, bytes] of output) {
+    if (!path.startsWith(`${lang}/`) || !path.endsWith('.html')) continue;
+    const html = new TextDecoder().decode(bytes);
+    const at = html.indexOf('data-pagefind-body');
+    if (at < 0) continue;
+    const main = html.slice(at, html.indexOf('</main>', at));
+    const text = main.replace(/<[^>]*>/g, ' ');
+    for (const run of text.match(/\p{Script=Han}+/gu) ?? []) {
+      for (const { segment, isWordLike } of segmenter.segment(run)) {
+        if (!isWordLike || segment.length < 2) continue;
+        const set = pages.get(segment) ?? new Set<string>();
+        set.add(path);
+        pages.set(segment, set);
+      }
+    }
+  }
+  const all = [...pages.keys()].sort();
+  const step = Math.max(1, Math.floor(all.length / 120));
+  return { words: all.filter((_, i) => i % step === 0).slice(0, 120), pages };
 }
 
 beforeAll(async () => {
@@ -101,6 +133,46 @@ describe('search in Chromium', () => {
     expect(problems.pageErrors, JSON.stringify(problems)).toEqual([]);
     expect(results.length).toBeGreaterThan(0);
     expect(results.every((r) => r.href.includes('/zh-hant/'))).toBe(true);
+  }, 90_000);
+
+  for (const lang of ['zh-hans', 'zh-hant']) {
+    it(`finds every ${lang} page by each word the browser's own segmenter reads in it`, async () => {
+      const { words, pages } = collectSegmentedWords(site.output, lang);
+      expect(words.length).toBeGreaterThan(40);
+      const context = await createContext(browser);
+      try {
+        const page = await context.newPage();
+        await page.goto(`${server.url}${lang}/search/index.html`, { waitUntil: 'load' });
+        // The same calls the search page makes, for many queries at once (a string: the test
+        // runner must not rewrite the page's dynamic import).
+        const found = (await page.evaluate(`(async (queries) => {
+          const pagefind = await import('/pagefind/pagefind.js');
+          await pagefind.options({ baseUrl: '/', noWorker: true });
+          await pagefind.init();
+          const out = {};
+          for (const q of queries) {
+            const r = await pagefind.search(q);
+            out[q] = (await Promise.all(r.results.map((x) => x.data()))).map((d) => d.url);
+          }
+          return out;
+        })(${JSON.stringify(words)})`)) as Record<string, string[]>;
+        const missed: string[] = [];
+        for (const word of words) {
+          const urls = new Set(found[word]!.map((url) => url.replace(/^\//, '')));
+          for (const path of pages.get(word)!) if (!urls.has(path)) missed.push(`${word} → ${path}`);
+        }
+        expect(missed, `${missed.length} of ${words.length} words`).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    }, 120_000);
+  }
+
+  it('shows excerpts without the word marks of the index', async () => {
+    const { results, text } = await search(server.url, 'zh-hans/search/index.html', '签名');
+    expect(results.length).toBeGreaterThan(0);
+    expect(text).toContain('签名');
+    expect(text).not.toContain('\u200b');
   }, 90_000);
 
   it('works from a mirror sub-folder served with no headers at all', async () => {

@@ -10,7 +10,9 @@
  * the bootstrap's hash, `'strict-dynamic'` so the module it starts (and the
  * Pagefind module that imports) may run, `'wasm-unsafe-eval'` for Pagefind's
  * WebAssembly and `connect-src 'self'` for the index chunks.
- * Results are built with DOM APIs (`textContent`), never `innerHTML`.
+ * Results are built with DOM APIs (`textContent`), never `innerHTML`. The
+ * word marks the index was made with (U+200B, see `site/search-segment.ts`)
+ * are removed from the titles and excerpts shown.
  */
 import { createHash } from 'node:crypto';
 import { relativeUrl } from '../../content/urls.js';
@@ -32,6 +34,7 @@ const d = form.dataset;
 let ready;
 let seq = 0;
 const decode = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#0?39;/g, "'").replace(/&amp;/g, '&');
+const unmark = (s) => s.replace(/\u200b/g, '');
 const load = () => {
   ready ??= pagefind.options({ baseUrl: '/', noWorker: true, excerptLength: 24 }).then(() => pagefind.init());
   return ready;
@@ -52,10 +55,10 @@ const run = async () => {
       const item = document.createElement('li');
       const link = document.createElement('a');
       link.href = d.root + String(page.url).replace(/^\\/+/, '');
-      link.textContent = (page.meta && page.meta.title) || page.url;
+      link.textContent = unmark(String((page.meta && page.meta.title) || page.url));
       const excerpt = document.createElement('p');
       String(page.excerpt).split(/<\\/?mark>/).forEach((part, i) => {
-        const text = document.createTextNode(decode(part.replace(/<[^>]*>/g, '')));
+        const text = document.createTextNode(unmark(decode(part.replace(/<[^>]*>/g, ''))));
         if (i % 2) { const mark = document.createElement('mark'); mark.append(text); excerpt.append(mark); } else excerpt.append(text);
       });
       item.append(link, excerpt);
