@@ -15,9 +15,13 @@
  *   what the withheld-name check keeps out of the site. A build that failed
  *   saves nothing.
  *
- * The file is one versioned blob: a header line (format, the code id of the
- * stele that wrote it, V8's serialization version, the SHA-256 of the payload)
- * and a payload of one `node:v8` serialization per table. A header that does not match, a checksum that does
+ * The file is one versioned blob: a payload of `node:v8` serializations, each
+ * of a slice of one table's entries, then a header line (format, the code id of
+ * the stele that wrote it, V8's serialization version, the SHA-256 of the
+ * payload, the table and length of each slice) as its last line. The header
+ * comes last so that the file is written as it is serialized, one slice at a
+ * time: the build never holds a serialized copy of the whole cache (it would be
+ * the build's peak memory). A header that does not match, a checksum that does
  * not match or a payload that does not parse is a miss, never an error: the
  * build then starts cold and writes a new cache.
  */
@@ -36,7 +40,13 @@ import type { BuildCache } from './build-project.js';
 export const BUILD_CACHE_DIR = '.stele/cache';
 
 const MAGIC = 'stele-build-cache';
-const FORMAT = 2;
+const FORMAT = 3;
+
+/** Entries serialized at a time: a slice of the largest table (hardened pages) is a few MB. */
+const SLICE = 256;
+
+/** The tables the cache keeps. */
+const TABLES = new Set(['traditional', 'render', 'harden', 'search', 'cards', 'processed']);
 
 /** Where and for which code the cache is kept. */
 export interface PersistentCacheOptions {
@@ -57,7 +67,7 @@ interface Header {
   v8: string;
   sha256: string;
   bytes: number;
-  /** The payload is one `node:v8` serialization per table, in this order: name and byte length. */
+  /** The payload's `node:v8` serializations, in order: the table each holds entries of, and its byte length. */
   tables: [string, number][];
 }
 
@@ -86,15 +96,16 @@ export async function loadBuildCache(fs: FileSystem, options: PersistentCacheOpt
   } catch {
     return undefined;
   }
-  const newline = bytes.indexOf(10);
-  if (newline < 0 || newline > 4096) return undefined;
+  // The header is the last line (JSON has no raw newline); the payload is everything before it.
+  const newline = bytes.byteLength > 1 && bytes[bytes.byteLength - 1] === 10 ? bytes.lastIndexOf(10, bytes.byteLength - 2) : -1;
+  if (newline < 0) return undefined;
   let header: Header;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(0, newline))) as Header;
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(newline + 1, bytes.byteLength - 1))) as Header;
   } catch {
     return undefined;
   }
-  const payload = bytes.subarray(newline + 1);
+  const payload = bytes.subarray(0, newline);
   if (
     header.magic !== MAGIC ||
     header.format !== FORMAT ||
@@ -108,10 +119,14 @@ export async function loadBuildCache(fs: FileSystem, options: PersistentCacheOpt
     return undefined;
   }
   const tables: Tables = {};
+  if (!header.tables.every(([name]) => TABLES.has(name))) return undefined;
   try {
     let at = 0;
     for (const [name, size] of header.tables) {
-      tables[name] = deserialize(payload.subarray(at, at + size)) as Tables[string];
+      const entries = deserialize(payload.subarray(at, at + size)) as Tables[string];
+      const table = tables[name];
+      if (table) for (const entry of entries) table.push(entry);
+      else tables[name] = entries;
       at += size;
     }
   } catch {
@@ -176,34 +191,34 @@ export async function saveBuildCache(
   };
   // Nothing learned and nothing dropped: the file on disk already holds exactly this.
   if (isUnchanged(cache, tables)) return true;
-  // One serialization per table: a single one of the whole cache grows its buffer to
-  // about twice the cache's size while it writes (the build's peak memory).
-  const parts: Uint8Array[] = [];
-  const hash = createHash('sha256');
-  try {
-    for (const entries of Object.values(tables)) {
-      const part = serialize(entries);
-      hash.update(part);
-      parts.push(part);
-    }
-  } catch {
-    return false;
-  }
-  const header: Header = {
-    magic: MAGIC,
-    format: FORMAT,
-    codeId: resolveCodeId(options),
-    v8: process.versions.v8,
-    sha256: hash.digest('hex'),
-    bytes: parts.reduce((n, p) => n + p.byteLength, 0),
-    tables: Object.keys(tables).map((name, i) => [name, parts[i]!.byteLength]),
-  };
   const file = resolveCacheFile(options, mode);
   const temp = `${file}.${process.pid}.tmp`;
+  const hash = createHash('sha256');
+  const slices: [string, number][] = [];
+  /** The payload, one slice of one table at a time, each serialized only when the file is ready for it. */
+  function* serializeSlices(): Generator<Uint8Array> {
+    for (const [name, entries] of Object.entries(tables)) {
+      for (let at = 0; at < Math.max(entries.length, 1); at += SLICE) {
+        const part = serialize(entries.slice(at, at + SLICE));
+        hash.update(part);
+        slices.push([name, part.byteLength]);
+        yield part;
+      }
+    }
+    const header: Header = {
+      magic: MAGIC,
+      format: FORMAT,
+      codeId: resolveCodeId(options),
+      v8: process.versions.v8,
+      sha256: hash.digest('hex'),
+      bytes: slices.reduce((n, [, size]) => n + size, 0),
+      tables: slices,
+    };
+    yield new TextEncoder().encode(`\n${JSON.stringify(header)}\n`);
+  }
   try {
     await fs.mkdir(options.dir);
-    // Header and tables as chunks: the payload (hundreds of MB) is not copied again.
-    await fs.writeFile(temp, [new TextEncoder().encode(`${JSON.stringify(header)}\n`), ...parts]);
+    await fs.writeFile(temp, serializeSlices());
     await fs.rename(temp, file);
     return true;
   } catch {

@@ -249,18 +249,23 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   // A build killed while switching its output left the previous one aside: put it back first.
   await recoverOutputFolder(resolved.config.outDirAbs, host);
   if (cache) {
-    cache.frontMatter ??= new Memo();
-    cache.cardKeys ??= new Memo();
-    cache.bodyDigests ??= new Memo();
     cache.traditional ??= new Memo();
     cache.render ??= new Memo();
     cache.harden ??= new Memo();
-    cache.check ??= new Memo();
-    cache.names ??= new Memo();
     cache.search ??= new Memo();
-    cache.layout ??= new Memo();
     cache.cards ??= new Map();
     cache.processed ??= new Map();
+  }
+  // The tables `.stele/cache` does not keep serve only a later build in this process (`stele dev`):
+  // a build that starts from the persistent cache would hold them (the laid-out pages before
+  // hardening, every page's check results) to its end for nothing.
+  if (options.cache) {
+    cache!.frontMatter ??= new Memo();
+    cache!.cardKeys ??= new Memo();
+    cache!.bodyDigests ??= new Memo();
+    cache!.check ??= new Memo();
+    cache!.names ??= new Memo();
+    cache!.layout ??= new Memo();
   }
   const convert = createTraditionalConverter(resolved.config.traditional.overrides);
   const conversions = cache?.traditional;

@@ -161,7 +161,9 @@ export async function runChecks(output: OutputFiles, options: CheckOptions & { c
     ...checkPageLinks(output, links),
     // Text scans see the search index decompressed: what is in the index is published.
     ...(() => {
-      const decoded = decodeSearchIndex(output);
+      // Remembered inflated only beside a names memo (`stele dev`): a build that ends after this
+      // would otherwise hold the decompressed index (several times the compressed size) to its end.
+      const decoded = decodeSearchIndex(output, { remember: options.namesMemo !== undefined });
       return [...checkWithheldNames(decoded, options.withheldNames ?? [], options.namesMemo), ...checkExcludedEmails(decoded, options.excludedEmailHashes ?? new Set())];
     })(),
     ...checkRemoteImages(output, options.remoteImages ?? []),
@@ -176,9 +178,11 @@ const PAGEFIND_SIGNATURE = new TextEncoder().encode('pagefind_dcd');
 /**
  * The output as the withheld-name scan must see it: the search index's
  * compressed chunks decompressed (a name in the index is a name published).
- * A chunk that does not decompress is scanned as it is.
+ * A chunk that does not decompress is scanned as it is. With `remember`, each
+ * chunk's inflated bytes are kept for as long as its compressed bytes live, so
+ * a later check of the same index (a `stele dev` rebuild) does not inflate it again.
  */
-export function decodeSearchIndex(output: OutputFiles): OutputFiles {
+export function decodeSearchIndex(output: OutputFiles, options: { remember?: boolean } = {}): OutputFiles {
   let view: OutputFiles | undefined;
   for (const [path, bytes] of output) {
     if (!isCompressedSearchFile(path)) continue;
@@ -190,7 +194,7 @@ export function decodeSearchIndex(output: OutputFiles): OutputFiles {
       } catch {
         data = bytes;
       }
-      decoded.set(bytes, data);
+      if (options.remember) decoded.set(bytes, data);
     }
     if (data === bytes) continue;
     view ??= new Map(output);

@@ -61,8 +61,11 @@ export interface FileSystem {
    */
   readFiles?(paths: readonly string[]): Promise<Uint8Array[]>;
   readText(path: string): Promise<string>;
-  /** Write a file; `data` may be a list of chunks, written in order (no joined copy is made). */
-  writeFile(path: string, data: Uint8Array | string | readonly Uint8Array[], options?: WriteFileOptions): Promise<void>;
+  /**
+   * Write a file; `data` may be chunks, written in order (no joined copy is made): a list, or an
+   * iterable (a generator) asked for each chunk only after the one before it was written.
+   */
+  writeFile(path: string, data: Uint8Array | string | Iterable<Uint8Array>, options?: WriteFileOptions): Promise<void>;
   /** The bytes of a file in chunks (hashing large files with flat memory). */
   readChunks(path: string): AsyncIterable<Uint8Array>;
   /**
@@ -134,7 +137,7 @@ export function createNodeFileSystem(): FileSystem {
       }),
     readText: (p) => fsp.readFile(p, 'utf8'),
     writeFile: (p, data, options) =>
-      fsp.writeFile(p, Array.isArray(data) ? (data as readonly Uint8Array[]).values() : (data as Uint8Array | string), { ...(options?.mode !== undefined ? { mode: options.mode } : {}), ...(options?.exclusive ? { flag: 'wx' } : {}) }),
+      fsp.writeFile(p, data, { ...(options?.mode !== undefined ? { mode: options.mode } : {}), ...(options?.exclusive ? { flag: 'wx' } : {}) }),
     async *readChunks(p) {
       const handle = await fsp.open(p, 'r');
       try {

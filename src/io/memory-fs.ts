@@ -36,7 +36,7 @@ export function createMemoryFileSystem(initial: Record<string, string | Uint8Arr
       const n = norm(p);
       if (options?.exclusive && has(n)) throw Object.assign(new Error(`EEXIST: ${p}`), { code: 'EEXIST' });
       if (options?.mode !== undefined) modes.set(n, options.mode & 0o7777);
-      files.set(n, typeof data === 'string' ? enc.encode(data) : Array.isArray(data) ? new Uint8Array(Buffer.concat(data as readonly Uint8Array[])) : (data as Uint8Array));
+      files.set(n, typeof data === 'string' ? enc.encode(data) : data instanceof Uint8Array ? data : new Uint8Array(Buffer.concat([...data])));
     },
     async *readChunks(p) {
       const f = files.get(norm(p));

@@ -137,6 +137,35 @@ describe('link previews', () => {
     expect(dark).toBeGreaterThan(1000);
   });
 
+  it('draws each card as its background with the title on it below the rule, the band left alone and nothing else changed, whatever was drawn before', async () => {
+    const render = createSocialCardRenderer();
+    const cards = [
+      { siteName: 'Site', title: '', lang: 'en' },
+      { siteName: 'Site', title: 'Short', lang: 'en' },
+      { siteName: '站點', title: '言論自由與新聞自由是我們一直以來努力的方向，'.repeat(4), lang: 'zh-Hant' },
+      { siteName: 'Site', title: 'A title long enough to be wrapped on two lines of the card', lang: 'en', accent: '#123456' },
+      { siteName: 'Site', title: 'gjpqy Ágÿ', lang: 'en' },
+      { siteName: '站點', title: '', lang: 'zh-Hant' },
+    ] as const;
+    for (const card of cards) {
+      const layers = createSocialCardLayers(card);
+      const background = await sharp(Buffer.from(layers.background), { density: 72 }).removeAlpha().raw().toBuffer();
+      const png = await render(card);
+      const { data } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+      const row = 1200 * 3;
+      const differs = (y: number) => !data.subarray(y * row, (y + 1) * row).equals(background.subarray(y * row, (y + 1) * row));
+      const inked = Array.from({ length: 630 }, (_, y) => y).filter(differs);
+      if (!card.title) {
+        expect(inked, card.title).toEqual([]);
+        continue;
+      }
+      // The title's rows are one block below the site name and its rule; every row outside it is the background's.
+      expect(inked.length, card.title).toBeGreaterThan(20);
+      expect(inked[0], card.title).toBeGreaterThan(166);
+      for (let y = inked[0]!; y <= inked.at(-1)!; y++) expect(data.subarray(y * row, y * row + 80 * 3).equals(background.subarray(y * row, y * row + 80 * 3)), `${card.title} row ${y}`).toBe(true);
+    }
+  });
+
   it('without baseUrl: no canonical, og:url or preview image (they must be absolute), and one warning saying how to fix it', async () => {
     const { output, diagnostics } = await buildWithDiagnostics(createConfigSource('\n  seal: { required: false },').replace("  baseUrl: 'https://test.example.org/',\n", ''));
     const pages = [...output.keys()].filter((p) => p.endsWith('.html'));

@@ -95,7 +95,7 @@ describe('the build cache in .stele/cache', () => {
 
   it('a damaged cache, or one another stele wrote, is a cold build with the same output', async () => {
     const bytes = await readFile(cacheFile());
-    bytes[bytes.length - 100] ^= 0xff;
+    bytes[Math.floor(bytes.length / 2)] ^= 0xff;
     await writeFile(cacheFile(), bytes);
     const damaged = await build();
     expect(damaged.stats.cache).toBe('cold');
