@@ -168,8 +168,12 @@ export interface HashBatchResult {
 const BATCH_FILES = 64;
 /** Below this many files the main thread hashes them itself (starting threads costs more). */
 export const WORKER_HASH_THRESHOLD = 512;
-const WORKER_URL = new URL('./hash-worker.js', import.meta.url);
-/** Compiled (`dist/`): tsc emits `hash-worker.js` next to this module. From TypeScript sources there is no worker script. */
+/**
+ * `dist/io/hash-worker.js`, from this module (`dist/io/`) and from a bundle that includes it
+ * one folder down in `dist/` (`dist/cli/verify-cli.bundle.js`).
+ */
+const WORKER_URL = new URL('../io/hash-worker.js', import.meta.url);
+/** Compiled (`dist/`): the build emits `hash-worker.js` next to this module. From TypeScript sources there is no worker script. */
 const COMPILED = import.meta.url.endsWith('.js');
 
 /**

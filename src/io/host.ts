@@ -5,6 +5,7 @@
 import type { Dirent } from 'node:fs';
 import { createReadStream, readdirSync, readFileSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
+import { join } from 'node:path';
 import { hashFilesInWorkers, hashNodeFile, prestartHashWorkers, toKind, yieldWhenSliceUsed } from './hash-file.js';
 
 /** What `FileSystem.stat` reports about one path, without following a final symbolic link. */
@@ -86,6 +87,13 @@ export interface FileSystem {
   stat(path: string): Promise<FileStat | undefined>;
   /** The entries of one folder, sorted by name; symbolic links are not followed. Empty when `dir` does not exist. */
   listEntries(dir: string): Promise<DirEntry[]>;
+  /**
+   * Optional: every entry under `dir` that is not a folder (files, symbolic links — listed,
+   * not followed — and anything else), as sorted paths relative to `dir` with `/` separators:
+   * what walking `listEntries` gives, in one call. The real disk walks a tree of thousands of
+   * folders this way several times faster.
+   */
+  listTree?(dir: string): Promise<string[]>;
   chmod(path: string, mode: number): Promise<void>;
   /** Every file under `dir`, recursively, as paths relative to `dir` with `/` separators, sorted. */
   listFiles(dir: string): Promise<string[]>;
@@ -165,6 +173,29 @@ export function createNodeFileSystem(): FileSystem {
       return entries
         .map((e): DirEntry => ({ name: e.name, kind: toKind(e) }))
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    },
+    async listTree(dir) {
+      // Folders read synchronously, one at a time, between slices; paths sorted once at the end.
+      const out: string[] = [];
+      const pending: [abs: string, rel: string][] = [[dir, '']];
+      for (let next = pending.pop(); next; next = pending.pop()) {
+        await yieldWhenSliceUsed();
+        const [abs, rel] = next;
+        let entries: Dirent[];
+        try {
+          entries = readdirSync(abs, { withFileTypes: true });
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT' || code === 'ENOTDIR') continue;
+          throw error;
+        }
+        for (const e of entries) {
+          const childRel = rel ? `${rel}/${e.name}` : e.name;
+          if (e.isDirectory()) pending.push([join(abs, e.name), childRel]);
+          else out.push(childRel);
+        }
+      }
+      return out.sort();
     },
     chmod: (p, mode) => fsp.chmod(p, mode),
     async listFiles(dir) {

@@ -2,19 +2,21 @@
  * Hashing a folder's files (`FileSystem.hashFile` through `createDirSource`): files
  * larger than one read are hashed whole, a change in the last byte of the last chunk is
  * caught, every file of a tree far larger than the pool of parallel reads is checked, and
- * entries that are not regular files are reported without being read.
+ * entries that are not regular files are reported without being read; a folder is listed in one
+ * call as it is folder by folder; `stele verify` runs from its prebuilt bundle.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { FileHashOutcome } from '../../src/io/host.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createNodeFileSystem } from '../../src/io/host.js';
 import { sealSite } from '../../src/seal/seal-site.js';
 import type { OutputFiles } from '../../src/site/output.js';
+import { listPresentFiles } from '../../src/verify/dir-source.js';
 import { verifySite } from '../../src/verify/verify-site.js';
 import { cleanupTempDirs, CHANNELS, makeTempDir, NOW, SIGNER, writeOutput } from './fixture.js';
 
@@ -109,6 +111,37 @@ describe('hashing the files of a folder', () => {
     const report = await verify(dir, { concurrency: 4 });
     expect(report.checkedFiles).toBe(genuine.checkedFiles - 3);
     expect(report.problems.map((p) => [p.kind, p.path])).toEqual(changed.map((p) => ['modified', p]));
+  });
+
+  it.skipIf(process.platform === 'win32')('lists a folder in one call (FileSystem.listTree) exactly as walking it folder by folder does', async () => {
+    const dir = makeTempDir();
+    for (const path of ['index.html', '.htaccess', '.well-known/stele/manifest.json', 'a/b/c/d.txt', 'a/b/e.txt', 'z/.hidden', 'é/中.html', 'B.html']) {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), path);
+    }
+    mkdirSync(join(dir, 'empty/inner'), { recursive: true });
+    symlinkSync(join(dir, 'a'), join(dir, 'link-to-folder'));
+    symlinkSync(join(dir, 'index.html'), join(dir, 'a/link-to-file'));
+    symlinkSync(join(dir, 'nowhere'), join(dir, 'dangling'));
+    execFileSync('mkfifo', [join(dir, 'a/b/pipe')]);
+    const fs = createNodeFileSystem();
+    expect(fs.listTree).toBeDefined();
+    const walked = await listPresentFiles(dir, { ...fs, listTree: undefined });
+    expect(await listPresentFiles(dir, fs)).toEqual(walked);
+    expect(walked).toEqual([
+      '.htaccess',
+      '.well-known/stele/manifest.json',
+      'B.html',
+      'a/b/c/d.txt',
+      'a/b/e.txt',
+      'a/b/pipe',
+      'a/link-to-file',
+      'dangling',
+      'index.html',
+      'link-to-folder',
+      'z/.hidden',
+      'é/中.html',
+    ]);
   });
 
   it.skipIf(process.platform === 'win32')('reports a named pipe or a folder in place of a listed file without reading it', async () => {
@@ -221,6 +254,21 @@ describe('hashing on worker threads (compiled stele)', () => {
     );
     expect(afterAbort).toBe(0);
   }, 120_000);
+
+  it('stele verify runs from one prebuilt bundle: the verify command without builder code, starting the compiled hash worker', () => {
+    const bundle = join(ROOT, 'dist/cli/verify-cli.bundle.js');
+    const text = readFileSync(bundle, 'utf8');
+    expect(text).toContain('runVerifyCli');
+    for (const builderOnly of ['sharp', 'pagefind', 'markdown-it', 'sanitize-html', '@aws-sdk/client-s3', 'opencc-js']) {
+      expect(text, builderOnly).not.toMatch(new RegExp(`(?:from|import\\()\\s*["']${builderOnly.replace(/[/.-]/g, '\\$&')}["']`));
+    }
+    expect(text).not.toMatch(/function (?:buildProject|sealSite|createSignerFromSeed|renderMarkdown)\b/);
+    // hash-file.ts resolves its worker as `../io/hash-worker.js`, from dist/io/ and from this bundle alike.
+    expect(text).toContain('new URL("../io/hash-worker.js", import.meta.url)');
+    expect(existsSync(fileURLToPath(new URL('../io/hash-worker.js', pathToFileURL(bundle))))).toBe(true);
+    const bin = readFileSync(join(ROOT, 'bin/stele.js'), 'utf8');
+    expect(bin).toContain('../dist/cli/verify-cli.bundle.js');
+  });
 
   it('threads started ahead of a batch that never comes do not keep the process alive', async () => {
     const compiled = pathToFileURL(join(ROOT, 'dist/io/hash-file.js')).href;
