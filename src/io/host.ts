@@ -5,8 +5,7 @@
 import type { Dirent } from 'node:fs';
 import { createReadStream, readdirSync, readFileSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import { join } from 'node:path';
-import { hashFilesInWorkers, hashNodeFile, prestartHashWorkers, toKind, yieldWhenSliceUsed } from './hash-file.js';
+import { hashFilesInWorkers, hashNodeFile, listNodeTree, prestartHashWorkers, toKind, yieldWhenSliceUsed } from './hash-file.js';
 
 /** What `FileSystem.stat` reports about one path, without following a final symbolic link. */
 export interface FileStat {
@@ -91,7 +90,7 @@ export interface FileSystem {
    * Optional: every entry under `dir` that is not a folder (files, symbolic links — listed,
    * not followed — and anything else), as sorted paths relative to `dir` with `/` separators:
    * what walking `listEntries` gives, in one call. The real disk walks a tree of thousands of
-   * folders this way several times faster.
+   * folders this way several times faster, on a hash thread started ahead when there is one.
    */
   listTree?(dir: string): Promise<string[]>;
   chmod(path: string, mode: number): Promise<void>;
@@ -174,29 +173,7 @@ export function createNodeFileSystem(): FileSystem {
         .map((e): DirEntry => ({ name: e.name, kind: toKind(e) }))
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     },
-    async listTree(dir) {
-      // Folders read synchronously, one at a time, between slices; paths sorted once at the end.
-      const out: string[] = [];
-      const pending: [abs: string, rel: string][] = [[dir, '']];
-      for (let next = pending.pop(); next; next = pending.pop()) {
-        await yieldWhenSliceUsed();
-        const [abs, rel] = next;
-        let entries: Dirent[];
-        try {
-          entries = readdirSync(abs, { withFileTypes: true });
-        } catch (error) {
-          const code = (error as NodeJS.ErrnoException).code;
-          if (code === 'ENOENT' || code === 'ENOTDIR') continue;
-          throw error;
-        }
-        for (const e of entries) {
-          const childRel = rel ? `${rel}/${e.name}` : e.name;
-          if (e.isDirectory()) pending.push([join(abs, e.name), childRel]);
-          else out.push(childRel);
-        }
-      }
-      return out.sort();
-    },
+    listTree: listNodeTree,
     chmod: (p, mode) => fsp.chmod(p, mode),
     async listFiles(dir) {
       const out: string[] = [];

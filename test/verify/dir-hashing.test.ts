@@ -204,6 +204,8 @@ describe('hashing on worker threads (compiled stele)', () => {
     rmSync(join(dir, 'd12/f0883.txt'));
     rmSync(join(dir, 'd5/f0447.txt'));
     symlinkSync(join(dir, 'd0/f0013.txt'), join(dir, 'd5/f0447.txt'));
+    // An addition, found by the listing a hash thread makes while the signatures are checked.
+    writeFileSync(join(dir, 'd12/planted.php'), '<?php');
     const tampered = await run();
     expect(tampered.code).toBe(1);
     expect(tampered.report.status).toBe('not-genuine');
@@ -212,6 +214,7 @@ describe('hashing on worker threads (compiled stele)', () => {
       ['modified', 'big/film.bin'],
       ['modified', 'd0/f0000.txt'],
       ['missing', 'd12/f0883.txt'],
+      ['added', 'd12/planted.php'],
       ['modified', 'd3/f0497.txt'],
       ['modified', 'd5/f0447.txt'],
     ]);
@@ -269,6 +272,28 @@ describe('hashing on worker threads (compiled stele)', () => {
     const bin = readFileSync(join(ROOT, 'bin/stele.js'), 'utf8');
     expect(bin).toContain('../dist/cli/verify-cli.bundle.js');
   });
+
+  it('a thread started ahead lists a folder as the main thread does, and a folder that is not there lists empty', async () => {
+    const compiled = pathToFileURL(join(ROOT, 'dist/io/hash-file.js')).href;
+    const { listNodeTree, listTreeSync, prestartHashWorkers } = (await import(compiled)) as typeof import('../../src/io/hash-file.js');
+    const dir = writeLargeTree(600);
+    symlinkSync(join(dir, 'd1'), join(dir, 'link-to-folder'));
+    const onMain = listTreeSync(dir);
+    expect(onMain.length).toBeGreaterThan(600);
+    expect(onMain).toContain('link-to-folder');
+    const before = process.env.STELE_HASH_WORKERS;
+    process.env.STELE_HASH_WORKERS = '1';
+    try {
+      prestartHashWorkers(5000);
+      expect(await listNodeTree(dir)).toEqual(onMain);
+      prestartHashWorkers(5000);
+      expect(await listNodeTree(join(dir, 'nothing-here'))).toEqual([]);
+    } finally {
+      if (before === undefined) delete process.env.STELE_HASH_WORKERS;
+      else process.env.STELE_HASH_WORKERS = before;
+    }
+    expect(await listPresentFiles(dir, { ...createNodeFileSystem(), listTree: undefined })).toEqual(onMain);
+  }, 60_000);
 
   it('threads started ahead of a batch that never comes do not keep the process alive', async () => {
     const compiled = pathToFileURL(join(ROOT, 'dist/io/hash-file.js')).href;
