@@ -27,6 +27,20 @@ await build({
   logLevel: 'warning',
 });
 
+// `stele verify` from one file: the verify command and everything it imports, packages
+// included (src/cli/verify-cli.ts; bin/stele.js loads it for `stele verify`). Beside
+// dist/cli/ so that the hash worker it starts, `../io/hash-worker.js`, is the compiled one.
+await build({
+  entryPoints: [join(root, 'src/cli/verify-cli.ts')],
+  outfile: join(root, 'dist/cli/verify-cli.bundle.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+});
+
 // The code id: which compiled stele made a build cache (`.stele/cache`). A cache
 // written by other code (another commit, other dependencies) is never read.
 const hash = createHash('sha256');

@@ -2,11 +2,12 @@
  * Preview cards for shared links (Open Graph / Twitter `summary_large_image`):
  * the site name and a page title drawn on a plain background: the background
  * from an SVG made here (librsvg), the title from Pango markup (sharp's text
- * input), both with the system's fonts (Noto CJK for Chinese), composited and
- * encoded to PNG by sharp. PNGs from sharp carry no metadata unless asked, and
- * every chunk but the image data is dropped; nothing is fetched from anywhere.
+ * input), both with the system's fonts (Noto CJK for Chinese), laid together
+ * here and written as a PNG by `png-rows.ts`: image data only, no metadata
+ * chunk; nothing is fetched from anywhere.
  */
 import sharp from 'sharp';
+import { combineAdler32, computeAdler32, createRgbPng, type DeflatedRows, deflateRows, deflateRowsSync, updateAdler32 } from './png-rows.js';
 
 /** Size of every card (the Open Graph recommendation). */
 export const SOCIAL_CARD_WIDTH = 1200;
@@ -83,8 +84,12 @@ export function wrapCardText(text: string, maxEm: number, maxLines: number): str
   return kept;
 }
 
-/** Version of the drawing: part of every card's cache key, so a change here never reuses old cards. */
-export const SOCIAL_CARD_VERSION = 'card-v4';
+/**
+ * Version of the drawing: part of every card's cache key, so a change here never
+ * reuses old cards; with the versions of what draws and compresses the bytes
+ * (libvips with librsvg and Pango, zlib), which a new sharp or Node may change.
+ */
+export const SOCIAL_CARD_VERSION = `card-v6 vips-${sharp.versions.vips} zlib-${process.versions.zlib}`;
 
 /** Where the title's text block is placed (its top left ink corner) and how large it may be. */
 const TITLE_LEFT = 80;
@@ -123,84 +128,167 @@ export function createSocialCardLayers(o: SocialCardOptions): SocialCardLayers {
   return { background, titleMarkup, titleFont };
 }
 
-/** PNG chunks a card keeps: image data only (no text, time, physical size, colour profile or EXIF). */
-const KEPT_CHUNKS = new Set(['IHDR', 'PLTE', 'tRNS', 'IDAT', 'IEND']);
-
-/** Drop every PNG chunk but the image data (each chunk carries its own CRC, so the rest stay valid). */
-export function stripPngChunks(png: Uint8Array): Uint8Array {
-  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
-  const parts: Uint8Array[] = [png.subarray(0, 8)];
-  for (let i = 8; i + 12 <= png.length; ) {
-    const end = i + 12 + view.getUint32(i);
-    if (KEPT_CHUNKS.has(String.fromCharCode(...png.subarray(i + 4, i + 8)))) parts.push(png.subarray(i, end));
-    i = end;
-  }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** Colour of the title (RGB). */
 const TITLE_COLOUR = [0x1c, 0x1b, 0x19] as const;
 
+/** Bytes of one PNG scanline of a card: the filter byte (0, none) and the RGB pixels. */
+const ROW_BYTES = 1 + SOCIAL_CARD_WIDTH * 3;
+
+/** The title's coverage mask as sharp renders it (first channel), cut to what falls on the card (lines Pango had to wrap again). */
+interface TitleMask {
+  data: Uint8Array;
+  width: number;
+  channels: number;
+  /** Columns and rows of the mask that fall on the card. */
+  columns: number;
+  rows: number;
+}
+
+/** The first and last row of the mask with ink (coverage above 0), or undefined when there is none. */
+function findInkRows(mask: TitleMask): [number, number] | undefined {
+  const hasInk = (y: number) => {
+    for (let x = 0, i = y * mask.width * mask.channels; x < mask.columns; x++, i += mask.channels) if (mask.data[i] !== 0) return true;
+    return false;
+  };
+  let first = 0;
+  while (first < mask.rows && !hasInk(first)) first++;
+  if (first === mask.rows) return undefined;
+  let last = mask.rows - 1;
+  while (!hasInk(last)) last--;
+  return [first, last];
+}
+
 /**
- * Lay the title's coverage mask (first channel) on the RGB card at the title's
- * place, in the title colour, with integer arithmetic (the same bytes
- * everywhere); what falls outside the card (lines Pango had to wrap again) is cut.
+ * Lay rows `first`..`last` of the title's mask in the title colour on `rows`,
+ * the scanlines of those rows of the card (copies of the background's), with
+ * integer arithmetic (the same bytes everywhere). Returns what the Adler-32 of
+ * the rows needs to follow the change (`updateAdler32`): the sum of the
+ * changes and of each change times its distance from the end of `rows`.
  */
-function blendMask(pixels: Uint8Array, mask: Uint8Array, width: number, height: number, channels: number): void {
-  const w = Math.min(width, SOCIAL_CARD_WIDTH - TITLE_LEFT);
-  const h = Math.min(height, SOCIAL_CARD_HEIGHT - TITLE_TOP);
+function blendMask(rows: Uint8Array, mask: TitleMask, first: number, last: number): [number, number] {
   const [r, g, b] = TITLE_COLOUR;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const a = mask[(y * width + x) * channels]!;
+  let changes = 0;
+  let weighted = 0;
+  for (let y = first; y <= last; y++) {
+    const line = (y - first) * ROW_BYTES + 1 + TITLE_LEFT * 3;
+    for (let x = 0; x < mask.columns; x++) {
+      const a = mask.data[(y * mask.width + x) * mask.channels]!;
       if (a === 0) continue;
-      const i = ((TITLE_TOP + y) * SOCIAL_CARD_WIDTH + TITLE_LEFT + x) * 3;
-      pixels[i] = ((r * a + pixels[i]! * (255 - a) + 127) / 255) | 0;
-      pixels[i + 1] = ((g * a + pixels[i + 1]! * (255 - a) + 127) / 255) | 0;
-      pixels[i + 2] = ((b * a + pixels[i + 2]! * (255 - a) + 127) / 255) | 0;
+      const i = line + x * 3;
+      const r0 = rows[i]!;
+      const g0 = rows[i + 1]!;
+      const b0 = rows[i + 2]!;
+      const r1 = ((r * a + r0 * (255 - a) + 127) / 255) | 0;
+      const g1 = ((g * a + g0 * (255 - a) + 127) / 255) | 0;
+      const b1 = ((b * a + b0 * (255 - a) + 127) / 255) | 0;
+      rows[i] = r1;
+      rows[i + 1] = g1;
+      rows[i + 2] = b1;
+      // Distances from the end: rows.length - i for the red byte, one less for green, two less for blue.
+      const dr = r1 - r0;
+      const dg = g1 - g0;
+      const db = b1 - b0;
+      changes += dr + dg + db;
+      weighted += (rows.length - i) * (dr + dg + db) - dg - 2 * db;
     }
   }
+  return [changes, weighted];
+}
+
+/**
+ * A background and its compressed runs of rows: the rows above a card's title
+ * (by the first row the title inks) and below it (by the row after its last),
+ * compressed once and shared by every card on this background.
+ */
+interface Background {
+  /** The PNG scanlines of the whole background (filter byte 0 and RGB pixels per row). */
+  scanlines: Uint8Array;
+  /** The Adler-32 of each scanline. */
+  rowAdlers: Uint32Array;
+  above: Map<number, DeflatedRows>;
+  below: Map<number, DeflatedRows>;
+}
+
+/** The deflated background rows `from`..`to` (exclusive), kept in `runs` by `key`. */
+function resolveBackgroundRun(background: Background, runs: Map<number, DeflatedRows>, key: number, from: number, to: number): DeflatedRows {
+  let run = runs.get(key);
+  if (!run) {
+    run = deflateRowsSync(background.scanlines.subarray(from * ROW_BYTES, to * ROW_BYTES));
+    runs.set(key, run);
+  }
+  return run;
+}
+
+/** The Adler-32 of the background's scanlines `from`..`to` (exclusive). */
+function computeBackgroundAdler32(background: Background, from: number, to: number): number {
+  let adler = 1;
+  for (let y = from; y < to; y++) adler = combineAdler32(adler, background.rowAdlers[y]!, ROW_BYTES);
+  return adler;
 }
 
 /**
  * A card renderer for one build: backgrounds are rendered once and kept (a few
- * per site: one per language), each card is a copy of its background with the
- * title's mask laid on it, encoded as an opaque RGB PNG (no alpha channel to store;
- * full colour: palette quantization is ten times slower) with no metadata
- * chunk at all.
+ * per site: one per language), each card is its background with the title's
+ * mask laid on it, as an opaque RGB PNG (no alpha channel to store; full colour:
+ * the site name's and the title's antialiasing make up to 500 colours, more than
+ * a palette holds) with no metadata chunk at all. Only the rows the title inks
+ * are compressed for each card (a few hundred of 630); the background's rows
+ * above and below them are compressed once per build (`png-rows.ts`).
  */
 export function createSocialCardRenderer(): (o: SocialCardOptions) => Promise<Uint8Array> {
-  const backgrounds = new Map<string, Promise<Buffer>>();
-  // Pixel buffers are reused from card to card (one per card being drawn at once): a fresh
-  // 2 MB buffer per card makes V8 collect a large build's whole heap again and again.
+  const backgrounds = new Map<string, Promise<Background>>();
+  // Row buffers are reused from card to card (one per card being drawn at once): a fresh
+  // buffer per card makes V8 collect a large build's whole heap again and again.
   const spare: Buffer[] = [];
   return async (o) => {
     const layers = createSocialCardLayers(o);
-    let background = backgrounds.get(layers.background);
-    if (!background) {
-      background = sharp(Buffer.from(layers.background), { density: 72 }).removeAlpha().raw().toBuffer();
-      backgrounds.set(layers.background, background);
+    let pending = backgrounds.get(layers.background);
+    if (!pending) {
+      pending = sharp(Buffer.from(layers.background), { density: 72 })
+        .removeAlpha()
+        .raw()
+        .toBuffer()
+        .then((pixels) => {
+          const scanlines = new Uint8Array(ROW_BYTES * SOCIAL_CARD_HEIGHT);
+          for (let y = 0; y < SOCIAL_CARD_HEIGHT; y++) scanlines.set(pixels.subarray(y * (ROW_BYTES - 1), (y + 1) * (ROW_BYTES - 1)), y * ROW_BYTES + 1);
+          const rowAdlers = Uint32Array.from({ length: SOCIAL_CARD_HEIGHT }, (_, y) => computeAdler32(scanlines.subarray(y * ROW_BYTES, (y + 1) * ROW_BYTES)));
+          return { scanlines, rowAdlers, above: new Map(), below: new Map() };
+        });
+      backgrounds.set(layers.background, pending);
     }
-    const mask = layers.titleMarkup
-      ? await sharp({ text: { text: layers.titleMarkup, font: layers.titleFont, dpi: 72, width: TITLE_WIDTH, wrap: 'word-char' } }).raw().toBuffer({ resolveWithObject: true })
+    // One band, as Pango draws it (sharp would otherwise make it sRGB: three copies of it, at twice the time).
+    const rendered = layers.titleMarkup
+      ? await sharp({ text: { text: layers.titleMarkup, font: layers.titleFont, dpi: 72, width: TITLE_WIDTH, wrap: 'word-char' } })
+          .toColourspace('b-w')
+          .raw()
+          .toBuffer({ resolveWithObject: true })
       : undefined;
-    const pixels = spare.pop() ?? Buffer.allocUnsafe(SOCIAL_CARD_WIDTH * SOCIAL_CARD_HEIGHT * 3);
+    const background = await pending;
+    const mask: TitleMask | undefined = rendered && {
+      data: rendered.data,
+      width: rendered.info.width,
+      channels: rendered.info.channels,
+      columns: Math.min(rendered.info.width, SOCIAL_CARD_WIDTH - TITLE_LEFT),
+      rows: Math.min(rendered.info.height, SOCIAL_CARD_HEIGHT - TITLE_TOP),
+    };
+    const ink = mask && findInkRows(mask);
+    if (!mask || !ink) {
+      return createRgbPng(SOCIAL_CARD_WIDTH, SOCIAL_CARD_HEIGHT, [resolveBackgroundRun(background, background.above, SOCIAL_CARD_HEIGHT, 0, SOCIAL_CARD_HEIGHT)]);
+    }
+    const [first, last] = ink;
+    const top = TITLE_TOP + first;
+    const bottom = TITLE_TOP + last + 1;
+    const buffer = spare.pop() ?? Buffer.allocUnsafe(ROW_BYTES * (SOCIAL_CARD_HEIGHT - TITLE_TOP));
     try {
-      (await background).copy(pixels);
-      if (mask) blendMask(pixels, mask.data, mask.info.width, mask.info.height, mask.info.channels);
-      // zlib level 7: half the time of level 9 for cards about 7% larger (a cold build draws one per entry).
-      const png = await sharp(pixels, { raw: { width: SOCIAL_CARD_WIDTH, height: SOCIAL_CARD_HEIGHT, channels: 3 } })
-        .png({ compressionLevel: 7 })
-        .toBuffer();
-      return stripPngChunks(new Uint8Array(png));
+      const rows = buffer.subarray(0, (bottom - top) * ROW_BYTES);
+      rows.set(background.scanlines.subarray(top * ROW_BYTES, bottom * ROW_BYTES));
+      const [changes, weighted] = blendMask(rows, mask, first, last);
+      const title = await deflateRows(rows, updateAdler32(computeBackgroundAdler32(background, top, bottom), changes, weighted));
+      const above = resolveBackgroundRun(background, background.above, top, 0, top);
+      const below = resolveBackgroundRun(background, background.below, bottom, bottom, SOCIAL_CARD_HEIGHT);
+      return createRgbPng(SOCIAL_CARD_WIDTH, SOCIAL_CARD_HEIGHT, [above, title, below]);
     } finally {
-      spare.push(pixels);
+      spare.push(buffer);
     }
   };
 }

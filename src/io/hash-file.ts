@@ -11,8 +11,9 @@
  * which takes batches too between the rest of the check.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import { closeSync, constants, type Dirent, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import type { FileHash, FileHashOutcome, FileHashRequest, FileStat } from './host.js';
 import { resolveWorkerThreads } from './threads.js';
 
@@ -168,8 +169,12 @@ export interface HashBatchResult {
 const BATCH_FILES = 64;
 /** Below this many files the main thread hashes them itself (starting threads costs more). */
 export const WORKER_HASH_THRESHOLD = 512;
-const WORKER_URL = new URL('./hash-worker.js', import.meta.url);
-/** Compiled (`dist/`): tsc emits `hash-worker.js` next to this module. From TypeScript sources there is no worker script. */
+/**
+ * `dist/io/hash-worker.js`, from this module (`dist/io/`) and from a bundle that includes it
+ * one folder down in `dist/` (`dist/cli/verify-cli.bundle.js`).
+ */
+const WORKER_URL = new URL('../io/hash-worker.js', import.meta.url);
+/** Compiled (`dist/`): the build emits `hash-worker.js` next to this module. From TypeScript sources there is no worker script. */
 const COMPILED = import.meta.url.endsWith('.js');
 
 /**
@@ -209,6 +214,104 @@ export function prestartHashWorkers(count: number): void {
     for (const worker of spareWorkers.splice(0)) void worker.terminate();
   }, SPARE_WORKER_MS);
   spareTimer.unref();
+}
+
+/** Read one folder for {@link readTreeFolder}: its entries, or none when it has gone (or is no longer a folder). */
+function readFolder(abs: string): Dirent[] {
+  try {
+    return readdirSync(abs, { withFileTypes: true });
+  } catch (error) {
+    if (isMissing(error)) return [];
+    throw error;
+  }
+}
+
+/** Read the folder `abs` (`rel` under the root): its non-folders into `out`, its folders onto `pending`. */
+function readTreeFolder(abs: string, rel: string, out: string[], pending: [abs: string, rel: string][]): void {
+  for (const e of readFolder(abs)) {
+    const childRel = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) pending.push([join(abs, e.name), childRel]);
+    else out.push(childRel);
+  }
+}
+
+/**
+ * Every entry under `dir` that is not a folder (symbolic links listed, not followed), as
+ * sorted paths relative to `dir` with `/` separators: folders read synchronously, one at a
+ * time, and the paths sorted once at the end. Without yielding (a hash worker).
+ */
+export function listTreeSync(dir: string): string[] {
+  const out: string[] = [];
+  const pending: [abs: string, rel: string][] = [[dir, '']];
+  for (let next = pending.pop(); next; next = pending.pop()) readTreeFolder(next[0], next[1], out, pending);
+  return out.sort();
+}
+
+/** {@link listTreeSync} on the main thread, in slices. */
+async function listTreeInSlices(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const pending: [abs: string, rel: string][] = [[dir, '']];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    await yieldWhenSliceUsed();
+    readTreeFolder(next[0], next[1], out, pending);
+  }
+  return out.sort();
+}
+
+/** A listing asked of a hash worker: the folder, and the port its answer comes back on. */
+export interface ListRequest {
+  list: string;
+  port: MessagePort;
+}
+
+/** A hash worker's answer to a {@link ListRequest}. */
+export type ListAnswer = { paths: string[] } | { error: { code?: string; message: string } };
+
+/**
+ * `FileSystem.listTree` on the real disk. When hash threads were started ahead
+ * ({@link prestartHashWorkers}) and none is busy yet, one of them lists the folder before it
+ * hashes anything, so the main thread goes on with the signature checks meanwhile; else the
+ * main thread walks it in slices. A worker that fails before answering leaves it to the main thread.
+ */
+export async function listNodeTree(dir: string): Promise<string[]> {
+  const worker = spareWorkers[0];
+  if (worker) {
+    const answer = await new Promise<ListAnswer | undefined>((resolve) => {
+      const { port1, port2 } = new MessageChannel();
+      let answered = false;
+      const done = (result: ListAnswer | undefined): void => {
+        if (answered) return;
+        answered = true;
+        worker.off('exit', gone);
+        worker.off('error', gone);
+        port1.close();
+        resolve(result);
+      };
+      const gone = (): void => done(undefined);
+      port1.once('message', (result: ListAnswer) => done(result));
+      // The worker's end closes if it stops (it may have been taken for hashing since).
+      port1.once('close', gone);
+      worker.once('exit', gone);
+      worker.once('error', gone);
+      worker.postMessage({ list: dir, port: port2 } satisfies ListRequest, [port2]);
+    });
+    if (answer && 'paths' in answer) return answer.paths;
+    if (answer) throw Object.assign(new Error(answer.error.message), answer.error.code ? { code: answer.error.code } : {});
+  }
+  return listTreeInSlices(dir);
+}
+
+/** What the worker script runs for a {@link ListRequest}. */
+export function answerListRequest(request: ListRequest): void {
+  let answer: ListAnswer;
+  try {
+    answer = { paths: listTreeSync(request.list) };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    answer = { error: { ...(code ? { code } : {}), message: (error as Error).message } };
+  }
+  request.port.postMessage(answer);
+  request.port.close();
 }
 
 /** A started spare worker, or a new one. */

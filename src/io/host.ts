@@ -5,7 +5,7 @@
 import type { Dirent } from 'node:fs';
 import { createReadStream, readdirSync, readFileSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import { hashFilesInWorkers, hashNodeFile, prestartHashWorkers, toKind, yieldWhenSliceUsed } from './hash-file.js';
+import { hashFilesInWorkers, hashNodeFile, listNodeTree, prestartHashWorkers, toKind, yieldWhenSliceUsed } from './hash-file.js';
 
 /** What `FileSystem.stat` reports about one path, without following a final symbolic link. */
 export interface FileStat {
@@ -86,6 +86,13 @@ export interface FileSystem {
   stat(path: string): Promise<FileStat | undefined>;
   /** The entries of one folder, sorted by name; symbolic links are not followed. Empty when `dir` does not exist. */
   listEntries(dir: string): Promise<DirEntry[]>;
+  /**
+   * Optional: every entry under `dir` that is not a folder (files, symbolic links — listed,
+   * not followed — and anything else), as sorted paths relative to `dir` with `/` separators:
+   * what walking `listEntries` gives, in one call. The real disk walks a tree of thousands of
+   * folders this way several times faster, on a hash thread started ahead when there is one.
+   */
+  listTree?(dir: string): Promise<string[]>;
   chmod(path: string, mode: number): Promise<void>;
   /** Every file under `dir`, recursively, as paths relative to `dir` with `/` separators, sorted. */
   listFiles(dir: string): Promise<string[]>;
@@ -166,6 +173,7 @@ export function createNodeFileSystem(): FileSystem {
         .map((e): DirEntry => ({ name: e.name, kind: toKind(e) }))
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     },
+    listTree: listNodeTree,
     chmod: (p, mode) => fsp.chmod(p, mode),
     async listFiles(dir) {
       const out: string[] = [];

@@ -14,6 +14,13 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { blake2b } from '@noble/hashes/blake2.js';
 import { concatBytes, decodeBase64Strict, encodeBase64, encodeHex, encodeUtf8, equalBytes } from './bytes.js';
 
+// Each signature check multiplies the base point once, and a check of a copy verifies a
+// handful of signatures (manifest, channels, release-log checkpoint, timestamp): a 4-bit
+// window table (520 points) is built in a third of the time of @noble's default 6-bit one
+// (1,408 points), which was most of a check's signature cost; each multiplication takes 65
+// additions instead of 43. The same checks, strict as before; signing stays constant-time.
+ed25519.Point.BASE.precompute(4);
+
 /** Either a value or the reason it could not be produced (user input problems are data). */
 export type MinisignResult<T> = { ok: true; value: T } | { ok: false; reason: string };
 

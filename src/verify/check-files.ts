@@ -45,10 +45,22 @@ export const INJECTED_PATH_PROBES: readonly string[] = [
 
 /** Where the copy being checked lives. */
 export type FilesTarget =
-  | { kind: 'dir'; dir: string; fs: FileSystem }
+  /** A folder; `listing`: its listing (`listPresentFiles`), when started ahead. */
+  | { kind: 'dir'; dir: string; fs: FileSystem; listing?: Promise<FolderListing> }
   | { kind: 'http'; base: URL; http: HttpSourceOptions }
   /** A zip bundle read in memory: `present` lists its entries. */
   | { kind: 'zip'; present: readonly string[] };
+
+/** A folder's listing for additions, or why it could not be listed. */
+export type FolderListing = { paths: string[] } | { error: Error; dir: string };
+
+/** List the folder of a copy (`listPresentFiles`) as a {@link FolderListing}: never rejects. */
+export function listFolder(dir: string, fs: FileSystem): Promise<FolderListing> {
+  return listPresentFiles(dir, fs).then(
+    (paths) => ({ paths }),
+    (error: unknown) => ({ error: error as Error, dir }),
+  );
+}
 
 /** Options of {@link checkFiles}. */
 export interface CheckFilesOptions {
@@ -136,13 +148,7 @@ export async function checkFiles(
     options.onProgress?.(done, total);
   };
   // A folder is listed (for additions) while its files are hashed; the listing reads no listed file.
-  const listing =
-    target.kind === 'dir'
-      ? listPresentFiles(target.dir, target.fs).then(
-          (paths) => ({ paths }),
-          (error: unknown) => ({ error: error as Error, dir: target.dir }),
-        )
-      : undefined;
+  const listing = target.kind === 'dir' ? (target.listing ?? listFolder(target.dir, target.fs)) : undefined;
   if (!http && site.checkAll) await site.checkAll(required, record, signal);
   else await runPool(required, options.concurrency, async (file) => record(file, await site.check(file, http && isScannable(file.path))), signal);
   const sortProblems = (): void => {

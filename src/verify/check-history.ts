@@ -58,7 +58,7 @@ export interface HistoryCheckInput {
   highestVersion?: number;
   /** Public keys this verifier holds (pinned, remembered): rotation links they signed are verified with them. */
   knownKeys?: readonly MinisignPublicKey[];
-  /** SHA-256 (hex) of the manifest in canonical form (`hashManifestSha256`): the log's last entry must record it. */
+  /** SHA-256 (hex) of the manifest's bytes (`hashManifestSha256`): the log's last entry must record it. */
   manifestSha256: string;
 }
 

@@ -18,7 +18,7 @@ import {
   resolveUnreadManifestProblem,
   verifyManifestSignature,
 } from '../trust/signed-manifest.js';
-import { hashBlake2b512Native } from './native-hashes.js';
+import { hashBlake2b512Native, hashManifestSha256 } from './native-hashes.js';
 import type { TrustedSite, TrustStore } from './trust-store.js';
 
 /** What step 1 needs to know besides the copy. */
@@ -47,6 +47,8 @@ export type SignatureCheck =
   | {
       status: 'checked';
       manifest: Manifest;
+      /** SHA-256 (hex) of the manifest's bytes, which its signature covers (the release log and a timestamp record it). */
+      manifestSha256: string;
       /** Key id in the signature. */
       sigKeyId: string;
       /** True when the signature verified with a trusted key: only then may listed files be fetched. */
@@ -157,6 +159,7 @@ export async function checkSignature(input: SignatureCheckInput): Promise<Signat
   return {
     status: 'checked',
     manifest,
+    manifestSha256: hashManifestSha256(manifestRead.data),
     sigKeyId,
     trusted: verified.trusted,
     ...(verified.signingKey ? { signingKey: verified.signingKey } : {}),

@@ -125,6 +125,7 @@ export async function listPresentFiles(dir: string, fs: FileSystem = createNodeF
   // The folder itself may be reached through a symbolic link; links inside it are listed, not followed.
   const root = await fs.realpath(resolve(dir)).catch(() => resolve(dir));
   if ((await fs.stat(root))?.kind !== 'dir') throw Object.assign(new Error(`${dir} is not a folder`), { code: 'ENOTDIR' });
+  if (fs.listTree) return fs.listTree(root);
   await walk(root, '');
   return out.sort();
 }

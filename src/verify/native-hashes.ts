@@ -4,8 +4,6 @@
  * the same digests, many times faster. Files themselves are hashed by `FileSystem.hashFile`.
  */
 import { createHash, getHashes } from 'node:crypto';
-import type { Manifest } from '../trust/manifest.js';
-import { serializeManifest } from '../trust/manifest.js';
 import type { Blake2b512 } from '../trust/minisign.js';
 
 /** BLAKE2b-512 through OpenSSL (minisign's prehash), or undefined when this Node lacks it (the trust core's is used). */
@@ -13,7 +11,10 @@ export const hashBlake2b512Native: Blake2b512 | undefined = getHashes().includes
   ? (message) => createHash('blake2b512').update(message).digest()
   : undefined;
 
-/** SHA-256 (hex) of a manifest in the canonical form stele writes, signs and records in the release log. */
-export function hashManifestSha256(manifest: Manifest): string {
-  return createHash('sha256').update(serializeManifest(manifest), 'utf8').digest('hex');
+/**
+ * SHA-256 (hex) of the manifest's bytes as read: the bytes its signature covers, which the
+ * release log and a timestamp record (as the browser extension and `stele refresh` take it).
+ */
+export function hashManifestSha256(manifestBytes: Uint8Array): string {
+  return createHash('sha256').update(manifestBytes).digest('hex');
 }

@@ -18,12 +18,11 @@ import { PROBLEM_KIND_INFO, resolveVerdict, type VerifyProblem } from '../trust/
 import { type ManifestSummary, summarizeManifest } from '../trust/signed-manifest.js';
 import { checkSiteTimestamp } from '../trust/timestamp.js';
 import { checkChannels } from './check-channels.js';
-import { checkFiles, type FilesCheck, type FilesTarget } from './check-files.js';
+import { checkFiles, type FilesCheck, type FilesTarget, listFolder } from './check-files.js';
 import { checkHistory, type KnownLogHead } from './check-history.js';
 import { checkSignature } from './check-signature.js';
 import { createDirSource } from './dir-source.js';
 import { createHttpSource, resolveBaseUrl } from './http-source.js';
-import { hashManifestSha256 } from './native-hashes.js';
 import type { SiteSource } from './site-source.js';
 import { readTrustStore, resolveTrustStoreDir, type TrustStore, writeTrustStore } from './trust-store.js';
 import type { VerifyReport } from './types.js';
@@ -225,8 +224,12 @@ async function runCheck(source: string, options: VerifyOptions, signal: AbortSig
     ...(store ? { store } : {}),
     ...(target.kind === 'http' ? { origin: target.base.origin } : {}),
     now: options.now,
-    // Hash threads start while the signature, channels, history and timestamp are checked.
-    ...(site.prepare ? { onManifestParsed: (count: number) => site.prepare?.(count) } : {}),
+    // Hash threads start, and a folder is listed (on one of them when it can), while the
+    // signature, channels, history and timestamp are checked: neither reads a listed file.
+    onManifestParsed: (count: number) => {
+      site.prepare?.(count);
+      if (target.kind === 'dir') target.listing = listFolder(target.dir, target.fs);
+    },
   });
   if (signature.status === 'stop') {
     return createReport(source, signature.problems, signature.manifest ? { manifest: summarizeManifest(signature.manifest) } : {});
@@ -258,8 +261,8 @@ async function runCheck(source: string, options: VerifyOptions, signal: AbortSig
     known.push({ head: signature.entry.logHead, label: `remembered on ${signature.entry.lastSeen.slice(0, 10)}`, source: 'remembered' });
   }
   for (const m of (options.mirrorLogHeads ?? []).filter((h) => h.siteId === undefined || h.siteId === manifest.siteId)) known.push({ head: m.head, label: `shown by ${m.mirror}`, source: 'mirror' });
-  // The manifest is signed as parsed; stele writes it in canonical form, which the log and a timestamp record.
-  const manifestSha256 = hashManifestSha256(manifest);
+  // The log and a timestamp record the SHA-256 of the manifest's bytes (the signed ones).
+  const { manifestSha256 } = signature;
   const history = await checkHistory({
     manifestSha256,
     reader: site,

@@ -72,6 +72,33 @@ describe('stele dev', () => {
     expect(page).toContain('Welcome back');
   });
 
+  it('serves a post added in a new folder, each edit of it, and a 404 once it is removed', async () => {
+    /** Fetch `path` until `done` accepts the response (the rebuild is under way); the last response. */
+    const poll = async (path: string, done: (status: number, text: string) => boolean) => {
+      let status = 0;
+      let text = '';
+      for (let i = 0; i < 600; i++) {
+        const res = await fetch(`${url}${path}`);
+        status = res.status;
+        text = await res.text();
+        if (done(status, text)) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return { status, text };
+    };
+    const folder = join(dir, 'content/posts/later');
+    const file = join(folder, '2026-03-01-nested.en.md');
+    await mkdir(folder);
+    writeFileSync(file, '---\ntitle: Nested post\ndate: 2026-03-01\n---\n\nFirst version.\n');
+    expect((await poll('posts/nested/', (s) => s === 200)).text).toContain('First version.');
+    for (const version of ['Second version.', 'Third version.']) {
+      writeFileSync(file, `---\ntitle: Nested post\ndate: 2026-03-01\n---\n\n${version}\n`);
+      expect((await poll('posts/nested/', (_, t) => t.includes(version))).text).toContain(version);
+    }
+    rmSync(folder, { recursive: true });
+    expect((await poll('posts/nested/', (s) => s === 404)).status).toBe(404);
+  }, 60_000);
+
   it('after an edit, makes the search index again once edits pause, for the language that changed', async () => {
     const entry = async () => JSON.parse(await (await fetch(`${url}pagefind/pagefind-entry.json`)).text()) as { languages: Record<string, { hash: string }> };
     const before = await entry();

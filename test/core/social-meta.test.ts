@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { inflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inspectImageMetadata } from '../../src/assets/metadata.js';
@@ -58,6 +59,13 @@ function pngChunks(png: Uint8Array): string[] {
     i += 12 + len;
   }
   return types;
+}
+
+/** The data of the first chunk of a type. */
+function pngChunkData(png: Uint8Array, type: string): Uint8Array {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  for (let i = 8; i < png.length; i += 12 + view.getUint32(i)) if (String.fromCharCode(...png.subarray(i + 4, i + 8)) === type) return png.subarray(i + 8, i + 8 + view.getUint32(i));
+  throw new Error(`no ${type} chunk`);
 }
 
 describe('link previews', () => {
@@ -111,7 +119,9 @@ describe('link previews', () => {
       const meta = await sharp(png).metadata();
       expect([meta.format, meta.width, meta.height]).toEqual(['png', 1200, 630]);
       expect(await inspectImageMetadata(png)).toMatchObject({ hasExif: false, hasGps: false, hasXmp: false, hasIptc: false, hasIcc: false });
-      for (const chunk of pngChunks(png)) expect(['IHDR', 'PLTE', 'tRNS', 'IDAT', 'IEND']).toContain(chunk);
+      expect(pngChunks(png)).toEqual(['IHDR', 'IDAT', 'IEND']);
+      // The image data is one zlib stream with the right Adler-32 (inflateSync checks it), of 630 rows of 1 + 1200 × 3 bytes.
+      expect(inflateSync(pngChunkData(png, 'IDAT')).length).toBe(630 * (1 + 1200 * 3));
     }
   });
 
@@ -135,6 +145,36 @@ describe('link previews', () => {
     let dark = 0;
     for (let i = (200 * 1200 + 80) * 3; i < 400 * 1200 * 3; i += 3) if (data[i]! < 64) dark++;
     expect(dark).toBeGreaterThan(1000);
+  });
+
+  it('draws each card as its background with the title on it below the rule, the band left alone and nothing else changed, whatever was drawn before', async () => {
+    const render = createSocialCardRenderer();
+    const cards = [
+      { siteName: 'Site', title: '', lang: 'en' },
+      { siteName: 'Site', title: 'Short', lang: 'en' },
+      { siteName: '站點', title: '言論自由與新聞自由是我們一直以來努力的方向，'.repeat(4), lang: 'zh-Hant' },
+      { siteName: 'Site', title: 'A title long enough to be wrapped on two lines of the card', lang: 'en', accent: '#123456' },
+      { siteName: 'Site', title: 'gjpqy Ágÿ', lang: 'en' },
+      { siteName: '站點', title: '', lang: 'zh-Hant' },
+    ] as const;
+    for (const card of cards) {
+      const layers = createSocialCardLayers(card);
+      const background = await sharp(Buffer.from(layers.background), { density: 72 }).removeAlpha().raw().toBuffer();
+      const png = await render(card);
+      expect(inflateSync(pngChunkData(png, 'IDAT')).length).toBe(630 * (1 + 1200 * 3));
+      const { data } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+      const row = 1200 * 3;
+      const differs = (y: number) => !data.subarray(y * row, (y + 1) * row).equals(background.subarray(y * row, (y + 1) * row));
+      const inked = Array.from({ length: 630 }, (_, y) => y).filter(differs);
+      if (!card.title) {
+        expect(inked, card.title).toEqual([]);
+        continue;
+      }
+      // The title's rows are one block below the site name and its rule; every row outside it is the background's.
+      expect(inked.length, card.title).toBeGreaterThan(20);
+      expect(inked[0], card.title).toBeGreaterThan(166);
+      for (let y = inked[0]!; y <= inked.at(-1)!; y++) expect(data.subarray(y * row, y * row + 80 * 3).equals(background.subarray(y * row, y * row + 80 * 3)), `${card.title} row ${y}`).toBe(true);
+    }
   });
 
   it('without baseUrl: no canonical, og:url or preview image (they must be absolute), and one warning saying how to fix it', async () => {

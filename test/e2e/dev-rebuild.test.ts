@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type BuildCache, type BuildResult, buildProject } from '../../src/build/build-project.js';
 import { LIVE_RELOAD } from '../../src/cli/commands/dev.js';
+import { createCachedFileSystem } from '../../src/io/cached-fs.js';
 import { createNodeHost } from '../../src/io/host.js';
 import { copyExampleSources } from '../helpers/temp-site.js';
 import { SEARCH_INDEX_DIR } from '../../src/site/search-pagefind.js';
@@ -29,9 +30,17 @@ for (let i = 1; i <= 5; i++) {
   writeFileSync(join(posts, `${date}-extra-${i}.zh.md`), `---\ntitle: 附加文章${i}\n---\n\n附加文章${i}的第一段，关于自由与记忆。\n`);
 }
 
-/** What `stele dev` builds (drafts, live reload, not sealed, in memory). */
+/**
+ * `stele dev` reads through a cache its watcher empties: here the test says
+ * what it changed (`touched`), and everything else comes back as the bytes read before.
+ */
+const files = createCachedFileSystem(host.fs, (path) => path.startsWith(`${dir}/`));
+const touched = new Set<string>();
+const devHost = { ...host, fs: files.fs };
+
+/** What `stele dev` builds (drafts, live reload, not sealed, in memory); without `cache`, a cold build from the disk. */
 const build = (cache?: BuildCache, deferSearch = false) =>
-  buildProject({ root: dir, host, mode: 'development', write: false, headExtra: LIVE_RELOAD, devConnect: true, ...(cache ? { cache } : {}), deferSearch });
+  buildProject({ root: dir, host: cache ? devHost : host, mode: 'development', write: false, headExtra: LIVE_RELOAD, devConnect: true, ...(cache ? { cache } : {}), deferSearch });
 
 /** Paths whose bytes differ between two outputs (or exist in one only). */
 function differences(a: BuildResult, b: BuildResult, skip: (path: string) => boolean = () => false): string[] {
@@ -47,6 +56,7 @@ function differences(a: BuildResult, b: BuildResult, skip: (path: string) => boo
 
 const edit = (file: string, change: (text: string) => string) => {
   const path = join(posts, file);
+  touched.add(path);
   const before = readFileSync(path, 'utf8');
   const after = change(before);
   expect(after, file).not.toBe(before);
@@ -93,13 +103,25 @@ describe('stele dev rebuilds', () => {
       ],
       [
         'a new post',
-        () => writeFileSync(join(posts, '2026-06-01-added.en.md'), '---\ntitle: Added post\ndate: 2026-06-01\ntags: [vigil]\n---\n\nAdded while the server runs.\n'),
+        () => {
+          touched.add(join(posts, '2026-06-01-added.en.md'));
+          writeFileSync(join(posts, '2026-06-01-added.en.md'), '---\ntitle: Added post\ndate: 2026-06-01\ntags: [vigil]\n---\n\nAdded while the server runs.\n');
+        },
         (warm) => expect(warm.output!.has('posts/added/index.html')).toBe(true),
       ],
-      ['a post removed', () => rmSync(join(posts, '2026-06-01-added.en.md')), (warm) => expect(warm.output!.has('posts/added/index.html')).toBe(false)],
+      [
+        'a post removed',
+        () => {
+          touched.add(join(posts, '2026-06-01-added.en.md'));
+          rmSync(join(posts, '2026-06-01-added.en.md'));
+        },
+        (warm) => expect(warm.output!.has('posts/added/index.html')).toBe(false),
+      ],
     ];
     for (const [what, change, expectation] of edits) {
       change();
+      files.forget(touched);
+      touched.clear();
       // What the browser reloads to first: this build reuses the last search index.
       const served = await build(cache, true);
       const cold = await build();

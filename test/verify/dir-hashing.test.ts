@@ -2,19 +2,21 @@
  * Hashing a folder's files (`FileSystem.hashFile` through `createDirSource`): files
  * larger than one read are hashed whole, a change in the last byte of the last chunk is
  * caught, every file of a tree far larger than the pool of parallel reads is checked, and
- * entries that are not regular files are reported without being read.
+ * entries that are not regular files are reported without being read; a folder is listed in one
+ * call as it is folder by folder; `stele verify` runs from its prebuilt bundle.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { FileHashOutcome } from '../../src/io/host.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createNodeFileSystem } from '../../src/io/host.js';
 import { sealSite } from '../../src/seal/seal-site.js';
 import type { OutputFiles } from '../../src/site/output.js';
+import { listPresentFiles } from '../../src/verify/dir-source.js';
 import { verifySite } from '../../src/verify/verify-site.js';
 import { cleanupTempDirs, CHANNELS, makeTempDir, NOW, SIGNER, writeOutput } from './fixture.js';
 
@@ -111,6 +113,37 @@ describe('hashing the files of a folder', () => {
     expect(report.problems.map((p) => [p.kind, p.path])).toEqual(changed.map((p) => ['modified', p]));
   });
 
+  it.skipIf(process.platform === 'win32')('lists a folder in one call (FileSystem.listTree) exactly as walking it folder by folder does', async () => {
+    const dir = makeTempDir();
+    for (const path of ['index.html', '.htaccess', '.well-known/stele/manifest.json', 'a/b/c/d.txt', 'a/b/e.txt', 'z/.hidden', 'é/中.html', 'B.html']) {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), path);
+    }
+    mkdirSync(join(dir, 'empty/inner'), { recursive: true });
+    symlinkSync(join(dir, 'a'), join(dir, 'link-to-folder'));
+    symlinkSync(join(dir, 'index.html'), join(dir, 'a/link-to-file'));
+    symlinkSync(join(dir, 'nowhere'), join(dir, 'dangling'));
+    execFileSync('mkfifo', [join(dir, 'a/b/pipe')]);
+    const fs = createNodeFileSystem();
+    expect(fs.listTree).toBeDefined();
+    const walked = await listPresentFiles(dir, { ...fs, listTree: undefined });
+    expect(await listPresentFiles(dir, fs)).toEqual(walked);
+    expect(walked).toEqual([
+      '.htaccess',
+      '.well-known/stele/manifest.json',
+      'B.html',
+      'a/b/c/d.txt',
+      'a/b/e.txt',
+      'a/b/pipe',
+      'a/link-to-file',
+      'dangling',
+      'index.html',
+      'link-to-folder',
+      'z/.hidden',
+      'é/中.html',
+    ]);
+  });
+
   it.skipIf(process.platform === 'win32')('reports a named pipe or a folder in place of a listed file without reading it', async () => {
     const dir = writeSealed({ 'a.html': new TextEncoder().encode('<p>a</p>'), 'b.html': new TextEncoder().encode('<p>b</p>') });
     rmSync(join(dir, 'a.html'));
@@ -171,6 +204,8 @@ describe('hashing on worker threads (compiled stele)', () => {
     rmSync(join(dir, 'd12/f0883.txt'));
     rmSync(join(dir, 'd5/f0447.txt'));
     symlinkSync(join(dir, 'd0/f0013.txt'), join(dir, 'd5/f0447.txt'));
+    // An addition, found by the listing a hash thread makes while the signatures are checked.
+    writeFileSync(join(dir, 'd12/planted.php'), '<?php');
     const tampered = await run();
     expect(tampered.code).toBe(1);
     expect(tampered.report.status).toBe('not-genuine');
@@ -179,6 +214,7 @@ describe('hashing on worker threads (compiled stele)', () => {
       ['modified', 'big/film.bin'],
       ['modified', 'd0/f0000.txt'],
       ['missing', 'd12/f0883.txt'],
+      ['added', 'd12/planted.php'],
       ['modified', 'd3/f0497.txt'],
       ['modified', 'd5/f0447.txt'],
     ]);
@@ -221,6 +257,43 @@ describe('hashing on worker threads (compiled stele)', () => {
     );
     expect(afterAbort).toBe(0);
   }, 120_000);
+
+  it('stele verify runs from one prebuilt bundle: the verify command without builder code, starting the compiled hash worker', () => {
+    const bundle = join(ROOT, 'dist/cli/verify-cli.bundle.js');
+    const text = readFileSync(bundle, 'utf8');
+    expect(text).toContain('runVerifyCli');
+    for (const builderOnly of ['sharp', 'pagefind', 'markdown-it', 'sanitize-html', '@aws-sdk/client-s3', 'opencc-js']) {
+      expect(text, builderOnly).not.toMatch(new RegExp(`(?:from|import\\()\\s*["']${builderOnly.replace(/[/.-]/g, '\\$&')}["']`));
+    }
+    expect(text).not.toMatch(/function (?:buildProject|sealSite|createSignerFromSeed|renderMarkdown)\b/);
+    // hash-file.ts resolves its worker as `../io/hash-worker.js`, from dist/io/ and from this bundle alike.
+    expect(text).toContain('new URL("../io/hash-worker.js", import.meta.url)');
+    expect(existsSync(fileURLToPath(new URL('../io/hash-worker.js', pathToFileURL(bundle))))).toBe(true);
+    const bin = readFileSync(join(ROOT, 'bin/stele.js'), 'utf8');
+    expect(bin).toContain('../dist/cli/verify-cli.bundle.js');
+  });
+
+  it('a thread started ahead lists a folder as the main thread does, and a folder that is not there lists empty', async () => {
+    const compiled = pathToFileURL(join(ROOT, 'dist/io/hash-file.js')).href;
+    const { listNodeTree, listTreeSync, prestartHashWorkers } = (await import(compiled)) as typeof import('../../src/io/hash-file.js');
+    const dir = writeLargeTree(600);
+    symlinkSync(join(dir, 'd1'), join(dir, 'link-to-folder'));
+    const onMain = listTreeSync(dir);
+    expect(onMain.length).toBeGreaterThan(600);
+    expect(onMain).toContain('link-to-folder');
+    const before = process.env.STELE_HASH_WORKERS;
+    process.env.STELE_HASH_WORKERS = '1';
+    try {
+      prestartHashWorkers(5000);
+      expect(await listNodeTree(dir)).toEqual(onMain);
+      prestartHashWorkers(5000);
+      expect(await listNodeTree(join(dir, 'nothing-here'))).toEqual([]);
+    } finally {
+      if (before === undefined) delete process.env.STELE_HASH_WORKERS;
+      else process.env.STELE_HASH_WORKERS = before;
+    }
+    expect(await listPresentFiles(dir, { ...createNodeFileSystem(), listTree: undefined })).toEqual(onMain);
+  }, 60_000);
 
   it('threads started ahead of a batch that never comes do not keep the process alive', async () => {
     const compiled = pathToFileURL(join(ROOT, 'dist/io/hash-file.js')).href;

@@ -25,13 +25,16 @@ describe('native digests', () => {
     expect(verifyMinisign(changed, sig, SIGNER.publicKeyFile, { blake2b512: hashBlake2b512Native })).toMatchObject({ ok: false, failure: 'bad-signature' });
   });
 
-  it('the manifest SHA-256 is that of its canonical UTF-8 serialization', () => {
+  it('the manifest SHA-256 is the trust core’s SHA-256 of its bytes, which stele writes in canonical form', () => {
     const out = sealFixture();
     const bytes = out.get('.well-known/stele/manifest.json')!;
     const parsed = parseManifest(new TextDecoder().decode(bytes));
     if (!parsed.ok) throw new Error('fixture manifest does not parse');
-    expect(hashManifestSha256(parsed.manifest)).toBe(hashSha256Hex(new TextEncoder().encode(serializeManifest(parsed.manifest))));
-    // stele writes the canonical form: the same as the file's own bytes.
-    expect(hashManifestSha256(parsed.manifest)).toBe(hashSha256Hex(bytes));
+    expect(hashManifestSha256(bytes)).toBe(hashSha256Hex(bytes));
+    expect(hashManifestSha256(bytes)).toBe(hashSha256Hex(new TextEncoder().encode(serializeManifest(parsed.manifest))));
+    for (const size of [0, 1, 63, 64, 65, 300_001]) {
+      const other = Uint8Array.from({ length: size }, (_, i) => (i * 17 + size) & 0xff);
+      expect(hashManifestSha256(other)).toBe(hashSha256Hex(other));
+    }
   });
 });

@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
-import { watch } from 'chokidar';
 import { type BuildCache, type BuildResult, buildProject } from '../../build/build-project.js';
 import { renderDiagnosticsOverlay } from '../../dev/overlay.js';
 import { summarizeDiagnostics } from '../../errors/format.js';
+import { createCachedFileSystem } from '../../io/cached-fs.js';
+import { watchFolderTree } from '../../io/watch-tree.js';
 import { startStaticServer } from '../../dev/static-server.js';
 import { unsafeRawHtml } from '../../render/html.js';
 import type { RegisterCommand } from '../context.js';
@@ -25,99 +26,117 @@ export const registerDevCommand: RegisterCommand = (cli, ctx) => {
     .action(async (dir: string | undefined, opts: { port: number }) => {
       const root = resolve(ctx.cwd, dir ?? '.');
       const cache: BuildCache = { processed: new Map(), cards: new Map() };
-      const build = (deferSearch = false) =>
-        buildProject({ root, host: ctx.host, mode: 'development', write: false, headExtra: LIVE_RELOAD, cache, devConnect: true, deferSearch });
-      // Warnings already shown are not repeated on every rebuild (the missing baseUrl, say); errors always are.
-      let shownWarnings = new Set<string>();
-      const report = async (result: BuildResult) => {
-        const warnings = new Set(result.diagnostics.filter((d) => d.severity !== 'error').map((d) => JSON.stringify([d.code, d.file, d.line, d.message])));
-        const fresh = result.diagnostics.filter((d) => d.severity === 'error' || !shownWarnings.has(JSON.stringify([d.code, d.file, d.line, d.message])));
-        shownWarnings = warnings;
-        await printDiagnostics(ctx, fresh, root, { redactor: result.redactor });
+      // Watched before the first build, so that its reads are kept and an edit meanwhile is seen.
+      let onChange = () => {
+        changedEarly = true;
       };
-      /** The diagnostics page served while the build fails. */
-      const overlayFor = async (result: BuildResult) =>
-        renderDiagnosticsOverlay(
-          summarizeDiagnostics(result.diagnostics),
-          await formatDiagnosticBlocks(ctx, result.diagnostics, root, {
-            readSource: createOutputSourceReader(result.output, result.config?.outDir ?? 'dist'),
-            ...(result.redactor ? { redactor: result.redactor } : {}),
-          }),
-          LIVE_RELOAD_PATH,
-        );
-      let result = await build();
-      await report(result);
-      const code = resolveExitCode(result.diagnostics);
-      if (code === 2) {
-        ctx.exitCode = 2;
-        return;
-      }
-      const server = await startStaticServer(result.ok && result.output ? result.output : new Map(), { port: Number(opts.port), reloadPath: LIVE_RELOAD_PATH });
-      if (!result.ok) server.setOverlay(await overlayFor(result));
-      ctx.stdout(`dev server at ${server.url} (drafts shown, not sealed); watching ${root}\n`);
-      let pending: Promise<void> | undefined;
-      let again = false;
-      /** The search index is made again once edits pause (it takes seconds on big sites; pages come first). */
-      let searchTimer: NodeJS.Timeout | undefined;
-      const runBuilds = async (deferSearch: boolean) => {
-        if (pending) {
-          again = true;
+      let changedEarly = false;
+      // Files are read once and kept until the watcher reports them changed.
+      const files = createCachedFileSystem(ctx.host.fs, (path) => watcher.covers(path));
+      const watcher = watchFolderTree(root, {
+        ignore: (path) => /(^|\/)(node_modules|dist|\.git)(\/|$)|\.stele-(tmp|old)-/.test(path),
+        onChange: (paths) => {
+          files.forget(paths);
+          onChange();
+        },
+      });
+      try {
+        const host = { ...ctx.host, fs: files.fs };
+        const build = (deferSearch = false) =>
+          buildProject({ root, host, mode: 'development', write: false, headExtra: LIVE_RELOAD, cache, devConnect: true, deferSearch });
+        // Warnings already shown are not repeated on every rebuild (the missing baseUrl, say); errors always are.
+        let shownWarnings = new Set<string>();
+        const report = async (result: BuildResult) => {
+          const warnings = new Set(result.diagnostics.filter((d) => d.severity !== 'error').map((d) => JSON.stringify([d.code, d.file, d.line, d.message])));
+          const fresh = result.diagnostics.filter((d) => d.severity === 'error' || !shownWarnings.has(JSON.stringify([d.code, d.file, d.line, d.message])));
+          shownWarnings = warnings;
+          await printDiagnostics(ctx, fresh, root, { redactor: result.redactor });
+        };
+        /** The diagnostics page served while the build fails. */
+        const overlayFor = async (result: BuildResult) =>
+          renderDiagnosticsOverlay(
+            summarizeDiagnostics(result.diagnostics),
+            await formatDiagnosticBlocks(ctx, result.diagnostics, root, {
+              readSource: createOutputSourceReader(result.output, result.config?.outDir ?? 'dist'),
+              ...(result.redactor ? { redactor: result.redactor } : {}),
+            }),
+            LIVE_RELOAD_PATH,
+          );
+        let result = await build();
+        await report(result);
+        const code = resolveExitCode(result.diagnostics);
+        if (code === 2) {
+          ctx.exitCode = 2;
           return;
         }
-        pending = (async () => {
-          let defer = deferSearch;
-          do {
-            again = false;
-            const t0 = performance.now();
-            result = await build(defer);
-            if (defer) await report(result);
-            if (result.output && result.ok) {
-              server.setSite(result.output);
-              server.setOverlay(undefined);
-              if (defer) ctx.stdout(`rebuilt in ${Math.round(performance.now() - t0)} ms\n`);
-            } else {
-              // Never the previous pages as if nothing happened: the browser shows what to fix.
-              server.setOverlay(await overlayFor(result));
-              ctx.stdout('build failed: the browser shows the problems until they are fixed\n');
-            }
-            if (defer || !result.ok) server.notifyReload();
-            // An edit during a search build is an edit build again, with its reload.
-            defer = true;
-          } while (again);
-          if (result.ok && result.stats.searchDeferred) searchTimer = setTimeout(() => void runBuilds(false), SEARCH_IDLE_MS);
-        })();
-        await pending;
-        pending = undefined;
-      };
-      const rebuild = () => {
+        const server = await startStaticServer(result.ok && result.output ? result.output : new Map(), { port: Number(opts.port), reloadPath: LIVE_RELOAD_PATH });
+        if (!result.ok) server.setOverlay(await overlayFor(result));
+        ctx.stdout(`dev server at ${server.url} (drafts shown, not sealed); watching ${root}\n`);
+        let pending: Promise<void> | undefined;
+        let again = false;
+        /** The search index is made again once edits pause (it takes seconds on big sites; pages come first). */
+        let searchTimer: NodeJS.Timeout | undefined;
+        const runBuilds = async (deferSearch: boolean) => {
+          if (pending) {
+            again = true;
+            return;
+          }
+          pending = (async () => {
+            let defer = deferSearch;
+            do {
+              again = false;
+              const t0 = performance.now();
+              result = await build(defer);
+              if (defer) await report(result);
+              if (result.output && result.ok) {
+                server.setSite(result.output);
+                server.setOverlay(undefined);
+                if (defer) ctx.stdout(`rebuilt in ${Math.round(performance.now() - t0)} ms\n`);
+              } else {
+                // Never the previous pages as if nothing happened: the browser shows what to fix.
+                server.setOverlay(await overlayFor(result));
+                ctx.stdout('build failed: the browser shows the problems until they are fixed\n');
+              }
+              if (defer || !result.ok) server.notifyReload();
+              // An edit during a search build is an edit build again, with its reload.
+              defer = true;
+            } while (again);
+            if (result.ok && result.stats.searchDeferred) searchTimer = setTimeout(() => void runBuilds(false), SEARCH_IDLE_MS);
+          })();
+          await pending;
+          pending = undefined;
+        };
+        const rebuild = () => {
+          clearTimeout(searchTimer);
+          return runBuilds(true);
+        };
+        // Every batch of changes starts a rebuild at once (one during a build makes another after it).
+        onChange = () => void rebuild();
+        /**
+         * One rebuild with nothing changed, in the background right after start:
+         * the paths that reuse earlier work run once (and V8 compiles them), and
+         * the first build's garbage is collected, so the first edit is as quick as
+         * the ones after it. Not served: an edit meanwhile is built again after it.
+         */
+        const warmUp = async () => {
+          pending = build(true).then(
+            () => undefined,
+            () => undefined,
+          );
+          await pending;
+          pending = undefined;
+          if (again) await runBuilds(true);
+        };
+        // A change seen during the first build is built (and served) after the warm-up.
+        again = changedEarly;
+        if (result.ok) void warmUp();
+        else if (changedEarly) void rebuild();
+        await waitForShutdown();
         clearTimeout(searchTimer);
-        return runBuilds(true);
-      };
-      const watcher = watch(root, {
-        ignored: (p: string) => /(^|\/)(node_modules|dist|\.git)(\/|$)|\.stele-(tmp|old)-/.test(p.slice(root.length)),
-        ignoreInitial: true,
-      });
-      watcher.on('all', () => void rebuild());
-      /**
-       * One rebuild with nothing changed, in the background right after start:
-       * the paths that reuse earlier work run once (and V8 compiles them), and
-       * the first build's garbage is collected, so the first edit is as quick as
-       * the ones after it. Not served: an edit meanwhile is built again after it.
-       */
-      const warmUp = async () => {
-        pending = build(true).then(
-          () => undefined,
-          () => undefined,
-        );
         await pending;
-        pending = undefined;
-        if (again) await runBuilds(true);
-      };
-      if (result.ok) void warmUp();
-      await waitForShutdown();
-      clearTimeout(searchTimer);
-      await pending;
-      await watcher.close();
-      await server.close();
+        await server.close();
+      } finally {
+        watcher.close();
+      }
     });
 };

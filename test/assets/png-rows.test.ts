@@ -1,0 +1,103 @@
+/**
+ * PNGs joined from separately deflated runs of rows (preview cards): the
+ * checksums agree with zlib's, the stream inflates with its Adler-32 checked,
+ * every chunk's CRC is right, and decoders see exactly the pixels the rows held.
+ */
+import { crc32, deflateSync, inflateSync } from 'node:zlib';
+import fc from 'fast-check';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { combineAdler32, computeAdler32, computeCrc32, createRgbPng, deflateRows, deflateRowsSync, updateAdler32 } from '../../src/assets/png-rows.js';
+
+/** zlib's own Adler-32 of `data`: the last four bytes of a zlib stream. */
+function zlibAdler32(data: Uint8Array): number {
+  const z = deflateSync(data, { level: 0 });
+  return z.readUInt32BE(z.length - 4);
+}
+
+/** The chunks of a PNG: type, data, and whether the stored CRC is that of type and data. */
+function readChunks(png: Uint8Array): { type: string; data: Uint8Array; crcOk: boolean }[] {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  const chunks = [];
+  for (let at = 8; at < png.length; ) {
+    const length = view.getUint32(at);
+    const body = png.subarray(at + 4, at + 8 + length);
+    chunks.push({ type: String.fromCharCode(...body.subarray(0, 4)), data: body.subarray(4), crcOk: view.getUint32(at + 8 + length) === crc32(body) });
+    at += 12 + length;
+  }
+  return chunks;
+}
+
+describe('PNG from runs of rows', () => {
+  it('computes Adler-32 and CRC-32 as zlib does, combines Adler-32 of two parts into that of both and follows it through changed bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 20_000 }), fc.uint8Array({ maxLength: 20_000 }), (a, b) => {
+        const both = Buffer.concat([a, b]);
+        expect(computeAdler32(both)).toBe(zlibAdler32(both));
+        expect(combineAdler32(computeAdler32(a), computeAdler32(b), b.length)).toBe(zlibAdler32(both));
+        expect(computeCrc32(both)).toBe(crc32(both));
+      }),
+      { numRuns: 60 },
+    );
+    // Changing bytes: the checksum follows from the changes alone.
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 50_000 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 300 }), (data, edits) => {
+        const changed = Uint8Array.from(data);
+        let changes = 0;
+        let weighted = 0;
+        for (const [at, value] of edits) {
+          const i = at % changed.length;
+          const d = value - changed[i]!;
+          changed[i] = value;
+          changes += d;
+          weighted += (changed.length - i) * d;
+        }
+        expect(updateAdler32(computeAdler32(data), changes, weighted)).toBe(zlibAdler32(changed));
+      }),
+      { numRuns: 60 },
+    );
+    // Runs of 0xff long enough to need the modulo step inside a run.
+    const ff = new Uint8Array(100_000).fill(0xff);
+    expect(computeAdler32(ff)).toBe(zlibAdler32(ff));
+    expect(computeCrc32(new TextEncoder().encode('IEND'))).toBe(0xae426082);
+  });
+
+  it('writes signature, IHDR, one IDAT and IEND with valid CRCs, a zlib stream that inflates to the rows, and the pixels of the rows', async () => {
+    const width = 37;
+    const height = 23;
+    const rowBytes = 1 + width * 3;
+    const check = async (pixels: Uint8Array, cuts: number[]) => {
+      const scanlines = new Uint8Array(rowBytes * height);
+      for (let y = 0; y < height; y++) scanlines.set(pixels.subarray(y * width * 3, (y + 1) * width * 3), y * rowBytes + 1);
+      // Cut the rows into runs at the given rows (runs of no rows among them), the second deflated on the thread pool.
+      const bounds = [0, ...[...cuts].sort((a, b) => a - b), height];
+      const runs = await Promise.all(
+        bounds.slice(1).map((to, i) => {
+          const rows = scanlines.subarray(bounds[i]! * rowBytes, to * rowBytes);
+          return i === 1 ? deflateRows(rows) : deflateRowsSync(rows);
+        }),
+      );
+      const png = createRgbPng(width, height, runs);
+      expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      const chunks = readChunks(png);
+      expect(chunks.map((c) => [c.type, c.crcOk])).toEqual([
+        ['IHDR', true],
+        ['IDAT', true],
+        ['IEND', true],
+      ]);
+      expect([...chunks[0]!.data]).toEqual([0, 0, 0, width, 0, 0, 0, height, 8, 2, 0, 0, 0]);
+      // inflateSync checks the stream's Adler-32 and that it ends.
+      expect(Buffer.from(inflateSync(chunks[1]!.data)).equals(Buffer.from(scanlines))).toBe(true);
+      const decoded = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+      expect([decoded.info.width, decoded.info.height, decoded.info.channels]).toEqual([width, height, 3]);
+      expect(decoded.data.equals(Buffer.from(pixels))).toBe(true);
+    };
+    // Flat images: runs of the same bytes are what cards are made of.
+    await check(new Uint8Array(width * height * 3).fill(0xfc), [0, 5, 5, height]);
+    await check(new Uint8Array(width * height * 3).fill(0xfc), []);
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: width * height * 3, maxLength: width * height * 3 }), fc.array(fc.integer({ min: 0, max: height }), { maxLength: 4 }), check),
+      { numRuns: 20 },
+    );
+  });
+});
