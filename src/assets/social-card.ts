@@ -7,7 +7,7 @@
  * chunk; nothing is fetched from anywhere.
  */
 import sharp from 'sharp';
-import { createRgbPng, type DeflatedRows, deflateRows, deflateRowsSync } from './png-rows.js';
+import { combineAdler32, computeAdler32, createRgbPng, type DeflatedRows, deflateRows, deflateRowsSync, updateAdler32 } from './png-rows.js';
 
 /** Size of every card (the Open Graph recommendation). */
 export const SOCIAL_CARD_WIDTH = 1200;
@@ -89,7 +89,7 @@ export function wrapCardText(text: string, maxEm: number, maxLines: number): str
  * reuses old cards; with the versions of what draws and compresses the bytes
  * (libvips with librsvg and Pango, zlib), which a new sharp or Node may change.
  */
-export const SOCIAL_CARD_VERSION = `card-v5 vips-${sharp.versions.vips} zlib-${process.versions.zlib}`;
+export const SOCIAL_CARD_VERSION = `card-v6 vips-${sharp.versions.vips} zlib-${process.versions.zlib}`;
 
 /** Where the title's text block is placed (its top left ink corner) and how large it may be. */
 const TITLE_LEFT = 80;
@@ -161,21 +161,38 @@ function findInkRows(mask: TitleMask): [number, number] | undefined {
 /**
  * Lay rows `first`..`last` of the title's mask in the title colour on `rows`,
  * the scanlines of those rows of the card (copies of the background's), with
- * integer arithmetic (the same bytes everywhere).
+ * integer arithmetic (the same bytes everywhere). Returns what the Adler-32 of
+ * the rows needs to follow the change (`updateAdler32`): the sum of the
+ * changes and of each change times its distance from the end of `rows`.
  */
-function blendMask(rows: Uint8Array, mask: TitleMask, first: number, last: number): void {
+function blendMask(rows: Uint8Array, mask: TitleMask, first: number, last: number): [number, number] {
   const [r, g, b] = TITLE_COLOUR;
+  let changes = 0;
+  let weighted = 0;
   for (let y = first; y <= last; y++) {
     const line = (y - first) * ROW_BYTES + 1 + TITLE_LEFT * 3;
     for (let x = 0; x < mask.columns; x++) {
       const a = mask.data[(y * mask.width + x) * mask.channels]!;
       if (a === 0) continue;
       const i = line + x * 3;
-      rows[i] = ((r * a + rows[i]! * (255 - a) + 127) / 255) | 0;
-      rows[i + 1] = ((g * a + rows[i + 1]! * (255 - a) + 127) / 255) | 0;
-      rows[i + 2] = ((b * a + rows[i + 2]! * (255 - a) + 127) / 255) | 0;
+      const r0 = rows[i]!;
+      const g0 = rows[i + 1]!;
+      const b0 = rows[i + 2]!;
+      const r1 = ((r * a + r0 * (255 - a) + 127) / 255) | 0;
+      const g1 = ((g * a + g0 * (255 - a) + 127) / 255) | 0;
+      const b1 = ((b * a + b0 * (255 - a) + 127) / 255) | 0;
+      rows[i] = r1;
+      rows[i + 1] = g1;
+      rows[i + 2] = b1;
+      // Distances from the end: rows.length - i for the red byte, one less for green, two less for blue.
+      const dr = r1 - r0;
+      const dg = g1 - g0;
+      const db = b1 - b0;
+      changes += dr + dg + db;
+      weighted += (rows.length - i) * (dr + dg + db) - dg - 2 * db;
     }
   }
+  return [changes, weighted];
 }
 
 /**
@@ -186,6 +203,8 @@ function blendMask(rows: Uint8Array, mask: TitleMask, first: number, last: numbe
 interface Background {
   /** The PNG scanlines of the whole background (filter byte 0 and RGB pixels per row). */
   scanlines: Uint8Array;
+  /** The Adler-32 of each scanline. */
+  rowAdlers: Uint32Array;
   above: Map<number, DeflatedRows>;
   below: Map<number, DeflatedRows>;
 }
@@ -198,6 +217,13 @@ function resolveBackgroundRun(background: Background, runs: Map<number, Deflated
     runs.set(key, run);
   }
   return run;
+}
+
+/** The Adler-32 of the background's scanlines `from`..`to` (exclusive). */
+function computeBackgroundAdler32(background: Background, from: number, to: number): number {
+  let adler = 1;
+  for (let y = from; y < to; y++) adler = combineAdler32(adler, background.rowAdlers[y]!, ROW_BYTES);
+  return adler;
 }
 
 /**
@@ -225,7 +251,8 @@ export function createSocialCardRenderer(): (o: SocialCardOptions) => Promise<Ui
         .then((pixels) => {
           const scanlines = new Uint8Array(ROW_BYTES * SOCIAL_CARD_HEIGHT);
           for (let y = 0; y < SOCIAL_CARD_HEIGHT; y++) scanlines.set(pixels.subarray(y * (ROW_BYTES - 1), (y + 1) * (ROW_BYTES - 1)), y * ROW_BYTES + 1);
-          return { scanlines, above: new Map(), below: new Map() };
+          const rowAdlers = Uint32Array.from({ length: SOCIAL_CARD_HEIGHT }, (_, y) => computeAdler32(scanlines.subarray(y * ROW_BYTES, (y + 1) * ROW_BYTES)));
+          return { scanlines, rowAdlers, above: new Map(), below: new Map() };
         });
       backgrounds.set(layers.background, pending);
     }
@@ -255,8 +282,8 @@ export function createSocialCardRenderer(): (o: SocialCardOptions) => Promise<Ui
     try {
       const rows = buffer.subarray(0, (bottom - top) * ROW_BYTES);
       rows.set(background.scanlines.subarray(top * ROW_BYTES, bottom * ROW_BYTES));
-      blendMask(rows, mask, first, last);
-      const title = await deflateRows(rows);
+      const [changes, weighted] = blendMask(rows, mask, first, last);
+      const title = await deflateRows(rows, updateAdler32(computeBackgroundAdler32(background, top, bottom), changes, weighted));
       const above = resolveBackgroundRun(background, background.above, top, 0, top);
       const below = resolveBackgroundRun(background, background.below, bottom, bottom, SOCIAL_CARD_HEIGHT);
       return createRgbPng(SOCIAL_CARD_WIDTH, SOCIAL_CARD_HEIGHT, [above, title, below]);

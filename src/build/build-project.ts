@@ -269,9 +269,10 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   }
   const convert = createTraditionalConverter(resolved.config.traditional.overrides);
   const conversions = cache?.traditional;
+  const overridesKey = JSON.stringify(resolved.config.traditional.overrides);
   const toTraditional = conversions
     ? (text: string) => {
-        const key = `${JSON.stringify(resolved.config!.traditional.overrides)}\u0000${text}`;
+        const key = `${overridesKey}\u0000${text}`;
         let out = conversions.get(key);
         if (out === undefined) {
           out = convert(text);
@@ -297,7 +298,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     toTraditional,
     // Structured fields live in the original (the default language, or the only language a page is written in).
     validateEntry: (entry, locate, { original }) => (original ? validateAdvocacyEntry(entry, locate, { originalLang: entry.lang }) : []),
-    ...(cache?.frontMatter ? { frontMatterMemo: cache.frontMatter } : {}),
+    ...(cache?.frontMatter ? { frontMatterMemo: cache.frontMatter, traditionalKey: overridesKey } : {}),
   });
   diagnostics.push(...content.diagnostics, ...checkContentReferences(content, config.languages, config.defaultLanguage));
   // What `stele import` left: old URLs to redirect, commenters' addresses that must never be published.

@@ -92,6 +92,18 @@ export function checkPages(output: OutputFiles, options: CheckOptions = {}): Che
   return { pages, context: resolvePageContext(options), sourceMarks: options.sourceMarks, ...(digests ? { digests } : {}) };
 }
 
+/** Digests of source-mark lists, by the list (never changed in place: harden makes new ones, the same one for the same input). */
+const MARK_DIGESTS = new WeakMap<readonly unknown[], string>();
+
+function digestMarks(marks: readonly unknown[]): string {
+  let digest = MARK_DIGESTS.get(marks);
+  if (digest === undefined) {
+    digest = hashKey(JSON.stringify(marks));
+    MARK_DIGESTS.set(marks, digest);
+  }
+  return digest;
+}
+
 function checkPageList(
   output: OutputFiles,
   paths: readonly string[],
@@ -106,7 +118,7 @@ function checkPageList(
       const bytes = output.get(path)!;
       // The same bytes with other source marks (a front matter grew a line) are checked again.
       const marks = options.sourceMarks?.get(path);
-      const key = options.memo ? joinKey(memoContext, path, marks?.length ? hashKey(JSON.stringify(marks)) : '', bytes) : '';
+      const key = options.memo ? joinKey(memoContext, path, marks?.length ? digestMarks(marks) : '', bytes) : '';
       const hit = options.memo?.get(key);
       if (hit) {
         const source = createSourceLocator(options.sourceMarks, path);

@@ -31,8 +31,12 @@ export type SourceMarks = ReadonlyMap<string, readonly ({ offset: number } & Sou
 export function createSourceLocator(marks: SourceMarks | undefined, path: string): ((offset: number) => SourceLocation | undefined) | undefined {
   const list = marks?.get(path);
   if (!list?.length) return undefined;
-  const byOffset = new Map(list.map((m) => [m.offset, { file: m.file, line: m.line, column: m.column }]));
-  return (offset) => byOffset.get(offset);
+  // Made when first asked (a page's problems are few; most pages have none).
+  let byOffset: Map<number, SourceLocation> | undefined;
+  return (offset) => {
+    byOffset ??= new Map(list.map((m) => [m.offset, { file: m.file, line: m.line, column: m.column }]));
+    return byOffset.get(offset);
+  };
 }
 
 /** Paths of the files parsed as pages: HTML, and SVG (as XML), in path order. */

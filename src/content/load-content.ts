@@ -91,7 +91,16 @@ export interface LoadContentOptions {
    * is only read (validation makes new objects), so sharing it between builds is safe.
    */
   frontMatterMemo?: Memo<ParsedSource>;
+  /**
+   * What `toTraditional` converts with (its overrides), when one conversion
+   * gives the same text in every build (\`stele dev\`): a zh-Hant entry derived
+   * from the very same zh-Hans entry object with the same key is reused.
+   */
+  traditionalKey?: string;
 }
+
+/** Derived zh-Hant entries by their zh-Hans entry object (entries are never changed once made). */
+const DERIVED = new WeakMap<ContentEntry, { key: string; entry: ContentEntry }>();
 
 /** A content file as read before validation: its roster lines and its parsed front matter. */
 export interface ParsedSource {
@@ -275,7 +284,14 @@ export async function loadContent(config: ResolvedConfig, host: Host, options: L
     // Traditional Chinese derived from Simplified unless written by hand.
     const hans = built.get('zh-Hans');
     if (config.languages.includes('zh-Hant') && hans && !built.has('zh-Hant') && options.toTraditional) {
-      built.set('zh-Hant', deriveTraditional(hans, options.toTraditional));
+      const key = options.traditionalKey;
+      const last = key === undefined ? undefined : DERIVED.get(hans);
+      let derived = last?.key === key ? last?.entry : undefined;
+      if (!derived) {
+        derived = deriveTraditional(hans, options.toTraditional);
+        if (key !== undefined) DERIVED.set(hans, { key, entry: derived });
+      }
+      built.set('zh-Hant', derived);
     }
     if (config.mode === 'production' && originalEntry.data.draft) continue;
     for (const lang of config.languages) {

@@ -39,8 +39,29 @@ export interface OffsetShift {
   delta: number;
 }
 
-/** Move each mark's offset past the edits before it. */
-function shiftMarks<M extends { offset: number }>(marks: readonly M[], shifts: readonly OffsetShift[]): M[] {
+/**
+ * Marks already moved, by the marks and the shifts they were moved by: a page
+ * whose layout and hardening both come from memos (\`stele dev\`) gets the same
+ * array as in the last build, which the checks recognise without reading it.
+ */
+const SHIFTED = new WeakMap<readonly { offset: number }[], WeakMap<readonly OffsetShift[], readonly { offset: number }[]>>();
+
+/** Move each mark's offset past the edits before it (the same array for the same marks and shifts; never changed in place). */
+function shiftMarks<M extends { offset: number }>(marks: readonly M[], shifts: readonly OffsetShift[]): readonly M[] {
+  let byShifts = SHIFTED.get(marks);
+  if (!byShifts) {
+    byShifts = new WeakMap();
+    SHIFTED.set(marks, byShifts);
+  }
+  let shifted = byShifts.get(shifts) as readonly M[] | undefined;
+  if (!shifted) {
+    shifted = moveMarks(marks, shifts);
+    byShifts.set(shifts, shifted);
+  }
+  return shifted;
+}
+
+function moveMarks<M extends { offset: number }>(marks: readonly M[], shifts: readonly OffsetShift[]): M[] {
   return marks.map((m) => {
     let delta = 0;
     for (const s of shifts) if (s.end <= m.offset) delta += s.delta;

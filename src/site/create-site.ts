@@ -165,7 +165,7 @@ export function createSite(input: SiteInput): SiteResult {
     }),
   );
 
-  type PageExtra = { jsonLd?: object[]; description?: string; derived?: boolean; lastmod?: string; noindex?: boolean; searchable?: boolean; prevPath?: string; nextPath?: string; image?: SocialImage & { alt: string }; article?: boolean };
+  type PageExtra = { jsonLd?: object[] | (() => object[] | undefined); description?: string; derived?: boolean; lastmod?: string; noindex?: boolean; searchable?: boolean; prevPath?: string; nextPath?: string; image?: SocialImage & { alt: string }; article?: boolean };
   /** Put a page in the output: laid out now, or remembered under `memoKey`. */
   const write = (lang: LanguageCode, path: string, title: string, body: SafeHtml | (() => SafeHtml), alternates: Alternate[], extra: PageExtra = {}, memoKey?: string) => {
     const hit = memoKey ? input.memo!.table.get(memoKey) : undefined;
@@ -201,7 +201,7 @@ export function createSite(input: SiteInput): SiteResult {
       canonicalUrl: config.baseUrl ? absoluteUrl(config.baseUrl, path) : undefined,
       alternateUrls,
       onionUrl: onion ? onion.replace(/\/?$/, '/') + path.replace(/index\.html$/, '') : undefined,
-      jsonLd: extra.jsonLd,
+      jsonLd: typeof extra.jsonLd === 'function' ? extra.jsonLd() : extra.jsonLd,
       derived: extra.derived,
       headExtra: input.headExtra,
       noindex: extra.noindex,
@@ -253,7 +253,7 @@ export function createSite(input: SiteInput): SiteResult {
     let print = cardPrints.get(r);
     if (print === undefined) {
       const e = r.entry;
-      print = hashKey(e.id, e.file, e.slug, e.collection, e.lang, e.derived ? 'd' : '', r.path, JSON.stringify(e.data), r.summary);
+      print = hashKey(e.id, e.file, e.slug, e.collection, e.lang, e.derived ? 'd' : '', r.path, digestData(e.data), r.summary);
       cardPrints.set(r, print);
     }
     return print;
@@ -292,14 +292,15 @@ export function createSite(input: SiteInput): SiteResult {
       toTraditional: input.toTraditional,
       url: config.baseUrl ? absoluteUrl(config.baseUrl, r.path) : undefined,
     });
-    const jsonLd = view?.jsonLd ?? (entry.collection === 'posts' ? [articleJsonLd(r, config)] : undefined);
+    // Made only when the page is laid out (not when it comes from the memo).
+    const jsonLd = view?.jsonLd ?? (entry.collection === 'posts' ? () => [articleJsonLd(r, config)] : undefined);
     const coverImage = coverPath ? input.coverImage?.(coverPath) : undefined;
     const entryCard = input.socialImage?.(entry.lang, entry.id);
     const image = coverImage ? { ...coverImage, alt: entry.data.cover!.alt } : entryCard ? { ...entryCard, alt: entry.data.title } : undefined;
     // A post or page shows only its own entry: the same entry, place and site → the same bytes.
     const memoKey =
       pageContext !== undefined && !view
-        ? hashKey(pageContext, entry.id, r.path, entry.derived ? 'd' : '', JSON.stringify(entry.data), digestHtml(r.html), r.summary, JSON.stringify(alternates), coverPath ?? '', JSON.stringify(image ?? null))
+        ? hashKey(pageContext, entry.id, r.path, entry.derived ? 'd' : '', digestData(entry.data), digestHtml(r.html), r.summary, JSON.stringify(alternates), coverPath ?? '', JSON.stringify(image ?? null))
         : undefined;
     write(
       entry.lang,
@@ -505,6 +506,21 @@ export function createSite(input: SiteInput): SiteResult {
  * render memo hands the same object to every build while the body is unchanged).
  */
 const HTML_DIGESTS = new WeakMap<SafeHtml, string>();
+
+/**
+ * Digests of entries' front-matter data, by the data object: entries are
+ * never changed once made, and an unchanged file gives the same entry in
+ * every \`stele dev\` rebuild (as does its derived zh-Hant entry).
+ */
+const DATA_DIGESTS = new WeakMap<object, string>();
+function digestData(data: object): string {
+  let digest = DATA_DIGESTS.get(data);
+  if (digest === undefined) {
+    digest = hashKey(JSON.stringify(data));
+    DATA_DIGESTS.set(data, digest);
+  }
+  return digest;
+}
 function digestHtml(h: SafeHtml): string {
   let digest = HTML_DIGESTS.get(h);
   if (digest === undefined) {

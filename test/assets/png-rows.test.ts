@@ -7,7 +7,7 @@ import { crc32, deflateSync, inflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { combineAdler32, computeAdler32, computeCrc32, createRgbPng, deflateRows, deflateRowsSync } from '../../src/assets/png-rows.js';
+import { combineAdler32, computeAdler32, computeCrc32, createRgbPng, deflateRows, deflateRowsSync, updateAdler32 } from '../../src/assets/png-rows.js';
 
 /** zlib's own Adler-32 of `data`: the last four bytes of a zlib stream. */
 function zlibAdler32(data: Uint8Array): number {
@@ -29,13 +29,30 @@ function readChunks(png: Uint8Array): { type: string; data: Uint8Array; crcOk: b
 }
 
 describe('PNG from runs of rows', () => {
-  it('computes Adler-32 and CRC-32 as zlib does, and combines Adler-32 of two parts into that of both', () => {
+  it('computes Adler-32 and CRC-32 as zlib does, combines Adler-32 of two parts into that of both and follows it through changed bytes', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 20_000 }), fc.uint8Array({ maxLength: 20_000 }), (a, b) => {
         const both = Buffer.concat([a, b]);
         expect(computeAdler32(both)).toBe(zlibAdler32(both));
         expect(combineAdler32(computeAdler32(a), computeAdler32(b), b.length)).toBe(zlibAdler32(both));
         expect(computeCrc32(both)).toBe(crc32(both));
+      }),
+      { numRuns: 60 },
+    );
+    // Changing bytes: the checksum follows from the changes alone.
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 50_000 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 300 }), (data, edits) => {
+        const changed = Uint8Array.from(data);
+        let changes = 0;
+        let weighted = 0;
+        for (const [at, value] of edits) {
+          const i = at % changed.length;
+          const d = value - changed[i]!;
+          changed[i] = value;
+          changes += d;
+          weighted += (changed.length - i) * d;
+        }
+        expect(updateAdler32(computeAdler32(data), changes, weighted)).toBe(zlibAdler32(changed));
       }),
       { numRuns: 60 },
     );
