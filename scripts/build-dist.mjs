@@ -2,7 +2,7 @@
 // Type-checking is `npm run typecheck`; this only strips types, fast.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -30,7 +30,19 @@ await build({
 // `stele verify` from one file: the verify command and everything it imports, packages
 // included (src/cli/verify-cli.ts; bin/stele.js loads it for `stele verify`). Beside
 // dist/cli/ so that the hash worker it starts, `../io/hash-worker.js`, is the compiled one.
+// zod's sixty-odd message locales are a third of that file and verify uses none of them (zod
+// itself loads `en` directly): the bundle's `zod/v4/locales/index.js` exports `en` alone.
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({
+      contents: 'export { default as en } from "./en.js";\n',
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
 await build({
+  plugins: [zodEnglishOnly],
   entryPoints: [join(root, 'src/cli/verify-cli.ts')],
   outfile: join(root, 'dist/cli/verify-cli.bundle.js'),
   bundle: true,

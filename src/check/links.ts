@@ -76,21 +76,35 @@ export interface PageLinks {
   source?: (offset: number) => SourceLocation | undefined;
 }
 
-/** Extract the link data of a parsed page, so the parse tree can be dropped. */
+/**
+ * Extract the link data of a parsed page, so the parse tree can be dropped.
+ * The ids and URLs are copied out of the page's text: the parser's values are
+ * slices of it, and V8 keeps the whole decoded page alive for as long as one
+ * slice lives (for a site's link data, several times the size of its HTML).
+ */
 export function collectPageLinks(page: SitePage): PageLinks {
   const ids = new Set<string>();
   for (const e of page.scanned.elements) {
     for (const a of e.attributes) {
-      if (a.name === 'id' || (a.name === 'name' && e.name === 'a')) ids.add(a.value);
+      if (a.name === 'id' || (a.name === 'name' && e.name === 'a')) ids.add(copyString(a.value));
     }
   }
   return {
     path: page.path,
     ids,
-    urls: collectPageUrls(page).map((u) => ({ url: u.url, start: u.attribute.start, element: u.elementStart })),
+    urls: collectPageUrls(page).map((u) => ({ url: copyString(u.url), start: u.attribute.start, element: u.elementStart })),
     locate: page.locate,
     ...(page.source ? { source: page.source } : {}),
   };
+}
+
+/**
+ * A string that holds its own characters rather than a slice of a larger one.
+ * V8 copies slices shorter than 13 characters; a longer one is joined to a
+ * character (one new flat string) and sliced again, which refers only to that copy.
+ */
+function copyString(text: string): string {
+  return text.length < 13 ? text : ` ${text}`.slice(1);
 }
 
 /** Check internal links and anchors. */

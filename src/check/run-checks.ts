@@ -40,12 +40,12 @@ export interface CheckOptions {
   remoteImages?: readonly string[];
   /** Source marks of author content per page: problems in those elements are reported at the Markdown line. */
   sourceMarks?: SourceMarks;
-  /** Called after each chunk of pages: pages checked, total pages. */
+  /** Called every 200 pages and after the last: pages checked, total pages. */
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Pages parsed at a time: parse trees are large, so they are dropped chunk by chunk. */
-const CHUNK = 200;
+/** Pages checked between two progress reports. */
+const PROGRESS_EVERY = 200;
 
 /** What the check memo keeps per page: its own diagnostics and its link data. */
 export interface PageCheckMemo {
@@ -112,33 +112,34 @@ function checkPageList(
 ): void {
   const allowedOrigins = options.allowedOrigins ?? [];
   const memoContext = hashKey(resolvePageContext(options));
-  for (let i = 0; i < paths.length; i += CHUNK) {
-    const todo: { path: string; key: string }[] = [];
-    for (const path of paths.slice(i, i + CHUNK)) {
-      const bytes = output.get(path)!;
-      // The same bytes with other source marks (a front matter grew a line) are checked again.
-      const marks = options.sourceMarks?.get(path);
-      const key = options.memo ? joinKey(memoContext, path, marks?.length ? digestMarks(marks) : '', bytes) : '';
-      const hit = options.memo?.get(key);
-      if (hit) {
-        const source = createSourceLocator(options.sourceMarks, path);
-        into.set(path, { bytes, diagnostics: hit.diagnostics, links: { path, ids: hit.ids, urls: hit.urls, locate: createPageLocator(output, path), ...(source ? { source } : {}) } });
-      } else todo.push({ path, key });
-    }
-    const pages = todo.map(({ path }) => createSitePage(output, path, options.sourceMarks));
-    pages.forEach((page, k) => {
+  // One page at a time, parsed, checked and dropped before the next: a parse tree then dies
+  // young (a cheap scavenge) instead of outliving collections with a batch of others and
+  // growing the old generation (at 200 pages a batch, ~130 MB more peak RSS on a bench site
+  // of 1000 post pairs, and twice the time).
+  for (let i = 0; i < paths.length; i++) {
+    const path = paths[i]!;
+    const bytes = output.get(path)!;
+    // The same bytes with other source marks (a front matter grew a line) are checked again.
+    const marks = options.sourceMarks?.get(path);
+    const key = options.memo ? joinKey(memoContext, path, marks?.length ? digestMarks(marks) : '', bytes) : '';
+    const hit = options.memo?.get(key);
+    if (hit) {
+      const source = createSourceLocator(options.sourceMarks, path);
+      into.set(path, { bytes, diagnostics: hit.diagnostics, links: { path, ids: hit.ids, urls: hit.urls, locate: createPageLocator(output, path), ...(source ? { source } : {}) } });
+    } else {
+      const page = createSitePage(output, path, options.sourceMarks);
       const own = [...checkImageAlt([page]), ...checkThirdParty(output, [page], { allowedOrigins, skipCssFiles: true }), ...checkScriptsAndCsp([page], { allowScripts: options.allowScripts, searchPages: options.searchPages })];
       const pageLinks = collectPageLinks(page);
-      into.set(page.path, { bytes: output.get(page.path)!, diagnostics: own, links: pageLinks });
-      options.memo?.set(todo[k]!.key, { diagnostics: own, ids: pageLinks.ids, urls: pageLinks.urls });
-    });
-    options.onProgress?.(Math.min(i + CHUNK, paths.length), paths.length);
+      into.set(path, { bytes, diagnostics: own, links: pageLinks });
+      options.memo?.set(key, { diagnostics: own, ids: pageLinks.ids, urls: pageLinks.urls });
+    }
+    if ((i + 1) % PROGRESS_EVERY === 0 || i + 1 === paths.length) options.onProgress?.(i + 1, paths.length);
   }
 }
 
 /**
  * Run every check on the built output; diagnostics sorted by file, line,
- * column, code. Pages are parsed in chunks and only their link data is kept,
+ * column, code. Pages are parsed one at a time and only their link data is kept,
  * so memory stays flat on sites with thousands of pages. With `memo`, a page
  * whose bytes were checked before in this process is not parsed again. With
  * `checked` ({@link checkPages}), a page whose bytes are still the ones checked

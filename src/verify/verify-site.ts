@@ -12,8 +12,10 @@
  * `timed-out` problem, so a mirror that never answers cannot hold a verdict back.
  */
 
+import { join } from 'node:path';
 import { createNodeFileSystem, type FileSystem } from '../io/host.js';
 import { formatPublicKeyFile, type MinisignPublicKey, parsePublicKey } from '../trust/minisign.js';
+import { MANIFEST_PATH } from '../trust/paths.js';
 import { PROBLEM_KIND_INFO, resolveVerdict, type VerifyProblem } from '../trust/problems.js';
 import { type ManifestSummary, summarizeManifest } from '../trust/signed-manifest.js';
 import { checkSiteTimestamp } from '../trust/timestamp.js';
@@ -57,6 +59,14 @@ export interface VerifyOptions {
   /** Release log heads other mirrors of this site showed (watch): a log that does not extend one is a split view. */
   mirrorLogHeads?: readonly { head: { size: number; root: string }; mirror: string; siteId?: string }[];
 }
+
+/**
+ * About the most bytes a manifest spends on one listed file with a path of ordinary length
+ * (keys, indentation, size, 64-digit hash): its size over this is a low estimate of its files.
+ */
+const MANIFEST_BYTES_PER_FILE = 256;
+/** A manifest file this large (some 500 files, where a folder hashes on threads) starts a folder's hashing threads and listing before it is read. */
+const EARLY_START_MANIFEST_BYTES = 128 * 1024;
 
 /** Most requests or file reads a check runs at the same time, whatever `concurrency` asks. */
 export const MAX_CONCURRENCY = 64;
@@ -207,6 +217,13 @@ async function runCheck(source: string, options: VerifyOptions, signal: AbortSig
     if (!info || (info.kind !== 'dir' && info.kind !== 'symlink')) return createReport(source, [{ kind: 'unreachable', message: `${source} is not a folder` }]);
     site = createDirSource(source, fs);
     target = { kind: 'dir', dir: source, fs };
+    // A large copy, judged by the size of its manifest file (nothing is read from it yet), gets
+    // its hash threads and its listing started now, while the manifest is read and checked.
+    const manifestInfo = await fs.stat(join(source, ...MANIFEST_PATH.split('/'))).catch(() => undefined);
+    if (manifestInfo?.kind === 'file' && manifestInfo.size >= EARLY_START_MANIFEST_BYTES) {
+      site.prepare?.(Math.floor(manifestInfo.size / MANIFEST_BYTES_PER_FILE));
+      target.listing = listFolder(target.dir, target.fs);
+    }
   }
 
   const storeDir = options.trustStoreDir === false ? undefined : (options.trustStoreDir ?? resolveTrustStoreDir());
@@ -228,7 +245,7 @@ async function runCheck(source: string, options: VerifyOptions, signal: AbortSig
     // signature, channels, history and timestamp are checked: neither reads a listed file.
     onManifestParsed: (count: number) => {
       site.prepare?.(count);
-      if (target.kind === 'dir') target.listing = listFolder(target.dir, target.fs);
+      if (target.kind === 'dir') target.listing ??= listFolder(target.dir, target.fs);
     },
   });
   if (signature.status === 'stop') {
