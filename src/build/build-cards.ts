@@ -38,8 +38,9 @@ function digestPng(png: Uint8Array): string {
 }
 
 /**
- * How many cards to draw at once: one per core (sharp uses one thread per image
- * here), at most the 4 threads of libuv's default pool that sharp runs on.
+ * How many cards to draw at once: one per core (a card's title is laid out by
+ * sharp, then its rows deflated by node:zlib, each on one thread), at most the 4
+ * threads of libuv's default pool that both run on.
  */
 export function resolveCardConcurrency(env: NodeJS.ProcessEnv = process.env): number {
   const pool = Number(env.UV_THREADPOOL_SIZE) || 4;
