@@ -15,9 +15,9 @@
 import { join } from 'node:path';
 import { createNodeFileSystem, type FileSystem } from '../io/host.js';
 import { formatPublicKeyFile, type MinisignPublicKey, parsePublicKey } from '../trust/minisign.js';
+import { MANIFEST_PATH } from '../trust/paths.js';
 import { PROBLEM_KIND_INFO, resolveVerdict, type VerifyProblem } from '../trust/problems.js';
 import { type ManifestSummary, summarizeManifest } from '../trust/signed-manifest.js';
-import { MANIFEST_PATH } from '../trust/paths.js';
 import { checkSiteTimestamp } from '../trust/timestamp.js';
 import { checkChannels } from './check-channels.js';
 import { checkFiles, type FilesCheck, type FilesTarget, listFolder } from './check-files.js';
