@@ -173,16 +173,38 @@ export async function runChecks(output: OutputFiles, options: CheckOptions & { c
     ...checkThirdParty(output, [], { allowedOrigins }),
     ...checkPageLinks(output, links),
     // Text scans see the search index decompressed: what is in the index is published.
-    ...(() => {
-      // Remembered inflated only beside a names memo (`stele dev`): a build that ends after this
-      // would otherwise hold the decompressed index (several times the compressed size) to its end.
-      const decoded = decodeSearchIndex(output, { remember: options.namesMemo !== undefined });
-      return [...checkWithheldNames(decoded, options.withheldNames ?? [], options.namesMemo), ...checkExcludedEmails(decoded, options.excludedEmailHashes ?? new Set())];
-    })(),
+    ...scanTexts(output, options),
     ...checkRemoteImages(output, options.remoteImages ?? []),
     ...(options.skipImageMetadata ? [] : await checkImageMetadata(output)),
   );
   return sortDiagnostics(diagnostics);
+}
+
+/** Search-index chunks inflated at a time for the text scans. */
+const INFLATE_BATCH = 256;
+
+/**
+ * The text scans (withheld names, excluded e-mail addresses) over every file,
+ * the search index decompressed: the other files as they are, then the index's
+ * chunks a batch at a time, so the inflated index (several times its
+ * compressed size) is never in memory whole.
+ */
+function scanTexts(output: OutputFiles, options: CheckOptions): Diagnostic[] {
+  const scan = (files: OutputFiles) => [
+    ...checkWithheldNames(files, options.withheldNames ?? [], options.namesMemo),
+    ...checkExcludedEmails(files, options.excludedEmailHashes ?? new Set()),
+  ];
+  const compressed = [...output.keys()].filter(isCompressedSearchFile).sort();
+  if (!compressed.length) return scan(output);
+  const found = scan(new Map([...output].filter(([path]) => !isCompressedSearchFile(path))));
+  // Remembered inflated only beside a names memo (`stele dev`): a build that ends after this
+  // would otherwise hold the decompressed index to its end.
+  const remember = options.namesMemo !== undefined;
+  for (let i = 0; i < compressed.length; i += INFLATE_BATCH) {
+    const batch: OutputFiles = new Map(compressed.slice(i, i + INFLATE_BATCH).map((path) => [path, output.get(path)!]));
+    for (const d of scan(decodeSearchIndex(batch, { remember }))) found.push(d);
+  }
+  return found;
 }
 
 /** Pagefind's index chunks are gzip-compressed after a `pagefind_dcd` signature. */

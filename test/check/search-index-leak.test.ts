@@ -4,7 +4,9 @@
  */
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { hashExcludedEmail } from '../../src/content/import-records.js';
 import { decodeSearchIndex, runChecks } from '../../src/check/run-checks.js';
+import { CheckExcludedEmail } from '../../src/errors/codes-import.js';
 import { createSearchIndex } from '../../src/site/search-pagefind.js';
 
 const encoder = new TextEncoder();
@@ -21,6 +23,26 @@ describe('withheld names in the search index', () => {
     const hits = d.filter((x) => x.code === 'STELE4501');
     expect(hits.map((x) => x.file).sort()).toEqual(['pagefind/fragment/en_1234567.pf_fragment', 'pagefind/fragment/zh-hans_1234567.pf_fragment']);
     expect(JSON.stringify(d)).not.toContain('Aiqin');
+  });
+
+  it('scans every chunk of an index too large to inflate at once, with the other files, and only those files', async () => {
+    // More chunks than the scan inflates at a time: names in the first, a middle and the last one, and in a page.
+    const out = new Map<string, Uint8Array>([['posts/a/index.html', encoder.encode('<p>Shi Aiqin</p>')]]);
+    for (let i = 0; i < 600; i++) {
+      out.set(`pagefind/fragment/en_${String(i).padStart(4, '0')}.pf_fragment`, chunk(`{"content":"${[0, 300, 599].includes(i) ? 'Shi Aiqin' : `page ${i}`}"}`));
+    }
+    out.set('pagefind/fragment/en_9999.pf_fragment', chunk('{"content":"an address: banned@example.org"}'));
+    const d = await runChecks(out, {
+      withheldNames: [{ name: 'Shi Aiqin', label: 'roster m10' }],
+      excludedEmailHashes: new Set([hashExcludedEmail('banned@example.org')]),
+    });
+    expect(d.filter((x) => x.code === 'STELE4501').map((x) => x.file)).toEqual([
+      'pagefind/fragment/en_0000.pf_fragment',
+      'pagefind/fragment/en_0300.pf_fragment',
+      'pagefind/fragment/en_0599.pf_fragment',
+      'posts/a/index.html',
+    ]);
+    expect(d.filter((x) => x.code === CheckExcludedEmail.code).map((x) => x.file)).toEqual(['pagefind/fragment/en_9999.pf_fragment']);
   });
 
   it('indexes a real page with Pagefind and the scan sees its text', async () => {
