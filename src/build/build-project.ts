@@ -294,7 +294,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
 
   stage('content');
   const content = await loadContent(config, host, {
-    collections: createCollectionRegistry(advocacyCollectionFields),
+    collections: resolveCollections(),
     toTraditional,
     // Structured fields live in the original (the default language, or the only language a page is written in).
     validateEntry: (entry, locate, { original }) => (original ? validateAdvocacyEntry(entry, locate, { originalLang: entry.lang }) : []),
@@ -602,6 +602,17 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     await saveBuildCache(host.fs, options.persistentCache, mode, cache, { redactor, output });
   }
   return done({ config, content, output, seal, outDir: write ? config.outDirAbs : undefined });
+}
+
+/**
+ * The collections and their schemas, made once per process: zod prepares a
+ * schema's parser on its first use, so a new registry per build (every
+ * \`stele dev\` rebuild) paid that again for every entry it validated.
+ */
+let collections: ReturnType<typeof createCollectionRegistry> | undefined;
+function resolveCollections(): ReturnType<typeof createCollectionRegistry> {
+  collections ??= createCollectionRegistry(advocacyCollectionFields);
+  return collections;
 }
 
 /** A build warns when the seal it makes expires within this many days. */

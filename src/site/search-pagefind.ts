@@ -45,6 +45,9 @@ export interface SearchIndexOptions {
 /** Bump when the way pages are offered to Pagefind changes: remembered indexes are then made again. */
 const SEARCH_INDEX_FORMAT = '2';
 
+/** The word boundaries marked for the indexer come from Node's ICU: another ICU may mark them elsewhere. */
+const SEGMENTER_VERSION = `icu-${process.versions.icu ?? 'none'}-${process.versions.unicode ?? ''}`;
+
 /** Pagefind runs one service process per Node process: builds in one process take turns. */
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -101,7 +104,7 @@ async function indexPages(output: OutputFiles, byLanguage: Map<string, SearchPag
   const diagnostics: Diagnostic[] = [];
   const languages = [...byLanguage.keys()].sort();
   const keys = languages.map((lang) =>
-    options.memo ? hashKey('pagefind', SEARCH_INDEX_FORMAT, lang, ...byLanguage.get(lang)!.flatMap((p) => [p.path, p.bytes])) : undefined,
+    options.memo ? hashKey('pagefind', SEARCH_INDEX_FORMAT, SEGMENTER_VERSION, lang, ...byLanguage.get(lang)!.flatMap((p) => [p.path, p.bytes])) : undefined,
   );
   const remembered = keys.map((key) => (key ? options.memo!.get(key) : undefined));
   // Largest first: with fewer threads than languages, the last one to finish is then a small one.

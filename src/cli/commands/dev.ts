@@ -6,6 +6,7 @@ import { createCachedFileSystem } from '../../io/cached-fs.js';
 import { watchFolderTree } from '../../io/watch-tree.js';
 import { startStaticServer } from '../../dev/static-server.js';
 import { unsafeRawHtml } from '../../render/html.js';
+import { renderContent } from '../../render/render-content.js';
 import type { RegisterCommand } from '../context.js';
 import { createOutputSourceReader, formatDiagnosticBlocks, printDiagnostics, resolveExitCode } from '../output.js';
 import { waitForShutdown } from './serve.js';
@@ -14,6 +15,9 @@ import { waitForShutdown } from './serve.js';
 export const LIVE_RELOAD_PATH = '/__stele/reload';
 /** The live-reload script every dev page carries (in `<head>`). */
 export const LIVE_RELOAD = unsafeRawHtml(`<script>new EventSource("${LIVE_RELOAD_PATH}").onmessage=function(){location.reload()}</script>`);
+
+/** Entries the warm-up renders in the main thread (see `warmUp`). */
+const WARM_UP_RENDERS = 24;
 
 /** Quiet time after the last edit before `stele dev` makes the search index again. */
 const SEARCH_IDLE_MS = 1000;
@@ -120,7 +124,15 @@ export const registerDevCommand: RegisterCommand = (cli, ctx) => {
          */
         const warmUp = async () => {
           pending = build(true).then(
-            () => undefined,
+            (warm) => {
+              // The first build rendered in worker threads: render a few entries here too (results
+              // dropped), so that V8 has compiled the Markdown renderer and sanitizer for the first edit.
+              try {
+                if (warm.config && warm.content) renderContent(warm.config, warm.content, () => undefined, { entries: warm.content.entries.slice(0, WARM_UP_RENDERS) });
+              } catch {
+                // Only a warm-up: the next build reports whatever this was.
+              }
+            },
             () => undefined,
           );
           await pending;
