@@ -12,6 +12,13 @@ export interface CachedFileSystem {
   fs: FileSystem;
   /** Forget what was read at these absolute paths, or under them (a folder renamed or removed). */
   forget(paths: Iterable<string>): void;
+  /**
+   * The watcher reported these paths: read the kept ones again and keep their
+   * new bytes (a path gone or never kept is forgotten). True when any of them holds other bytes than before, is gone,
+   * or was not kept (so nothing says it is unchanged); false when every one
+   * holds what the last build read (the second event of one save, say).
+   */
+  refresh(paths: Iterable<string>): Promise<boolean>;
 }
 
 /**
@@ -81,5 +88,29 @@ export function createCachedFileSystem(fs: FileSystem, covers: (path: string) =>
       forget([path]);
     },
   };
-  return { fs: cached, forget };
+  const refresh = async (paths: Iterable<string>): Promise<boolean> => {
+    let changed = false;
+    for (const path of paths) {
+      const kept = bytes.get(path);
+      if (!kept) {
+        forget([path]);
+        changed = true;
+        continue;
+      }
+      const before = generation;
+      const now = await fs.readFile(path).catch(() => undefined);
+      if (now && generation === before && sameBytes(now, kept)) continue;
+      forget([path]);
+      // The new bytes are what the next build reads (a later event compares with them); but not an
+      // empty file that was not empty: most likely a save caught between truncating and writing.
+      if (now && generation === before + 1 && (now.byteLength || !kept.byteLength)) bytes.set(path, now);
+      changed = true;
+    }
+    return changed;
+  };
+  return { fs: cached, forget, refresh };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }

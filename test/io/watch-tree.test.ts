@@ -128,7 +128,7 @@ describe('createCachedFileSystem', () => {
   it('reads a covered file once until it is forgotten, and an uncovered one every time', async () => {
     const memory = createMemoryFileSystem({ '/s/a.md': 'a', '/s/b.md': 'b', '/s/sub/c.md': 'c', '/other.md': 'o' });
     const disk = { ...memory, readFiles: (paths: readonly string[]) => Promise.all(paths.map((p) => memory.readFile(p))) };
-    const { fs, forget } = createCachedFileSystem(disk, (path) => path.startsWith('/s/'));
+    const { fs, forget, refresh } = createCachedFileSystem(disk, (path) => path.startsWith('/s/'));
     const first = await fs.readFile('/s/a.md');
     expect(await fs.readFile('/s/a.md')).toBe(first);
     const [a, b, c, other] = await fs.readFiles!(['/s/a.md', '/s/b.md', '/s/sub/c.md', '/other.md']);
@@ -151,6 +151,20 @@ describe('createCachedFileSystem', () => {
     const [c2] = await fs.readFiles!(['/s/sub/c.md']);
     expect(c2).not.toBe(c);
     expect(new TextDecoder().decode(c2)).toBe('c2');
+
+    // A reported path: unchanged bytes keep what was read (no rebuild); other bytes, a path
+    // gone or one never read say "changed".
+    const kept = await fs.readFile('/s/b.md');
+    expect(await refresh(['/s/b.md'])).toBe(false);
+    expect(await fs.readFile('/s/b.md')).toBe(kept);
+    await disk.writeFile('/s/b.md', 'b, saved');
+    expect(await refresh(['/s/b.md'])).toBe(true);
+    expect(new TextDecoder().decode(await fs.readFile('/s/b.md'))).toBe('b, saved');
+    expect(await refresh(['/s/b.md', '/s/never-read.md'])).toBe(true);
+    await disk.rm('/s/b.md');
+    expect(await refresh(['/s/b.md'])).toBe(true);
+    await disk.writeFile('/s/b.md', 'b');
+    await fs.readFile('/s/b.md');
 
     // Written through it: forgotten too.
     await fs.writeFile('/s/b.md', 'b2');

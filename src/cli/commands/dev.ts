@@ -35,13 +35,20 @@ export const registerDevCommand: RegisterCommand = (cli, ctx) => {
         changedEarly = true;
       };
       let changedEarly = false;
+      let refreshing = Promise.resolve();
       // Files are read once and kept until the watcher reports them changed.
       const files = createCachedFileSystem(ctx.host.fs, (path) => watcher.covers(path));
       const watcher = watchFolderTree(root, {
         ignore: (path) => /(^|\/)(node_modules|dist|\.git)(\/|$)|\.stele-(tmp|old)-/.test(path),
+        // A batch whose files all hold the bytes the last build read (the second event of one save) builds nothing.
         onChange: (paths) => {
-          files.forget(paths);
-          onChange();
+          refreshing = refreshing.then(async () => {
+            const changed = await files.refresh(paths).catch(() => {
+              files.forget(paths);
+              return true;
+            });
+            if (changed) onChange();
+          });
         },
       });
       try {
