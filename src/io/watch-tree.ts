@@ -6,7 +6,7 @@
  * re-lists a folder of thousands of posts on every save), only a new folder is
  * read, to watch it and report what it already holds.
  */
-import { type Dirent, existsSync, type FSWatcher, lstatSync, readdirSync, realpathSync, statSync, watch } from 'node:fs';
+import { type Dirent, type FSWatcher, lstatSync, readdirSync, realpathSync, statSync, watch } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 /** A running tree watcher. */
@@ -94,9 +94,11 @@ export function watchFolderTree(root: string, options: WatchTreeOptions): TreeWa
         if (!isDir || !name) return report(abs);
         const path = join(abs, name.toString());
         report(path);
-        // A name that is (now) a folder or a link is watched from now on; one that went away stops.
-        if (!watchers.has(path)) add(path, true);
-        else if (!existsSync(path)) stop(path);
+        // A name that is (now) a folder or a link is watched from now on. A watched one is watched
+        // anew, with what it holds reported: it may have gone, or been removed and made again (its
+        // inode number can be the old one's), and its folder hears of it only then.
+        if (watchers.has(path)) stop(path);
+        add(path, true);
       });
     } catch {
       return; // removed meanwhile, or not readable

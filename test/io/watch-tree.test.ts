@@ -84,6 +84,22 @@ describe('watchFolderTree', () => {
       rmSync(join(root, 'content/posts/nested'), { recursive: true });
       await batch;
       expect(watcher.covers(added)).toBe(false);
+
+      // A folder removed and made again under the same name (a checkout, say): the new one is watched.
+      const again = join(root, 'content/posts/nested/c.md');
+      batch = next((p) => p === again);
+      mkdirSync(join(root, 'content/posts/nested'));
+      writeFileSync(again, 'c');
+      await batch;
+      batch = next((p) => p === again);
+      rmSync(join(root, 'content/posts/nested'), { recursive: true });
+      mkdirSync(join(root, 'content/posts/nested'));
+      writeFileSync(again, 'c, made again');
+      await batch;
+      batch = next((p) => p === again);
+      writeFileSync(again, 'c, edited in the new folder');
+      await batch;
+      expect(watcher.covers(again)).toBe(true);
     } finally {
       watcher.close();
     }
