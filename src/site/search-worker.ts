@@ -1,15 +1,21 @@
 /**
  * A search worker (see `search-pagefind.ts`): indexes one language's pages
- * with its own Pagefind service process and posts the files back. Runs only
- * from dist/.
+ * with its own Pagefind service process and posts the files back once that
+ * process has exited (collected here, so it neither lingers as a zombie nor
+ * escapes the build's CPU accounting). Runs only from dist/.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { recordChildProcesses } from '../io/child-exit.js';
 import { indexLanguage, type SearchJob } from './search-pagefind.js';
 
 const job = workerData as SearchJob;
+const children = recordChildProcesses();
 const pagefind = await import('pagefind');
+let result: Awaited<ReturnType<typeof indexLanguage>>;
 try {
-  parentPort!.postMessage(await indexLanguage(pagefind, job.lang, job.pages));
+  result = await indexLanguage(pagefind, job.lang, job.pages);
 } finally {
   await pagefind.close();
+  await children.waitForExit(5_000);
 }
+parentPort!.postMessage(result);
