@@ -72,10 +72,16 @@ export interface LanguageSearchIndex {
 export function createSearchIndex(output: OutputFiles, options: SearchIndexOptions): Promise<Diagnostic[]> {
   // The pages are read now: the caller may go on changing other files (hardening) while Pagefind works.
   const byLanguage = groupSearchPages(output, options.pages);
-  const run = queue.then(() => indexPages(output, byLanguage, options));
-  queue = run.catch(() => undefined);
+  // Started at once when no other build of this process is indexing: the workers then index while
+  // the caller's thread hardens and checks (a `then` would wait for the caller's first `await`).
+  const run = indexing === 0 ? indexPages(output, byLanguage, options) : queue.then(() => indexPages(output, byLanguage, options));
+  indexing++;
+  queue = run.catch(() => undefined).finally(() => indexing--);
   return run;
 }
+
+/** Builds of this process whose index is being made or waits its turn. */
+let indexing = 0;
 
 const LANG = /<html\b[^>]*?\slang="([^"]{1,35})"/;
 
@@ -114,11 +120,17 @@ async function indexPages(output: OutputFiles, byLanguage: Map<string, SearchPag
   // threads (each with its own service) when there are cores for them.
   const workers = resolveSearchWorkers(missing.length);
   const made = new Map<string, LanguageSearchIndex>();
+  // A worker has its own copy of the pages once started: this thread then lets go of the ones it read.
+  const takePages = (lang: string) => {
+    const pages = byLanguage.get(lang)!;
+    byLanguage.delete(lang);
+    return pages;
+  };
   if (workers > 1) {
     const queue = [...missing];
     await Promise.all(
       Array.from({ length: workers }, async () => {
-        for (let lang = queue.shift(); lang !== undefined; lang = queue.shift()) made.set(lang, await indexInWorker(lang, byLanguage.get(lang)!));
+        for (let lang = queue.shift(); lang !== undefined; lang = queue.shift()) made.set(lang, await indexInWorker(lang, takePages(lang)));
       }),
     );
   } else if (missing.length) {

@@ -18,4 +18,5 @@ try {
   await pagefind.close();
   await children.waitForExit(5_000);
 }
-parentPort!.postMessage(result);
+// The index files move to the calling thread rather than being copied (each has a buffer of its own).
+parentPort!.postMessage(result, [...new Set(result.files.map(([, data]) => data.buffer as ArrayBuffer))]);
