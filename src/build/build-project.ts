@@ -587,6 +587,8 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
         ? async (dir: string) => {
             stage('verify');
             const report = await verifySite(dir, { publicKey: signer.publicKeyFile, trustStoreDir: false, now: host.now(), fs: host.fs });
+            // What follows is the switch: two renames and removing the previous output folder.
+            stage('switch');
             if (report.status === 'genuine') return true;
             diagnostics.push(createDiagnostic(BuildVerifyFailed, {}, report.problems.map((p) => `${p.kind} ${p.path ?? ''}`).join(', ')));
             return false;
