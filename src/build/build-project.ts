@@ -110,6 +110,12 @@ export interface BuildOptions {
    * that succeeded. See `build-cache.ts` for what is kept and what never is.
    */
   persistentCache?: PersistentCacheOptions;
+  /**
+   * Development: the build is moot once this aborts (an edit came in): the
+   * search index stops, and the build ends after it as `aborted`, keeping
+   * every memo entry for the next build.
+   */
+  signal?: AbortSignal;
 }
 
 /** State kept between builds in one process (dev server, benchmarks). */
@@ -167,6 +173,8 @@ export interface BuildStats {
 
 export interface BuildResult {
   ok: boolean;
+  /** The build stopped because `signal` aborted (not `ok`; its output and diagnostics mean nothing). */
+  aborted?: boolean;
   config?: ResolvedConfig;
   content?: ContentSet;
   output?: OutputFiles;
@@ -222,14 +230,15 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     delete stats.stages.done;
     delete memory.done;
     if (measureMemory) stats.memory = memory;
-    const c = cache;
+    // A stopped build prunes nothing: the memo entries it did not reach are the next build's.
+    const c = extra.aborted ? undefined : cache;
     for (const memo of [c?.frontMatter, c?.bodyDigests, c?.cardKeys, c?.traditional, c?.render, c?.harden, c?.check, c?.names, c?.layout]) memo?.prune();
     // A build that reused the last index kept the per-language ones for the build after it.
     if (!stats.searchDeferred) c?.search?.prune();
     stats.ms = Math.round(performance.now() - started);
     // No message, hint or file name leaves the build with a protected name in it.
     const all = sortDiagnostics(redactor ? diagnostics.map((d) => redactDiagnostic(d, redactor!)) : diagnostics);
-    return { ok: !hasErrors(all), diagnostics: all, stats, ...extra, ...(redactor ? { redactor } : {}) };
+    return { ok: !extra.aborted && !hasErrors(all), diagnostics: all, stats, ...extra, ...(redactor ? { redactor } : {}) };
   };
   let redactor: Redactor | undefined;
 
@@ -447,7 +456,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   // Pagefind works in other processes while this thread hardens the pages (it read them already).
   const searching = stats.searchDeferred
     ? undefined
-    : createSearchIndex(output, { pages: site.pages.map((p) => p.path), ...(cache?.search ? { memo: cache.search } : {}) });
+    : createSearchIndex(output, { pages: site.pages.map((p) => p.path), ...(cache?.search ? { memo: cache.search } : {}), ...(options.signal ? { signal: options.signal } : {}) });
   for (const r of imageByPath.values()) for (const f of r.files) output.set(f.path, f.data);
 
   stage('harden');
@@ -481,6 +490,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   if (searching) {
     stage('search-wait');
     diagnostics.push(...(await searching));
+    if (options.signal?.aborted) return done({ aborted: true });
     if (cache) cache.lastSearchFiles = new Map([...output].filter(([path]) => path.startsWith(`${SEARCH_INDEX_DIR}/`)));
   }
   // Static hosts that read `_headers` (Netlify, Cloudflare Pages) or `.htaccess` (Apache) get

@@ -40,7 +40,16 @@ export interface SearchIndexOptions {
   pages: readonly string[];
   /** Indexes of earlier builds, by a hash of one language's pages (rebuilds, `.stele/cache`). */
   memo?: Memo<LanguageSearchIndex>;
+  /**
+   * Stop early (`stele dev`: an edit makes this index moot): the workers stop
+   * feeding Pagefind, stop it and end, and the result is one SiteSearchIndexFailed
+   * diagnostic; nothing is remembered.
+   */
+  signal?: AbortSignal;
 }
+
+/** What a stopped index says (see `SearchIndexOptions.signal`). */
+const STOPPED = 'stopped: a newer build replaces this one';
 
 /** Bump when the way pages are offered to Pagefind changes: remembered indexes are then made again. */
 const SEARCH_INDEX_FORMAT = '2';
@@ -130,13 +139,13 @@ async function indexPages(output: OutputFiles, byLanguage: Map<string, SearchPag
     const queue = [...missing];
     await Promise.all(
       Array.from({ length: workers }, async () => {
-        for (let lang = queue.shift(); lang !== undefined; lang = queue.shift()) made.set(lang, await indexInWorker(lang, takePages(lang)));
+        for (let lang = queue.shift(); lang !== undefined; lang = queue.shift()) made.set(lang, await indexInWorker(lang, takePages(lang), options.signal));
       }),
     );
   } else if (missing.length) {
     const pagefind = await import('pagefind');
     try {
-      for (const lang of missing) made.set(lang, await indexLanguage(pagefind, lang, byLanguage.get(lang)!));
+      for (const lang of missing) made.set(lang, await indexLanguage(pagefind, lang, byLanguage.get(lang)!, options.signal));
     } finally {
       await pagefind.close();
     }
@@ -173,11 +182,14 @@ export function resolveSearchWorkers(languages: number, env: NodeJS.ProcessEnv =
   return languages > 1 && threads > 1 ? Math.min(languages, threads) : 0;
 }
 
-function indexInWorker(lang: string, pages: SearchPage[]): Promise<LanguageSearchIndex> {
+function indexInWorker(lang: string, pages: SearchPage[], signal?: AbortSignal): Promise<LanguageSearchIndex> {
   return new Promise((resolve) => {
+    const fail = (message: string) => resolve({ files: [], diagnostics: [createDiagnostic(SiteSearchIndexFailed, {}, message)] });
+    if (signal?.aborted) return fail(STOPPED);
     const job: SearchJob = { lang, pages };
     const worker = new Worker(WORKER_URL, { workerData: job });
-    const fail = (message: string) => resolve({ files: [], diagnostics: [createDiagnostic(SiteSearchIndexFailed, {}, message)] });
+    // The worker stops between two pages, then stops its Pagefind process and reports.
+    signal?.addEventListener('abort', () => worker.postMessage('stop'), { once: true });
     worker.once('message', (result: LanguageSearchIndex) => {
       resolve(result);
       void worker.terminate();
@@ -193,9 +205,10 @@ function indexInWorker(lang: string, pages: SearchPage[]): Promise<LanguageSearc
  * (Chinese), the copy of each page given to Pagefind has its word boundaries
  * marked by the same segmenter (see `search-segment.ts`); the next page is
  * prepared while Pagefind indexes the last one, and Pagefind still receives
- * the pages one at a time, in order.
+ * the pages one at a time, in order. After `signal` aborts, no page is added
+ * and the result is a failure.
  */
-export async function indexLanguage(pagefind: typeof import('pagefind'), lang: string, pages: readonly SearchPage[]): Promise<LanguageSearchIndex> {
+export async function indexLanguage(pagefind: typeof import('pagefind'), lang: string, pages: readonly SearchPage[], signal?: AbortSignal): Promise<LanguageSearchIndex> {
   const decoder = new TextDecoder();
   const segment = createSearchSegmenter(lang, SEARCH_BODY_ATTRIBUTE);
   const prepare = (page: SearchPage) => {
@@ -214,10 +227,18 @@ export async function indexLanguage(pagefind: typeof import('pagefind'), lang: s
     const { index } = created;
     let next = pages.length ? prepare(pages[0]!) : '';
     for (let i = 0; i < pages.length; i++) {
+      if (signal?.aborted) {
+        fail(STOPPED);
+        break;
+      }
       const adding = index.addHTMLFile({ url: `/${pages[i]!.path}`, content: next });
       if (i + 1 < pages.length) next = prepare(pages[i + 1]!);
       const added = await adding;
       if (added.errors.length) fail(`${pages[i]!.path}: ${added.errors.join('; ')}`);
+    }
+    if (signal?.aborted) {
+      await index.deleteIndex();
+      return { files: [], diagnostics };
     }
     const got = await index.getFiles();
     if (got.errors.length) fail(got.errors.join('; '));

@@ -53,8 +53,8 @@ export const registerDevCommand: RegisterCommand = (cli, ctx) => {
       });
       try {
         const host = { ...ctx.host, fs: files.fs };
-        const build = (deferSearch = false) =>
-          buildProject({ root, host, mode: 'development', write: false, headExtra: LIVE_RELOAD, cache, devConnect: true, deferSearch });
+        const build = (deferSearch = false, signal?: AbortSignal) =>
+          buildProject({ root, host, mode: 'development', write: false, headExtra: LIVE_RELOAD, cache, devConnect: true, deferSearch, ...(signal ? { signal } : {}) });
         // Warnings already shown are not repeated on every rebuild (the missing baseUrl, say); errors always are.
         let shownWarnings = new Set<string>();
         const report = async (result: BuildResult) => {
@@ -87,6 +87,8 @@ export const registerDevCommand: RegisterCommand = (cli, ctx) => {
         let again = false;
         /** The search index is made again once edits pause (it takes seconds on big sites; pages come first). */
         let searchTimer: NodeJS.Timeout | undefined;
+        /** Stops the search build under way, if any: an edit must not wait for an index it makes moot. */
+        let searchBuild: AbortController | undefined;
         const runBuilds = async (deferSearch: boolean) => {
           if (pending) {
             again = true;
@@ -97,7 +99,15 @@ export const registerDevCommand: RegisterCommand = (cli, ctx) => {
             do {
               again = false;
               const t0 = performance.now();
-              result = await build(defer);
+              searchBuild = defer ? undefined : new AbortController();
+              const built = await build(defer, searchBuild?.signal);
+              searchBuild = undefined;
+              if (built.aborted) {
+                // An edit came in: it is built now, and the index after it.
+                defer = true;
+                continue;
+              }
+              result = built;
               if (defer) await report(result);
               if (result.output && result.ok) {
                 server.setSite(result.output);
@@ -119,6 +129,7 @@ export const registerDevCommand: RegisterCommand = (cli, ctx) => {
         };
         const rebuild = () => {
           clearTimeout(searchTimer);
+          searchBuild?.abort();
           return runBuilds(true);
         };
         // Every batch of changes starts a rebuild at once (one during a build makes another after it).
@@ -152,6 +163,7 @@ export const registerDevCommand: RegisterCommand = (cli, ctx) => {
         else if (changedEarly) void rebuild();
         await waitForShutdown();
         clearTimeout(searchTimer);
+        searchBuild?.abort();
         await pending;
         await server.close();
       } finally {
