@@ -230,8 +230,9 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     delete stats.stages.done;
     delete memory.done;
     if (measureMemory) stats.memory = memory;
-    // A stopped build prunes nothing: the memo entries it did not reach are the next build's.
-    const c = extra.aborted ? undefined : cache;
+    // A stopped or failed build prunes nothing: the memo entries it did not reach are the next
+    // build's (a content error ends a build before render; pruning then threw away every page).
+    const c = extra.aborted || hasErrors(diagnostics) ? undefined : cache;
     for (const memo of [c?.frontMatter, c?.bodyDigests, c?.cardKeys, c?.traditional, c?.render, c?.harden, c?.check, c?.names, c?.layout]) memo?.prune();
     // A build that reused the last index kept the per-language ones for the build after it.
     if (!stats.searchDeferred) c?.search?.prune();

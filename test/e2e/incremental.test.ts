@@ -36,6 +36,26 @@ describe('incremental rebuilds', () => {
     expect(new TextDecoder().decode(edited.output!.get('posts/rally-for-zhu-yufu/index.html'))).toContain('Earlier in February');
   }, 120_000);
 
+  it('keep the memo through a failed build: the good build after it renders only the edited entry', async () => {
+    const cache: BuildCache = { processed: new Map() };
+    expect((await build(cache)).ok).toBe(true);
+    const post = join(dir, 'content/posts/2026-11-25-our-new-signed-site.en.md');
+    const original = readFileSync(post, 'utf8');
+    try {
+      // Front matter that does not parse: the build stops at content, before render.
+      writeFileSync(post, original.replace(/^---\n/, '---\ntitle: [unclosed\n'));
+      const failed = await build(cache);
+      expect(failed.ok).toBe(false);
+      writeFileSync(post, original.replace('\n---\n\n', '\n---\n\nOne sentence more.\n\n'));
+      const fixed = await build(cache);
+      expect(fixed.ok).toBe(true);
+      expect(fixed.stats.rendered).toBe(1);
+      expect(digestOutput(fixed.output!)).toBe(digestOutput((await build()).output!));
+    } finally {
+      writeFileSync(post, original);
+    }
+  }, 120_000);
+
   it('report the same problems as fresh builds', async () => {
     const cache: BuildCache = { processed: new Map() };
     const post = join(dir, 'content/posts/2026-11-25-our-new-signed-site.en.md');
