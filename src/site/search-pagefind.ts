@@ -59,6 +59,8 @@ const SEGMENTER_VERSION = `icu-${process.versions.icu ?? 'none'}-${process.versi
 
 /** Pagefind runs one service process per Node process: builds in one process take turns. */
 let queue: Promise<unknown> = Promise.resolve();
+/** Builds of this process whose index is being made or waits its turn. */
+let indexing = 0;
 
 /** The index files of one language, as Pagefind made them (paths relative to `pagefind/`). */
 export interface LanguageSearchIndex {
@@ -88,9 +90,6 @@ export function createSearchIndex(output: OutputFiles, options: SearchIndexOptio
   queue = run.catch(() => undefined).finally(() => indexing--);
   return run;
 }
-
-/** Builds of this process whose index is being made or waits its turn. */
-let indexing = 0;
 
 const LANG = /<html\b[^>]*?\slang="([^"]{1,35})"/;
 
@@ -189,7 +188,9 @@ function indexInWorker(lang: string, pages: SearchPage[], signal?: AbortSignal):
     const job: SearchJob = { lang, pages };
     const worker = new Worker(WORKER_URL, { workerData: job });
     // The worker stops between two pages, then stops its Pagefind process and reports.
-    signal?.addEventListener('abort', () => worker.postMessage('stop'), { once: true });
+    const stop = () => worker.postMessage('stop');
+    signal?.addEventListener('abort', stop, { once: true });
+    worker.once('exit', () => signal?.removeEventListener('abort', stop));
     worker.once('message', (result: LanguageSearchIndex) => {
       resolve(result);
       void worker.terminate();
@@ -226,17 +227,15 @@ export async function indexLanguage(pagefind: typeof import('pagefind'), lang: s
     }
     const { index } = created;
     let next = pages.length ? prepare(pages[0]!) : '';
-    for (let i = 0; i < pages.length; i++) {
-      if (signal?.aborted) {
-        fail(STOPPED);
-        break;
-      }
+    for (let i = 0; i < pages.length && !signal?.aborted; i++) {
       const adding = index.addHTMLFile({ url: `/${pages[i]!.path}`, content: next });
       if (i + 1 < pages.length) next = prepare(pages[i + 1]!);
       const added = await adding;
       if (added.errors.length) fail(`${pages[i]!.path}: ${added.errors.join('; ')}`);
     }
+    // Stopped, whenever the abort came (even after the last page): a failure, so never remembered.
     if (signal?.aborted) {
+      fail(STOPPED);
       await index.deleteIndex();
       return { files: [], diagnostics };
     }
