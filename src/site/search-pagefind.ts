@@ -138,7 +138,7 @@ async function indexPages(output: OutputFiles, byLanguage: Map<string, SearchPag
     const queue = [...missing];
     await Promise.all(
       Array.from({ length: workers }, async () => {
-        for (let lang = queue.shift(); lang !== undefined; lang = queue.shift()) made.set(lang, await indexInWorker(lang, takePages(lang), options.signal));
+        for (let lang = queue.shift(); lang !== undefined; lang = queue.shift()) made.set(lang, await indexInWorker({ lang, pages: takePages(lang) }, options.signal));
       }),
     );
   } else if (missing.length) {
@@ -181,12 +181,18 @@ export function resolveSearchWorkers(languages: number, env: NodeJS.ProcessEnv =
   return languages > 1 && threads > 1 ? Math.min(languages, threads) : 0;
 }
 
-function indexInWorker(lang: string, pages: SearchPage[], signal?: AbortSignal): Promise<LanguageSearchIndex> {
+/**
+ * Index `job` in a new worker thread. The worker gets its own copy of the pages
+ * when it starts; `job.pages` is then emptied, so this thread does not hold a
+ * second copy of them (the pages as they were before hardening, which nothing
+ * else keeps) while the worker indexes.
+ */
+function indexInWorker(job: SearchJob, signal?: AbortSignal): Promise<LanguageSearchIndex> {
   return new Promise((resolve) => {
     const fail = (message: string) => resolve({ files: [], diagnostics: [createDiagnostic(SiteSearchIndexFailed, {}, message)] });
     if (signal?.aborted) return fail(STOPPED);
-    const job: SearchJob = { lang, pages };
     const worker = new Worker(WORKER_URL, { workerData: job });
+    job.pages = [];
     // The worker stops between two pages, then stops its Pagefind process and reports.
     const stop = () => worker.postMessage('stop');
     signal?.addEventListener('abort', stop, { once: true });
