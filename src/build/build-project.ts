@@ -53,7 +53,7 @@ import { readManifestVersion, resolveNextVersion, sealSite } from '../seal/seal-
 import { loadSignerFromText, readSecretKeyFile, type Signer } from '../seal/signer.js';
 import { createSite, type LaidOutPage } from '../site/create-site.js';
 import { emitFile, type OutputFiles } from '../site/output.js';
-import { createSearchIndex, type LanguageSearchIndex, SEARCH_INDEX_DIR } from '../site/search-pagefind.js';
+import { createSearchIndex, type SearchChunkIndex, SEARCH_INDEX_DIR } from '../site/search-pagefind.js';
 import { formatKeyFingerprint, parsePublicKey } from '../trust/minisign.js';
 import { MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { verifySite } from '../verify/verify-site.js';
@@ -139,8 +139,8 @@ export interface BuildCache {
   bodyDigests?: Memo<string>;
   /** Preview-card keys (the hash of their SVG) by the card's options (in process only). */
   cardKeys?: Memo<string>;
-  /** Pagefind indexes, one per language, by a hash of that language's pages. */
-  search?: Memo<LanguageSearchIndex>;
+  /** Pagefind indexes, one per chunk of a language's pages, by a hash of the chunk's pages. */
+  search?: Memo<SearchChunkIndex>;
   /** Laid-out pages and feeds (`createSite`'s memo). */
   layout?: Memo<LaidOutPage>;
   /** The search index files of the last build (`deferSearch`). */
@@ -165,6 +165,8 @@ export interface BuildStats {
   renderWorkers: number;
   /** True when the search index is the previous build's (`deferSearch`). */
   searchDeferred?: boolean;
+  /** Chunks of the search index, and how many this build indexed (the others came from the memo or `.stele/cache`); absent when the index was deferred. */
+  searchChunks?: { chunks: number; indexed: number };
   /** Entries rendered by this build (the others came from the memo or `.stele/cache`). */
   rendered?: number;
   /** With a persistent cache: whether this build found one (`warm`) or started without (`cold`). */
@@ -457,7 +459,15 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   // Pagefind works in other processes while this thread hardens the pages (it read them already).
   const searching = stats.searchDeferred
     ? undefined
-    : createSearchIndex(output, { pages: site.pages.map((p) => p.path), ...(cache?.search ? { memo: cache.search } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+    : createSearchIndex(output, {
+        pages: site.pages.map((p) => p.path),
+        chunkPages: config.search.chunkPages,
+        onChunks: (counts) => {
+          stats.searchChunks = counts;
+        },
+        ...(cache?.search ? { memo: cache.search } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
   for (const r of imageByPath.values()) for (const f of r.files) output.set(f.path, f.data);
 
   stage('harden');

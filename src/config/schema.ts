@@ -128,6 +128,21 @@ export const userConfigSchema = z
       .strict()
       .default({ formAction: [] })
       .describe('Security headers and the Content Security Policy.'),
+    search: z
+      .object({
+        /** Pages per search index chunk, about (a larger language is split into chunks, merged by the search page). */
+        chunkPages: z
+          .number()
+          .int()
+          .min(1)
+          .default(1000)
+          .describe(
+            'Pages per chunk of the search index, at most about: a language with more pages is split into chunks (a power of two of them, by a hash of each page path), each indexed on its own and merged by the search page, so an edit indexes one chunk again. Within one chunk results are ranked exactly; across chunks by scores each chunk computes from its own pages, which are close but not identical.',
+          ),
+      })
+      .strict()
+      .default({ chunkPages: 1000 })
+      .describe('The full-text search index (Pagefind).'),
     check: z
       .object({
         /** Terms that must never appear in output, besides withheld roster names. */

@@ -2,7 +2,8 @@
  * The persistent build cache (`.stele/cache`) on the whole example site: a
  * build in a new process (a fresh `BuildCache` read from disk) makes output
  * byte-identical to a cold build, with nothing changed and with one post
- * edited; it renders again only the edited entry; it never holds a withheld
+ * edited; it renders again only the edited entry and indexes again only the
+ * search index chunk that holds its page; it never holds a withheld
  * name; and a damaged cache, or one written by other code, is a cold build.
  */
 import { cp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
@@ -17,6 +18,8 @@ const EXAMPLE = fileURLToPath(new URL('../../examples/cfcr/', import.meta.url));
 const POST = 'content/posts/2026-11-25-our-new-signed-site.en.md';
 /** The example's withheld roster member, in every form the cache could hold. */
 const WITHHELD = ['Lian Jizi', '廉姬子'];
+/** Pages per search index chunk: small, so that each language has several. */
+const CHUNK_PAGES = 2;
 
 let root: string;
 
@@ -51,6 +54,9 @@ async function readCache(): Promise<Map<string, Buffer>> {
 beforeAll(async () => {
   root = await createTempDir('stele-build-cache-');
   await cp(EXAMPLE, root, { recursive: true, filter: (src) => !/[/\\](dist|keys)$/.test(src) && !src.includes(`${BUILD_CACHE_DIR}`) });
+  // A search index in several chunks per language, so that a rebuild can index some and remember the others.
+  const config = join(root, 'stele.config.ts');
+  await writeFile(config, (await readFile(config, 'utf8')).replace('defineConfig({', `defineConfig({\n  search: { chunkPages: ${CHUNK_PAGES} },`));
 }, 60_000);
 afterAll(removeTempDirs);
 
@@ -61,6 +67,8 @@ describe('the build cache in .stele/cache', () => {
     cold = await build();
     expect(cold.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(cold.stats.cache).toBe('cold');
+    expect(cold.stats.searchChunks!.chunks).toBeGreaterThan(6);
+    expect(cold.stats.searchChunks!.indexed).toBe(cold.stats.searchChunks!.chunks);
     const files = await readCache();
     expect([...files.keys()].filter((n) => n.endsWith('.seg')).length).toBe(1);
     expect((await stat(join(root, BUILD_CACHE_DIR, 'build-production.idx'))).size).toBeGreaterThan(0);
@@ -71,6 +79,7 @@ describe('the build cache in .stele/cache', () => {
     const warm = await build();
     expect(warm.stats.cache).toBe('warm');
     expect(warm.stats.rendered).toBe(0);
+    expect(warm.stats.searchChunks).toEqual({ chunks: cold.stats.searchChunks!.chunks, indexed: 0 });
     expectSameOutput(cold, warm);
     expect(await readCache()).toEqual(before);
   }, 240_000);
@@ -94,6 +103,8 @@ describe('the build cache in .stele/cache', () => {
     const warm = await build();
     expect(warm.stats.cache).toBe('warm');
     expect(warm.stats.rendered).toBe(1);
+    // The edited page is in one chunk of its language: only that chunk is indexed again.
+    expect(warm.stats.searchChunks).toEqual({ chunks: cold.stats.searchChunks!.chunks, indexed: 1 });
     // Only what the edit made is written: one new, small segment beside the old one, which stays as it was.
     const after = await readCache();
     const segments = (files: Map<string, Buffer>) => [...files].filter(([n]) => n.endsWith('.seg'));

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type BuildCache, buildProject, digestOutput } from '../../src/build/build-project.js';
 import { createNodeHost } from '../../src/io/host.js';
 import { Memo } from '../../src/io/memo.js';
-import type { LanguageSearchIndex } from '../../src/site/search-pagefind.js';
+import type { SearchChunkIndex } from '../../src/site/search-pagefind.js';
 import { copyExampleSources } from '../helpers/temp-site.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
@@ -25,7 +25,7 @@ describe('a search build stopped by an edit', () => {
     expect(first.ok).toBe(true);
     const searchEntries = cache.search!.size;
     // No index remembered: this build must make one (a new table), and is stopped while it does.
-    const search = new Memo<LanguageSearchIndex>();
+    const search = new Memo<SearchChunkIndex>();
     const controller = new AbortController();
     const stopped = await buildProject({
       root: dir,

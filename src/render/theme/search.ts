@@ -10,6 +10,10 @@
  * the bootstrap's hash, `'strict-dynamic'` so the module it starts (and the
  * Pagefind module that imports) may run, `'wasm-unsafe-eval'` for Pagefind's
  * WebAssembly and `connect-src 'self'` for the index chunks.
+ * A language whose index is in several chunks (`site/search-pagefind.ts`)
+ * has its further chunks listed in `pagefind/stele-chunks.json`: the module
+ * merges them into the first (Pagefind's `mergeIndex`), and Pagefind ranks
+ * the results of all of them together by score.
  * Results are built with DOM APIs (`textContent`), never `innerHTML`. The
  * word marks the index was made with (U+200B, see `site/search-segment.ts`)
  * are removed from the titles and excerpts shown.
@@ -36,7 +40,13 @@ let seq = 0;
 const decode = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#0?39;/g, "'").replace(/&amp;/g, '&');
 const unmark = (s) => s.replace(/\u200b/g, '');
 const load = () => {
-  ready ??= pagefind.options({ baseUrl: '/', noWorker: true, excerptLength: 24 }).then(() => pagefind.init());
+  ready ??= (async () => {
+    const chunks = fetch(new URL('stele-chunks.json', import.meta.url)).then((r) => { if (!r.ok) throw new Error(String(r.status)); return r.json(); });
+    await pagefind.options({ baseUrl: '/', noWorker: true, excerptLength: 24 });
+    await pagefind.init();
+    const more = (await chunks)[document.documentElement.lang.toLowerCase()] || [];
+    await Promise.all(more.map((folder) => pagefind.mergeIndex(new URL(folder, import.meta.url).href, { baseUrl: '/', excerptLength: 24 })));
+  })();
   return ready;
 };
 const run = async () => {
