@@ -4,26 +4,34 @@
  * changed. Safe to delete at any time; a build without it makes the same bytes.
  *
  * What is kept, and why it may be:
- * - rendered Markdown bodies, Traditional conversions, hardened pages, the
- *   search index per language, preview cards and processed images: results of
- *   pure functions, keyed by a hash of everything they depend on;
+ * - rendered Markdown bodies, Traditional conversions, laid-out pages and
+ *   feeds, hardened pages, the search index per language, preview cards and
+ *   processed images: results of pure functions, keyed by a hash of everything
+ *   they depend on (the layout's key: `SiteInput.memo` in `create-site.ts`);
  * - never the safety checks' results (`check`, `names`): every check runs on
  *   the final bytes of every build, cached or not, so a cache that was tampered
  *   with cannot put into a sealed site anything the checks refuse;
  * - never a text in which the redactor finds a protected name (a withheld
  *   roster member or forbidden term): the cache must not become a second copy of
  *   what the withheld-name check keeps out of the site. A build that failed
- *   saves nothing.
+ *   saves nothing. When the protected names change, every entry is checked again.
  *
- * The file is one versioned blob: a payload of `node:v8` serializations, each
- * of a slice of one table's entries, then a header line (format, the code id of
- * the stele that wrote it, V8's serialization version, the SHA-256 of the
- * payload, the table and length of each slice) as its last line. The header
- * comes last so that the file is written as it is serialized, one slice at a
- * time: the build never holds a serialized copy of the whole cache (it would be
- * the build's peak memory). A header that does not match, a checksum that does
- * not match or a payload that does not parse is a miss, never an error: the
- * build then starts cold and writes a new cache.
+ * Layout on disk, per build mode: segments `<mode>-<sha1>.seg` named by the
+ * SHA-1 of their bytes, each a run of records (table id, key, value: a
+ * `node:v8` serialization whose byte arrays are read back as views, not
+ * copies), and an index `build-<mode>.idx` (JSON: format, the code id of the
+ * stele that wrote it, V8's serialization version, a fingerprint of the
+ * protected names, and per segment its name, size and the offsets of its live
+ * records). A build reads the index and the segments, checks each segment's
+ * size and SHA-1, and decodes a record only when the build asks for it. Saving
+ * writes only what the build made new, as one more segment, then the index
+ * (through a temporary file and a rename), then deletes segments the index no
+ * longer names: a build killed at any point leaves the old cache or the new
+ * one. When less than half of the segments' bytes are live, or there are too
+ * many segments, the live records are copied into one new segment. An index
+ * that does not match, a segment missing, of another size or checksum, or a
+ * record that does not parse is a miss, never an error: the build then starts
+ * cold and writes a new cache.
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -33,6 +41,7 @@ import type { FileSystem } from '../io/host.js';
 import { Memo } from '../io/memo.js';
 import { type SafeHtml, unsafeRawHtml } from '../render/html.js';
 import type { RenderMemoValue } from '../render/render-content.js';
+import type { LaidOutPage } from '../site/create-site.js';
 import { STELE_VERSION } from '../version.js';
 import type { BuildCache } from './build-project.js';
 
@@ -40,13 +49,16 @@ import type { BuildCache } from './build-project.js';
 export const BUILD_CACHE_DIR = '.stele/cache';
 
 const MAGIC = 'stele-build-cache';
-const FORMAT = 3;
+const FORMAT = 4;
 
-/** Entries serialized at a time: a slice of the largest table (hardened pages) is a few MB. */
-const SLICE = 256;
+/** The tables the cache keeps, by their id in a record (the position). */
+const TABLES = ['traditional', 'render', 'harden', 'search', 'cards', 'processed', 'layout'] as const;
+type TableName = (typeof TABLES)[number];
 
-/** The tables the cache keeps. */
-const TABLES = new Set(['traditional', 'render', 'harden', 'search', 'cards', 'processed']);
+/** Record header: table id (u8), key length (u32), value length (u32), little-endian. */
+const RECORD_HEAD = 9;
+/** More segments than this are copied into one. */
+const MAX_SEGMENTS = 8;
 
 /** Where and for which code the cache is kept. */
 export interface PersistentCacheOptions {
@@ -60,26 +72,66 @@ export interface PersistentCacheOptions {
   codeId?: string;
 }
 
-interface Header {
+interface SegmentInfo {
+  /** File name in the cache folder: `<mode>-<sha1 hex>.seg`. */
+  name: string;
+  bytes: number;
+  /** Offsets of the live records, ascending. */
+  records: number[];
+}
+
+interface Index {
   magic: string;
   format: number;
   codeId: string;
   v8: string;
-  sha256: string;
-  bytes: number;
-  /** The payload's `node:v8` serializations, in order: the table each holds entries of, and its byte length. */
-  tables: [string, number][];
+  /** Fingerprint of the protected names the entries were checked against (`saveBuildCache`'s `namesKey`). */
+  names: string;
+  segments: SegmentInfo[];
 }
 
-type Tables = Record<string, [string, unknown][]>;
+/** Where a record read from the cache lies: its segment (position in the loaded list), offset and length. */
+interface RecordRef {
+  segment: number;
+  offset: number;
+  length: number;
+}
 
-/** The cache file of one build mode. */
-function resolveCacheFile(options: PersistentCacheOptions, mode: string): string {
-  return join(options.dir, `build-${mode}.bin`);
+/** What a loaded cache remembers for its save: the segments read, and where each of its records lies. */
+interface LoadedState {
+  names: string;
+  segments: { info: SegmentInfo; data: Uint8Array }[];
+  /** By table, then key. */
+  records: Map<TableName, Map<string, RecordRef>>;
+  /** Records read, to skip writing a cache that would not change. */
+  count: number;
+}
+
+const loadedStates = new WeakMap<BuildCache, LoadedState>();
+
+function resolveIndexFile(options: PersistentCacheOptions, mode: string): string {
+  return join(options.dir, `build-${mode}.idx`);
 }
 
 function resolveCodeId(options: PersistentCacheOptions): string {
   return options.codeId ?? `stele ${STELE_VERSION}`;
+}
+
+function sha1Hex(data: Uint8Array): string {
+  return createHash('sha1').update(data).digest('hex');
+}
+
+/** A fresh cache with every table the persistent cache keeps. */
+function createEmptyCache(): BuildCache {
+  return {
+    traditional: new Memo(),
+    render: new Memo(),
+    harden: new Memo(),
+    search: new Memo(),
+    layout: new Memo(),
+    cards: new Map(),
+    processed: new Map(),
+  };
 }
 
 /**
@@ -88,138 +140,232 @@ function resolveCodeId(options: PersistentCacheOptions): string {
  * stele, another Node, damaged): the build then starts cold.
  */
 export async function loadBuildCache(fs: FileSystem, options: PersistentCacheOptions, mode: string): Promise<BuildCache | undefined> {
-  const file = resolveCacheFile(options, mode);
-  let bytes: Uint8Array;
+  let index: Index;
   try {
+    const file = resolveIndexFile(options, mode);
     if (!(await fs.exists(file))) return undefined;
-    bytes = await fs.readFile(file);
+    index = JSON.parse(await fs.readText(file)) as Index;
   } catch {
     return undefined;
   }
-  // The header is the last line (JSON has no raw newline); the payload is everything before it.
-  const newline = bytes.byteLength > 1 && bytes[bytes.byteLength - 1] === 10 ? bytes.lastIndexOf(10, bytes.byteLength - 2) : -1;
-  if (newline < 0) return undefined;
-  let header: Header;
-  try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(newline + 1, bytes.byteLength - 1))) as Header;
-  } catch {
-    return undefined;
-  }
-  const payload = bytes.subarray(0, newline);
   if (
-    header.magic !== MAGIC ||
-    header.format !== FORMAT ||
-    header.codeId !== resolveCodeId(options) ||
-    header.v8 !== process.versions.v8 ||
-    header.bytes !== payload.byteLength ||
-    !Array.isArray(header.tables) ||
-    header.tables.reduce((n, [, size]) => n + size, 0) !== payload.byteLength ||
-    header.sha256 !== createHash('sha256').update(payload).digest('hex')
+    index?.magic !== MAGIC ||
+    index.format !== FORMAT ||
+    index.codeId !== resolveCodeId(options) ||
+    index.v8 !== process.versions.v8 ||
+    typeof index.names !== 'string' ||
+    !Array.isArray(index.segments) ||
+    !index.segments.every((s) => typeof s?.name === 'string' && new RegExp(`^${mode}-[0-9a-f]{40}\\.seg$`).test(s.name) && Number.isInteger(s.bytes) && Array.isArray(s.records))
   ) {
     return undefined;
   }
-  const tables: Tables = {};
-  if (!header.tables.every(([name]) => TABLES.has(name))) return undefined;
+  let datas: Uint8Array[];
   try {
-    let at = 0;
-    for (const [name, size] of header.tables) {
-      const entries = deserialize(payload.subarray(at, at + size)) as Tables[string];
-      const table = tables[name];
-      if (table) for (const entry of entries) table.push(entry);
-      else tables[name] = entries;
-      at += size;
+    datas = await Promise.all(index.segments.map((s) => fs.readFile(join(options.dir, s.name))));
+  } catch {
+    return undefined;
+  }
+  const cache = createEmptyCache();
+  const state: LoadedState = { names: index.names, segments: [], records: new Map(TABLES.map((t) => [t, new Map()])), count: 0 };
+  try {
+    for (const [i, info] of index.segments.entries()) {
+      const data = datas[i]!;
+      // The name is the checksum: a segment damaged or replaced is a miss.
+      if (data.byteLength !== info.bytes || `${mode}-${sha1Hex(data)}.seg` !== info.name) return undefined;
+      state.segments.push({ info, data });
+      const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+      for (const offset of info.records) {
+        if (!Number.isInteger(offset) || offset < 0 || offset + RECORD_HEAD > data.byteLength) return undefined;
+        const table = TABLES[view.getUint8(offset)];
+        const keyLength = view.getUint32(offset + 1, true);
+        const valueLength = view.getUint32(offset + 5, true);
+        const valueAt = offset + RECORD_HEAD + keyLength;
+        if (!table || valueAt + valueLength > data.byteLength) return undefined;
+        const key = TEXT.decode(data.subarray(offset + RECORD_HEAD, valueAt));
+        const value = (data as Buffer).subarray(valueAt, valueAt + valueLength);
+        state.records.get(table)!.set(key, { segment: i, offset, length: RECORD_HEAD + keyLength + valueLength });
+        state.count++;
+        const records = state.records.get(table)!;
+        // A record that does not parse is a miss, and is not written again by reference.
+        restoreRecord(cache, table, key, value, () => records.delete(key));
+      }
     }
   } catch {
     return undefined;
   }
-  const cache: BuildCache = {
-    traditional: new Memo(),
-    render: new Memo(),
-    harden: new Memo(),
-    search: new Memo(),
-    cards: new Map(),
-    processed: new Map(),
-  };
-  cache.traditional!.restore((tables.traditional ?? []) as [string, string][]);
-  cache.render!.restore((tables.render ?? []).map(([k, v]) => [k, decodeRenderValue(v as EncodedRenderValue)] as const));
-  cache.harden!.restore((tables.harden ?? []) as [string, never][]);
-  cache.search!.restore((tables.search ?? []) as [string, never][]);
-  for (const [k, v] of tables.cards ?? []) cache.cards!.set(k, v as Uint8Array);
-  for (const [k, v] of tables.processed ?? []) cache.processed!.set(k, v as never);
-  loadedKeys.set(cache, new Map(Object.entries(tables).map(([name, entries]) => [name, new Set(entries.map(([k]) => k))])));
+  loadedStates.set(cache, state);
   return cache;
 }
 
-/** The keys each table held when it was read, to skip writing a cache that would not change. */
-const loadedKeys = new WeakMap<BuildCache, Map<string, Set<string>>>();
+const TEXT = new TextDecoder();
 
-/** True when `tables` holds exactly the keys `cache` was read with (the values are pure functions of them). */
-function isUnchanged(cache: BuildCache, tables: Tables): boolean {
-  const loaded = loadedKeys.get(cache);
-  if (!loaded) return false;
-  return Object.entries(tables).every(([name, entries]) => {
-    const keys = loaded.get(name) ?? new Set();
-    return entries.length === keys.size && entries.every(([k]) => keys.has(k));
-  });
+/** Put one record in its table: memo entries decoded on first use; cards and images now (their bytes stay views of the segment). */
+function restoreRecord(cache: BuildCache, table: TableName, key: string, value: Buffer, onBroken: () => void): void {
+  /** The value, or undefined (a miss) when it does not parse. */
+  const decode = <T>(): T | undefined => {
+    try {
+      return deserialize(value) as T;
+    } catch {
+      onBroken();
+      return undefined;
+    }
+  };
+  switch (table) {
+    case 'traditional':
+      cache.traditional!.restoreLazy(key, () => decode<string>());
+      break;
+    case 'render':
+      cache.render!.restoreLazy(key, () => {
+        const v = decode<EncodedRenderValue>();
+        return v && decodeRenderValue(v);
+      });
+      break;
+    case 'harden':
+      cache.harden!.restoreLazy(key, () => decode());
+      break;
+    case 'search':
+      cache.search!.restoreLazy(key, () => decode());
+      break;
+    case 'layout':
+      cache.layout!.restoreLazy(key, () => {
+        const v = decode<LaidOutPage>();
+        // A page of its own: laid-out pages go to the search workers, and a view would take the whole segment with it.
+        return v && { ...v, bytes: new Uint8Array(v.bytes) };
+      });
+      break;
+    case 'cards': {
+      const v = decode<Uint8Array>();
+      if (v) cache.cards!.set(key, v);
+      break;
+    }
+    case 'processed': {
+      const v = decode<never>();
+      if (v) cache.processed!.set(key, v);
+      break;
+    }
+  }
 }
 
+/** One record to write: new bytes, or one already in a loaded segment. */
+type PendingRecord = { table: TableName; key: string; value: Uint8Array } | { ref: RecordRef };
+
 /**
- * Write what a successful build used (not yet pruned) to the cache (through a temporary file and
- * a rename, so a reader never sees half a cache). Entries whose text holds a
- * protected name are left out. Returns false when the cache could not be
- * written; the build's result does not depend on it.
+ * Write what a successful build used (not yet pruned) to the cache: the entries
+ * it made as a new segment, then the index naming every live record (through a
+ * temporary file and a rename, so a reader never sees half a cache), then remove
+ * the segments no longer named. Entries whose text holds a protected name are
+ * left out; `namesKey` fingerprints the protected names, and when it is not the
+ * one the loaded entries were checked against, every entry is checked again.
+ * Returns false when the cache could not be written; the build's result does not depend on it.
  */
 export async function saveBuildCache(
   fs: FileSystem,
   options: PersistentCacheOptions,
   mode: string,
   cache: BuildCache,
-  build: { redactor: Redactor | undefined; output: ReadonlyMap<string, Uint8Array> },
+  build: { redactor: Redactor | undefined; output: ReadonlyMap<string, Uint8Array>; namesKey?: string },
 ): Promise<boolean> {
   const { redactor } = build;
+  const namesKey = build.namesKey ?? '';
+  const loaded = loadedStates.get(cache);
+  // Records read with the same protected names were checked when they were written.
+  const reusable = loaded && loaded.names === namesKey ? loaded : undefined;
   // Cards and images are kept while their bytes are in the site (the same objects).
   const live = new Set(build.output.values());
   /** True when `text` holds no protected name. */
   const clean = (text: string) => !redactor || redactor.findLines(text).size === 0;
-  const tables: Tables = {
-    traditional: [...(cache.traditional?.usedEntries() ?? [])].filter(([k, v]) => clean(k) && clean(v)),
-    render: [...(cache.render?.usedEntries() ?? [])].filter(([, v]) => clean(v.html.value)).map(([k, v]) => [k, encodeRenderValue(v)]),
-    harden: [...(cache.harden?.usedEntries() ?? [])],
-    search: [...(cache.search?.usedEntries() ?? [])],
-    cards: [...(cache.cards?.entries() ?? [])].filter(([, png]) => live.has(png)),
-    processed: [...(cache.processed?.entries() ?? [])].filter(([, r]) => r.files.length > 0 && r.files.every((f) => live.has(f.data))),
+  const pending: PendingRecord[] = [];
+  let reused = 0;
+  /** Queue one entry: by reference when it was read from the cache, else encoded (when `keep` allows it). */
+  const add = (table: TableName, key: string, value: unknown, keep: () => boolean) => {
+    const ref = reusable?.records.get(table)?.get(key);
+    if (ref) {
+      pending.push({ ref });
+      reused++;
+    } else if (keep()) pending.push({ table, key, value: serialize(table === 'render' ? encodeRenderValue(value as RenderMemoValue) : value) });
   };
-  // Nothing learned and nothing dropped: the file on disk already holds exactly this.
-  if (isUnchanged(cache, tables)) return true;
-  const file = resolveCacheFile(options, mode);
-  const temp = `${file}.${process.pid}.tmp`;
-  const hash = createHash('sha256');
-  const slices: [string, number][] = [];
-  /** The payload, one slice of one table at a time, each serialized only when the file is ready for it. */
-  function* serializeSlices(): Generator<Uint8Array> {
-    for (const [name, entries] of Object.entries(tables)) {
-      for (let at = 0; at < Math.max(entries.length, 1); at += SLICE) {
-        const part = serialize(entries.slice(at, at + SLICE));
-        hash.update(part);
-        slices.push([name, part.byteLength]);
-        yield part;
-      }
+  for (const [k, v] of cache.traditional?.usedEntries() ?? []) add('traditional', k, v, () => clean(k) && clean(v));
+  for (const [k, v] of cache.render?.usedEntries() ?? []) add('render', k, v, () => clean(v.html.value));
+  for (const [k, v] of cache.layout?.usedEntries() ?? []) add('layout', k, v, () => clean(TEXT.decode(v.bytes)));
+  for (const [k, v] of cache.harden?.usedEntries() ?? []) add('harden', k, v, () => true);
+  for (const [k, v] of cache.search?.usedEntries() ?? []) add('search', k, v, () => true);
+  for (const [k, v] of cache.cards ?? []) if (live.has(v)) add('cards', k, v, () => true);
+  for (const [k, v] of cache.processed ?? []) if (v.files.length > 0 && v.files.every((f) => live.has(f.data))) add('processed', k, v, () => true);
+  // Nothing learned and nothing dropped: the files on disk already hold exactly this.
+  if (reusable && reused === pending.length && reused === reusable.count) return true;
+
+  // Copy the live records into the new segment too when the old ones are mostly dead or too many.
+  const segmentsUsed = new Set<number>();
+  let liveBytes = 0;
+  for (const r of pending) {
+    if ('ref' in r) {
+      segmentsUsed.add(r.ref.segment);
+      liveBytes += r.ref.length;
     }
-    const header: Header = {
-      magic: MAGIC,
-      format: FORMAT,
-      codeId: resolveCodeId(options),
-      v8: process.versions.v8,
-      sha256: hash.digest('hex'),
-      bytes: slices.reduce((n, [, size]) => n + size, 0),
-      tables: slices,
-    };
-    yield new TextEncoder().encode(`\n${JSON.stringify(header)}\n`);
   }
+  const usedBytes = [...segmentsUsed].reduce((n, i) => n + reusable!.segments[i]!.info.bytes, 0);
+  const compact = segmentsUsed.size > 0 && (liveBytes * 2 < usedBytes || segmentsUsed.size + 1 > MAX_SEGMENTS);
+
+  const kept = new Map<number, number[]>();
+  const fresh: number[] = [];
+  let at = 0;
+  const hash = createHash('sha1');
+  /** The new segment, one record at a time. */
+  function* writeRecords(): Generator<Uint8Array> {
+    for (const r of pending) {
+      let record: Uint8Array;
+      if ('ref' in r) {
+        if (!compact) {
+          const offsets = kept.get(r.ref.segment) ?? [];
+          offsets.push(r.ref.offset);
+          kept.set(r.ref.segment, offsets);
+          continue;
+        }
+        record = reusable!.segments[r.ref.segment]!.data.subarray(r.ref.offset, r.ref.offset + r.ref.length);
+      } else {
+        const key = new TextEncoder().encode(r.key);
+        const head = new Uint8Array(RECORD_HEAD);
+        const view = new DataView(head.buffer);
+        view.setUint8(0, TABLES.indexOf(r.table));
+        view.setUint32(1, key.byteLength, true);
+        view.setUint32(5, r.value.byteLength, true);
+        hash.update(head).update(key).update(r.value);
+        fresh.push(at);
+        at += RECORD_HEAD + key.byteLength + r.value.byteLength;
+        yield head;
+        yield key;
+        yield r.value;
+        continue;
+      }
+      hash.update(record);
+      fresh.push(at);
+      at += record.byteLength;
+      yield record;
+    }
+  }
+  const temp = join(options.dir, `${mode}-${process.pid}.tmp`);
   try {
     await fs.mkdir(options.dir);
-    await fs.writeFile(temp, serializeSlices());
-    await fs.rename(temp, file);
+    const segments: SegmentInfo[] = [];
+    await fs.writeFile(temp, writeRecords());
+    if (at > 0) {
+      const name = `${mode}-${hash.digest('hex')}.seg`;
+      await fs.rename(temp, join(options.dir, name));
+      segments.push({ name, bytes: at, records: fresh });
+    } else await fs.rm(temp);
+    for (const [i, offsets] of [...kept].sort(([a], [b]) => a - b)) {
+      segments.push({ ...reusable!.segments[i]!.info, records: offsets.sort((a, b) => a - b) });
+    }
+    const index: Index = { magic: MAGIC, format: FORMAT, codeId: resolveCodeId(options), v8: process.versions.v8, names: namesKey, segments };
+    const indexFile = resolveIndexFile(options, mode);
+    await fs.writeFile(`${indexFile}.${process.pid}.tmp`, JSON.stringify(index));
+    await fs.rename(`${indexFile}.${process.pid}.tmp`, indexFile);
+    // Segments the index no longer names (and the single file of earlier formats) go only now.
+    const named = new Set(segments.map((s) => s.name));
+    for (const entry of await fs.listEntries(options.dir)) {
+      const stale = (entry.name.startsWith(`${mode}-`) && entry.name.endsWith('.seg') && !named.has(entry.name)) || entry.name === `build-${mode}.bin`;
+      if (stale && entry.kind === 'file') await fs.rm(join(options.dir, entry.name)).catch(() => undefined);
+    }
     return true;
   } catch {
     await fs.rm(temp).catch(() => undefined);

@@ -141,7 +141,7 @@ export interface BuildCache {
   cardKeys?: Memo<string>;
   /** Pagefind indexes, one per chunk of a language's pages, by a hash of the chunk's pages. */
   search?: Memo<SearchChunkIndex>;
-  /** Laid-out post and page pages (in process only; not kept in `.stele/cache`). */
+  /** Laid-out pages and feeds (`createSite`'s memo). */
   layout?: Memo<LaidOutPage>;
   /** The search index files of the last build (`deferSearch`). */
   lastSearchFiles?: Map<string, Uint8Array>;
@@ -265,19 +265,19 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     cache.render ??= new Memo();
     cache.harden ??= new Memo();
     cache.search ??= new Memo();
+    cache.layout ??= new Memo();
     cache.cards ??= new Map();
     cache.processed ??= new Map();
   }
   // The tables `.stele/cache` does not keep serve only a later build in this process (`stele dev`):
-  // a build that starts from the persistent cache would hold them (the laid-out pages before
-  // hardening, every page's check results) to its end for nothing.
+  // a build that starts from the persistent cache would hold them (every page's check results,
+  // parsed sources) to its end for nothing.
   if (options.cache) {
     cache!.frontMatter ??= new Memo();
     cache!.cardKeys ??= new Memo();
     cache!.bodyDigests ??= new Memo();
     cache!.check ??= new Memo();
     cache!.names ??= new Memo();
-    cache!.layout ??= new Memo();
   }
   const convert = createTraditionalConverter(resolved.config.traditional.overrides);
   const conversions = cache?.traditional;
@@ -318,10 +318,10 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   diagnostics.push(...redirects.diagnostics);
   const importState = await loadImportState(config.root, host);
   const forbiddenTerms = config.check.forbiddenTerms.map((name, i) => ({ name, label: `check.forbiddenTerms[${i}]` }));
-  redactor = createNameRedactor(
-    [...(content.protectedNames ?? []), ...collectProjectWithheldNames(content, host.now(), config.traditional.overrides), ...forbiddenTerms],
-    content.protectedLines,
-  );
+  const protectedNames = [...(content.protectedNames ?? []), ...collectProjectWithheldNames(content, host.now(), config.traditional.overrides), ...forbiddenTerms];
+  redactor = createNameRedactor(protectedNames, content.protectedLines);
+  // What the cache's entries were checked against: when it changes, `.stele/cache` checks every entry again.
+  const namesKey = hashKey(JSON.stringify(protectedNames.map((n) => n.name).sort()), JSON.stringify(content.protectedLines ?? {}));
 
   // signing key (public part is needed by the theme's footer)
   let signer = options.signer;
@@ -622,7 +622,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   }
   if (options.persistentCache && cache && !hasErrors(diagnostics)) {
     stage('cache-save');
-    await saveBuildCache(host.fs, options.persistentCache, mode, cache, { redactor, output });
+    await saveBuildCache(host.fs, options.persistentCache, mode, cache, { redactor, output, namesKey });
   }
   return done({ config, content, output, seal, outDir: write ? config.outDirAbs : undefined });
 }

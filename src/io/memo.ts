@@ -11,15 +11,26 @@ import { createHash } from 'node:crypto';
 export class Memo<V> {
   private readonly map = new Map<string, V>();
   private readonly used = new Set<string>();
+  /** Remembered entries not decoded yet (`restoreLazy`): decoded on their first `get`. */
+  private readonly lazy = new Map<string, () => V | undefined>();
 
   /** The value for `key`, marking it used by this build. */
   get(key: string): V | undefined {
-    const v = this.map.get(key);
+    let v = this.map.get(key);
+    if (v === undefined && this.lazy.size) {
+      const load = this.lazy.get(key);
+      if (load) {
+        this.lazy.delete(key);
+        v = load();
+        if (v !== undefined) this.map.set(key, v);
+      }
+    }
     if (v !== undefined) this.used.add(key);
     return v;
   }
 
   set(key: string, value: V): void {
+    this.lazy.delete(key);
     this.map.set(key, value);
     this.used.add(key);
   }
@@ -27,11 +38,12 @@ export class Memo<V> {
   /** Forget what the last build did not use. */
   prune(): void {
     for (const key of this.map.keys()) if (!this.used.has(key)) this.map.delete(key);
+    this.lazy.clear();
     this.used.clear();
   }
 
   get size(): number {
-    return this.map.size;
+    return this.map.size + this.lazy.size;
   }
 
   /** The entries the running build has used so far (what `prune` will keep). */
@@ -45,6 +57,14 @@ export class Memo<V> {
   /** Add remembered entries (from `.stele/cache`); they count as unused until a build asks for them. */
   restore(entries: Iterable<readonly [string, V]>): void {
     for (const [key, value] of entries) this.map.set(key, value);
+  }
+
+  /**
+   * Add a remembered entry that is decoded only when a build asks for it (`load` runs at most
+   * once; `undefined` from it is a miss). Unused until then, like `restore`.
+   */
+  restoreLazy(key: string, load: () => V | undefined): void {
+    this.lazy.set(key, load);
   }
 }
 

@@ -6,7 +6,7 @@
  * search index chunk that holds its page; it never holds a withheld
  * name; and a damaged cache, or one written by other code, is a cold build.
  */
-import { cp, readFile, stat, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,7 +44,12 @@ function expectSameOutput(a: BuildResult, b: BuildResult): void {
   expect(differing).toEqual([]);
 }
 
-const cacheFile = () => join(root, BUILD_CACHE_DIR, 'build-production.bin');
+/** The cache's files (its index and segments) by name. */
+async function readCache(): Promise<Map<string, Buffer>> {
+  const dir = join(root, BUILD_CACHE_DIR);
+  const names = (await readdir(dir)).filter((n) => n.startsWith('build-production.') || n.startsWith('production-')).sort();
+  return new Map(await Promise.all(names.map(async (n) => [n, await readFile(join(dir, n))] as const)));
+}
 
 beforeAll(async () => {
   root = await createTempDir('stele-build-cache-');
@@ -64,21 +69,23 @@ describe('the build cache in .stele/cache', () => {
     expect(cold.stats.cache).toBe('cold');
     expect(cold.stats.searchChunks!.chunks).toBeGreaterThan(6);
     expect(cold.stats.searchChunks!.indexed).toBe(cold.stats.searchChunks!.chunks);
-    expect((await stat(cacheFile())).size).toBeGreaterThan(0);
+    const files = await readCache();
+    expect([...files.keys()].filter((n) => n.endsWith('.seg')).length).toBe(1);
+    expect((await stat(join(root, BUILD_CACHE_DIR, 'build-production.idx'))).size).toBeGreaterThan(0);
   }, 240_000);
 
   it('a build in a new process with nothing changed is byte-identical, renders nothing and leaves the cache as it was', async () => {
-    const before = await readFile(cacheFile());
+    const before = await readCache();
     const warm = await build();
     expect(warm.stats.cache).toBe('warm');
     expect(warm.stats.rendered).toBe(0);
     expect(warm.stats.searchChunks).toEqual({ chunks: cold.stats.searchChunks!.chunks, indexed: 0 });
     expectSameOutput(cold, warm);
-    expect(Buffer.compare(await readFile(cacheFile()), before)).toBe(0);
+    expect(await readCache()).toEqual(before);
   }, 240_000);
 
   it('never holds a withheld name, in any encoding V8 writes strings in', async () => {
-    const bytes = await readFile(cacheFile());
+    const bytes = Buffer.concat([...(await readCache()).values()]);
     for (const name of WITHHELD) {
       for (const encoding of ['utf8', 'latin1', 'utf16le'] as const) {
         expect(bytes.includes(Buffer.from(name, encoding)), `${encoding} form of a withheld name`).toBe(false);
@@ -92,11 +99,20 @@ describe('the build cache in .stele/cache', () => {
     const path = join(root, POST);
     const text = await readFile(path, 'utf8');
     await writeFile(path, text.replace(/\n\n([A-Z])/, '\n\nAn edited sentence for the cache test. $1'));
+    const before = await readCache();
     const warm = await build();
     expect(warm.stats.cache).toBe('warm');
     expect(warm.stats.rendered).toBe(1);
     // The edited page is in one chunk of its language: only that chunk is indexed again.
     expect(warm.stats.searchChunks).toEqual({ chunks: cold.stats.searchChunks!.chunks, indexed: 1 });
+    // Only what the edit made is written: one new, small segment beside the old one, which stays as it was.
+    const after = await readCache();
+    const segments = (files: Map<string, Buffer>) => [...files].filter(([n]) => n.endsWith('.seg'));
+    const [old] = segments(before);
+    expect(after.get(old![0])).toEqual(old![1]);
+    const added = segments(after).filter(([n]) => !before.has(n));
+    expect(added.length).toBe(1);
+    expect(added[0]![1].byteLength * 10).toBeLessThan(old![1].byteLength);
     const fresh = await build({ cache: false });
     expect(fresh.stats.cache).toBeUndefined();
     expectSameOutput(fresh, warm);
@@ -105,9 +121,10 @@ describe('the build cache in .stele/cache', () => {
   }, 240_000);
 
   it('a damaged cache, or one another stele wrote, is a cold build with the same output', async () => {
-    const bytes = await readFile(cacheFile());
+    // A byte changed in the largest segment.
+    const [name, bytes] = [...(await readCache())].sort(([, a], [, b]) => b.byteLength - a.byteLength)[0]!;
     bytes[Math.floor(bytes.length / 2)] ^= 0xff;
-    await writeFile(cacheFile(), bytes);
+    await writeFile(join(root, BUILD_CACHE_DIR, name), bytes);
     const damaged = await build();
     expect(damaged.stats.cache).toBe('cold');
     expectSameOutput(cold, damaged);

@@ -1,0 +1,127 @@
+/**
+ * The store under `.stele/cache` (`build-cache.ts`) on an in-memory disk: a
+ * save writes only the entries a build made as one new segment, keeps the old
+ * segments by reference, copies the live records into one segment when the old
+ * ones are mostly dead, checks every entry again when the protected names
+ * change, and a save cut short leaves the previous cache readable.
+ */
+import { describe, expect, it } from 'vitest';
+import type { BuildCache } from '../../src/build/build-project.js';
+import { loadBuildCache, saveBuildCache } from '../../src/build/build-cache.js';
+import type { Redactor } from '../../src/errors/redact.js';
+import { createMemoryFileSystem } from '../../src/io/memory-fs.js';
+import { Memo } from '../../src/io/memo.js';
+
+const DIR = '/project/.stele/cache';
+const OPTIONS = { dir: DIR, codeId: 'test' };
+
+/** A redactor that protects `names` (substring match). */
+function createRedactor(names: string[]): Redactor {
+  return {
+    redactText: (text) => names.reduce((t, n) => t.replaceAll(n, '[withheld]'), text),
+    findLines: (text) => new Set(text.split('\n').flatMap((line, i) => (names.some((n) => line.includes(n)) ? [i] : []))),
+    protectsLine: () => false,
+  };
+}
+
+/** A cache whose Traditional table used `texts` (each converted to itself, upper-cased). */
+function createCache(texts: string[]): BuildCache {
+  const traditional = new Memo<string>();
+  for (const t of texts) traditional.set(t, t.toUpperCase());
+  return { traditional };
+}
+
+/** Use every entry of a loaded cache, as a build that needed them all would. */
+function useAll(cache: BuildCache, texts: string[]): void {
+  for (const t of texts) expect(cache.traditional!.get(t)).toBe(t.toUpperCase());
+}
+
+const segments = (fs: ReturnType<typeof createMemoryFileSystem>) => [...fs.files.keys()].filter((p) => p.endsWith('.seg')).sort();
+const bytesOf = (fs: ReturnType<typeof createMemoryFileSystem>) => [...fs.files].map(([p, b]) => `${p}:${Buffer.from(b).toString('base64')}`).sort();
+
+describe('the build cache store', () => {
+  const texts = Array.from({ length: 40 }, (_, i) => `text ${i} ${'x'.repeat(200)}`);
+  const build = { redactor: createRedactor([]), output: new Map(), namesKey: 'names-1' };
+
+  it('writes one segment, reads it back lazily, and leaves the files alone when nothing changed', async () => {
+    const fs = createMemoryFileSystem();
+    expect(await saveBuildCache(fs, OPTIONS, 'production', createCache(texts), build)).toBe(true);
+    expect(segments(fs).length).toBe(1);
+    const loaded = (await loadBuildCache(fs, OPTIONS, 'production'))!;
+    expect(loaded.traditional!.size).toBe(texts.length);
+    useAll(loaded, texts);
+    const before = bytesOf(fs);
+    expect(await saveBuildCache(fs, OPTIONS, 'production', loaded, build)).toBe(true);
+    expect(bytesOf(fs)).toEqual(before);
+    // Another mode or another code reads nothing.
+    expect(await loadBuildCache(fs, OPTIONS, 'development')).toBeUndefined();
+    expect(await loadBuildCache(fs, { dir: DIR, codeId: 'other' }, 'production')).toBeUndefined();
+  });
+
+  it('adds only what a build made as a new segment, and copies the live records into one when most are dead', async () => {
+    const fs = createMemoryFileSystem();
+    await saveBuildCache(fs, OPTIONS, 'production', createCache(texts), build);
+    const [first] = segments(fs);
+    const firstBytes = fs.files.get(first!);
+    let loaded = (await loadBuildCache(fs, OPTIONS, 'production'))!;
+    useAll(loaded, texts);
+    loaded.traditional!.set('one more', 'ONE MORE');
+    await saveBuildCache(fs, OPTIONS, 'production', loaded, build);
+    expect(segments(fs).length).toBe(2);
+    expect(fs.files.get(first!)).toEqual(firstBytes);
+    loaded = (await loadBuildCache(fs, OPTIONS, 'production'))!;
+    expect(loaded.traditional!.get('one more')).toBe('ONE MORE');
+    useAll(loaded, texts);
+    // A build that uses only a few entries: the rest are dropped, and the survivors copied into one segment.
+    loaded = (await loadBuildCache(fs, OPTIONS, 'production'))!;
+    useAll(loaded, texts.slice(0, 3));
+    await saveBuildCache(fs, OPTIONS, 'production', loaded, build);
+    expect(segments(fs).length).toBe(1);
+    expect(segments(fs)).not.toContain(first);
+    loaded = (await loadBuildCache(fs, OPTIONS, 'production'))!;
+    expect(loaded.traditional!.size).toBe(3);
+    useAll(loaded, texts.slice(0, 3));
+  });
+
+  it('checks every kept entry again when the protected names change', async () => {
+    const fs = createMemoryFileSystem();
+    await saveBuildCache(fs, OPTIONS, 'production', createCache(texts), build);
+    const loaded = (await loadBuildCache(fs, OPTIONS, 'production'))!;
+    useAll(loaded, texts);
+    await saveBuildCache(fs, OPTIONS, 'production', loaded, { redactor: createRedactor(['text 7 ']), output: new Map(), namesKey: 'names-2' });
+    const all = Buffer.concat([...fs.files.values()].map((b) => Buffer.from(b)));
+    expect(all.includes(Buffer.from('text 7 '))).toBe(false);
+    expect(all.includes(Buffer.from('text 8 '))).toBe(true);
+    expect((await loadBuildCache(fs, OPTIONS, 'production'))!.traditional!.size).toBe(texts.length - 1);
+  });
+
+  it('a save cut short leaves the previous cache as it was; a missing or damaged segment is a miss', async () => {
+    const fs = createMemoryFileSystem();
+    await saveBuildCache(fs, OPTIONS, 'production', createCache(texts), build);
+    const loaded = (await loadBuildCache(fs, OPTIONS, 'production'))!;
+    useAll(loaded, texts);
+    loaded.traditional!.set('one more', 'ONE MORE');
+    // The index cannot be replaced: the new segment is written, the old index still names the old one.
+    const rename = fs.rename.bind(fs);
+    fs.rename = async (from, to) => {
+      if (to.endsWith('.idx')) throw new Error('killed');
+      return rename(from, to);
+    };
+    expect(await saveBuildCache(fs, OPTIONS, 'production', loaded, build)).toBe(false);
+    fs.rename = rename;
+    const again = (await loadBuildCache(fs, OPTIONS, 'production'))!;
+    expect(again.traditional!.size).toBe(texts.length);
+    useAll(again, texts);
+    // The stray segment is removed by the next save.
+    again.traditional!.set('one more', 'ONE MORE');
+    await saveBuildCache(fs, OPTIONS, 'production', again, build);
+    expect(segments(fs).length).toBe(2);
+    const [seg] = segments(fs);
+    const bytes = new Uint8Array(fs.files.get(seg!)!);
+    bytes[10] = bytes[10]! ^ 0xff;
+    fs.files.set(seg!, bytes);
+    expect(await loadBuildCache(fs, OPTIONS, 'production')).toBeUndefined();
+    fs.files.delete(seg!);
+    expect(await loadBuildCache(fs, OPTIONS, 'production')).toBeUndefined();
+  });
+});
