@@ -90,8 +90,8 @@ describe('a search index in chunks, in Chromium', () => {
     }
   });
 
-  const cases = [...LANGUAGES.map((l) => ({ ...l, base: () => server.url })), { ...LANGUAGES[0]!, base: () => `${mirror.url}mirror/cfcr/`, where: ' from a mirror sub-folder' }];
-  for (const { lang, prefix, segmenter, base, where = '' } of cases) {
+  const cases = [...LANGUAGES.map((l) => ({ ...l, base: () => server.url, where: '' })), { ...LANGUAGES[0]!, base: () => `${mirror.url}mirror/cfcr/`, where: ' from a mirror sub-folder' }];
+  for (const { lang, prefix, segmenter, base, where } of cases) {
     it(`finds pages of every ${lang} chunk with one query${where}`, async () => {
       const { pages, words } = collectWords(site.output, prefix, segmenter);
       const chunks = resolveSearchChunks(pages, CHUNK_PAGES).filter((c) => c.size);
