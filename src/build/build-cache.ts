@@ -16,14 +16,15 @@
  *   what the withheld-name check keeps out of the site. A build that failed
  *   saves nothing. When the protected names change, every entry is checked again.
  *
- * Layout on disk, per build mode: segments `<mode>-<sha1>.seg` named by the
- * SHA-1 of their bytes, each a run of records (table id, key, value: a
+ * Layout on disk, per build mode: segments `<mode>-<random>.seg`, each a run of records (table id, key, value: a
  * `node:v8` serialization whose byte arrays are read back as views, not
  * copies), and an index `build-<mode>.idx` (JSON: format, the code id of the
  * stele that wrote it, V8's serialization version, a fingerprint of the
  * protected names, and per segment its name, size and the offsets of its live
- * records). A build reads the index and the segments, checks each segment's
- * size and SHA-1, and decodes a record only when the build asks for it. Saving
+ * records, and their checksum: CRC-32, or SHA-1 on a Node without
+ * `zlib.crc32`; it guards against damage, not tampering, which the checks that
+ * run on every byte of every build do). A build reads the index and the
+ * segments, checks each segment's size and checksum, and decodes a record only when the build asks for it. Saving
  * writes only what the build made new, as one more segment, then the index
  * (through a temporary file and a rename), then deletes segments the index no
  * longer names: a build killed at any point leaves the old cache or the new
@@ -33,9 +34,10 @@
  * record that does not parse is a miss, never an error: the build then starts
  * cold and writes a new cache.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
+import zlib from 'node:zlib';
 import type { Redactor } from '../errors/redact.js';
 import type { FileSystem } from '../io/host.js';
 import { Memo } from '../io/memo.js';
@@ -57,6 +59,8 @@ type TableName = (typeof TABLES)[number];
 
 /** Record header: table id (u8), key length (u32), value length (u32), little-endian. */
 const RECORD_HEAD = 9;
+/** Bytes written to a segment at a time. */
+const STAGING = 4 << 20;
 /** More segments than this are copied into one. */
 const MAX_SEGMENTS = 8;
 
@@ -73,9 +77,11 @@ export interface PersistentCacheOptions {
 }
 
 interface SegmentInfo {
-  /** File name in the cache folder: `<mode>-<sha1 hex>.seg`. */
+  /** File name in the cache folder: `<mode>-<16 random hex digits>.seg`. */
   name: string;
   bytes: number;
+  /** `crc32:<hex>` or `sha1:<hex>` of the segment's bytes. */
+  check: string;
   /** Offsets of the live records, ascending. */
   records: number[];
 }
@@ -117,8 +123,23 @@ function resolveCodeId(options: PersistentCacheOptions): string {
   return options.codeId ?? `stele ${STELE_VERSION}`;
 }
 
-function sha1Hex(data: Uint8Array): string {
-  return createHash('sha1').update(data).digest('hex');
+/** `zlib.crc32` (Node 20.15 and later). */
+const crc32 = (zlib as { crc32?: typeof zlib.crc32 }).crc32;
+
+/** A running checksum of a segment: CRC-32 where Node has it (several times faster than SHA-1), else SHA-1. */
+function createChecksum(algorithm: string = crc32 ? 'crc32' : 'sha1'): { update(data: Uint8Array): void; digest(): string } | undefined {
+  if (algorithm === 'crc32' && crc32) {
+    let crc = 0;
+    return {
+      update: (data) => {
+        crc = crc32(data, crc);
+      },
+      digest: () => `crc32:${crc.toString(16)}`,
+    };
+  }
+  if (algorithm !== 'sha1') return undefined;
+  const hash = createHash('sha1');
+  return { update: (data) => void hash.update(data), digest: () => `sha1:${hash.digest('hex')}` };
 }
 
 /** A fresh cache with every table the persistent cache keeps. */
@@ -155,7 +176,7 @@ export async function loadBuildCache(fs: FileSystem, options: PersistentCacheOpt
     index.v8 !== process.versions.v8 ||
     typeof index.names !== 'string' ||
     !Array.isArray(index.segments) ||
-    !index.segments.every((s) => typeof s?.name === 'string' && new RegExp(`^${mode}-[0-9a-f]{40}\\.seg$`).test(s.name) && Number.isInteger(s.bytes) && Array.isArray(s.records))
+    !index.segments.every((s) => typeof s?.name === 'string' && new RegExp(`^${mode}-[0-9a-f]{16}\\.seg$`).test(s.name) && typeof s.check === 'string' && Number.isInteger(s.bytes) && Array.isArray(s.records))
   ) {
     return undefined;
   }
@@ -170,8 +191,10 @@ export async function loadBuildCache(fs: FileSystem, options: PersistentCacheOpt
   try {
     for (const [i, info] of index.segments.entries()) {
       const data = datas[i]!;
-      // The name is the checksum: a segment damaged or replaced is a miss.
-      if (data.byteLength !== info.bytes || `${mode}-${sha1Hex(data)}.seg` !== info.name) return undefined;
+      // A segment damaged or replaced is a miss.
+      const checksum = createChecksum(info.check.split(':')[0]);
+      checksum?.update(data);
+      if (data.byteLength !== info.bytes || checksum?.digest() !== info.check) return undefined;
       state.segments.push({ info, data });
       const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
       for (const offset of info.records) {
@@ -247,7 +270,7 @@ function restoreRecord(cache: BuildCache, table: TableName, key: string, value: 
 }
 
 /** One record to write: new bytes, or one already in a loaded segment. */
-type PendingRecord = { table: TableName; key: string; value: Uint8Array } | { ref: RecordRef };
+type PendingRecord = { table: TableName; key: string; value: unknown } | { ref: RecordRef };
 
 /**
  * Write what a successful build used (not yet pruned) to the cache: the entries
@@ -282,7 +305,7 @@ export async function saveBuildCache(
     if (ref) {
       pending.push({ ref });
       reused++;
-    } else if (keep()) pending.push({ table, key, value: serialize(table === 'render' ? encodeRenderValue(value as RenderMemoValue) : value) });
+    } else if (keep()) pending.push({ table, key, value });
   };
   for (const [k, v] of cache.traditional?.usedEntries() ?? []) add('traditional', k, v, () => clean(k) && clean(v));
   for (const [k, v] of cache.render?.usedEntries() ?? []) add('render', k, v, () => clean(v.html.value));
@@ -309,11 +332,29 @@ export async function saveBuildCache(
   const kept = new Map<number, number[]>();
   const fresh: number[] = [];
   let at = 0;
-  const hash = createHash('sha1');
-  /** The new segment, one record at a time. */
+  const hash = createChecksum()!;
+  /**
+   * The new segment, in chunks of about `STAGING` bytes: records are copied into one staging
+   * buffer, reused once the file has taken it (the writer asks for a chunk only after writing the
+   * one before). Values are serialized only here, one at a time.
+   */
   function* writeRecords(): Generator<Uint8Array> {
+    const staging = Buffer.allocUnsafe(STAGING);
+    let used = 0;
+    function* put(part: Uint8Array): Generator<Uint8Array> {
+      hash.update(part);
+      at += part.byteLength;
+      if (used + part.byteLength > STAGING && used > 0) {
+        yield staging.subarray(0, used);
+        used = 0;
+      }
+      if (part.byteLength > STAGING) yield part;
+      else {
+        staging.set(part, used);
+        used += part.byteLength;
+      }
+    }
     for (const r of pending) {
-      let record: Uint8Array;
       if ('ref' in r) {
         if (!compact) {
           const offsets = kept.get(r.ref.segment) ?? [];
@@ -321,27 +362,23 @@ export async function saveBuildCache(
           kept.set(r.ref.segment, offsets);
           continue;
         }
-        record = reusable!.segments[r.ref.segment]!.data.subarray(r.ref.offset, r.ref.offset + r.ref.length);
-      } else {
-        const key = new TextEncoder().encode(r.key);
-        const head = new Uint8Array(RECORD_HEAD);
-        const view = new DataView(head.buffer);
-        view.setUint8(0, TABLES.indexOf(r.table));
-        view.setUint32(1, key.byteLength, true);
-        view.setUint32(5, r.value.byteLength, true);
-        hash.update(head).update(key).update(r.value);
         fresh.push(at);
-        at += RECORD_HEAD + key.byteLength + r.value.byteLength;
-        yield head;
-        yield key;
-        yield r.value;
+        yield* put(reusable!.segments[r.ref.segment]!.data.subarray(r.ref.offset, r.ref.offset + r.ref.length));
         continue;
       }
-      hash.update(record);
+      const key = new TextEncoder().encode(r.key);
+      const value = serialize(r.table === 'render' ? encodeRenderValue(r.value as RenderMemoValue) : r.value);
+      const head = new Uint8Array(RECORD_HEAD);
+      const view = new DataView(head.buffer);
+      view.setUint8(0, TABLES.indexOf(r.table));
+      view.setUint32(1, key.byteLength, true);
+      view.setUint32(5, value.byteLength, true);
       fresh.push(at);
-      at += record.byteLength;
-      yield record;
+      yield* put(head);
+      yield* put(key);
+      yield* put(value);
     }
+    if (used > 0) yield staging.subarray(0, used);
   }
   const temp = join(options.dir, `${mode}-${process.pid}.tmp`);
   try {
@@ -349,9 +386,9 @@ export async function saveBuildCache(
     const segments: SegmentInfo[] = [];
     await fs.writeFile(temp, writeRecords());
     if (at > 0) {
-      const name = `${mode}-${hash.digest('hex')}.seg`;
+      const name = `${mode}-${randomBytes(8).toString('hex')}.seg`;
       await fs.rename(temp, join(options.dir, name));
-      segments.push({ name, bytes: at, records: fresh });
+      segments.push({ name, bytes: at, check: hash.digest(), records: fresh });
     } else await fs.rm(temp);
     for (const [i, offsets] of [...kept].sort(([a], [b]) => a - b)) {
       segments.push({ ...reusable!.segments[i]!.info, records: offsets.sort((a, b) => a - b) });

@@ -65,7 +65,13 @@ function escapeRegExp(s: string): string {
  * `overrides` maps Simplified terms to the exact Traditional text to use.
  */
 export function createTraditionalConverter(overrides: Record<string, string> = {}): TextConverter {
-  const convert = getBaseConverter();
+  // OpenCC's dictionaries load on the first text that needs them: a rebuild whose conversions all
+  // come from the cache never loads them (about 0.3 s).
+  let base: TextConverter | undefined;
+  const convert = (text: string) => {
+    base ??= getBaseConverter();
+    return base(text);
+  };
   const keys = Object.keys(overrides)
     .filter((k) => k.length > 0)
     .sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
