@@ -141,7 +141,17 @@ export function sealSite(output: OutputFiles, options: SealOptions): SealResult 
   // run in the site folder checks every file with Debian's minisign and coreutils.
   output.delete(SHA256SUMS_PATH);
   output.delete(SHA256SUMS_SIG_PATH);
-  const sums = formatSha256Sums(output);
+  // Each file is hashed once, for both lists.
+  const digests = new Map<string, string>();
+  const digestOf = (path: string, data: Uint8Array) => {
+    let digest = digests.get(path);
+    if (digest === undefined) {
+      digest = hashSha256(data);
+      digests.set(path, digest);
+    }
+    return digest;
+  };
+  const sums = formatSha256Sums(output, digestOf);
   output.set(SHA256SUMS_PATH, sums);
   output.set(
     SHA256SUMS_SIG_PATH,
@@ -152,7 +162,7 @@ export function sealSite(output: OutputFiles, options: SealOptions): SealResult 
   const files: ManifestFile[] = [];
   const serverConfig: ManifestFile[] = [];
   for (const [path, data] of [...output.entries()].sort(([a], [b]) => compareBytes(a, b))) {
-    (isServerConfigPath(path) ? serverConfig : files).push({ path, size: data.length, sha256: hashSha256(data) });
+    (isServerConfigPath(path) ? serverConfig : files).push({ path, size: data.length, sha256: digestOf(path, data) });
   }
   const manifest: Manifest = {
     stele: 1,
@@ -212,13 +222,14 @@ export function sealSite(output: OutputFiles, options: SealOptions): SealResult 
  * server configuration files are left out, since a copy downloaded from a server
  * does not have them (the manifest signs them in its `serverConfig` section).
  * Site paths never hold backslashes or control characters, so no line needs
- * coreutils' escaping.
+ * coreutils' escaping. `digest` gives a file's SHA-256 (hex); `sealSite` passes
+ * one that remembers, so each file is hashed once for this list and the manifest.
  */
-export function formatSha256Sums(output: OutputFiles): Uint8Array {
+export function formatSha256Sums(output: OutputFiles, digest: (path: string, data: Uint8Array) => string = (_, data) => hashSha256(data)): Uint8Array {
   const lines = [...output.entries()]
     .filter(([path]) => !isServerConfigPath(path))
     .sort(([a], [b]) => compareBytes(a, b))
-    .map(([path, data]) => `${hashSha256(data)}  ${path}\n`);
+    .map(([path, data]) => `${digest(path, data)}  ${path}\n`);
   return encoder.encode(lines.join(''));
 }
 

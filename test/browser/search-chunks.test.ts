@@ -12,7 +12,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StaticServer } from '../../src/dev/static-server.js';
 import type { OutputFiles } from '../../src/site/output.js';
 import { resolveSearchChunks } from '../../src/site/search-pagefind.js';
-import { type BuiltSite, buildExampleSite, createContext, createPageProblems, guardContextRequests, launchChromium, REPO_ROOT, removeTempDir, serveSite, watchPage } from './helpers.js';
+import {
+  type BuiltSite,
+  buildExampleSite,
+  createContext,
+  createPageProblems,
+  guardContextRequests,
+  launchChromium,
+  type PlainServer,
+  REPO_ROOT,
+  removeTempDir,
+  servePlain,
+  serveSite,
+  watchPage,
+} from './helpers.js';
 
 const CHUNK_PAGES = 2;
 const LANGUAGES = [
@@ -23,6 +36,8 @@ const LANGUAGES = [
 
 let site: BuiltSite;
 let server: StaticServer;
+/** The same files under `mirror/cfcr/`, served with no headers, as a mirror in a sub-folder serves them. */
+let mirror: PlainServer;
 let browser: Browser;
 
 beforeAll(async () => {
@@ -31,12 +46,14 @@ beforeAll(async () => {
   expect(chunked).not.toBe(config);
   site = await buildExampleSite({ extraFiles: { 'stele.config.ts': chunked } });
   server = await serveSite(site.output);
+  mirror = await servePlain(new Map([...site.output].map(([path, bytes]) => [`mirror/cfcr/${path}`, bytes])));
   browser = await launchChromium();
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await mirror?.close();
   await removeTempDir(site?.root);
 });
 
@@ -73,8 +90,9 @@ describe('a search index in chunks, in Chromium', () => {
     }
   });
 
-  for (const { lang, prefix, segmenter } of LANGUAGES) {
-    it(`finds pages of every ${lang} chunk with one query`, async () => {
+  const cases = [...LANGUAGES.map((l) => ({ ...l, base: () => server.url, where: '' })), { ...LANGUAGES[0]!, base: () => `${mirror.url}mirror/cfcr/`, where: ' from a mirror sub-folder' }];
+  for (const { lang, prefix, segmenter, base, where } of cases) {
+    it(`finds pages of every ${lang} chunk with one query${where}`, async () => {
       const { pages, words } = collectWords(site.output, prefix, segmenter);
       const chunks = resolveSearchChunks(pages, CHUNK_PAGES).filter((c) => c.size);
       expect(chunks.length).toBeGreaterThan(2);
@@ -84,17 +102,18 @@ describe('a search index in chunks, in Chromium', () => {
 
       const context = await createContext(browser);
       const problems = createPageProblems();
-      await guardContextRequests(context, [server.url], (url) => problems.foreignRequests.push(url));
+      const root = base();
+      await guardContextRequests(context, [root], (url) => problems.foreignRequests.push(url));
       try {
         const page = await context.newPage();
         watchPage(page, problems);
-        await page.goto(`${server.url}${prefix}search/index.html?q=${encodeURIComponent(word)}`, { waitUntil: 'load' });
+        await page.goto(`${root}${prefix}search/index.html?q=${encodeURIComponent(word)}`, { waitUntil: 'load' });
         await page.waitForFunction(() => {
           const s = document.getElementById('stele-search-status')?.textContent ?? '';
           return s !== '' && !/…$/.test(s);
         }, undefined, { timeout: 30_000 });
         const found = new Set(
-          (await page.locator('#stele-search-results li a').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href))).map((href) => href.slice(server.url.length)),
+          (await page.locator('#stele-search-results li a').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href))).map((href) => href.slice(root.length)),
         );
         const missed = [...on].filter((p) => !found.has(p));
         expect(missed, `"${word}" missed`).toEqual([]);
