@@ -22,14 +22,13 @@ function ascii(bytes: Uint8Array, start: number, length: number): string {
   return s;
 }
 
+/** The first offset in [from, to) where the ASCII `needle` starts in `bytes`, or -1 (a native byte search: images are large). */
 function indexOfAscii(bytes: Uint8Array, needle: string, from = 0, to = bytes.length): number {
-  const first = needle.charCodeAt(0);
-  outer: for (let i = from; i <= to - needle.length; i++) {
-    if (bytes[i] !== first) continue;
-    for (let k = 1; k < needle.length; k++) if (bytes[i + k] !== needle.charCodeAt(k)) continue outer;
-    return i;
-  }
-  return -1;
+  const start = Math.max(0, from);
+  const end = Math.min(to, bytes.byteLength);
+  if (end - start < needle.length) return -1;
+  const at = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).indexOf(needle, 0, 'latin1');
+  return at === -1 ? -1 : at + start;
 }
 
 function scanJpeg(bytes: Uint8Array, found: Set<string>): void {
