@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { hashExcludedEmail } from '../../src/content/import-records.js';
 import { decodeSearchIndex, runChecks } from '../../src/check/run-checks.js';
 import { CheckExcludedEmail } from '../../src/errors/codes-import.js';
-import { createSearchIndex } from '../../src/site/search-pagefind.js';
+import { createSearchIndex, resolveSearchChunks } from '../../src/site/search-pagefind.js';
 
 const encoder = new TextEncoder();
 const chunk = (text: string) => new Uint8Array(gzipSync(Buffer.concat([Buffer.from('pagefind_dcd'), Buffer.from(text)])));
@@ -55,6 +55,22 @@ describe('withheld names in the search index', () => {
     expect([...out.keys()].some((p) => /pagefind-ui|playground/.test(p))).toBe(false);
     const d = await runChecks(out, { withheldNames: [{ name: 'Zhu Yufu', label: 'person 1' }] });
     expect(d.some((x) => x.file?.startsWith('pagefind/fragment/'))).toBe(true);
+  }, 60_000);
+
+  it('scans the chunks of an index split in several, where each page is', async () => {
+    const page = (text: string) => encoder.encode(`<!doctype html><html lang="en"><head><title>a</title></head><body><main data-pagefind-body><h1>Post</h1><p>${text}</p></main></body></html>`);
+    const paths = Array.from({ length: 8 }, (_, i) => `posts/p${i}/index.html`);
+    const out = new Map<string, Uint8Array>(paths.map((path, i) => [path, page(i === 5 ? 'Zhu Yufu was sentenced.' : `Page ${i} of the archive.`)]));
+    expect(await createSearchIndex(out, { pages: paths, chunkPages: 1 })).toEqual([]);
+    const listed = JSON.parse(new TextDecoder().decode(out.get('pagefind/stele-chunks.json')!)) as Record<string, string[]>;
+    expect(listed.en!.length).toBeGreaterThan(1);
+    const d = await runChecks(out, { withheldNames: [{ name: 'Zhu Yufu', label: 'person 1' }] });
+    const files = d.filter((x) => x.code === 'STELE4501').map((x) => x.file!);
+    // The page itself, and the fragment of the further chunk it was indexed in.
+    const bucket = resolveSearchChunks(paths, 1).findIndex((c) => c.has('posts/p5/index.html'));
+    expect(listed.en).toContain(`chunks/en/${bucket}/`);
+    expect(files.filter((f) => f.startsWith('pagefind/')).map((f) => f.replace(/_[0-9a-f]+\./, '_*.'))).toEqual([`pagefind/chunks/en/${bucket}/fragment/en_*.pf_fragment`]);
+    expect(files).toContain('posts/p5/index.html');
   }, 60_000);
 });
 
