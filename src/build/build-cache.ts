@@ -4,7 +4,9 @@
  * changed. Safe to delete at any time; a build without it makes the same bytes.
  *
  * What is kept, and why it may be:
- * - rendered Markdown bodies, Traditional conversions, laid-out pages and
+ * - parsed front matter (without its locator, made again from the front
+ *   matter's text when a diagnostic needs one; never of a file with a roster),
+ *   rendered Markdown bodies, Traditional conversions, laid-out pages and
  *   feeds, hardened pages, the search index per language, preview cards and
  *   processed images: results of pure functions, keyed by a hash of everything
  *   they depend on (the layout's key: `SiteInput.memo` in `create-site.ts`);
@@ -44,6 +46,8 @@ import { Memo } from '../io/memo.js';
 import { type SafeHtml, unsafeRawHtml } from '../render/html.js';
 import type { RenderMemoValue } from '../render/render-content.js';
 import type { LaidOutPage } from '../site/create-site.js';
+import { parseFrontMatter } from '../content/front-matter.js';
+import type { ParsedSource } from '../content/load-content.js';
 import { STELE_VERSION } from '../version.js';
 import type { BuildCache } from './build-project.js';
 
@@ -51,10 +55,10 @@ import type { BuildCache } from './build-project.js';
 export const BUILD_CACHE_DIR = '.stele/cache';
 
 const MAGIC = 'stele-build-cache';
-const FORMAT = 4;
+const FORMAT = 5;
 
 /** The tables the cache keeps, by their id in a record (the position). */
-const TABLES = ['traditional', 'render', 'harden', 'search', 'cards', 'processed', 'layout'] as const;
+const TABLES = ['traditional', 'render', 'harden', 'search', 'cards', 'processed', 'layout', 'frontMatter'] as const;
 type TableName = (typeof TABLES)[number];
 
 /** Record header: table id (u8), key length (u32), value length (u32), little-endian. */
@@ -150,6 +154,7 @@ function createEmptyCache(): BuildCache {
     harden: new Memo(),
     search: new Memo(),
     layout: new Memo(),
+    frontMatter: new Memo(),
     cards: new Map(),
     processed: new Map(),
   };
@@ -256,6 +261,13 @@ function restoreRecord(cache: BuildCache, table: TableName, key: string, value: 
         return v && { ...v, bytes: new Uint8Array(v.bytes) };
       });
       break;
+    case 'frontMatter':
+      cache.frontMatter!.restoreLazy(key, () => {
+        const v = decode<EncodedParsedSource>();
+        // The key is the file's path, NUL, and its bytes' digest (`loadContent`).
+        return v && decodeParsedSource(v, key.slice(0, key.indexOf('\u0000')));
+      });
+      break;
     case 'cards': {
       const v = decode<Uint8Array>();
       if (v) cache.cards!.set(key, v);
@@ -310,6 +322,10 @@ export async function saveBuildCache(
   for (const [k, v] of cache.traditional?.usedEntries() ?? []) add('traditional', k, v, () => clean(k) && clean(v));
   for (const [k, v] of cache.render?.usedEntries() ?? []) add('render', k, v, () => clean(v.html.value));
   for (const [k, v] of cache.layout?.usedEntries() ?? []) add('layout', k, v, () => clean(TEXT.decode(v.bytes)));
+  // A file with a roster, or whose text holds a protected name, is parsed again in every build.
+  for (const [k, v] of cache.frontMatter?.usedEntries() ?? []) {
+    if (v.head !== undefined && !v.rosterLines.length) add('frontMatter', k, v, () => clean(v.head!) && clean(v.fm.body));
+  }
   for (const [k, v] of cache.harden?.usedEntries() ?? []) add('harden', k, v, () => true);
   for (const [k, v] of cache.search?.usedEntries() ?? []) add('search', k, v, () => true);
   for (const [k, v] of cache.cards ?? []) if (live.has(v)) add('cards', k, v, () => true);
@@ -367,7 +383,13 @@ export async function saveBuildCache(
         continue;
       }
       const key = new TextEncoder().encode(r.key);
-      const value = serialize(r.table === 'render' ? encodeRenderValue(r.value as RenderMemoValue) : r.value);
+      let value: Uint8Array;
+      try {
+        value = serialize(encodeValue(r.table, r.value));
+      } catch {
+        // Something V8 cannot serialize (front matter is the author's data): not kept.
+        continue;
+      }
       const head = new Uint8Array(RECORD_HEAD);
       const view = new DataView(head.buffer);
       view.setUint8(0, TABLES.indexOf(r.table));
@@ -408,6 +430,43 @@ export async function saveBuildCache(
     await fs.rm(temp).catch(() => undefined);
     return false;
   }
+}
+
+/** The form a value is written in (`render` and `frontMatter` values hold what `node:v8` cannot write). */
+function encodeValue(table: TableName, value: unknown): unknown {
+  if (table === 'render') return encodeRenderValue(value as RenderMemoValue);
+  if (table === 'frontMatter') {
+    const v = value as ParsedSource;
+    return { rosterLines: v.rosterLines, head: v.head!, data: v.fm.data, body: v.fm.body, bodyLine: v.fm.bodyLine } satisfies EncodedParsedSource;
+  }
+  return value;
+}
+
+interface EncodedParsedSource {
+  rosterLines: ParsedSource['rosterLines'];
+  head: string;
+  data: ParsedSource['fm']['data'];
+  body: string;
+  bodyLine: number;
+}
+
+/** A parse as it was stored: its locator is made again, by parsing the front matter alone, only when a diagnostic needs it. */
+function decodeParsedSource(v: EncodedParsedSource, file: string): ParsedSource {
+  let locate: ParsedSource['fm']['locate'] | undefined;
+  return {
+    rosterLines: v.rosterLines,
+    head: v.head,
+    fm: {
+      data: v.data,
+      body: v.body,
+      bodyLine: v.bodyLine,
+      diagnostics: [],
+      locate: (path) => {
+        locate ??= parseFrontMatter(v.head, file).locate;
+        return locate(path);
+      },
+    },
+  };
 }
 
 interface EncodedRenderValue {

@@ -126,7 +126,7 @@ export interface BuildCache {
   config?: Map<string, unknown>;
   /** Withheld-name scan results, by file bytes and name list. */
   names?: Memo<Diagnostic[]>;
-  /** Content files read and parsed, by file and bytes (in process only). */
+  /** Content files read and parsed, by file and bytes (`.stele/cache` keeps the parse, not the validated entry). */
   frontMatter?: Memo<ParsedSource>;
   /** Simplified → Traditional conversions, by source text. */
   traditional?: Memo<string>;
@@ -266,6 +266,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     cache.harden ??= new Memo();
     cache.search ??= new Memo();
     cache.layout ??= new Memo();
+    cache.frontMatter ??= new Memo();
     cache.cards ??= new Map();
     cache.processed ??= new Map();
   }
@@ -273,7 +274,6 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   // a build that starts from the persistent cache would hold them (every page's check results,
   // parsed sources) to its end for nothing.
   if (options.cache) {
-    cache!.frontMatter ??= new Memo();
     cache!.cardKeys ??= new Memo();
     cache!.bodyDigests ??= new Memo();
     cache!.check ??= new Memo();

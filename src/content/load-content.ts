@@ -113,6 +113,12 @@ export interface ParsedSource {
    * when validation reported nothing.
    */
   validated?: { originalKey: string; entry: ContentEntry };
+  /**
+   * The file's text up to its body (front matter and delimiters), kept so that
+   * `.stele/cache` can store the parse without its locator and make the locator
+   * again, by parsing only this, when a diagnostic needs it.
+   */
+  head?: string;
 }
 
 interface RawFile {
@@ -211,7 +217,8 @@ export async function loadContent(config: ResolvedConfig, host: Host, options: L
         diagnostics.push(createDiagnostic(ContentNotUtf8, { file, line: 1, column: 1 }));
         return;
       }
-      parsed = { rosterLines: findRosterLines(text), fm: parseFrontMatter(text, file) };
+      const fm = parseFrontMatter(text, file);
+      parsed = { rosterLines: findRosterLines(text), fm, ...(text.endsWith(fm.body) ? { head: text.slice(0, text.length - fm.body.length) } : {}) };
       // Only clean parses are kept: a file with errors is read again until fixed.
       if (!parsed.fm.diagnostics.length) options.frontMatterMemo?.set(memoKey, parsed);
     }

@@ -10,6 +10,8 @@ import type { BuildCache } from '../../src/build/build-project.js';
 import { loadBuildCache, saveBuildCache } from '../../src/build/build-cache.js';
 import type { Redactor } from '../../src/errors/redact.js';
 import { createMemoryFileSystem } from '../../src/io/memory-fs.js';
+import { parseFrontMatter } from '../../src/content/front-matter.js';
+import type { ParsedSource } from '../../src/content/load-content.js';
 import { Memo } from '../../src/io/memo.js';
 
 const DIR = '/project/.stele/cache';
@@ -123,5 +125,25 @@ describe('the build cache store', () => {
     expect(await loadBuildCache(fs, OPTIONS, 'production')).toBeUndefined();
     fs.files.delete(seg!);
     expect(await loadBuildCache(fs, OPTIONS, 'production')).toBeUndefined();
+  });
+
+  it('keeps a front-matter parse without its locator, and locates a field as the parse did', async () => {
+    const fs = createMemoryFileSystem();
+    const text = '---\ntitle: A title\ndate: 2026-01-02\ntags:\n  - one\n  - two\n---\n\nThe body.\n';
+    const fm = parseFrontMatter(text, 'content/posts/a.en.md');
+    const head = text.slice(0, text.length - fm.body.length);
+    const frontMatter = new Memo<ParsedSource>();
+    const key = 'content/posts/a.en.md\u0000\u0001digest';
+    frontMatter.set(key, { rosterLines: [], fm, head });
+    // A file with a roster is never kept.
+    frontMatter.set('content/people/b.en.md\u0000\u0001digest', { rosterLines: [[2, 4]], fm, head });
+    await saveBuildCache(fs, OPTIONS, 'production', { frontMatter }, build);
+    const loaded = (await loadBuildCache(fs, OPTIONS, 'production'))!;
+    expect(loaded.frontMatter!.size).toBe(1);
+    const parsed = loaded.frontMatter!.get(key)!;
+    expect(parsed.fm.data).toEqual(fm.data);
+    expect(parsed.fm.body).toBe(fm.body);
+    expect(parsed.fm.bodyLine).toBe(fm.bodyLine);
+    for (const path of [['title'], ['date'], ['tags', 1]]) expect(parsed.fm.locate(path)).toEqual(fm.locate(path));
   });
 });
