@@ -7,12 +7,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { BuildCache } from '../../src/build/build-project.js';
-import { loadBuildCache, saveBuildCache } from '../../src/build/build-cache.js';
+import { applyLayoutDiff, createLayoutDiff, loadBuildCache, saveBuildCache } from '../../src/build/build-cache.js';
 import type { Redactor } from '../../src/errors/redact.js';
 import { createMemoryFileSystem } from '../../src/io/memory-fs.js';
 import { parseFrontMatter } from '../../src/content/front-matter.js';
 import type { ParsedSource } from '../../src/content/load-content.js';
-import { Memo } from '../../src/io/memo.js';
+import { digestBytes, Memo } from '../../src/io/memo.js';
 
 const DIR = '/project/.stele/cache';
 const OPTIONS = { dir: DIR, codeId: 'test' };
@@ -145,5 +145,33 @@ describe('the build cache store', () => {
     expect(parsed.fm.body).toBe(fm.body);
     expect(parsed.fm.bodyLine).toBe(fm.bodyLine);
     for (const path of [['title'], ['date'], ['tags', 1]]) expect(parsed.fm.locate(path)).toEqual(fm.locate(path));
+  });
+
+  it('writes a laid-out page as its differences from the hardened page, and gives back the same bytes', async () => {
+    const enc = new TextEncoder();
+    const body = Array.from({ length: 200 }, (_, i) => `<p>Paragraph ${i} <a href="../p${i}/index.html">a link</a></p>`).join('\n');
+    const laid = enc.encode(`<!doctype html><html><head><title>T</title></head><body>${body}<img src="a.png" alt="A"></body></html>`);
+    const hardened = enc.encode(
+      `<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"><title>T</title></head><body>${body.replaceAll('<a href', '<a rel="noopener" href')}<img src="a.png" alt="A" decoding="async"></body></html>`,
+    );
+    const parts = createLayoutDiff(laid, hardened)!;
+    expect(parts).toBeDefined();
+    expect(Buffer.compare(Buffer.from(applyLayoutDiff(parts, hardened)!), Buffer.from(laid))).toBe(0);
+    // Unrelated bytes are not written as a diff.
+    expect(createLayoutDiff(laid, enc.encode('something else entirely'))).toBeUndefined();
+    // Through the store: the laid-out page comes back from its hardened page's record.
+    const fs = createMemoryFileSystem();
+    const layout = new Memo<{ bytes: Uint8Array }>();
+    layout.set('page', { bytes: laid });
+    const harden = new Memo<never>();
+    harden.set(`context\u0000index.html\u0000false\u0000\u0001${digestBytes(laid)}`, { html: hardened, diagnostics: [], summary: {}, shifts: [] } as never);
+    await saveBuildCache(fs, OPTIONS, 'production', { layout, harden } as BuildCache, build);
+    const segment = fs.files.get(segments(fs)[0]!)!;
+    expect(segment.byteLength).toBeLessThan(hardened.byteLength + laid.byteLength / 4);
+    const loaded = (await loadBuildCache(fs, OPTIONS, 'production'))!;
+    const page = loaded.layout!.get('page')!;
+    expect(Buffer.compare(Buffer.from(page.bytes), Buffer.from(laid))).toBe(0);
+    // A page of its own, not a view of the segment.
+    expect(page.bytes.buffer.byteLength).toBe(laid.byteLength);
   });
 });
