@@ -439,6 +439,8 @@ export async function saveBuildCache(
     if (used > 0) yield staging.subarray(0, used);
   }
   const temp = join(options.dir, `${mode}-${process.pid}.tmp`);
+  const indexFile = resolveIndexFile(options, mode);
+  const indexTemp = `${indexFile}.${process.pid}.tmp`;
   try {
     await fs.mkdir(options.dir);
     const segments: SegmentInfo[] = [];
@@ -452,18 +454,22 @@ export async function saveBuildCache(
       segments.push({ ...reusable!.segments[i]!.info, records: offsets.sort((a, b) => a - b) });
     }
     const index: Index = { magic: MAGIC, format: FORMAT, codeId: resolveCodeId(options), v8: process.versions.v8, names: namesKey, segments };
-    const indexFile = resolveIndexFile(options, mode);
-    await fs.writeFile(`${indexFile}.${process.pid}.tmp`, JSON.stringify(index));
-    await fs.rename(`${indexFile}.${process.pid}.tmp`, indexFile);
-    // Segments the index no longer names (and the single file of earlier formats) go only now.
+    await fs.writeFile(indexTemp, JSON.stringify(index));
+    await fs.rename(indexTemp, indexFile);
+    // Segments the index no longer names (and the single file of earlier formats) go only now, with
+    // the temporary files of a save that was killed before its renames.
     const named = new Set(segments.map((s) => s.name));
     for (const entry of await fs.listEntries(options.dir)) {
-      const stale = (entry.name.startsWith(`${mode}-`) && entry.name.endsWith('.seg') && !named.has(entry.name)) || entry.name === `build-${mode}.bin`;
+      const stale =
+        (entry.name.startsWith(`${mode}-`) && (entry.name.endsWith('.seg') ? !named.has(entry.name) : entry.name.endsWith('.tmp'))) ||
+        (entry.name.startsWith(`build-${mode}.idx.`) && entry.name.endsWith('.tmp')) ||
+        entry.name === `build-${mode}.bin`;
       if (stale && entry.kind === 'file') await fs.rm(join(options.dir, entry.name)).catch(() => undefined);
     }
     return true;
   } catch {
     await fs.rm(temp).catch(() => undefined);
+    await fs.rm(indexTemp).catch(() => undefined);
     return false;
   }
 }

@@ -39,6 +39,7 @@ function useAll(cache: BuildCache, texts: string[]): void {
 }
 
 const segments = (fs: ReturnType<typeof createMemoryFileSystem>) => [...fs.files.keys()].filter((p) => p.endsWith('.seg')).sort();
+const temporaries = (fs: ReturnType<typeof createMemoryFileSystem>) => [...fs.files.keys()].filter((p) => p.endsWith('.tmp')).sort();
 const bytesOf = (fs: ReturnType<typeof createMemoryFileSystem>) => [...fs.files].map(([p, b]) => `${p}:${Buffer.from(b).toString('base64')}`).sort();
 
 describe('the build cache store', () => {
@@ -111,6 +112,10 @@ describe('the build cache store', () => {
     };
     expect(await saveBuildCache(fs, OPTIONS, 'production', loaded, build)).toBe(false);
     fs.rename = rename;
+    expect(temporaries(fs)).toEqual([]);
+    // A build killed during its save (no catch ran) leaves its temporary files behind.
+    fs.files.set(`${DIR}/production-99999.tmp`, new Uint8Array(8));
+    fs.files.set(`${DIR}/build-production.idx.99999.tmp`, new Uint8Array(8));
     const again = (await loadBuildCache(fs, OPTIONS, 'production'))!;
     expect(again.traditional!.size).toBe(texts.length);
     useAll(again, texts);
@@ -118,6 +123,7 @@ describe('the build cache store', () => {
     again.traditional!.set('one more', 'ONE MORE');
     await saveBuildCache(fs, OPTIONS, 'production', again, build);
     expect(segments(fs).length).toBe(2);
+    expect(temporaries(fs)).toEqual([]);
     const [seg] = segments(fs);
     const bytes = new Uint8Array(fs.files.get(seg!)!);
     bytes[10] = bytes[10]! ^ 0xff;
