@@ -61,7 +61,7 @@ import { createSocialCards } from './build-cards.js';
 import { loadBuildCache, type PersistentCacheOptions, saveBuildCache } from './build-cache.js';
 import { prepareTheme } from './build-theme.js';
 import { processContentImages } from './build-images.js';
-import { recoverOutputFolder, writeOutputAtomically } from './write-output.js';
+import { OUTPUT_SPARE_DIR, recoverOutputFolder, writeOutputAtomically } from './write-output.js';
 
 /** Options for `buildProject`. */
 export interface BuildOptions {
@@ -615,7 +615,9 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
             return false;
           }
         : undefined;
-    const written = await writeOutputAtomically(output, config.outDirAbs, host, verify ? { verify } : {});
+    // With the persistent cache, the replaced output is kept in it and the next build starts from it.
+    const spareDir = options.persistentCache ? join(options.persistentCache.dir, OUTPUT_SPARE_DIR) : undefined;
+    const written = await writeOutputAtomically(output, config.outDirAbs, host, { ...(verify ? { verify } : {}), ...(spareDir ? { spareDir } : {}) });
     if (!written) return done({ config, content, output, seal });
     // The project's copy of the log, so that deleting the output folder does not restart history.
     if (seal && logDirAbs) await writeStoredLog(logDirAbs, output, host.fs);

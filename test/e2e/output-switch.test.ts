@@ -8,11 +8,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProject } from '../../src/build/build-project.js';
-import { recoverOutputFolder, writeOutputAtomically } from '../../src/build/write-output.js';
+import { OUTPUT_SPARE_DIR, recoverOutputFolder, writeOutputAtomically } from '../../src/build/write-output.js';
 import { createStarterFiles } from '../../src/content/starter.js';
 import { createNodeHost } from '../../src/io/host.js';
 import { createMemoryFileSystem } from '../../src/io/memory-fs.js';
@@ -95,6 +95,58 @@ describe('the output switch', () => {
     expect(readFileSync(join(dist, 'about/index.html'), 'utf8')).toContain('About us, again');
     expect(leftovers()).toEqual([]);
   }, 300_000);
+});
+
+describe('the spare output folder (a write starts from the output it replaced)', () => {
+  it('keeps unchanged files in place, removes everything else, and never writes through a link planted in it', async () => {
+    const base = await createTempDir('stele-spare-');
+    const out = join(base, 'dist');
+    const spare = join(base, '.stele/cache', OUTPUT_SPARE_DIR);
+    const host = createNodeHost({ quiet: true });
+    const bytes = (text: string) => new TextEncoder().encode(text);
+    const site = (entries: Record<string, string>) => new Map(Object.entries(entries).map(([p, t]) => [p, bytes(t)]));
+    /** What the verifier sees: exactly these files, these bytes, nothing else (no link, no extra folder). */
+    const matches = (dir: string, output: Map<string, Uint8Array>) => {
+      const found: string[] = [];
+      const walk = (rel: string) => {
+        for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+          const path = rel ? `${rel}/${e.name}` : e.name;
+          if (e.isDirectory()) walk(path);
+          else found.push(e.isFile() ? path : `${path} (not a file)`);
+        }
+      };
+      walk('');
+      return found.sort().join('\n') === [...output.keys()].sort().join('\n') && found.every((p) => Buffer.from(readFileSync(join(dir, p))).equals(output.get(p)!));
+    };
+    const first = site({ 'same.html': 'same', 'posts/a.html': 'a1', 'old.html': 'old', 'page.html': 'p1', 'gone/x.html': 'x' });
+    expect(await writeOutputAtomically(first, out, host, { spareDir: spare, verify: async (d) => matches(d, first) })).toBe(true);
+    const inode = statSync(join(out, 'same.html')).ino;
+    expect(existsSync(spare)).toBe(false);
+    // The second write keeps the first output as the spare.
+    const second = site({ 'same.html': 'same', 'posts/a.html': 'a2', 'page.html': 'p2', 'link.html': 'l' });
+    expect(await writeOutputAtomically(second, out, host, { spareDir: spare, verify: async (d) => matches(d, second) })).toBe(true);
+    expect(matches(spare, first)).toBe(true);
+    // Someone plants links and extra files in the spare.
+    const outsideFile = join(base, 'outside.txt');
+    const outsideDir = join(base, 'outside-dir');
+    writeFileSync(outsideFile, 'do not touch');
+    mkdirSync(outsideDir);
+    writeFileSync(join(outsideDir, 'a.html'), 'do not touch either');
+    symlinkSync(outsideFile, join(spare, 'link.html'));
+    rmSync(join(spare, 'posts'), { recursive: true });
+    symlinkSync(outsideDir, join(spare, 'posts'));
+    writeFileSync(join(spare, 'extra.html'), 'planted');
+    const third = site({ 'same.html': 'same', 'posts/a.html': 'a3', 'page.html': 'p3', 'link.html': 'l3', 'new/n.html': 'n' });
+    expect(await writeOutputAtomically(third, out, host, { spareDir: spare, verify: async (d) => matches(d, third) })).toBe(true);
+    expect(matches(out, third)).toBe(true);
+    expect(lstatSync(join(out, 'posts')).isDirectory()).toBe(true);
+    expect(readFileSync(outsideFile, 'utf8')).toBe('do not touch');
+    expect(readFileSync(join(outsideDir, 'a.html'), 'utf8')).toBe('do not touch either');
+    // The unchanged file of the first write was never written again: the same file moved through.
+    expect(statSync(join(out, 'same.html')).ino).toBe(inode);
+    expect(matches(spare, second)).toBe(true);
+    expect(readdirSync(base).filter((n) => n.startsWith('dist.stele-'))).toEqual([]);
+  });
 });
 
 describe('recoverOutputFolder', () => {

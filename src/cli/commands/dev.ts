@@ -39,7 +39,7 @@ export const registerDevCommand: RegisterCommand = (cli, ctx) => {
       // Files are read once and kept until the watcher reports them changed.
       const files = createCachedFileSystem(ctx.host.fs, (path) => watcher.covers(path));
       const watcher = watchFolderTree(root, {
-        ignore: (path) => /(^|\/)(node_modules|dist|\.git)(\/|$)|\.stele-(tmp|old)-/.test(path),
+        ignore: (path) => /(^|\/)(node_modules|dist|\.git)(\/|$)|^\.stele\/cache(\/|$)|\.stele-(tmp|old)-/.test(path),
         // A batch whose files all hold the bytes the last build read (the second event of one save) builds nothing.
         onChange: (paths) => {
           refreshing = refreshing.then(async () => {
