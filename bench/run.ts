@@ -58,6 +58,8 @@ export interface PhaseResult {
   memory: Record<string, number>;
   /** Entries rendered (`stats.rendered`: the others came from `.stele/cache`). */
   rendered?: number;
+  /** Search-index chunks indexed by the build, of all (`stats.searchChunks`; the last repeat's). */
+  searchChunks?: { chunks: number; indexed: number };
   cache?: 'cold' | 'warm';
 }
 
@@ -91,7 +93,7 @@ export interface ToolResult {
   /** Peak RSS over all runs (MiB). */
   peakRssMiB?: number;
   /** stele only: each phase with its per-stage times. */
-  phases?: { cold: PhaseResult; noChange: PhaseResult; oneEdit: PhaseResult };
+  phases?: { cold: PhaseResult; firstRebuild: PhaseResult; noChange: PhaseResult; oneEdit: PhaseResult };
 }
 
 /** Everything written to results.json. */
@@ -103,7 +105,14 @@ export interface BenchResults {
   tools: ToolResult[];
   ratios?: { cold: number; rebuild: number; coldCpu?: number; rebuildCpu?: number };
   /** stele's own rebuild ratios (wall time; CPU in brackets in the printout). */
-  rebuildRatios: { noChangeOverCold: number; oneEditOverCold: number; noChangeOverColdCpu?: number; oneEditOverColdCpu?: number };
+  rebuildRatios: {
+    noChangeOverCold: number;
+    oneEditOverCold: number;
+    noChangeOverColdCpu?: number;
+    oneEditOverColdCpu?: number;
+    /** The first no-change rebuild after the cold build (no previous output kept in `.stele/cache` yet). */
+    firstRebuildOverCold: number;
+  };
   targets: TargetCheck[];
   verify?: VerifyOutputResult;
   dev?: DevLatencyResult & { postPairs: number };
@@ -236,25 +245,30 @@ function summarizePhase(builds: SteleBuildRun[]): PhaseResult {
     stages,
     memory,
     rendered: rendered.length ? Math.max(...rendered) : undefined,
+    searchChunks: builds.at(-1)?.stats.searchChunks,
     cache: builds[0]?.stats.cache,
   };
 }
 
 function describeBuild(b: SteleBuildRun): string {
   const rss = toRssMiB(b.run);
-  return `  ${formatMs(b.run.wallMs)} s, peak RSS ${rss === undefined ? 'n/a' : rss.toFixed(0)} MiB, cache ${b.stats.cache ?? 'n/a'}, rendered ${b.stats.rendered ?? 'n/a'}`;
+  return `  ${formatMs(b.run.wallMs)} s, peak RSS ${rss === undefined ? 'n/a' : rss.toFixed(0)} MiB, cache ${b.stats.cache ?? 'n/a'}, rendered ${b.stats.rendered ?? 'n/a'}, search chunks indexed ${b.stats.searchChunks ? `${b.stats.searchChunks.indexed} of ${b.stats.searchChunks.chunks}` : 'n/a'}`;
 }
 
 /**
- * stele's three phases, each a new `stele build` process: cold (no output, no
- * `.stele/cache`, no card/image cache), no-change (the cache of the cold build present),
- * one-edit (a sentence inserted into one English post; restored afterwards). Each repeat
+ * stele's phases, each a new `stele build` process: cold (no output, no
+ * `.stele/cache`, no card/image cache); first rebuild (nothing changed, the cache of
+ * the cold build present, but no earlier output kept in it yet: it writes every
+ * file afresh and keeps the output it replaces); no-change (nothing changed, as
+ * every later rebuild: it starts from the kept output); one-edit (a sentence
+ * inserted into one English post; restored afterwards). Each repeat
  * starts cold, so the restored file needs no rebuild; the output left behind is the
  * one-edit build's (sealed: the verify section checks it).
  */
 async function benchStele(steleBin: string, siteDir: string, editFile: string, options: BenchOptions): Promise<ToolResult> {
   const build = (label: string) => measureSteleBuild(steleBin, siteDir, { seal: options.seal, label });
   const cold: SteleBuildRun[] = [];
+  const firstRebuild: SteleBuildRun[] = [];
   const noChange: SteleBuildRun[] = [];
   const oneEdit: SteleBuildRun[] = [];
   const original = await readFile(editFile, 'utf8');
@@ -263,6 +277,9 @@ async function benchStele(steleBin: string, siteDir: string, editFile: string, o
     log(`stele cold build ${r + 1}/${options.repeats}…`);
     cold.push(await build('cold build'));
     log(describeBuild(cold.at(-1)!));
+    log(`stele first rebuild (no change) ${r + 1}/${options.repeats}…`);
+    firstRebuild.push(await build('first rebuild'));
+    log(describeBuild(firstRebuild.at(-1)!));
     log(`stele no-change rebuild ${r + 1}/${options.repeats}…`);
     noChange.push(await build('no-change rebuild'));
     log(describeBuild(noChange.at(-1)!));
@@ -275,11 +292,11 @@ async function benchStele(steleBin: string, siteDir: string, editFile: string, o
     }
     log(describeBuild(oneEdit.at(-1)!));
   }
-  const phases = { cold: summarizePhase(cold), noChange: summarizePhase(noChange), oneEdit: summarizePhase(oneEdit) };
+  const phases = { cold: summarizePhase(cold), firstRebuild: summarizePhase(firstRebuild), noChange: summarizePhase(noChange), oneEdit: summarizePhase(oneEdit) };
   const pages = cold[0]!.stats.pages;
   const counted = countOutput(join(siteDir, 'dist'));
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-  const rss = [phases.cold, phases.noChange, phases.oneEdit].map((p) => p.peakRssMiB).filter((v): v is number => v !== undefined);
+  const rss = [phases.cold, phases.firstRebuild, phases.noChange, phases.oneEdit].map((p) => p.peakRssMiB).filter((v): v is number => v !== undefined);
   return {
     tool: 'stele',
     version: pkg.version,
@@ -368,8 +385,8 @@ const orNa = (v: number | undefined, f: (n: number) => string) => (v === undefin
 
 /** stele's three phases and their per-stage times (ms). */
 export function formatPhaseTable(phases: NonNullable<ToolResult['phases']>): string[] {
-  const list = [phases.cold, phases.noChange, phases.oneEdit];
-  const header = ['stele', 'cold', 'no-change', 'one-edit'];
+  const list = [phases.cold, phases.firstRebuild, phases.noChange, phases.oneEdit];
+  const header = ['stele', 'cold', 'first rebuild', 'no-change', 'one-edit'];
   const rows: string[][] = [
     ['wall s', ...list.map((p) => formatMs(p.wallMs))],
     ['CPU s', ...list.map((p) => orNa(p.cpuMs, formatMs))],
@@ -377,6 +394,7 @@ export function formatPhaseTable(phases: NonNullable<ToolResult['phases']>): str
     ['peak RSS MiB of the build process (max of stats.memory)', ...list.map((p) => (Object.keys(p.memory).length ? Math.max(...Object.values(p.memory)).toFixed(0) : 'n/a'))],
     ['cache', ...list.map((p) => p.cache ?? 'n/a')],
     ['entries rendered', ...list.map((p) => orNa(p.rendered, String))],
+    ['search chunks indexed / all', ...list.map((p) => (p.searchChunks ? `${p.searchChunks.indexed} / ${p.searchChunks.chunks}` : 'n/a'))],
   ];
   const stageNames = [...new Set(list.flatMap((p) => Object.keys(p.stages)))];
   const stageRows = stageNames.map((name) => [`  ${name} ms`, ...list.map((p) => (p.stages[name] === undefined ? '-' : p.stages[name]!.toFixed(0)))]);
@@ -385,9 +403,9 @@ export function formatPhaseTable(phases: NonNullable<ToolResult['phases']>): str
     .map((name) => [`  ${name} MiB`, ...list.map((p) => (p.memory?.[name] === undefined ? '-' : p.memory[name]!.toFixed(0)))]);
   return formatTable(header, [
     ...rows,
-    ['stages (stats.stages):', '', '', ''],
+    ['stages (stats.stages):', '', '', '', ''],
     ...stageRows,
-    ...(memoryRows.length ? [['peak RSS of the build process per stage (stats.memory; Pagefind not included):', '', '', ''], ...memoryRows] : []),
+    ...(memoryRows.length ? [['peak RSS of the build process per stage (stats.memory; Pagefind not included):', '', '', '', ''], ...memoryRows] : []),
   ]);
 }
 
@@ -416,7 +434,8 @@ export function formatResultsTable(results: BenchResults): string {
   out.push(
     '',
     `stele rebuild/cold wall-time ratio: no-change ${rr.noChangeOverCold.toFixed(2)}×, one-edit ${rr.oneEditOverCold.toFixed(2)}×` +
-      (rr.noChangeOverColdCpu !== undefined && rr.oneEditOverColdCpu !== undefined ? ` (CPU: ${rr.noChangeOverColdCpu.toFixed(2)}×, ${rr.oneEditOverColdCpu.toFixed(2)}×)` : ''),
+      (rr.noChangeOverColdCpu !== undefined && rr.oneEditOverColdCpu !== undefined ? ` (CPU: ${rr.noChangeOverColdCpu.toFixed(2)}×, ${rr.oneEditOverColdCpu.toFixed(2)}×)` : '') +
+      `; the first rebuild after the cold build (no kept output yet) ${rr.firstRebuildOverCold.toFixed(2)}×`,
   );
   if (results.ratios) {
     const r = results.ratios;
@@ -539,6 +558,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
     oneEditOverCold: phases.oneEdit.wallMs / phases.cold.wallMs,
     noChangeOverColdCpu: phases.noChange.cpuMs && phases.cold.cpuMs ? phases.noChange.cpuMs / phases.cold.cpuMs : undefined,
     oneEditOverColdCpu: phases.oneEdit.cpuMs && phases.cold.cpuMs ? phases.oneEdit.cpuMs / phases.cold.cpuMs : undefined,
+    firstRebuildOverCold: phases.firstRebuild.wallMs / phases.cold.wallMs,
   };
   const largest = Object.entries(phases.cold.stages)
     .sort((a, b) => b[1] - a[1])

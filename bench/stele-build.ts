@@ -21,6 +21,8 @@ export interface SteleBuildStats {
   renderWorkers: number;
   /** Entries this build rendered (the others came from `.stele/cache`). */
   rendered?: number;
+  /** Chunks of the search index, and how many this build indexed (the others came from `.stele/cache`). */
+  searchChunks?: { chunks: number; indexed: number };
   cache?: 'cold' | 'warm';
 }
 
