@@ -55,7 +55,8 @@ import { createSite, type LaidOutPage } from '../site/create-site.js';
 import { emitFile, type OutputFiles } from '../site/output.js';
 import { createSearchIndex, type SearchChunkIndex, SEARCH_INDEX_DIR } from '../site/search-pagefind.js';
 import { formatKeyFingerprint, parsePublicKey } from '../trust/minisign.js';
-import { MANIFEST_SIG_PATH } from '../trust/paths.js';
+import { parseManifest } from '../trust/manifest.js';
+import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { verifySite } from '../verify/verify-site.js';
 import { createSocialCards } from './build-cards.js';
 import { loadBuildCache, type PersistentCacheOptions, saveBuildCache } from './build-cache.js';
@@ -522,6 +523,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
 
   stage('seal');
   let seal: BuildResult['seal'];
+  let sealedDigests: ReadonlyMap<string, string> | undefined;
   // The project's copy belongs to the configured output folder: a build written
   // elsewhere (`outDir` given, e.g. a test) keeps its own history unless `logDir` says where.
   const logDir = options.logDir ?? (options.outDir === undefined ? PROJECT_LOG_DIR : false);
@@ -587,6 +589,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
       keys,
       ...(timestampSigner ? { timestamp: { signer: timestampSigner, days: config.seal.timestampDays } } : {}),
     });
+    sealedDigests = sealed.digests;
     seal = {
       version,
       keyId: signer.keyId,
@@ -603,22 +606,30 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   if (write) {
     // Verified where it was written, before it replaces the previous output: a
     // site that does not verify never reaches the output folder.
+    // What the last verify found (a write that started from the kept output verifies again after a fresh write).
+    let refused = '';
     const verify =
       seal && signer
         ? async (dir: string) => {
             stage('verify');
             const report = await verifySite(dir, { publicKey: signer.publicKeyFile, trustStoreDir: false, now: host.now(), fs: host.fs });
-            // What follows is the switch: two renames and removing the previous output folder.
+            // What follows is the switch: two renames (and moving the previous output aside).
             stage('switch');
-            if (report.status === 'genuine') return true;
-            diagnostics.push(createDiagnostic(BuildVerifyFailed, {}, report.problems.map((p) => `${p.kind} ${p.path ?? ''}`).join(', ')));
-            return false;
+            refused = report.status === 'genuine' ? '' : report.problems.map((p) => `${p.kind} ${p.path ?? ''}`).join(', ');
+            return report.status === 'genuine';
           }
         : undefined;
     // With the persistent cache, the replaced output is kept in it and the next build starts from it.
     const spareDir = options.persistentCache ? join(options.persistentCache.dir, OUTPUT_SPARE_DIR) : undefined;
-    const written = await writeOutputAtomically(output, config.outDirAbs, host, { ...(verify ? { verify } : {}), ...(spareDir ? { spareDir } : {}) });
-    if (!written) return done({ config, content, output, seal });
+    const written = await writeOutputAtomically(output, config.outDirAbs, host, {
+      ...(verify ? { verify } : {}),
+      ...(spareDir ? { spareDir } : {}),
+      ...(spareDir && sealedDigests ? { digests: sealedDigests, readKeptDigests: (dir: string) => readManifestDigests(dir, host) } : {}),
+    });
+    if (!written) {
+      if (refused) diagnostics.push(createDiagnostic(BuildVerifyFailed, {}, refused));
+      return done({ config, content, output, seal });
+    }
     // The project's copy of the log, so that deleting the output folder does not restart history.
     if (seal && logDirAbs) await writeStoredLog(logDirAbs, output, host.fs);
   }
@@ -711,6 +722,18 @@ async function checkAuthorElements(
   const sources = new Set(content.files);
   const found = await runChecks(site.output, { skipImageMetadata: true, sourceMarks: site.sourceMarks, searchPages: { paths: new Set(site.searchPages), script: SEARCH_BOOTSTRAP } });
   return locateCheckDiagnostics(found.filter((d) => d.file !== undefined && sources.has(d.file)), config, content);
+}
+
+/**
+ * The SHA-256 of each file a written site's manifest lists (its files and server
+ * configuration), by path; undefined when there is no manifest that parses. Not
+ * verified: a caller may only use it to skip work that a verify then checks.
+ */
+async function readManifestDigests(dir: string, host: Host): Promise<ReadonlyMap<string, string> | undefined> {
+  const text = await host.fs.readText(join(dir, MANIFEST_PATH)).catch(() => undefined);
+  const parsed = text === undefined ? undefined : parseManifest(text);
+  if (!parsed?.ok) return undefined;
+  return new Map([...parsed.manifest.files, ...(parsed.manifest.serverConfig ?? [])].map((f) => [f.path, f.sha256]));
 }
 
 /** A stable digest of an output map (tests of determinism). */

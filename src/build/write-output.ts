@@ -38,6 +38,14 @@ export interface WriteOutputOptions {
    * files whose bytes equal the new output's stay; the folder is verified before it replaces `outDir`.
    */
   spareDir?: string;
+  /**
+   * With `spareDir`: the SHA-256 (hex) of the output's files by path, and a reader of the digests
+   * the kept output claims for its own files (its manifest, untrusted). A kept file is then left in
+   * place when the two agree, without reading it; the verify that follows reads every file, and a
+   * kept output that lied is thrown away and the site written afresh and verified again.
+   */
+  digests?: ReadonlyMap<string, string>;
+  readKeptDigests?: (dir: string) => Promise<ReadonlyMap<string, string> | undefined>;
 }
 
 /**
@@ -61,8 +69,7 @@ export async function writeOutputAtomically(output: OutputFiles, outDir: string,
     // On another file system (or otherwise unusable): not kept, so it cannot go stale.
     if (!reused) await host.fs.rm(options.spareDir).catch(() => undefined);
   }
-  try {
-    const entries = reused ? await resolveChangedFiles(output, tmp, host) : [...output];
+  const write = async (entries: [string, Uint8Array][]) => {
     const dirs = new Set<string>();
     for (const [path] of entries) dirs.add(dirname(`${tmp}/${path}`));
     await host.fs.mkdir(tmp);
@@ -75,7 +82,20 @@ export async function writeOutputAtomically(output: OutputFiles, outDir: string,
       }
     };
     await Promise.all(Array.from({ length: 16 }, worker));
-    if (options.verify && !(await options.verify(tmp))) {
+  };
+  try {
+    if (reused) {
+      const kept = options.digests && options.readKeptDigests ? await options.readKeptDigests(tmp).catch(() => undefined) : undefined;
+      await write(await resolveChangedFiles(output, tmp, host, kept && options.digests ? { kept, digests: options.digests } : undefined));
+    } else await write([...output]);
+    let verified = !options.verify || (await options.verify(tmp));
+    if (!verified && reused) {
+      // The kept output was not what it claimed (or changed meanwhile): the whole site afresh.
+      await host.fs.rm(tmp);
+      await write([...output]);
+      verified = await options.verify!(tmp);
+    }
+    if (!verified) {
       await host.fs.rm(tmp);
       return false;
     }
@@ -112,9 +132,15 @@ export async function writeOutputAtomically(output: OutputFiles, outDir: string,
  * `output` does not name as a file is removed (links, other kinds, folders no
  * file of `output` lies in), and so is every file whose bytes differ (a new file
  * is written in its place, so nothing is written through a link to another
- * file). Files equal byte for byte stay.
+ * file). Files equal byte for byte stay; with `claimed`, a file whose digest the
+ * kept output claims equal to the new one's stays unread (the caller verifies).
  */
-async function resolveChangedFiles(output: OutputFiles, dir: string, host: Host): Promise<[string, Uint8Array][]> {
+async function resolveChangedFiles(
+  output: OutputFiles,
+  dir: string,
+  host: Host,
+  claimed?: { kept: ReadonlyMap<string, string>; digests: ReadonlyMap<string, string> },
+): Promise<[string, Uint8Array][]> {
   const folders = new Set<string>(['']);
   for (const path of output.keys()) for (let d = posix.dirname(path); d !== '.' && !folders.has(d); d = posix.dirname(d)) folders.add(d);
   const found: string[] = [];
@@ -131,6 +157,16 @@ async function resolveChangedFiles(output: OutputFiles, dir: string, host: Host)
   };
   await walk('');
   const kept = new Set<string>();
+  // A file whose digest the kept output's manifest gives as the new one's stays unread (the verify reads it).
+  if (claimed) {
+    const rest: string[] = [];
+    for (const path of found) {
+      const digest = claimed.digests.get(path);
+      if (digest !== undefined && claimed.kept.get(path) === digest) kept.add(path);
+      else rest.push(path);
+    }
+    found.splice(0, found.length, ...rest);
+  }
   let next = 0;
   const compare = async () => {
     while (next < found.length) {

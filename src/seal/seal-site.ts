@@ -73,6 +73,8 @@ export interface SealOptions {
 
 /** What `sealSite` added besides the files. */
 export interface SealResult {
+  /** The SHA-256 (hex) of every file of the output as sealed, by path (the manifest, its signature and the log files excepted). */
+  digests: ReadonlyMap<string, string>;
   /** The first timestamp, when a timestamp key was given. */
   timestamp?: TimestampDocument;
   /** The release log including this build's entry. */
@@ -213,7 +215,7 @@ export function sealSite(output: OutputFiles, options: SealOptions): SealResult 
     output.set(TIMESTAMP_SIG_PATH, encoder.encode(signed.signature));
     timestamp = signed.document;
   }
-  return { logLines, logHead: log.head, ...(timestamp ? { timestamp } : {}) };
+  return { digests, logLines, logHead: log.head, ...(timestamp ? { timestamp } : {}) };
 }
 
 /**

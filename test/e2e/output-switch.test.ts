@@ -146,6 +146,33 @@ describe('the spare output folder (a write starts from the output it replaced)',
     expect(statSync(join(out, 'same.html')).ino).toBe(inode);
     expect(matches(spare, second)).toBe(true);
     expect(readdirSync(base).filter((n) => n.startsWith('dist.stele-'))).toEqual([]);
+
+    // Digests the kept output claims for itself let a write skip reading it; a claim that lies
+    // (here: every file said to be already the new one) fails the verify, and the site is written afresh.
+    const fourth = site({ 'same.html': 'same', 'posts/a.html': 'a4', 'page.html': 'p4', 'link.html': 'l4' });
+    const digests = new Map([...fourth].map(([p, b]) => [p, createHash('sha256').update(b).digest('hex')]));
+    let verifies = 0;
+    const verify = async (d: string) => {
+      verifies++;
+      return matches(d, fourth);
+    };
+    expect(await writeOutputAtomically(fourth, out, host, { spareDir: spare, digests, readKeptDigests: async () => digests, verify })).toBe(true);
+    expect(verifies).toBe(2);
+    expect(matches(out, fourth)).toBe(true);
+    // An honest claim: unchanged files stay unread and in place, changed ones are written, one verify.
+    const fifth = site({ 'same.html': 'same', 'posts/a.html': 'a5', 'page.html': 'p4', 'link.html': 'l4' });
+    const honest = new Map([...third].map(([p, b]) => [p, createHash('sha256').update(b).digest('hex')]));
+    const fifthDigests = new Map([...fifth].map(([p, b]) => [p, createHash('sha256').update(b).digest('hex')]));
+    const sameInode = statSync(join(spare, 'same.html')).ino;
+    verifies = 0;
+    const verifyFifth = async (d: string) => {
+      verifies++;
+      return matches(d, fifth);
+    };
+    expect(await writeOutputAtomically(fifth, out, host, { spareDir: spare, digests: fifthDigests, readKeptDigests: async () => honest, verify: verifyFifth })).toBe(true);
+    expect(verifies).toBe(1);
+    expect(matches(out, fifth)).toBe(true);
+    expect(statSync(join(out, 'same.html')).ino).toBe(sameInode);
   });
 });
 
