@@ -42,7 +42,8 @@ export interface WriteOutputOptions {
    * With `spareDir`: the SHA-256 (hex) of the output's files by path, and a reader of the digests
    * the kept output claims for its own files (its manifest, untrusted). A kept file is then left in
    * place when the two agree, without reading it; the verify that follows reads every file, and a
-   * kept output that lied is thrown away and the site written afresh and verified again.
+   * kept output that lied is thrown away and the site written afresh and verified again. Ignored
+   * without `verify`.
    */
   digests?: ReadonlyMap<string, string>;
   readKeptDigests?: (dir: string) => Promise<ReadonlyMap<string, string> | undefined>;
@@ -85,7 +86,8 @@ export async function writeOutputAtomically(output: OutputFiles, outDir: string,
   };
   try {
     if (reused) {
-      const kept = options.digests && options.readKeptDigests ? await options.readKeptDigests(tmp).catch(() => undefined) : undefined;
+      // Claims are used only when a verify follows to check them.
+      const kept = options.digests && options.readKeptDigests && options.verify ? await options.readKeptDigests(tmp).catch(() => undefined) : undefined;
       await write(await resolveChangedFiles(output, tmp, host, kept && options.digests ? { kept, digests: options.digests } : undefined));
     } else await write([...output]);
     let verified = !options.verify || (await options.verify(tmp));
