@@ -259,3 +259,17 @@ export async function createContext(browser: Browser, options: BrowserContextOpt
 
 /** Folder for screenshots (gitignored). */
 export const ARTIFACTS_DIR = join(REPO_ROOT, 'artifacts');
+
+/** The same files under `mirror/cfcr/`, as a mirror in a sub-folder serves them (serve with `servePlain`). */
+export function placeInSubfolder(output: OutputFiles): OutputFiles {
+  return new Map([...output].map(([path, bytes]) => [`mirror/cfcr/${path}`, bytes]));
+}
+
+/** On a search page opened with `?q=`: wait until its status line is final, then the result links (title, absolute href). */
+export async function readSearchResults(page: Page): Promise<{ title: string; href: string }[]> {
+  await page.waitForFunction(() => {
+    const s = document.getElementById('stele-search-status')?.textContent ?? '';
+    return s !== '' && !/…$/.test(s);
+  }, undefined, { timeout: 30_000 });
+  return page.locator('#stele-search-results li a').evaluateAll((links) => links.map((a) => ({ title: a.textContent ?? '', href: (a as HTMLAnchorElement).href })));
+}

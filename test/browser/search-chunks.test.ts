@@ -20,6 +20,8 @@ import {
   guardContextRequests,
   launchChromium,
   type PlainServer,
+  placeInSubfolder,
+  readSearchResults,
   REPO_ROOT,
   removeTempDir,
   servePlain,
@@ -46,7 +48,7 @@ beforeAll(async () => {
   expect(chunked).not.toBe(config);
   site = await buildExampleSite({ extraFiles: { 'stele.config.ts': chunked } });
   server = await serveSite(site.output);
-  mirror = await servePlain(new Map([...site.output].map(([path, bytes]) => [`mirror/cfcr/${path}`, bytes])));
+  mirror = await servePlain(placeInSubfolder(site.output));
   browser = await launchChromium();
 }, 240_000);
 
@@ -108,13 +110,7 @@ describe('a search index in chunks, in Chromium', () => {
         const page = await context.newPage();
         watchPage(page, problems);
         await page.goto(`${root}${prefix}search/index.html?q=${encodeURIComponent(word)}`, { waitUntil: 'load' });
-        await page.waitForFunction(() => {
-          const s = document.getElementById('stele-search-status')?.textContent ?? '';
-          return s !== '' && !/…$/.test(s);
-        }, undefined, { timeout: 30_000 });
-        const found = new Set(
-          (await page.locator('#stele-search-results li a').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href))).map((href) => href.slice(root.length)),
-        );
+        const found = new Set((await readSearchResults(page)).map((r) => r.href.slice(root.length)));
         const missed = [...on].filter((p) => !found.has(p));
         expect(missed, `"${word}" missed`).toEqual([]);
         for (const chunk of chunks) expect([...chunk].some((p) => found.has(p)), `a result in ${[...chunk]}`).toBe(true);

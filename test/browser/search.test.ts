@@ -17,6 +17,8 @@ import {
   createPageProblems,
   guardContextRequests,
   launchChromium,
+  placeInSubfolder,
+  readSearchResults,
   type PlainServer,
   removeTempDir,
   servePlain,
@@ -28,11 +30,6 @@ let site: BuiltSite;
 let server: StaticServer;
 let mirror: PlainServer;
 let browser: Browser;
-
-/** The same files under `mirror/cfcr/`, as a mirror in a sub-folder serves them. */
-function inSubfolder(output: OutputFiles): OutputFiles {
-  return new Map([...output].map(([path, bytes]) => [`mirror/cfcr/${path}`, bytes]));
-}
 
 /**
  * The words `Intl.Segmenter` (the segmenter Pagefind's search code splits a
@@ -67,7 +64,7 @@ function collectSegmentedWords(output: OutputFiles, lang: string): { words: stri
 beforeAll(async () => {
   site = await buildExampleSite();
   server = await serveSite(site.output);
-  mirror = await servePlain(inSubfolder(site.output));
+  mirror = await servePlain(placeInSubfolder(site.output));
   browser = await launchChromium();
 }, 240_000);
 
@@ -90,13 +87,7 @@ async function search(base: string, pagePath: string, query: string, options: { 
     if (options.javaScript === false) {
       return { problems, text: (await page.locator('main').textContent()) ?? '', results: [] as { title: string; href: string }[], formVisible: await page.locator('#stele-search').isVisible() };
     }
-    await page.waitForFunction(() => {
-      const s = document.getElementById('stele-search-status')?.textContent ?? '';
-      return s !== '' && !/…$/.test(s);
-    }, undefined, { timeout: 30_000 });
-    const results = await page.locator('#stele-search-results li a').evaluateAll((links) =>
-      links.map((a) => ({ title: a.textContent ?? '', href: (a as HTMLAnchorElement).href })),
-    );
+    const results = await readSearchResults(page);
     // Every result link opens a real page of the site.
     for (const r of results.slice(0, 2)) {
       const response = await page.request.get(r.href);
