@@ -40,10 +40,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import zlib from 'node:zlib';
+
 import type { Redactor } from '../errors/redact.js';
 import type { FileSystem } from '../io/host.js';
-import { digestBytes, Memo } from '../io/memo.js';
+import { crc32, digestBytes, Memo } from '../io/memo.js';
 import { type SafeHtml, unsafeRawHtml } from '../render/html.js';
 import type { RenderMemoValue } from '../render/render-content.js';
 import type { LaidOutPage } from '../site/create-site.js';
@@ -128,16 +128,14 @@ function resolveCodeId(options: PersistentCacheOptions): string {
   return options.codeId ?? `stele ${STELE_VERSION}`;
 }
 
-/** `zlib.crc32` (Node 20.15 and later). */
-const crc32 = (zlib as { crc32?: typeof zlib.crc32 }).crc32;
-
 /** A running checksum of a segment: CRC-32 where Node has it (several times faster than SHA-1), else SHA-1. */
 function createChecksum(algorithm: string = crc32 ? 'crc32' : 'sha1'): { update(data: Uint8Array): void; digest(): string } | undefined {
-  if (algorithm === 'crc32' && crc32) {
+  const compute = crc32;
+  if (algorithm === 'crc32' && compute) {
     let crc = 0;
     return {
       update: (data) => {
-        crc = crc32(data, crc);
+        crc = compute(data, crc);
       },
       digest: () => `crc32:${crc.toString(16)}`,
     };

@@ -3,11 +3,11 @@
  * must stop the build from sealing.
  */
 import { type Diagnostic, sortDiagnostics } from '../errors/diagnostic.js';
-import { hashKey, joinKey, type Memo } from '../io/memo.js';
+import { crc32, hashKey, joinKey, type Memo } from '../io/memo.js';
 import type { OutputFiles } from '../site/output.js';
 import { isCompressedSearchFile } from '../site/search-pagefind.js';
 import { createHash } from 'node:crypto';
-import zlib, { gunzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { checkExcludedEmails } from './excluded-emails.js';
 import { checkRemoteImages } from './remote-images.js';
 import { checkImageAlt } from './image-alt.js';
@@ -246,8 +246,6 @@ export function decodeSearchIndex(output: OutputFiles, options: { remember?: boo
  */
 const decoded = new WeakMap<Uint8Array, Uint8Array>();
 
-/** `zlib.crc32` (Node 20.15 and later). */
-const crc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 
 /** A checksum of a page's bytes: CRC-32 (several times faster than SHA-256), or SHA-256 without it. */
 function digestBytes(bytes: Uint8Array): string {

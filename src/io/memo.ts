@@ -6,6 +6,10 @@
  * build are dropped after it, so memory follows the site, not the editing session.
  */
 import { createHash } from 'node:crypto';
+import zlib from 'node:zlib';
+
+/** `zlib.crc32` (Node 20.15 and later), or undefined on an older Node: callers fall back to a hash. */
+export const crc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 
 /** A memo table with per-build pruning. */
 export class Memo<V> {
