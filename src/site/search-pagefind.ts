@@ -26,7 +26,7 @@ import { Worker } from 'node:worker_threads';
 import { createDiagnostic } from '../errors/catalogue.js';
 import { SiteSearchIndexFailed } from '../errors/codes-site.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
-import { hashKey, type Memo } from '../io/memo.js';
+import { digestBytes, hashKey, type Memo } from '../io/memo.js';
 import { resolveRenderWorkers } from '../render/render-parallel.js';
 import { equalBytes } from '../trust/bytes.js';
 import type { OutputFiles } from './output.js';
@@ -80,6 +80,16 @@ export interface SearchIndexOptions {
    * diagnostic; nothing is remembered.
    */
   signal?: AbortSignal;
+  /**
+   * A way to read a page's bytes again later, or undefined when there is none
+   * (asked once per page of every chunk that must wait for its turn). A chunk
+   * that waits then does not hold the pages it can read again: each is read
+   * when the chunk is indexed, and must have the bytes it had (checked by
+   * digest; a page that does not fails its chunk). The build reads laid-out
+   * pages back from the layout memo, which keeps them as their differences
+   * from the hardened pages (`createLayoutPacker` in `build-cache.ts`).
+   */
+  rereadPage?: (path: string, bytes: Uint8Array) => (() => Uint8Array | undefined) | undefined;
 }
 
 /** What a stopped index says (see `SearchIndexOptions.signal`). */
@@ -178,12 +188,49 @@ function groupSearchPages(output: OutputFiles, paths: readonly string[]): [strin
   return [...byLanguage].sort((a, b) => (a[0] < b[0] ? -1 : 1));
 }
 
+const NO_BYTES = new Uint8Array(0);
+
 /** One chunk of a language's pages, in path order. */
 interface SearchChunk {
   lang: string;
   /** Its bucket (see {@link resolveSearchChunks}): names its folder. */
   bucket: number;
   pages: SearchPage[];
+  /** While the chunk waits for its turn: its pages, those that can be read again held only as a way to read them (`rereadPage`). */
+  waiting?: WaitingPage[];
+}
+
+/** A page of a chunk that waits: its bytes, or how to read them again and their digest. */
+type WaitingPage = SearchPage | { path: string; digest: string; read: () => Uint8Array | undefined };
+
+/**
+ * Let go of the pages of a chunk that waits, where they can be read again
+ * (`SearchIndexOptions.rereadPage`); {@link takeWaitingPages} reads them back.
+ */
+function holdWaitingPages(chunk: SearchChunk, reread: NonNullable<SearchIndexOptions['rereadPage']>): void {
+  chunk.waiting = chunk.pages.map((page) => {
+    const read = reread(page.path, page.bytes);
+    return read ? { path: page.path, digest: digestBytes(page.bytes), read } : page;
+  });
+  chunk.pages = [];
+}
+
+/** The pages of a chunk, read back where they were let go of; a message when one does not come back as it was. */
+function takeWaitingPages(chunk: SearchChunk): string | undefined {
+  if (!chunk.waiting) return undefined;
+  const pages: SearchPage[] = [];
+  for (const page of chunk.waiting) {
+    if ('bytes' in page) {
+      pages.push(page);
+      continue;
+    }
+    const bytes = page.read();
+    if (!bytes || digestBytes(bytes) !== page.digest) return `${page.path} could not be read again as it was when indexing started`;
+    pages.push({ path: page.path, bytes });
+  }
+  chunk.waiting = undefined;
+  chunk.pages = pages;
+  return undefined;
 }
 
 async function indexPages(output: OutputFiles, chunks: SearchChunk[], options: SearchIndexOptions): Promise<Diagnostic[]> {
@@ -198,12 +245,19 @@ async function indexPages(output: OutputFiles, chunks: SearchChunk[], options: S
   // threads (each with its own service, indexing one chunk after another) when there are cores for them.
   const workers = resolveSearchWorkers(missing.length);
   const made = new Map<SearchChunk, SearchChunkIndex>();
+  // The chunks that wait for a thread let go of the pages the build can give back (most of a large site's pages).
+  if (options.rereadPage) for (const chunk of missing.slice(Math.max(1, workers))) holdWaitingPages(chunk, options.rereadPage);
   if (workers > 1) {
     const queue = [...missing];
     // A worker has its own copy of a chunk's pages once sent: this thread then lets go of the ones it read.
-    const take = () => {
+    const take = (): { chunk: SearchChunk; job: SearchJob } | undefined => {
       const chunk = queue.shift();
       if (!chunk) return undefined;
+      const failure = takeWaitingPages(chunk);
+      if (failure) {
+        made.set(chunk, failedIndex(failure));
+        return take();
+      }
       const job: SearchJob = { lang: chunk.lang, pages: chunk.pages };
       chunk.pages = [];
       return { chunk, job };
@@ -212,7 +266,12 @@ async function indexPages(output: OutputFiles, chunks: SearchChunk[], options: S
   } else if (missing.length) {
     const pagefind = await import('pagefind');
     try {
-      for (const chunk of missing) made.set(chunk, await indexChunk(pagefind, chunk.lang, chunk.pages, options.signal));
+      for (const chunk of missing) {
+        const failure = takeWaitingPages(chunk);
+        const pages = chunk.pages;
+        chunk.pages = [];
+        made.set(chunk, failure ? failedIndex(failure) : await indexChunk(pagefind, chunk.lang, pages, options.signal));
+      }
     } finally {
       await pagefind.close();
     }
@@ -297,9 +356,10 @@ function indexInWorker(take: () => { chunk: SearchChunk; job: SearchJob } | unde
  * marked by the same segmenter (see `search-segment.ts`); the next page is
  * prepared while Pagefind indexes the last one, and Pagefind still receives
  * the pages one at a time, in order. After `signal` aborts, no page is added
- * and the result is a failure.
+ * and the result is a failure. The caller gives `pages` up: each entry's bytes
+ * are let go of (the entry emptied) once Pagefind has the page.
  */
-export async function indexChunk(pagefind: typeof import('pagefind'), lang: string, pages: readonly SearchPage[], signal?: AbortSignal): Promise<SearchChunkIndex> {
+export async function indexChunk(pagefind: typeof import('pagefind'), lang: string, pages: SearchPage[], signal?: AbortSignal): Promise<SearchChunkIndex> {
   const decoder = new TextDecoder();
   const segment = createSearchSegmenter(lang, SEARCH_BODY_ATTRIBUTE);
   const prepare = (page: SearchPage) => {
@@ -318,10 +378,13 @@ export async function indexChunk(pagefind: typeof import('pagefind'), lang: stri
     const { index } = created;
     let next = pages.length ? prepare(pages[0]!) : '';
     for (let i = 0; i < pages.length && !signal?.aborted; i++) {
-      const adding = index.addHTMLFile({ url: `/${pages[i]!.path}`, content: next });
+      const { path } = pages[i]!;
+      const adding = index.addHTMLFile({ url: `/${path}`, content: next });
+      // Pagefind has the page now: its bytes are let go of (a worker's copy of a whole chunk is tens of MB).
+      pages[i] = { path, bytes: NO_BYTES };
       if (i + 1 < pages.length) next = prepare(pages[i + 1]!);
       const added = await adding;
-      if (added.errors.length) fail(`${pages[i]!.path}: ${added.errors.join('; ')}`);
+      if (added.errors.length) fail(`${path}: ${added.errors.join('; ')}`);
     }
     // Stopped, whenever the abort came (even after the last page): a failure, so never remembered.
     if (signal?.aborted) {

@@ -6,8 +6,9 @@
  * are laid out under `pagefind/` (`placeChunkIndexes`).
  */
 import fc from 'fast-check';
+import { SiteSearchIndexFailed } from '../../src/errors/codes-site.js';
 import { describe, expect, it } from 'vitest';
-import { placeChunkIndexes, resolveSearchChunks, type SearchChunkIndex } from '../../src/site/search-pagefind.js';
+import { createSearchIndex, placeChunkIndexes, resolveSearchChunks, type SearchChunkIndex } from '../../src/site/search-pagefind.js';
 
 const paths = (n: number, prefix = 'posts/p') => Array.from({ length: n }, (_, i) => `${prefix}${i}/index.html`);
 const bucketOf = (chunks: Set<string>[], path: string) => chunks.findIndex((c) => c.has(path));
@@ -102,4 +103,44 @@ describe('placeChunkIndexes', () => {
     ]);
     expect(placed).toMatch(/different wasm\.en\.pagefind/);
   });
+});
+
+describe('chunks that wait for their turn', () => {
+  const encoder = new TextEncoder();
+  const page = (i: number) => encoder.encode(`<!doctype html><html lang="en"><head><title>p${i}</title></head><body><main data-pagefind-body><h1>Post ${i}</h1><p>Words of page ${i}: rally, court, witness ${i}.</p></main></body></html>`);
+  const all = paths(8);
+  const site = () => new Map<string, Uint8Array>(all.map((path, i) => [path, page(i)]));
+  const indexFiles = (out: Map<string, Uint8Array>) => [...out].filter(([path]) => path.startsWith('pagefind/')).map(([path, bytes]) => `${path}:${Buffer.from(bytes).toString('base64')}`);
+
+  it('read their pages again when their turn comes, for the same index; a page that does not come back as it was fails its chunk', async () => {
+    const plain = site();
+    expect(await createSearchIndex(plain, { pages: all, chunkPages: 1 })).toEqual([]);
+    // Each page given back as a copy of its bytes, from outside the index's own copy.
+    const copies = new Map(all.map((path, i) => [path, page(i)]));
+    const asked: string[] = [];
+    const read: string[] = [];
+    const rereading = site();
+    const diagnostics = await createSearchIndex(rereading, {
+      pages: all,
+      chunkPages: 1,
+      rereadPage: (path) => {
+        asked.push(path);
+        return () => {
+          read.push(path);
+          return copies.get(path);
+        };
+      },
+    });
+    expect(diagnostics).toEqual([]);
+    expect(indexFiles(rereading)).toEqual(indexFiles(plain));
+    // Every chunk but the one indexed first waited, and read every page of it again, once.
+    const chunks = resolveSearchChunks(all, 1).filter((c) => c.size);
+    expect(asked.length).toBe(all.length - chunks.find((c) => !asked.some((p) => c.has(p)))!.size);
+    expect([...read].sort()).toEqual([...asked].sort());
+    // A page read back with other bytes: its chunk fails, naming it, and the index is not placed.
+    copies.set(asked[0]!, page(99));
+    const failed = await createSearchIndex(site(), { pages: all, chunkPages: 1, rereadPage: (path) => () => copies.get(path) });
+    expect(failed.map((d) => d.code)).toEqual([SiteSearchIndexFailed.code]);
+    expect(failed[0]!.message).toContain(asked[0]);
+  }, 120_000);
 });
