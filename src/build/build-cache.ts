@@ -42,6 +42,7 @@ import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 
 import type { Redactor } from '../errors/redact.js';
+import type { HardenedPage } from '../harden/harden-site.js';
 import type { FileSystem } from '../io/host.js';
 import { crc32, digestBytes, Memo } from '../io/memo.js';
 import { type SafeHtml, unsafeRawHtml } from '../render/html.js';
@@ -116,6 +117,8 @@ interface LoadedState {
   records: Map<TableName, Map<string, RecordRef>>;
   /** Records read, to skip writing a cache that would not change. */
   count: number;
+  /** The remembered laid-out page `key`, decoded afresh from its record (a page `createLayoutPacker` let go of is made again this way). */
+  loadLayout: (key: string) => LaidOutPage | undefined;
 }
 
 const loadedStates = new WeakMap<BuildCache, LoadedState>();
@@ -191,20 +194,32 @@ export async function loadBuildCache(fs: FileSystem, options: PersistentCacheOpt
     return undefined;
   }
   const cache = createEmptyCache();
-  const state: LoadedState = { names: index.names, segments: [], records: new Map(TABLES.map((t) => [t, new Map()])), count: 0 };
+  /** The value bytes of a record (a view of its segment). */
+  const readValue = (ref: RecordRef): Buffer => {
+    const data = state.segments[ref.segment]!.data as Buffer;
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    return data.subarray(ref.offset + RECORD_HEAD + view.getUint32(ref.offset + 1, true), ref.offset + ref.length);
+  };
   /** The hardened bytes of the remembered page `key` (a view of its segment), read without asking the memo. */
   const resolveBase = (key: string): Uint8Array | undefined => {
     const ref = state.records.get('harden')!.get(key);
     if (!ref) return undefined;
-    const data = state.segments[ref.segment]!.data as Buffer;
-    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    const valueAt = ref.offset + RECORD_HEAD + view.getUint32(ref.offset + 1, true);
     try {
-      const html = (deserialize(data.subarray(valueAt, ref.offset + ref.length)) as { html?: unknown }).html;
+      const html = (deserialize(readValue(ref)) as { html?: unknown }).html;
       return html instanceof Uint8Array ? html : undefined;
     } catch {
       return undefined;
     }
+  };
+  const state: LoadedState = {
+    names: index.names,
+    segments: [],
+    records: new Map(TABLES.map((t) => [t, new Map()])),
+    count: 0,
+    loadLayout: (key) => {
+      const ref = state.records.get('layout')!.get(key);
+      return ref ? decodeLaidOutPage(readValue(ref), resolveBase) : undefined;
+    },
   };
   try {
     for (const [i, info] of index.segments.entries()) {
@@ -276,12 +291,9 @@ function restoreRecord(
       break;
     case 'layout':
       cache.layout!.restoreLazy(key, () => {
-        const v = decode<EncodedLaidOutPage>();
-        if (!v) return undefined;
-        // A page of its own either way: laid-out pages go to the search workers, and a view would take the whole segment with it.
-        const bytes = 'base' in v ? applyLayoutDiff(v.parts, resolveBase(v.base)) : new Uint8Array(v.bytes);
-        if (!bytes) return undefined;
-        return { bytes, ...(v.marks ? { marks: v.marks } : {}) };
+        const page = decodeLaidOutPage(value, resolveBase);
+        if (!page) onBroken();
+        return page;
       });
       break;
     case 'frontMatter':
@@ -302,6 +314,111 @@ function restoreRecord(
       break;
     }
   }
+}
+
+/** A laid-out page from its record's value (see `EncodedLaidOutPage`); undefined when it does not parse or its base is missing. */
+function decodeLaidOutPage(value: Uint8Array, resolveBase: (key: string) => Uint8Array | undefined): LaidOutPage | undefined {
+  let v: EncodedLaidOutPage;
+  try {
+    v = deserialize(value) as EncodedLaidOutPage;
+  } catch {
+    return undefined;
+  }
+  if (!v || typeof v !== 'object') return undefined;
+  // A page of its own either way: laid-out pages go to the search workers, and a view would take the whole segment with it.
+  const bytes = 'base' in v ? applyLayoutDiff(v.parts, resolveBase(v.base)) : v.bytes instanceof Uint8Array ? new Uint8Array(v.bytes) : undefined;
+  if (!bytes) return undefined;
+  return { bytes, ...(v.marks ? { marks: v.marks } : {}) };
+}
+
+/** A laid-out page `createLayoutPacker` let go of: the value the save writes for it, or `REFERENCE` when the save writes the record it was read from. */
+type PackedLayout = Uint8Array | typeof REFERENCE;
+const REFERENCE = Symbol('written by reference');
+
+/** Laid-out pages `createLayoutPacker` let go of, by cache and layout key. */
+const packedLayouts = new WeakMap<BuildCache, Map<string, PackedLayout>>();
+
+/** What {@link createLayoutPacker} gives the build. */
+export interface LayoutPacker {
+  /** For `HardenOptions.onPage`: lets go of the laid-out page the hardened page was made of. */
+  onPage: (page: HardenedPage) => void;
+  /**
+   * For `SearchIndexOptions.rereadPage`: a way to read the laid-out page at
+   * `path` (these bytes) again later, before or after it is hardened; undefined
+   * for a page the layout memo does not hold.
+   */
+  rereadPage: (path: string, bytes: Uint8Array) => (() => Uint8Array | undefined) | undefined;
+}
+
+/**
+ * Let go of each laid-out page as soon as the hardened page made of it exists
+ * (`onPage`, for `hardenSite`), for a build whose cache is saved at its end and
+ * then dropped (`stele build`; not `stele dev`, whose next build wants its
+ * pages as they are). Instead of the page, the cache keeps what
+ * `saveBuildCache` will write for it: its differences from the hardened page,
+ * already serialized (a few KB instead of the page's tens), or nothing when
+ * the save writes the record it was read from. The layout memo makes the page
+ * again (from those, or from the record) if a build asks for it, and so does
+ * `rereadPage` for the search index's chunks that wait their turn. A page that
+ * holds a protected name, has no hardened page in the memo, or differs from it
+ * too much stays as it is, and the save handles it as before.
+ */
+export function createLayoutPacker(cache: BuildCache, build: { redactor: Redactor | undefined; namesKey?: string }): LayoutPacker {
+  const layout = cache.layout;
+  if (!layout) return { onPage: () => undefined, rereadPage: () => undefined };
+  const loaded = loadedStates.get(cache);
+  const reusable = loaded && loaded.names === (build.namesKey ?? '') ? loaded : undefined;
+  // The laid-out pages of this build not let go of, by layout key, and the key of each by its bytes
+  // (the arrays `createSite` put in the output; weakly, so that a page let go of is not held here).
+  const pages = new Map<string, LaidOutPage>();
+  const keyOf = new WeakMap<Uint8Array, string>();
+  for (const [key, page] of layout.usedEntries()) {
+    pages.set(key, page);
+    keyOf.set(page.bytes, key);
+  }
+  let packed = packedLayouts.get(cache);
+  if (!packed) {
+    packed = new Map();
+    packedLayouts.set(cache, packed);
+  }
+  const kept = packed;
+  /** How to make again each page let go of. */
+  const again = new Map<string, () => LaidOutPage | undefined>();
+  const release = (key: string, value: PackedLayout, load: () => LaidOutPage | undefined) => {
+    kept.set(key, value);
+    again.set(key, load);
+    pages.delete(key);
+    layout.release(key, load);
+  };
+  const onPage = ({ input, html, memoKey }: HardenedPage) => {
+    const key = keyOf.get(input);
+    const page = key === undefined ? undefined : pages.get(key);
+    if (key === undefined || !page || memoKey === undefined) return;
+    if (reusable?.records.get('layout')?.has(key)) {
+      release(key, REFERENCE, () => reusable.loadLayout(key));
+      return;
+    }
+    if (build.redactor && build.redactor.findLines(TEXT.decode(input)).size > 0) return;
+    const parts = createLayoutDiff(input, html);
+    if (!parts) return;
+    const value = encodeLaidOutPage(page, memoKey, parts);
+    release(key, value, () => decodeLaidOutPage(value, (base) => (base === memoKey ? html : undefined)));
+  };
+  // Read without asking the memo, which would then hold the page again.
+  const rereadPage = (_path: string, bytes: Uint8Array) => {
+    const key = keyOf.get(bytes);
+    if (key === undefined || !pages.has(key)) return undefined;
+    return () => pages.get(key)?.bytes ?? again.get(key)?.()?.bytes;
+  };
+  return { onPage, rereadPage };
+}
+
+/** The record value of a laid-out page as its differences (`parts`) from the hardened page `base` (a harden key): serialized, in an array of its own. */
+function encodeLaidOutPage(page: LaidOutPage, base: string, parts: LayoutDiffPart[]): Uint8Array {
+  const encoded: EncodedLaidOutPage = { base, parts, ...(page.marks ? { marks: page.marks } : {}) };
+  // Copied out of the serializer's buffer, which may be larger than what it holds; the page's own
+  // bytes in `parts` are views of the page, which are copied here and so not kept.
+  return new Uint8Array(serialize(encoded));
 }
 
 /** One record to write: new bytes, or one already in a loaded segment. */
@@ -344,7 +461,13 @@ export async function saveBuildCache(
   };
   for (const [k, v] of cache.traditional?.usedEntries() ?? []) add('traditional', k, v, () => clean(k) && clean(v));
   for (const [k, v] of cache.render?.usedEntries() ?? []) add('render', k, v, () => clean(v.html.value));
-  for (const [k, v] of cache.layout?.usedEntries() ?? []) add('layout', k, v, () => clean(TEXT.decode(v.bytes)));
+  const laidOut = new Set<string>();
+  for (const [k, v] of cache.layout?.usedEntries() ?? []) {
+    laidOut.add(k);
+    add('layout', k, v, () => clean(TEXT.decode(v.bytes)));
+  }
+  // Pages let go of as they were hardened (unless asked for again since): already checked and encoded (`createLayoutPacker`).
+  for (const [k, v] of packedLayouts.get(cache) ?? []) if (!laidOut.has(k)) add('layout', k, v, () => v !== REFERENCE);
   // A file with a roster, or whose text holds a protected name, is parsed again in every build.
   for (const [k, v] of cache.frontMatter?.usedEntries() ?? []) {
     if (v.head !== undefined && !v.rosterLines.length) add('frontMatter', k, v, () => clean(v.head!) && clean(v.fm.body));
@@ -419,7 +542,10 @@ export async function saveBuildCache(
       const key = new TextEncoder().encode(r.key);
       let value: Uint8Array;
       try {
-        value = serialize(r.table === 'layout' ? encodeLayout(r.value as LaidOutPage) : encodeValue(r.table, r.value));
+        value =
+          r.value instanceof Uint8Array && r.table === 'layout'
+            ? r.value
+            : serialize(r.table === 'layout' ? encodeLayout(r.value as LaidOutPage) : encodeValue(r.table, r.value));
       } catch {
         // Something V8 cannot serialize (front matter is the author's data): not kept.
         continue;

@@ -59,7 +59,7 @@ import { parseManifest } from '../trust/manifest.js';
 import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../trust/paths.js';
 import { verifySite } from '../verify/verify-site.js';
 import { createSocialCards } from './build-cards.js';
-import { loadBuildCache, type PersistentCacheOptions, saveBuildCache } from './build-cache.js';
+import { createLayoutPacker, loadBuildCache, type PersistentCacheOptions, saveBuildCache } from './build-cache.js';
 import { prepareTheme } from './build-theme.js';
 import { processContentImages } from './build-images.js';
 import { OUTPUT_SPARE_DIR, recoverOutputFolder, writeOutputAtomically } from './write-output.js';
@@ -457,6 +457,10 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     for (const [path, data] of cache.lastSearchFiles) output.set(path, data);
     stats.searchDeferred = true;
   }
+  // `stele build` saves the cache at its end and drops it: each laid-out page is let go of once
+  // hardened, its record for the save kept instead, and read again from that when the search index
+  // gets to its chunk (`stele dev` keeps the pages for its next build).
+  const layoutPacker = options.persistentCache && !options.cache && cache ? createLayoutPacker(cache, { redactor, namesKey }) : undefined;
   // Pagefind works in other processes while this thread hardens the pages (it read them already).
   const searching = stats.searchDeferred
     ? undefined
@@ -468,12 +472,14 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
         },
         ...(cache?.search ? { memo: cache.search } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(layoutPacker ? { rereadPage: layoutPacker.rereadPage } : {}),
       });
   for (const r of imageByPath.values()) for (const f of r.files) output.set(f.path, f.data);
 
   stage('harden');
   diagnostics.push(
     ...hardenSite(output, {
+      ...(layoutPacker ? { onPage: layoutPacker.onPage } : {}),
       ...(config.harden.formAction.length ? { formAction: config.harden.formAction } : {}),
       ...(options.devConnect ? { connectSrc: ["'self'"] } : {}),
       ...(cache?.harden ? { memo: cache.harden } : {}),

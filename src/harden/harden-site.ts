@@ -31,6 +31,24 @@ export interface HardenOptions {
    * moved in place to where the elements are in the hardened page.
    */
   sourceMarks?: Map<string, readonly { offset: number }[]>;
+  /**
+   * Told about each HTML page once it is hardened: the bytes it had (as laid
+   * out) and has now, and the key under which `memo` holds the result (absent
+   * when the page is not memoised). The build cache uses it to let go of the
+   * laid-out page as soon as the hardened page made of it exists.
+   */
+  onPage?: (page: HardenedPage) => void;
+}
+
+/** A page {@link hardenSite} hardened (see `HardenOptions.onPage`). */
+export interface HardenedPage {
+  path: string;
+  /** The page as it was given (laid out). */
+  input: Uint8Array;
+  /** The page as hardened (the output's bytes now; may be `input` itself when nothing changed). */
+  html: Uint8Array;
+  /** Where `HardenOptions.memo` holds this result, when it does. */
+  memoKey?: string;
 }
 
 /** After offset `end` of the input page, offsets move by `delta` (edits in page order). */
@@ -261,6 +279,7 @@ export function hardenSite(output: OutputFiles, options: HardenOptions = {}): Di
       PAGE_SUMMARIES.set(hit.html, hit.summary);
       const marks = options.sourceMarks?.get(path);
       if (marks) options.sourceMarks!.set(path, shiftMarks(marks, hit.shifts));
+      options.onPage?.({ path, input: bytes, html: hit.html, memoKey: key! });
       continue;
     }
     const source = decoder.decode(bytes);
@@ -271,9 +290,9 @@ export function hardenSite(output: OutputFiles, options: HardenOptions = {}): Di
     if (marks) options.sourceMarks!.set(path, shiftMarks(marks, result.shifts));
     PAGE_SUMMARIES.set(output.get(path)!, result.summary);
     // A page that links stylesheets or scripts depends on those files (SRI): not memoised.
-    if (key && !/<link\b[^>]*stylesheet|<script\b[^>]*\bsrc=/i.test(source)) {
-      options.memo!.set(key, { html: output.get(path)!, diagnostics: result.diagnostics, summary: result.summary, shifts: result.shifts });
-    }
+    const memoised = key !== undefined && !/<link\b[^>]*stylesheet|<script\b[^>]*\bsrc=/i.test(source);
+    if (memoised) options.memo!.set(key, { html: output.get(path)!, diagnostics: result.diagnostics, summary: result.summary, shifts: result.shifts });
+    options.onPage?.({ path, input: bytes, html: output.get(path)!, ...(memoised ? { memoKey: key } : {}) });
   }
   return diagnostics;
 }

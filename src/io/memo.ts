@@ -39,10 +39,22 @@ export class Memo<V> {
     this.used.add(key);
   }
 
+  /**
+   * Let go of the value of `key`, keeping the entry: `load` makes it again on its next `get`
+   * (at most once). An entry the running build used stays used (`prune` keeps it), but
+   * `usedEntries` no longer yields it: whoever releases an entry keeps what it needs of it
+   * (the build cache keeps a laid-out page in the form it writes, see `build-cache.ts`).
+   */
+  release(key: string, load: () => V | undefined): void {
+    if (!this.map.delete(key)) return;
+    this.lazy.set(key, load);
+  }
+
   /** Forget what the last build did not use. */
   prune(): void {
     for (const key of this.map.keys()) if (!this.used.has(key)) this.map.delete(key);
-    this.lazy.clear();
+    // Entries remembered but never asked for go; released ones the build used stay (as their loader).
+    for (const key of this.lazy.keys()) if (!this.used.has(key)) this.lazy.delete(key);
     this.used.clear();
   }
 
@@ -50,7 +62,7 @@ export class Memo<V> {
     return this.map.size + this.lazy.size;
   }
 
-  /** The entries the running build has used so far (what `prune` will keep). */
+  /** The entries the running build has used so far and not released (what `prune` will keep, less the released ones). */
   *usedEntries(): IterableIterator<[string, V]> {
     for (const key of this.used) {
       const value = this.map.get(key);

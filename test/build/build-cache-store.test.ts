@@ -5,14 +5,21 @@
  * ones are mostly dead, checks every entry again when the protected names
  * change, and a save cut short leaves the previous cache readable.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { BuildCache } from '../../src/build/build-project.js';
-import { applyLayoutDiff, createLayoutDiff, loadBuildCache, saveBuildCache } from '../../src/build/build-cache.js';
+import { applyLayoutDiff, createLayoutDiff, createLayoutPacker, loadBuildCache, saveBuildCache } from '../../src/build/build-cache.js';
 import type { Redactor } from '../../src/errors/redact.js';
 import { createMemoryFileSystem } from '../../src/io/memory-fs.js';
 import { parseFrontMatter } from '../../src/content/front-matter.js';
 import type { ParsedSource } from '../../src/content/load-content.js';
 import { digestBytes, Memo } from '../../src/io/memo.js';
+import type { LaidOutPage } from '../../src/site/create-site.js';
+
+setFlagsFromString('--expose-gc');
+/** A full garbage collection (V8's `gc`, exposed above). */
+const collectGarbage = runInNewContext('gc') as () => void;
 
 const DIR = '/project/.stele/cache';
 const OPTIONS = { dir: DIR, codeId: 'test' };
@@ -179,5 +186,57 @@ describe('the build cache store', () => {
     expect(Buffer.compare(Buffer.from(page.bytes), Buffer.from(laid))).toBe(0);
     // A page of its own, not a view of the segment.
     expect(page.bytes.buffer.byteLength).toBe(laid.byteLength);
+  });
+
+  it('lets go of a laid-out page once its hardened page exists, and gives it back, by the memo, to the search and to the next build', async () => {
+    const enc = new TextEncoder();
+    const body = Array.from({ length: 200 }, (_, i) => `<p>Paragraph ${i} <a href="../p${i}/index.html">a link</a></p>`).join('\n');
+    const text = `<!doctype html><html><head><title>T</title></head><body>${body}</body></html>`;
+    const hardened = enc.encode(text.replace('<title>', `<meta http-equiv="Content-Security-Policy" content="default-src 'none'"><title>`).replaceAll('<a href', '<a rel="noopener" href'));
+    const layout = new Memo<LaidOutPage>();
+    const harden = new Memo<never>();
+    const marks = [{ offset: 60, file: 'content/posts/a.en.md', line: 3, column: 1 }];
+    // Made in a function of its own, so that nothing but the memo and the packer could hold the laid-out bytes.
+    const lay = () => {
+      const laid = enc.encode(text);
+      layout.set('page', { bytes: laid, marks } as LaidOutPage);
+      return { digest: digestBytes(laid), ref: new WeakRef(laid) };
+    };
+    const { digest, ref } = lay();
+    const hardenKey = `context\u0000index.html\u0000false\u0000\u0001${digest}`;
+    harden.set(hardenKey, { html: hardened, diagnostics: [], summary: {}, shifts: [] } as never);
+    const cache = { layout, harden } as BuildCache;
+    const packer = createLayoutPacker(cache, { redactor: createRedactor([]), namesKey: 'names-1' });
+    const reread = packer.rereadPage('index.html', ref.deref()!)!;
+    expect(reread).toBeDefined();
+    // Before it is hardened the search reads the page as laid out.
+    expect(Buffer.from(reread()!).toString()).toBe(text);
+    packer.onPage({ path: 'index.html', input: ref.deref()!, html: hardened, memoKey: hardenKey });
+    // The memo keeps the page only as its record now: used by the build, no longer holding the bytes.
+    expect([...layout.usedEntries()]).toEqual([]);
+    expect(layout.size).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    collectGarbage();
+    expect(ref.deref()).toBeUndefined();
+    // Read again, the same bytes: by the search, by the memo, and by the next build from the saved record.
+    expect(Buffer.from(reread()!).toString()).toBe(text);
+    const fs = createMemoryFileSystem();
+    await saveBuildCache(fs, OPTIONS, 'production', cache, build);
+    expect(Buffer.from(layout.get('page')!.bytes).toString()).toBe(text);
+    expect(layout.get('page')!.marks).toEqual(marks);
+    const loaded = (await loadBuildCache(fs, OPTIONS, 'production'))!;
+    expect(Buffer.from(loaded.layout!.get('page')!.bytes).toString()).toBe(text);
+    expect(loaded.layout!.get('page')!.marks).toEqual(marks);
+    expect(fs.files.get(segments(fs)[0]!)!.byteLength).toBeLessThan(hardened.byteLength + text.length / 4);
+    // A page with a protected name stays whole, and is left out of the save as before.
+    const secret = new Memo<LaidOutPage>();
+    const secretBytes = enc.encode(`${text}Shi Aiqin`);
+    secret.set('page', { bytes: secretBytes });
+    const other = { layout: secret, harden } as BuildCache;
+    createLayoutPacker(other, { redactor: createRedactor(['Shi Aiqin']), namesKey: 'names-2' }).onPage({ path: 'index.html', input: secretBytes, html: hardened, memoKey: hardenKey });
+    expect([...secret.usedEntries()].length).toBe(1);
+    const fs2 = createMemoryFileSystem();
+    await saveBuildCache(fs2, OPTIONS, 'production', other, { ...build, redactor: createRedactor(['Shi Aiqin']), namesKey: 'names-2' });
+    expect((await loadBuildCache(fs2, OPTIONS, 'production'))!.layout!.size).toBe(0);
   });
 });
