@@ -48,7 +48,7 @@ import { crc32, digestBytes, Memo } from '../io/memo.js';
 import { type SafeHtml, unsafeRawHtml } from '../render/html.js';
 import type { RenderMemoValue } from '../render/render-content.js';
 import type { LaidOutPage } from '../site/create-site.js';
-import { parseFrontMatter } from '../content/front-matter.js';
+import { createLazyLocator } from '../content/front-matter.js';
 import type { ParsedSource } from '../content/load-content.js';
 import { STELE_VERSION } from '../version.js';
 import type { BuildCache } from './build-project.js';
@@ -696,20 +696,10 @@ interface EncodedParsedSource {
 
 /** A parse as it was stored: its locator is made again, by parsing the front matter alone, only when a diagnostic needs it. */
 function decodeParsedSource(v: EncodedParsedSource, file: string): ParsedSource {
-  let locate: ParsedSource['fm']['locate'] | undefined;
   return {
     rosterLines: v.rosterLines,
     head: v.head,
-    fm: {
-      data: v.data,
-      body: v.body,
-      bodyLine: v.bodyLine,
-      diagnostics: [],
-      locate: (path) => {
-        locate ??= parseFrontMatter(v.head, file).locate;
-        return locate(path);
-      },
-    },
+    fm: { data: v.data, body: v.body, bodyLine: v.bodyLine, diagnostics: [], locate: createLazyLocator(v.head, file) },
   };
 }
 

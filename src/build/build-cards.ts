@@ -84,20 +84,7 @@ export async function createSocialCards(
     if (r.entry.data.cover) continue;
     add(`entry:${r.entry.id}`, { siteName: localize(config.title, r.entry.lang, def), title: r.entry.data.title, lang: r.entry.lang, ...(options.accent ? { accent: options.accent } : {}) });
   }
-  const render = createSocialCardRenderer();
-  const pngs = new Map<string, Uint8Array>();
-  const todo = [...requests.keys()];
-  const worker = async () => {
-    for (let key = todo.pop(); key !== undefined; key = todo.pop()) {
-      let png = options.memo?.get(key);
-      if (!png) {
-        png = await render(requests.get(key)!);
-        options.memo?.set(key, png);
-      }
-      pngs.set(key, png);
-    }
-  };
-  await Promise.all(Array.from({ length: resolveCardConcurrency() }, worker));
+  const pngs = await drawCards(requests, options.memo);
   const files = new Map<string, Uint8Array>();
   const pathOf = new Map<string, string>();
   for (const [key, png] of pngs) {
@@ -113,4 +100,28 @@ export async function createSocialCards(
       return path ? { path, width: SOCIAL_CARD_WIDTH, height: SOCIAL_CARD_HEIGHT } : undefined;
     },
   };
+}
+
+/**
+ * The PNG of each card requested, by key: from `memo`, or drawn (and put in
+ * it). A function of its own so that the renderer (its backgrounds and
+ * buffers, about 10 MB) is let go of once the cards are drawn, not kept by
+ * `SocialCards.resolve` for the rest of the build.
+ */
+async function drawCards(requests: ReadonlyMap<string, SocialCardOptions>, memo: Map<string, Uint8Array> | undefined): Promise<Map<string, Uint8Array>> {
+  const render = createSocialCardRenderer();
+  const pngs = new Map<string, Uint8Array>();
+  const todo = [...requests.keys()];
+  const worker = async () => {
+    for (let key = todo.pop(); key !== undefined; key = todo.pop()) {
+      let png = memo?.get(key);
+      if (!png) {
+        png = await render(requests.get(key)!);
+        memo?.set(key, png);
+      }
+      pngs.set(key, png);
+    }
+  };
+  await Promise.all(Array.from({ length: resolveCardConcurrency() }, worker));
+  return pngs;
 }

@@ -13,7 +13,7 @@ import type { ProcessedImage } from '../assets/types.js';
 import { createNameRedactor } from '../check/redact-names.js';
 import { type CheckOptions, checkPages, type PageCheckMemo, runChecks } from '../check/run-checks.js';
 import { type ResolvedConfig, resolveConfig } from '../config/resolve-config.js';
-import { createTraditionalConverter } from '../content/chinese.js';
+import { createTraditionalConverter, releaseTraditionalDictionaries } from '../content/chinese.js';
 import { createCollectionRegistry } from '../content/collection-registry.js';
 import { advocacyCollectionFields, validateAdvocacyEntry } from '../content/collections/index.js';
 import { loadImportState, loadRedirects } from '../content/import-records.js';
@@ -319,7 +319,9 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   diagnostics.push(...redirects.diagnostics);
   const importState = await loadImportState(config.root, host);
   const forbiddenTerms = config.check.forbiddenTerms.map((name, i) => ({ name, label: `check.forbiddenTerms[${i}]` }));
-  const protectedNames = [...(content.protectedNames ?? []), ...collectProjectWithheldNames(content, host.now(), config.traditional.overrides), ...forbiddenTerms];
+  // Withheld names in every spelling (Traditional ones converted now): for the redactor and the checks.
+  const withheldNames = [...collectProjectWithheldNames(content, host.now(), config.traditional.overrides), ...forbiddenTerms];
+  const protectedNames = [...(content.protectedNames ?? []), ...withheldNames];
   redactor = createNameRedactor(protectedNames, content.protectedLines);
   // What the cache's entries were checked against: when it changes, `.stele/cache` checks every entry again.
   const namesKey = hashKey(JSON.stringify(protectedNames.map((n) => n.name).sort()), JSON.stringify(content.protectedLines ?? {}));
@@ -450,6 +452,9 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   });
   diagnostics.push(...site.diagnostics);
   for (const [path, data] of [...cards.files, ...theme.files]) site.output.set(path, data);
+  // A build in a process of its own converts nothing after laying out: OpenCC's dictionaries go
+  // (stele dev keeps them for its next build).
+  if (!options.cache) releaseTraditionalDictionaries();
   const output = site.output;
   stage('search');
   if (options.deferSearch && cache?.lastSearchFiles) {
@@ -490,7 +495,6 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   // check, first part: each page's own checks now, on its final bytes, while Pagefind still works in
   // other threads; `runChecks` below checks again any page whose bytes are not the ones checked here.
   stage('check', output.size);
-  const withheldNames = [...collectProjectWithheldNames(content, host.now(), config.traditional.overrides), ...forbiddenTerms];
   const checkOptions: CheckOptions = {
     withheldNames,
     // Only `stele dev` (which allows its live-reload connection) may carry a script.

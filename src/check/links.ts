@@ -81,18 +81,23 @@ export interface PageLinks {
  * The ids and URLs are copied out of the page's text: the parser's values are
  * slices of it, and V8 keeps the whole decoded page alive for as long as one
  * slice lives (for a site's link data, several times the size of its HTML).
+ * With `strings` (one table for the pages of a check), a text already copied
+ * for another page is shared: most URLs (navigation, footer, tags) are the same
+ * on every page at the same depth, and a site's link data is kept whole until
+ * the site-wide link check.
  */
-export function collectPageLinks(page: SitePage): PageLinks {
+export function collectPageLinks(page: SitePage, strings?: Map<string, string>): PageLinks {
+  const copy = strings ? (text: string) => internString(text, strings) : copyString;
   const ids = new Set<string>();
   for (const e of page.scanned.elements) {
     for (const a of e.attributes) {
-      if (a.name === 'id' || (a.name === 'name' && e.name === 'a')) ids.add(copyString(a.value));
+      if (a.name === 'id' || (a.name === 'name' && e.name === 'a')) ids.add(copy(a.value));
     }
   }
   return {
     path: page.path,
     ids,
-    urls: collectPageUrls(page).map((u) => ({ url: copyString(u.url), start: u.attribute.start, element: u.elementStart })),
+    urls: collectPageUrls(page).map((u) => ({ url: copy(u.url), start: u.attribute.start, element: u.elementStart })),
     locate: page.locate,
     ...(page.source ? { source: page.source } : {}),
   };
@@ -107,9 +112,20 @@ function copyString(text: string): string {
   return text.length < 13 ? text : ` ${text}`.slice(1);
 }
 
+/** `text`, copied the first time `strings` sees it and shared after that. */
+function internString(text: string, strings: Map<string, string>): string {
+  let kept = strings.get(text);
+  if (kept === undefined) {
+    kept = copyString(text);
+    strings.set(kept, kept);
+  }
+  return kept;
+}
+
 /** Check internal links and anchors. */
 export function checkLinks(output: OutputFiles, pages: readonly SitePage[]): Diagnostic[] {
-  return checkPageLinks(output, pages.map(collectPageLinks));
+  const strings = new Map<string, string>();
+  return checkPageLinks(output, pages.map((page) => collectPageLinks(page, strings)));
 }
 
 /** Check internal links and anchors from extracted link data (see `collectPageLinks`). */

@@ -105,3 +105,27 @@ export function parseFrontMatter(source: string, file: string): ParsedFrontMatte
   };
   return { data: data as Record<string, unknown>, body, bodyLine, locate, diagnostics };
 }
+
+/**
+ * A locator for a file's front matter that parses `head` (the file's text up to
+ * its body) only when first asked: what a remembered parse keeps instead of the
+ * YAML document behind its locator (several KB a file), which only a
+ * diagnostic needs.
+ */
+export function createLazyLocator(head: string, file: string): PathLocator {
+  let locate: PathLocator | undefined;
+  const lazy: PathLocator = (path, keyOnly) => {
+    locate ??= parseFrontMatter(head, file).locate;
+    return locate(path, keyOnly);
+  };
+  LAZY_LOCATORS.add(lazy);
+  return lazy;
+}
+
+const LAZY_LOCATORS = new WeakSet<PathLocator>();
+
+/** True for a locator made by {@link createLazyLocator}. */
+export function isLazyLocator(locate: PathLocator): boolean {
+  return LAZY_LOCATORS.has(locate);
+}
+

@@ -27,7 +27,7 @@ import { type CollectionDefinition, type CollectionName, RESERVED_SLUGS } from '
 import { containsHan } from './chinese.js';
 import { collectWithheldNames, type WithheldName } from './consent.js';
 import { resolveContentReferenceLink } from './content-reference.js';
-import { type ParsedFrontMatter, parseFrontMatter } from './front-matter.js';
+import { createLazyLocator, isLazyLocator, type ParsedFrontMatter, parseFrontMatter } from './front-matter.js';
 import { explainUnsafeSlug, splitContentFileName, stripDatePrefix } from './names.js';
 
 /** Validated front matter: base fields plus the collection's own. */
@@ -328,6 +328,13 @@ export async function loadContent(config: ResolvedConfig, host: Host, options: L
     if (prev && !e.derived) {
       diagnostics.push(createDiagnostic(ContentDuplicateSlug, { file: e.file, line: 1, column: 1 }, `${c.urlPrefix ? `${c.urlPrefix}/` : ''}${e.slug}/ (${e.lang})`, prev.file));
     } else seen.set(url, e);
+  }
+  // What the memo keeps of a file once it is validated: its parse with a locator made again from the
+  // front matter's text when a later diagnostic needs one (the YAML document behind a locator is
+  // several KB a file, held otherwise for as long as the memo).
+  for (const raw of raws) {
+    const parsed = raw.source?.parsed;
+    if (parsed?.head !== undefined && !isLazyLocator(parsed.fm.locate)) parsed.fm = { ...parsed.fm, locate: createLazyLocator(parsed.head, raw.file) };
   }
   return {
     entries,
