@@ -5,8 +5,9 @@
  * node:zlib and ends on a byte boundary (a sync flush), so runs compressed once
  * can be joined with runs compressed for each image into one zlib stream: a
  * header, the runs, an empty final block and the Adler-32 of all the rows
- * (combined from each run's own). The container is written here: signature,
- * IHDR, one IDAT, IEND, and nothing else (no text, time, size or profile).
+ * (combined from each run's own). The container is written here, an 8-bit
+ * palette image: signature, IHDR, PLTE, one IDAT, IEND, and nothing else (no
+ * transparency, text, time, size or profile).
  */
 import { promisify } from 'node:util';
 import { constants, deflateRaw, deflateRawSync } from 'node:zlib';
@@ -103,11 +104,14 @@ export function computeCrc32(data: Uint8Array): number {
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /**
- * An 8-bit RGB PNG from the deflated runs of its scanlines, top to bottom
- * (together exactly `height` rows of `1 + width * 3` bytes each, every filter byte 0–4);
- * runs of no rows are left out.
+ * An 8-bit palette PNG (colour type 3, opaque) from the deflated runs of its
+ * scanlines, top to bottom (together exactly `height` rows of `1 + width` bytes
+ * each: a filter byte 0–4 (0, none, is the PNG specification's advice for
+ * palette images), then one palette index a pixel, each below the palette's
+ * length); `palette` is 1–256 RGB triples. Runs of no rows are left out.
  */
-export function createRgbPng(width: number, height: number, runs: readonly DeflatedRows[]): Uint8Array {
+export function createPalettePng(width: number, height: number, palette: Uint8Array, runs: readonly DeflatedRows[]): Uint8Array {
+  if (palette.length === 0 || palette.length > 768 || palette.length % 3 !== 0) throw new RangeError(`a PNG palette is 1 to 256 RGB triples, not ${palette.length} bytes`);
   let length = 0;
   let adler = 1;
   runs = runs.filter((run) => run.length > 0);
@@ -117,7 +121,7 @@ export function createRgbPng(width: number, height: number, runs: readonly Defla
   }
   // zlib header 78 DA (32 KiB window, maximum compression), runs, an empty final fixed-Huffman block (03 00), Adler-32.
   const idatLength = 2 + length + 2 + 4;
-  const png = new Uint8Array(SIGNATURE.length + 25 + 12 + idatLength + 12);
+  const png = new Uint8Array(SIGNATURE.length + 25 + 12 + palette.length + 12 + idatLength + 12);
   const view = new DataView(png.buffer);
   png.set(SIGNATURE);
   let at = SIGNATURE.length;
@@ -131,9 +135,10 @@ export function createRgbPng(width: number, height: number, runs: readonly Defla
   chunk('IHDR', 13, (p) => {
     view.setUint32(p, width);
     view.setUint32(p + 4, height);
-    // Bit depth 8, colour type 2 (RGB), deflate, adaptive filtering (per-row filter bytes), no interlace.
-    png.set([8, 2, 0, 0, 0], p + 8);
+    // Bit depth 8, colour type 3 (palette), deflate, adaptive filtering (per-row filter bytes), no interlace.
+    png.set([8, 3, 0, 0, 0], p + 8);
   });
+  chunk('PLTE', palette.length, (p) => png.set(palette, p));
   chunk('IDAT', idatLength, (p) => {
     png.set([0x78, 0xda], p);
     let q = p + 2;
