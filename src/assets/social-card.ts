@@ -7,7 +7,7 @@
  * palette only, no metadata chunk; nothing is fetched from anywhere.
  */
 import sharp, { type OutputInfo } from 'sharp';
-import { combineAdler32, computeAdler32, createPalettePng, type DeflatedRows, deflateRows, deflateRowsSync, updateAdler32 } from './png-rows.js';
+import { combineAdler32, computeAdler32, createPalettePng, createRowDeflater, type DeflatedRows, deflateRowsSync, type RowDeflater, updateAdler32 } from './png-rows.js';
 
 /** Size of every card (the Open Graph recommendation). */
 export const SOCIAL_CARD_WIDTH = 1200;
@@ -304,9 +304,10 @@ function indexBackground(pixels: Uint8Array): Background {
  */
 export function createSocialCardRenderer(): (o: SocialCardOptions) => Promise<Uint8Array> {
   const backgrounds = new Map<string, Promise<Background>>();
-  // Row buffers are reused from card to card (one per card being drawn at once): a fresh
-  // buffer per card makes V8 collect a large build's whole heap again and again.
-  const spare: Buffer[] = [];
+  // Row buffers and deflaters are reused from card to card (one of each per card being drawn
+  // at once): a fresh buffer per card makes V8 collect a large build's whole heap again and
+  // again, a fresh zlib state costs more than the compression in it (`createRowDeflater`).
+  const spare: { buffer: Buffer; deflater: RowDeflater }[] = [];
   return async (o) => {
     const layers = createSocialCardLayers(o);
     let pending = backgrounds.get(layers.background);
@@ -330,17 +331,17 @@ export function createSocialCardRenderer(): (o: SocialCardOptions) => Promise<Ui
     const [first, last] = ink;
     const top = TITLE_TOP + first;
     const bottom = TITLE_TOP + last + 1;
-    const buffer = spare.pop() ?? Buffer.allocUnsafe(ROW_BYTES * (SOCIAL_CARD_HEIGHT - TITLE_TOP));
+    const slot = spare.pop() ?? { buffer: Buffer.allocUnsafe(ROW_BYTES * (SOCIAL_CARD_HEIGHT - TITLE_TOP)), deflater: createRowDeflater() };
     try {
-      const rows = buffer.subarray(0, (bottom - top) * ROW_BYTES);
+      const rows = slot.buffer.subarray(0, (bottom - top) * ROW_BYTES);
       rows.set(background.scanlines.subarray(top * ROW_BYTES, bottom * ROW_BYTES));
       const [changes, weighted] = blendMask(rows, mask, first, last);
-      const title = await deflateRows(rows, updateAdler32(computeBackgroundAdler32(background, top, bottom), changes, weighted));
+      const title = await slot.deflater.deflate(rows, updateAdler32(computeBackgroundAdler32(background, top, bottom), changes, weighted));
       const above = resolveBackgroundRun(background, background.above, top, 0, top);
       const below = resolveBackgroundRun(background, background.below, bottom, bottom, SOCIAL_CARD_HEIGHT);
       return createPalettePng(SOCIAL_CARD_WIDTH, SOCIAL_CARD_HEIGHT, background.palette, [above, title, below]);
     } finally {
-      spare.push(buffer);
+      spare.push(slot);
     }
   };
 }

@@ -4,11 +4,11 @@
  * checked, every chunk's CRC is right, and decoders see exactly the palette's
  * colours of the indices the rows held.
  */
-import { crc32, deflateSync, inflateSync } from 'node:zlib';
+import { constants, crc32, deflateRawSync, deflateSync, inflateRawSync, inflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { combineAdler32, computeAdler32, computeCrc32, createPalettePng, deflateRows, deflateRowsSync, updateAdler32 } from '../../src/assets/png-rows.js';
+import { combineAdler32, computeAdler32, computeCrc32, createPalettePng, createRowDeflater, deflateRowsSync, updateAdler32 } from '../../src/assets/png-rows.js';
 
 /** zlib's own Adler-32 of `data`: the last four bytes of a zlib stream. */
 function zlibAdler32(data: Uint8Array): number {
@@ -67,18 +67,19 @@ describe('PNG from runs of rows', () => {
     const width = 37;
     const height = 23;
     const rowBytes = 1 + width;
+    // One deflater for every image, as a card renderer keeps one from card to card.
+    const deflater = createRowDeflater();
     const check = async (palette: Uint8Array, indices: Uint8Array, cuts: number[]) => {
       const colours = palette.length / 3;
       const scanlines = new Uint8Array(rowBytes * height);
       for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) scanlines[y * rowBytes + 1 + x] = indices[y * width + x]! % colours;
-      // Cut the rows into runs at the given rows (runs of no rows among them), the second deflated on the thread pool.
+      // Cut the rows into runs at the given rows (runs of no rows among them), every other one deflated on the thread pool.
       const bounds = [0, ...[...cuts].sort((a, b) => a - b), height];
-      const runs = await Promise.all(
-        bounds.slice(1).map((to, i) => {
-          const rows = scanlines.subarray(bounds[i]! * rowBytes, to * rowBytes);
-          return i === 1 ? deflateRows(rows) : deflateRowsSync(rows);
-        }),
-      );
+      const runs = [];
+      for (let i = 0; i + 1 < bounds.length; i++) {
+        const rows = scanlines.subarray(bounds[i]! * rowBytes, bounds[i + 1]! * rowBytes);
+        runs.push(i % 2 ? await deflater.deflate(rows) : deflateRowsSync(rows));
+      }
       const png = createPalettePng(width, height, palette, runs);
       expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
       const chunks = readChunks(png);
@@ -113,5 +114,24 @@ describe('PNG from runs of rows', () => {
     );
     // A palette holds 1 to 256 colours, each three bytes.
     for (const bad of [0, 4, 257 * 3]) expect(() => createPalettePng(width, height, new Uint8Array(bad), [])).toThrow(RangeError);
+  });
+
+  it('deflates each run with a kept deflater to the bytes a fresh zlib stream makes, whatever it deflated before', async () => {
+    const deflater = createRowDeflater();
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.oneof(fc.uint8Array({ maxLength: 70_000 }), fc.integer({ min: 0, max: 200_000 }).map((n) => new Uint8Array(n).fill(7))), { minLength: 1, maxLength: 4 }), async (inputs) => {
+        for (const rows of inputs) {
+          const run = await deflater.deflate(rows);
+          expect(Buffer.from(run.deflated).equals(deflateRawSync(rows, { level: 6, finishFlush: constants.Z_SYNC_FLUSH })), `${rows.length} bytes`).toBe(true);
+          expect([run.adler, run.length]).toEqual([computeAdler32(rows), rows.length]);
+        }
+      }),
+      { numRuns: 15 },
+    );
+    // Runs deflated at once by separate deflaters do not mix.
+    const [a, b] = [new Uint8Array(90_000).fill(1), Uint8Array.from({ length: 90_000 }, (_, i) => i % 251)];
+    const [ra, rb] = await Promise.all([createRowDeflater().deflate(a), createRowDeflater().deflate(b)]);
+    expect(Buffer.from(inflateRawSync(ra.deflated, { finishFlush: constants.Z_SYNC_FLUSH })).equals(Buffer.from(a))).toBe(true);
+    expect(Buffer.from(inflateRawSync(rb.deflated, { finishFlush: constants.Z_SYNC_FLUSH })).equals(Buffer.from(b))).toBe(true);
   });
 });
