@@ -122,7 +122,7 @@ describe('PNG from runs of rows', () => {
       fc.asyncProperty(fc.array(fc.oneof(fc.uint8Array({ maxLength: 70_000 }), fc.integer({ min: 0, max: 200_000 }).map((n) => new Uint8Array(n).fill(7))), { minLength: 1, maxLength: 4 }), async (inputs) => {
         for (const rows of inputs) {
           const run = await deflater.deflate(rows);
-          expect(Buffer.from(run.deflated).equals(deflateRawSync(rows, { level: 6, finishFlush: constants.Z_SYNC_FLUSH })), `${rows.length} bytes`).toBe(true);
+          expect(Buffer.from(run.deflated).equals(deflateRawSync(rows, { level: 5, finishFlush: constants.Z_SYNC_FLUSH })), `${rows.length} bytes`).toBe(true);
           expect([run.adler, run.length]).toEqual([computeAdler32(rows), rows.length]);
         }
       }),
