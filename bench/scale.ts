@@ -18,10 +18,20 @@ export interface ScalePoint {
   stages: Record<string, number>;
 }
 
+/** How far a size between the smallest and largest lies off the line through them: (measured − line) ÷ line. */
+export interface ScaleDeviation {
+  postPairs: number;
+  wall: number;
+  cpu?: number;
+  rss?: number;
+}
+
 /** The study: its points, slopes between the first and last, and the extrapolation. */
 export interface ScaleResult {
   points: ScalePoint[];
   slope: { wallMsPerPair: number; cpuMsPerPair?: number; rssMiBPerPair?: number };
+  /** Each size between the first and last, against the line (growth faster than linear shows as a positive deviation). */
+  deviations: ScaleDeviation[];
   /** The line through the first and last point, at `target` pairs. */
   extrapolated: { postPairs: number; wallS: number; cpuS?: number; peakRssMiB?: number };
 }
@@ -40,8 +50,20 @@ export function computeScaleFit(points: ScalePoint[], target = 100_000): Omit<Sc
   const cpu = slopeOf(a.cpuMs, b.cpuMs);
   const rss = slopeOf(a.peakRssMiB, b.peakRssMiB);
   const ahead = target - b.postPairs;
+  const off = (measured: number | undefined, first: number | undefined, slope: number | undefined, n: number) => {
+    if (measured === undefined || first === undefined || slope === undefined) return undefined;
+    const line = first + slope * (n - a.postPairs);
+    return line > 0 ? (measured - line) / line : undefined;
+  };
+  const deviations = points.slice(1, -1).map((p) => ({
+    postPairs: p.postPairs,
+    wall: off(p.wallMs, a.wallMs, wall, p.postPairs) ?? 0,
+    cpu: off(p.cpuMs, a.cpuMs, cpu, p.postPairs),
+    rss: off(p.peakRssMiB, a.peakRssMiB, rss, p.postPairs),
+  }));
   return {
     slope: { wallMsPerPair: wall, cpuMsPerPair: cpu, rssMiBPerPair: rss },
+    deviations,
     extrapolated: {
       postPairs: target,
       wallS: (b.wallMs + wall * ahead) / 1000,
@@ -88,9 +110,16 @@ export function formatScaleResult(result: ScaleResult): string {
   );
   const s = result.slope;
   const e = result.extrapolated;
+  const percent = (x?: number) => (x === undefined ? 'n/a' : `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(0)}%`);
+  const first = result.points[0]?.postPairs;
+  const last = result.points[result.points.length - 1]?.postPairs;
+  const deviations = result.deviations.map(
+    (d) => `off the line through ${first} and ${last} pairs, at ${d.postPairs} pairs: wall ${percent(d.wall)}, CPU ${percent(d.cpu)}, peak RSS ${percent(d.rss)}`,
+  );
   return [
     'scale (cold builds):',
     ...rows,
+    ...deviations,
     `slope: ${s.wallMsPerPair.toFixed(2)} ms wall/pair` +
       `${s.cpuMsPerPair === undefined ? '' : `, ${s.cpuMsPerPair.toFixed(2)} ms CPU/pair`}` +
       `${s.rssMiBPerPair === undefined ? '' : `, ${(s.rssMiBPerPair * 1024).toFixed(0)} KiB peak RSS/pair`}`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EDIT_SENTENCE, insertEditSentence, parseBenchArgs } from '../../bench/run.js';
-import { computeScaleFit } from '../../bench/scale.js';
+import { computeScaleFit, formatScaleResult } from '../../bench/scale.js';
 
 describe('npm run bench: options and helpers', () => {
   it('parses sizes, switches and the scale study', () => {
@@ -29,5 +29,22 @@ describe('npm run bench: options and helpers', () => {
     expect(fit.slope.wallMsPerPair).toBe(10);
     expect(fit.slope.rssMiBPerPair).toBe(0.1);
     expect(fit.extrapolated).toEqual({ postPairs: 100_000, wallS: 1000, cpuS: 1200, peakRssMiB: 10_300 });
+    expect(fit.deviations).toEqual([]);
+  });
+
+  it('says how far each size between the ends lies off the line (linear growth: 0)', () => {
+    const points = [
+      { postPairs: 1000, pages: 0, wallMs: 10_000, cpuMs: 12_000, peakRssMiB: 400, stages: {} },
+      { postPairs: 3000, pages: 0, wallMs: 36_000, cpuMs: 36_000, peakRssMiB: 540, stages: {} },
+      { postPairs: 5000, pages: 0, wallMs: 50_000, cpuMs: 60_000, peakRssMiB: 800, stages: {} },
+    ];
+    const fit = computeScaleFit(points);
+    // On the line at 3000 pairs: 30 s wall, 36 s CPU, 600 MiB.
+    expect(fit.deviations).toHaveLength(1);
+    expect(fit.deviations[0]!.postPairs).toBe(3000);
+    expect(fit.deviations[0]!.wall).toBeCloseTo(0.2);
+    expect(fit.deviations[0]!.cpu).toBeCloseTo(0);
+    expect(fit.deviations[0]!.rss).toBeCloseTo(-0.1);
+    expect(formatScaleResult({ points, ...fit })).toContain('at 3000 pairs: wall +20%, CPU +0%, peak RSS −10%');
   });
 });
