@@ -96,7 +96,8 @@ export function createRowDeflater(): RowDeflater {
   let stream: DeflateRaw | undefined;
   return {
     deflate(rows, adler = computeAdler32(rows)) {
-      const current = (stream ??= createDeflateRaw(EACH));
+      if (!stream) stream = createDeflateRaw(EACH);
+      const current = stream;
       return new Promise((resolve, reject) => {
         const chunks: Buffer[] = [];
         const onData = (chunk: Buffer) => chunks.push(chunk);
