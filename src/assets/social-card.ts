@@ -3,11 +3,11 @@
  * the site name and a page title drawn on a plain background: the background
  * from an SVG made here (librsvg), the title from Pango markup (sharp's text
  * input), both with the system's fonts (Noto CJK for Chinese), laid together
- * here and written as a PNG by `png-rows.ts`: image data only, no metadata
- * chunk; nothing is fetched from anywhere.
+ * here and written as a palette PNG by `png-rows.ts`: image data and its
+ * palette only, no metadata chunk; nothing is fetched from anywhere.
  */
-import sharp from 'sharp';
-import { combineAdler32, computeAdler32, createRgbPng, type DeflatedRows, deflateRows, deflateRowsSync, updateAdler32 } from './png-rows.js';
+import sharp, { type OutputInfo } from 'sharp';
+import { combineAdler32, computeAdler32, createPalettePng, createRowDeflater, type DeflatedRows, deflateRowsSync, type RowDeflater, updateAdler32 } from './png-rows.js';
 
 /** Size of every card (the Open Graph recommendation). */
 export const SOCIAL_CARD_WIDTH = 1200;
@@ -89,7 +89,7 @@ export function wrapCardText(text: string, maxEm: number, maxLines: number): str
  * reuses old cards; with the versions of what draws and compresses the bytes
  * (libvips with librsvg and Pango, zlib), which a new sharp or Node may change.
  */
-export const SOCIAL_CARD_VERSION = `card-v6 vips-${sharp.versions.vips} zlib-${process.versions.zlib}`;
+export const SOCIAL_CARD_VERSION = `card-v7 vips-${sharp.versions.vips} zlib-${process.versions.zlib}`;
 
 /** Where the title's text block is placed (its top left ink corner) and how large it may be. */
 const TITLE_LEFT = 80;
@@ -128,11 +128,55 @@ export function createSocialCardLayers(o: SocialCardOptions): SocialCardLayers {
   return { background, titleMarkup, titleFont };
 }
 
-/** Colour of the title (RGB). */
+/** Colour of the card's background and of the title (RGB), as in the background SVG and the theme. */
+const BACKGROUND_COLOUR = [0xfd, 0xfc, 0xf8] as const;
 const TITLE_COLOUR = [0x1c, 0x1b, 0x19] as const;
 
-/** Bytes of one PNG scanline of a card: the filter byte (0, none) and the RGB pixels. */
-const ROW_BYTES = 1 + SOCIAL_CARD_WIDTH * 3;
+/**
+ * The palette: every pixel of a card is a blend of the background colour with
+ * the accent (band, site name, rule) or with the title colour (the title), so
+ * coverage in 128 steps of each blend fits one palette (a step is under 2 of
+ * 255 in any channel: invisible). Indices 0–127 go from the background (0) to
+ * the accent as drawn (127); 128–255 from 1/128 of the title colour to all of it.
+ */
+const ACCENT_STEPS = 127;
+const TITLE_STEPS = 128;
+
+/** The palette index of the title's coverage `a` (0–255) of a pixel; 0 for no ink (the background's pixel stays). */
+const TITLE_INDEX = Uint8Array.from({ length: 256 }, (_, a) => {
+  const step = Math.round((a * TITLE_STEPS) / 255);
+  return step === 0 ? 0 : ACCENT_STEPS + step;
+});
+
+/** The card's palette (256 RGB triples) for the accent as drawn on the background (the band's colour). */
+function createPalette(accent: readonly number[]): Uint8Array {
+  const palette = new Uint8Array(256 * 3);
+  const blend = (to: readonly number[], step: number, steps: number, at: number) => {
+    for (let c = 0; c < 3; c++) palette[at + c] = Math.round((BACKGROUND_COLOUR[c]! * (steps - step) + to[c]! * step) / steps);
+  };
+  for (let k = 0; k <= ACCENT_STEPS; k++) blend(accent, k, ACCENT_STEPS, k * 3);
+  for (let k = 1; k <= TITLE_STEPS; k++) blend(TITLE_COLOUR, k, TITLE_STEPS, (ACCENT_STEPS + k) * 3);
+  return palette;
+}
+
+/**
+ * The palette index (0–127) of a background pixel: its place on the line from
+ * the background colour to the accent as drawn (librsvg lays the accent on the
+ * background with its antialiasing's coverage, so every pixel lies on it, to
+ * rounding), projected in integers (the same index everywhere).
+ */
+function indexAccentPixel(r: number, g: number, b: number, accent: readonly number[]): number {
+  const dr = accent[0]! - BACKGROUND_COLOUR[0];
+  const dg = accent[1]! - BACKGROUND_COLOUR[1];
+  const db = accent[2]! - BACKGROUND_COLOUR[2];
+  const length = dr * dr + dg * dg + db * db;
+  if (length === 0) return 0;
+  const along = ((r - BACKGROUND_COLOUR[0]) * dr + (g - BACKGROUND_COLOUR[1]) * dg + (b - BACKGROUND_COLOUR[2]) * db) * ACCENT_STEPS;
+  return Math.max(0, Math.min(ACCENT_STEPS, Math.floor((2 * along + length) / (2 * length))));
+}
+
+/** Bytes of one PNG scanline of a card: the filter byte (0, none) and a palette index a pixel. */
+const ROW_BYTES = 1 + SOCIAL_CARD_WIDTH;
 
 /** The title's coverage mask as sharp renders it (first channel), cut to what falls on the card (lines Pango had to wrap again). */
 interface TitleMask {
@@ -142,6 +186,20 @@ interface TitleMask {
   /** Columns and rows of the mask that fall on the card. */
   columns: number;
   rows: number;
+}
+
+/**
+ * The title's coverage mask (exported for tests): Pango lays out and
+ * rasterizes the markup in one band, cropped to its ink (the invisible block
+ * above the first line keeps its top and left edge in place).
+ */
+export async function renderSocialCardTitle(layers: SocialCardLayers): Promise<{ data: Buffer; info: OutputInfo } | undefined> {
+  if (!layers.titleMarkup) return undefined;
+  // One band, as Pango draws it (sharp would otherwise make it sRGB: three copies of it, at twice the time).
+  return sharp({ text: { text: layers.titleMarkup, font: layers.titleFont, dpi: 72, width: TITLE_WIDTH, wrap: 'word-char' } })
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
 }
 
 /** The first and last row of the mask with ink (coverage above 0), or undefined when there is none. */
@@ -159,37 +217,27 @@ function findInkRows(mask: TitleMask): [number, number] | undefined {
 }
 
 /**
- * Lay rows `first`..`last` of the title's mask in the title colour on `rows`,
- * the scanlines of those rows of the card (copies of the background's), with
- * integer arithmetic (the same bytes everywhere). Returns what the Adler-32 of
- * the rows needs to follow the change (`updateAdler32`): the sum of the
- * changes and of each change times its distance from the end of `rows`.
+ * Lay rows `first`..`last` of the title's mask on `rows`, the scanlines of
+ * those rows of the card (copies of the background's): where the title inks,
+ * the pixel becomes the palette's step of the title colour for its coverage
+ * (the title lies below the rule and right of the band, on the plain
+ * background). Returns what the Adler-32 of the rows needs to follow the
+ * change (`updateAdler32`): the sum of the changes and of each change times
+ * its distance from the end of `rows`.
  */
 function blendMask(rows: Uint8Array, mask: TitleMask, first: number, last: number): [number, number] {
-  const [r, g, b] = TITLE_COLOUR;
   let changes = 0;
   let weighted = 0;
   for (let y = first; y <= last; y++) {
-    const line = (y - first) * ROW_BYTES + 1 + TITLE_LEFT * 3;
-    for (let x = 0; x < mask.columns; x++) {
-      const a = mask.data[(y * mask.width + x) * mask.channels]!;
+    const line = (y - first) * ROW_BYTES + 1 + TITLE_LEFT;
+    for (let x = 0, m = y * mask.width * mask.channels; x < mask.columns; x++, m += mask.channels) {
+      const a = mask.data[m]!;
       if (a === 0) continue;
-      const i = line + x * 3;
-      const r0 = rows[i]!;
-      const g0 = rows[i + 1]!;
-      const b0 = rows[i + 2]!;
-      const r1 = ((r * a + r0 * (255 - a) + 127) / 255) | 0;
-      const g1 = ((g * a + g0 * (255 - a) + 127) / 255) | 0;
-      const b1 = ((b * a + b0 * (255 - a) + 127) / 255) | 0;
-      rows[i] = r1;
-      rows[i + 1] = g1;
-      rows[i + 2] = b1;
-      // Distances from the end: rows.length - i for the red byte, one less for green, two less for blue.
-      const dr = r1 - r0;
-      const dg = g1 - g0;
-      const db = b1 - b0;
-      changes += dr + dg + db;
-      weighted += (rows.length - i) * (dr + dg + db) - dg - 2 * db;
+      const i = line + x;
+      const d = TITLE_INDEX[a]! - rows[i]!;
+      rows[i] += d;
+      changes += d;
+      weighted += (rows.length - i) * d;
     }
   }
   return [changes, weighted];
@@ -201,7 +249,9 @@ function blendMask(rows: Uint8Array, mask: TitleMask, first: number, last: numbe
  * compressed once and shared by every card on this background.
  */
 interface Background {
-  /** The PNG scanlines of the whole background (filter byte 0 and RGB pixels per row). */
+  /** The card's palette: the accent's steps as drawn on this background, then the title colour's. */
+  palette: Uint8Array;
+  /** The PNG scanlines of the whole background (filter byte 0 and a palette index a pixel per row). */
   scanlines: Uint8Array;
   /** The Adler-32 of each scanline. */
   rowAdlers: Uint32Array;
@@ -227,42 +277,45 @@ function computeBackgroundAdler32(background: Background, from: number, to: numb
 }
 
 /**
+ * A background as palette scanlines, from librsvg's RGB pixels of its SVG: the
+ * accent as drawn is the band's top left pixel (whatever form the colour was
+ * given in), and every pixel becomes its step on the line to it.
+ */
+function indexBackground(pixels: Uint8Array): Background {
+  const accent = [pixels[0]!, pixels[1]!, pixels[2]!];
+  const scanlines = new Uint8Array(ROW_BYTES * SOCIAL_CARD_HEIGHT);
+  for (let y = 0; y < SOCIAL_CARD_HEIGHT; y++) {
+    for (let x = 0, i = y * SOCIAL_CARD_WIDTH * 3, o = y * ROW_BYTES + 1; x < SOCIAL_CARD_WIDTH; x++, i += 3, o++) {
+      scanlines[o] = indexAccentPixel(pixels[i]!, pixels[i + 1]!, pixels[i + 2]!, accent);
+    }
+  }
+  const rowAdlers = Uint32Array.from({ length: SOCIAL_CARD_HEIGHT }, (_, y) => computeAdler32(scanlines.subarray(y * ROW_BYTES, (y + 1) * ROW_BYTES)));
+  return { palette: createPalette(accent), scanlines, rowAdlers, above: new Map(), below: new Map() };
+}
+
+/**
  * A card renderer for one build: backgrounds are rendered once and kept (a few
  * per site: one per language), each card is its background with the title's
- * mask laid on it, as an opaque RGB PNG (no alpha channel to store; full colour:
- * the site name's and the title's antialiasing make up to 500 colours, more than
- * a palette holds) with no metadata chunk at all. Only the rows the title inks
- * are compressed for each card (a few hundred of 630); the background's rows
- * above and below them are compressed once per build (`png-rows.ts`).
+ * mask laid on it, as an opaque palette PNG (one byte a pixel: a third of the
+ * bytes of RGB to lay, compress and store) with no metadata chunk at all. Only
+ * the rows the title inks are compressed for each card (a few hundred of
+ * 630); the background's rows above and below them are compressed once per
+ * build (`png-rows.ts`).
  */
 export function createSocialCardRenderer(): (o: SocialCardOptions) => Promise<Uint8Array> {
   const backgrounds = new Map<string, Promise<Background>>();
-  // Row buffers are reused from card to card (one per card being drawn at once): a fresh
-  // buffer per card makes V8 collect a large build's whole heap again and again.
-  const spare: Buffer[] = [];
+  // Row buffers and deflaters are reused from card to card (one of each per card being drawn
+  // at once): a fresh buffer per card makes V8 collect a large build's whole heap again and
+  // again, a fresh zlib state costs more than the compression in it (`createRowDeflater`).
+  const spare: { buffer: Buffer; deflater: RowDeflater }[] = [];
   return async (o) => {
     const layers = createSocialCardLayers(o);
     let pending = backgrounds.get(layers.background);
     if (!pending) {
-      pending = sharp(Buffer.from(layers.background), { density: 72 })
-        .removeAlpha()
-        .raw()
-        .toBuffer()
-        .then((pixels) => {
-          const scanlines = new Uint8Array(ROW_BYTES * SOCIAL_CARD_HEIGHT);
-          for (let y = 0; y < SOCIAL_CARD_HEIGHT; y++) scanlines.set(pixels.subarray(y * (ROW_BYTES - 1), (y + 1) * (ROW_BYTES - 1)), y * ROW_BYTES + 1);
-          const rowAdlers = Uint32Array.from({ length: SOCIAL_CARD_HEIGHT }, (_, y) => computeAdler32(scanlines.subarray(y * ROW_BYTES, (y + 1) * ROW_BYTES)));
-          return { scanlines, rowAdlers, above: new Map(), below: new Map() };
-        });
+      pending = sharp(Buffer.from(layers.background), { density: 72 }).removeAlpha().raw().toBuffer().then(indexBackground);
       backgrounds.set(layers.background, pending);
     }
-    // One band, as Pango draws it (sharp would otherwise make it sRGB: three copies of it, at twice the time).
-    const rendered = layers.titleMarkup
-      ? await sharp({ text: { text: layers.titleMarkup, font: layers.titleFont, dpi: 72, width: TITLE_WIDTH, wrap: 'word-char' } })
-          .toColourspace('b-w')
-          .raw()
-          .toBuffer({ resolveWithObject: true })
-      : undefined;
+    const rendered = await renderSocialCardTitle(layers);
     const background = await pending;
     const mask: TitleMask | undefined = rendered && {
       data: rendered.data,
@@ -273,22 +326,22 @@ export function createSocialCardRenderer(): (o: SocialCardOptions) => Promise<Ui
     };
     const ink = mask && findInkRows(mask);
     if (!mask || !ink) {
-      return createRgbPng(SOCIAL_CARD_WIDTH, SOCIAL_CARD_HEIGHT, [resolveBackgroundRun(background, background.above, SOCIAL_CARD_HEIGHT, 0, SOCIAL_CARD_HEIGHT)]);
+      return createPalettePng(SOCIAL_CARD_WIDTH, SOCIAL_CARD_HEIGHT, background.palette, [resolveBackgroundRun(background, background.above, SOCIAL_CARD_HEIGHT, 0, SOCIAL_CARD_HEIGHT)]);
     }
     const [first, last] = ink;
     const top = TITLE_TOP + first;
     const bottom = TITLE_TOP + last + 1;
-    const buffer = spare.pop() ?? Buffer.allocUnsafe(ROW_BYTES * (SOCIAL_CARD_HEIGHT - TITLE_TOP));
+    const slot = spare.pop() ?? { buffer: Buffer.allocUnsafe(ROW_BYTES * (SOCIAL_CARD_HEIGHT - TITLE_TOP)), deflater: createRowDeflater() };
     try {
-      const rows = buffer.subarray(0, (bottom - top) * ROW_BYTES);
+      const rows = slot.buffer.subarray(0, (bottom - top) * ROW_BYTES);
       rows.set(background.scanlines.subarray(top * ROW_BYTES, bottom * ROW_BYTES));
       const [changes, weighted] = blendMask(rows, mask, first, last);
-      const title = await deflateRows(rows, updateAdler32(computeBackgroundAdler32(background, top, bottom), changes, weighted));
+      const title = await slot.deflater.deflate(rows, updateAdler32(computeBackgroundAdler32(background, top, bottom), changes, weighted));
       const above = resolveBackgroundRun(background, background.above, top, 0, top);
       const below = resolveBackgroundRun(background, background.below, bottom, bottom, SOCIAL_CARD_HEIGHT);
-      return createRgbPng(SOCIAL_CARD_WIDTH, SOCIAL_CARD_HEIGHT, [above, title, below]);
+      return createPalettePng(SOCIAL_CARD_WIDTH, SOCIAL_CARD_HEIGHT, background.palette, [above, title, below]);
     } finally {
-      spare.push(buffer);
+      spare.push(slot);
     }
   };
 }

@@ -3,7 +3,7 @@
  * `ResolvedConfig` is what stages receive, with every default filled in.
  */
 import { z } from 'zod';
-import { channelSchema, revokedAddressSchema } from '../trust/channels.js';
+import { channelSchema, revokedAddressSchema } from '../trust/channels-config.js';
 import { publishSchema } from './publish-schema.js';
 
 const languageCode = z.enum(['en', 'zh-Hans', 'zh-Hant']);

@@ -3,17 +3,16 @@
  * folders (rotation, revocation) and `sealSite`. The formats it writes (paths,
  * manifest, channels, public keys, signatures) are the trust core's (`src/trust`).
  */
+export { type ChannelsDocument, findRevokedAddress } from '../trust/channels.js';
 export {
   type Channel,
   type ChannelsConfig,
-  type ChannelsDocument,
   channelSchema,
   channelsConfigSchema,
   createChannelsDocument,
-  findRevokedAddress,
   type RevokedAddress,
   revokedAddressSchema,
-} from '../trust/channels.js';
+} from '../trust/channels-config.js';
 export type { RevokedKey } from '../trust/keys.js';
 export { type Manifest, type ManifestFile, parseManifest } from '../trust/manifest.js';
 export {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createNodeFileSystem, type FileSystem } from '../io/host.js';
 import type { OutputFiles } from '../site/output.js';
 import { compareBytes } from '../trust/bytes.js';
-import { type ChannelsConfig, createChannelsDocument } from '../trust/channels.js';
+import { type ChannelsConfig, createChannelsDocument } from '../trust/channels-config.js';
 import {
   formatManifestTrustedComment,
   formatManifestUntrustedComment,

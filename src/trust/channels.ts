@@ -1,48 +1,18 @@
 /**
  * Official channels (`.well-known/stele/channels.json`): where the genuine site
  * lives, which addresses are no longer ours (seized domains, hijacked accounts),
- * and which signing keys are current or revoked. Embedded in the site config as
- * `seal.channels`.
+ * and which signing keys are current or revoked: the published document, how a
+ * verifier reads it and looks up a revoked address. The site config section it
+ * is built from (`seal.channels`) is `channels-config.ts`.
  */
-import { z } from 'zod';
 import { decodeUtf8 } from './bytes.js';
+import type { Channel, RevokedAddress } from './channels-config.js';
 import type { RevokedKey } from './keys.js';
 import type { TimestampDelegation } from './timestamp.js';
+import * as z from './zod.js';
 
-/** Schema for one official channel. */
-export const channelSchema = z
-  .object({
-    type: z.enum(['domain', 'mirror', 'onion', 'feed', 'social']),
-    url: z.string().url(),
-    label: z.string().min(1).max(200).optional(),
-  })
-  .strict();
-
-/** Schema for an address that is no longer ours. */
-export const revokedAddressSchema = z
-  .object({
-    url: z.string().url(),
-    /** ISO date (YYYY-MM-DD or full timestamp). */
-    date: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO date'),
-    reason: z.string().min(1).max(500),
-  })
-  .strict();
-
-/** Schema for the `seal.channels` site config section. */
-export const channelsConfigSchema = z
-  .object({
-    official: z.array(channelSchema).default([]),
-    revoked: z.array(revokedAddressSchema).default([]),
-  })
-  .strict();
-
-/** Site config `seal.channels`: official and revoked addresses. */
-export type ChannelsConfig = z.input<typeof channelsConfigSchema>;
-/** One official channel. */
-export type Channel = z.infer<typeof channelSchema>;
-/** One revoked address. */
-export type RevokedAddress = z.infer<typeof revokedAddressSchema>;
-
+/** The entries of the document, as the config section `seal.channels` defines them. */
+export type { Channel, RevokedAddress } from './channels-config.js';
 
 /** The published `channels.json` document. */
 export interface ChannelsDocument {
@@ -54,43 +24,19 @@ export interface ChannelsDocument {
   keys: { current: string; revoked: RevokedKey[]; timestamp?: TimestampDelegation };
 }
 
-/** Build the channels document (fixed key order). */
-export function createChannelsDocument(options: {
-  siteId: string;
-  updated: Date;
-  channels: ChannelsConfig;
-  currentKeyId: string;
-  revokedKeys?: readonly RevokedKey[];
-  /** The timestamp key to delegate (its id and the base64 line of its public key). */
-  timestampKey?: TimestampDelegation;
-}): ChannelsDocument {
-  const config = channelsConfigSchema.parse(options.channels);
-  return {
-    siteId: options.siteId,
-    updated: options.updated.toISOString(),
-    official: config.official.map((c) => ({ type: c.type, url: c.url, ...(c.label ? { label: c.label } : {}) })),
-    revoked: config.revoked.map((r) => ({ url: r.url, date: r.date, reason: r.reason })),
-    keys: {
-      current: options.currentKeyId,
-      revoked: (options.revokedKeys ?? []).map((k) => ({ keyId: k.keyId, date: k.date, reason: k.reason })),
-      ...(options.timestampKey ? { timestamp: { keyId: options.timestampKey.keyId, publicKey: options.timestampKey.publicKey } } : {}),
-    },
-  };
-}
-
 /** Schema for reading a published channels.json (lenient about extra keys). */
 export const channelsDocumentSchema = z.object({
   siteId: z.string(),
   updated: z.string(),
-  official: z.array(z.object({ type: z.string(), url: z.string(), label: z.string().optional() })),
+  official: z.array(z.object({ type: z.string(), url: z.string(), label: z.optional(z.string()) })),
   revoked: z.array(z.object({ url: z.string(), date: z.string(), reason: z.string() })),
-  keys: z
-    .object({
+  keys: z.optional(
+    z.object({
       current: z.string(),
       revoked: z.array(z.object({ keyId: z.string(), date: z.string(), reason: z.string() })),
-      timestamp: z.object({ keyId: z.string(), publicKey: z.string() }).optional(),
-    })
-    .optional(),
+      timestamp: z.optional(z.object({ keyId: z.string(), publicKey: z.string() })),
+    }),
+  ),
 });
 
 /**
@@ -121,7 +67,7 @@ export function findRevokedAddress(address: string, revoked: readonly RevokedAdd
 /** Parse published channels.json bytes; undefined when they are not a channels document. */
 export function parseChannelsDocument(bytes: Uint8Array): z.infer<typeof channelsDocumentSchema> | undefined {
   try {
-    const doc = channelsDocumentSchema.safeParse(JSON.parse(decodeUtf8(bytes)));
+    const doc = channelsDocumentSchema.safeParse(JSON.parse(decodeUtf8(bytes)), z.PARSE_ONCE);
     return doc.success ? doc.data : undefined;
   } catch {
     return undefined;

@@ -17,19 +17,22 @@ export {
 } from './bytes.js';
 /** Official and revoked addresses (`channels.json`): schemas, document, revoked-address lookup. */
 export {
-  type Channel,
-  type ChannelsConfig,
   type ChannelsDocument,
-  channelSchema,
-  channelsConfigSchema,
   channelsDocumentSchema,
-  createChannelsDocument,
   findRevokedAddress,
   normalizeAddress,
   parseChannelsDocument,
+} from './channels.js';
+/** The site config section `seal.channels` (schemas embedded in the site config) and the document built from it. */
+export {
+  type Channel,
+  type ChannelsConfig,
+  channelSchema,
+  channelsConfigSchema,
+  createChannelsDocument,
   type RevokedAddress,
   revokedAddressSchema,
-} from './channels.js';
+} from './channels-config.js';
 /** Rotation and revocation rules: rotation links, revoked-keys list, chain following. */
 export {
   checkKeyChange,

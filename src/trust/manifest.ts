@@ -3,8 +3,8 @@
  * copy of the site has, with sizes and SHA-256 hashes: schema, parser, canonical
  * serialisation and the comments its signature carries. Shared by seal and verify.
  */
-import { z } from 'zod';
 import { compareBytes } from './bytes.js';
+import * as z from './zod.js';
 
 /** One file of the site as listed in the manifest. */
 export interface ManifestFile {
@@ -79,31 +79,25 @@ export function isSafeSitePath(path: string): boolean {
   return true;
 }
 
-const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO date');
+const isoDate = z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO date'));
 
-const manifestFileSchema = z
-  .object({
-    path: z.string().refine(isSafeSitePath, 'unsafe path'),
-    size: z.number().int().nonnegative(),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  })
-  .strict();
+const manifestFileSchema = z.strictObject({
+  path: z.string().check(z.refine(isSafeSitePath, 'unsafe path')),
+  size: z.number().check(z.int(), z.nonnegative()),
+  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+});
 
 /** Schema for reading a manifest (strict: unknown keys are refused). */
-export const manifestSchema = z
-  .object({
-    stele: z.literal(1),
-    siteId: z.string().min(1).max(200),
-    version: z.number().int().nonnegative(),
-    buildTime: isoDate,
-    expires: isoDate,
-    keyId: z.string().regex(/^[0-9A-F]{16}$/),
-    files: z.array(manifestFileSchema),
-    serverConfig: z
-      .array(manifestFileSchema.refine((f) => isServerConfigPath(f.path), 'not a server configuration file'))
-      .optional(),
-  })
-  .strict();
+export const manifestSchema = z.strictObject({
+  stele: z.literal(1),
+  siteId: z.string().check(z.minLength(1), z.maxLength(200)),
+  version: z.number().check(z.int(), z.nonnegative()),
+  buildTime: isoDate,
+  expires: isoDate,
+  keyId: z.string().check(z.regex(/^[0-9A-F]{16}$/)),
+  files: z.array(manifestFileSchema),
+  serverConfig: z.optional(z.array(manifestFileSchema.check(z.refine((f) => isServerConfigPath(f.path), 'not a server configuration file')))),
+});
 
 /** Serialise a manifest deterministically: fixed key order, 2-space indent, trailing newline. */
 export function serializeManifest(manifest: Manifest): string {
@@ -162,12 +156,12 @@ function parseManifestData(data: unknown): ReturnType<typeof manifestSchema.safe
         files.push(file);
       }
       if (files.length === listed.length) {
-        const rest = manifestSchema.safeParse({ ...data, files: [] });
+        const rest = manifestSchema.safeParse({ ...data, files: [] }, z.PARSE_ONCE);
         if (rest.success) return { ...rest, data: { ...rest.data, files } };
       }
     }
   }
-  return manifestSchema.safeParse(data);
+  return manifestSchema.safeParse(data, z.PARSE_ONCE);
 }
 
 /** Parse manifest JSON text; `reason` says what is wrong. */

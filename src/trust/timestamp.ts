@@ -7,7 +7,6 @@
  * it can keep a site fresh but never make a changed file verify. Pure and
  * browser-safe.
  */
-import { z } from 'zod';
 import { decodeUtf8 } from './bytes.js';
 import { parseChannelsDocument } from './channels.js';
 import type { Manifest } from './manifest.js';
@@ -16,6 +15,7 @@ import { CHANNELS_PATH, STELE_DIR } from './paths.js';
 import type { VerifyProblem } from './problems.js';
 import { MAX_SIGNATURE_BYTES, type TrustReader } from './reader.js';
 import { readListedFile } from './signed-manifest.js';
+import * as z from './zod.js';
 
 /** The timestamp document in the site. */
 export const TIMESTAMP_PATH = `${STELE_DIR}/timestamp.json`;
@@ -59,20 +59,18 @@ export interface TimestampDocument {
   keyId: string;
 }
 
-const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO date');
+const isoDate = z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO date'));
 
 /** Schema of the timestamp document (strict). */
-export const timestampSchema = z
-  .object({
-    stele: z.literal(1),
-    siteId: z.string().min(1).max(200),
-    version: z.number().int().nonnegative(),
-    manifestSha256: z.string().regex(/^[0-9a-f]{64}$/),
-    issued: isoDate,
-    expires: isoDate,
-    keyId: z.string().regex(/^[0-9A-F]{16}$/),
-  })
-  .strict();
+export const timestampSchema = z.strictObject({
+  stele: z.literal(1),
+  siteId: z.string().check(z.minLength(1), z.maxLength(200)),
+  version: z.number().check(z.int(), z.nonnegative()),
+  manifestSha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  issued: isoDate,
+  expires: isoDate,
+  keyId: z.string().check(z.regex(/^[0-9A-F]{16}$/)),
+});
 
 /** Build a timestamp document for a manifest, valid `days` from `now`. */
 export function createTimestampDocument(options: {
@@ -123,7 +121,7 @@ export function parseTimestamp(text: string): { ok: true; timestamp: TimestampDo
   } catch {
     return { ok: false, reason: 'timestamp is not valid JSON' };
   }
-  const result = timestampSchema.safeParse(data);
+  const result = timestampSchema.safeParse(data, z.PARSE_ONCE);
   if (!result.success) {
     const issue = result.error.issues[0];
     return { ok: false, reason: `timestamp is invalid at ${issue.path.join('.') || '(root)'}: ${issue.message}` };

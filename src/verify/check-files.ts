@@ -12,7 +12,7 @@
  */
 
 import type { FileSystem } from '../io/host.js';
-import { listSignedFiles, type Manifest, type ManifestFile } from '../trust/manifest.js';
+import type { Manifest, ManifestFile } from '../trust/manifest.js';
 import { MANIFEST_PATH, MANIFEST_SIG_PATH } from '../trust/paths.js';
 import type { VerifyProblem } from '../trust/problems.js';
 import { MAX_DOCUMENT_BYTES } from '../trust/reader.js';
@@ -107,12 +107,13 @@ export async function checkFiles(
   manifest: Manifest,
   options: CheckFilesOptions,
 ): Promise<FilesCheck> {
-  const signed = listSignedFiles(manifest);
-  const listed = new Map<string, ManifestFile>(signed.map((f) => [f.path, f]));
-  const knownHashes = new Set(manifest.files.map((f) => f.sha256));
   const http = target.kind === 'http';
   const serverConfig = manifest.serverConfig ?? [];
-  const readerFiles = new Set(manifest.files.map((f) => f.path));
+  // Every signed file once (a path is never both a reader file and server configuration); the
+  // order only decides which is read first, and a manifest lists its files by path already.
+  const signed = serverConfig.length ? [...manifest.files, ...serverConfig] : manifest.files;
+  const listed = new Map<string, ManifestFile>(signed.map((f) => [f.path, f]));
+  const serverConfigPaths = new Set(serverConfig.map((f) => f.path));
   // Over HTTP only the files a reader can fetch must be served; a folder or bundle holds everything signed.
   const required = http ? manifest.files : signed;
   const found: FilesCheck = options.into ?? { checkedFiles: 0, checkedServerConfig: 0, problems: [] };
@@ -125,8 +126,8 @@ export async function checkFiles(
     // A request cut short by the deadline says nothing about the file.
     if (signal?.aborted && result.status === 'error') return;
     if (result.status === 'match') {
-      if (readerFiles.has(file.path)) found.checkedFiles++;
-      else found.checkedServerConfig++;
+      if (serverConfigPaths.has(file.path)) found.checkedServerConfig++;
+      else found.checkedFiles++;
       if (result.text !== undefined) scanned.push({ path: file.path, text: result.text });
     } else if (result.status === 'missing') {
       problems.push({ kind: 'missing', path: file.path, message: `${file.path} is missing` });
@@ -174,6 +175,8 @@ export async function checkFiles(
     }
   } else {
     const baseUrl = target.base;
+    // A body identical to a signed file is a server's fallback (e.g. 404.html), not an addition.
+    const knownHashes = new Set(manifest.files.map((f) => f.sha256));
     // Server configuration a server chooses to serve must be the signed bytes.
     total += serverConfig.length;
     await runPool(serverConfig, options.concurrency, async (file) => {

@@ -28,7 +28,6 @@ import { createHttpSource, resolveBaseUrl } from './http-source.js';
 import type { SiteSource } from './site-source.js';
 import { readTrustStore, resolveTrustStoreDir, type TrustStore, writeTrustStore } from './trust-store.js';
 import type { VerifyReport } from './types.js';
-import { openZipSite } from './zip-source.js';
 
 export { INJECTED_PATH_PROBES } from './check-files.js';
 
@@ -207,6 +206,8 @@ async function runCheck(source: string, options: VerifyOptions, signal: AbortSig
     } catch (error) {
       return createReport(source, [{ kind: 'unreachable', message: `cannot read ${source} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` }]);
     }
+    // Loaded for a bundle only: its unzipper builds its tables when it loads.
+    const { openZipSite } = await import('./zip-source.js');
     const opened = openZipSite(bytes);
     if ('error' in opened) return createReport(source, [{ kind: 'unreachable', message: `${source}: ${opened.error}` }]);
     site = opened.source;

@@ -12,7 +12,7 @@ import { inflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inspectImageMetadata } from '../../src/assets/metadata.js';
-import { createSocialCardLayers, createSocialCardRenderer, renderSocialCard, wrapCardText } from '../../src/assets/social-card.js';
+import { createSocialCardLayers, createSocialCardRenderer, renderSocialCard, renderSocialCardTitle, type SocialCardOptions, wrapCardText } from '../../src/assets/social-card.js';
 import { resolveCardConcurrency } from '../../src/build/build-cards.js';
 import { buildProject } from '../../src/build/build-project.js';
 import type { Diagnostic } from '../../src/errors/diagnostic.js';
@@ -68,6 +68,43 @@ function pngChunkData(png: Uint8Array, type: string): Uint8Array {
   throw new Error(`no ${type} chunk`);
 }
 
+/** The card's background and title colours (RGB). */
+const BACKGROUND = [0xfd, 0xfc, 0xf8];
+const TITLE = [0x1c, 0x1b, 0x19];
+
+/**
+ * The largest distance (per channel) of `colour` from its projection on the
+ * segment between the colours `from` and `to`: under 1 when `colour` is a
+ * blend of the two, rounded to whole channel values.
+ */
+function measureOffBlend(colour: ArrayLike<number>, from: readonly number[], to: ArrayLike<number>): number {
+  const d = [0, 1, 2].map((c) => to[c]! - from[c]!);
+  const length = d.reduce((n, x) => n + x * x, 0);
+  const t = length === 0 ? 0 : Math.max(0, Math.min(1, [0, 1, 2].reduce((n, c) => n + (colour[c]! - from[c]!) * d[c]!, 0) / length));
+  return Math.max(...[0, 1, 2].map((c) => Math.abs(colour[c]! - (from[c]! + t * d[c]!))));
+}
+
+/**
+ * What a card should look like, composed independently of the renderer, in
+ * RGB by libvips: the background SVG as librsvg draws it, with the title's
+ * coverage mask laid on it in the title colour at (80, 110).
+ */
+async function composeCardRgb(o: SocialCardOptions): Promise<{ background: Buffer; card: Buffer }> {
+  const layers = createSocialCardLayers(o);
+  const background = await sharp(Buffer.from(layers.background), { density: 72 }).removeAlpha().raw().toBuffer();
+  const mask = await renderSocialCardTitle(layers);
+  if (!mask) return { background, card: background };
+  const width = Math.min(mask.info.width, 1200 - 80);
+  const height = Math.min(mask.info.height, 630 - 110);
+  const alpha = await sharp(mask.data, { raw: { width: mask.info.width, height: mask.info.height, channels: mask.info.channels } }).extractChannel(0).extract({ left: 0, top: 0, width, height }).raw().toBuffer();
+  const ink = await sharp({ create: { width, height, channels: 3, background: { r: TITLE[0]!, g: TITLE[1]!, b: TITLE[2]! } } })
+    .joinChannel(alpha, { raw: { width, height, channels: 1 } })
+    .png()
+    .toBuffer();
+  const card = await sharp(background, { raw: { width: 1200, height: 630, channels: 3 } }).composite([{ input: ink, left: 80, top: 110 }]).removeAlpha().raw().toBuffer();
+  return { background, card };
+}
+
 describe('link previews', () => {
   it('tags every page with Open Graph and Twitter card data and an image on this site', async () => {
     const output = await build(createConfigSource('\n  seal: { required: false },'));
@@ -108,7 +145,7 @@ describe('link previews', () => {
     expect(meta(zh, 'og:image')[0]).not.toBe(meta(plain, 'og:image')[0]);
   });
 
-  it('draws cards as PNG without metadata, named by the hash of their bytes', async () => {
+  it('draws cards as palette PNGs without metadata, named by the hash of their bytes, every colour a blend of the background with the accent or the title colour', async () => {
     const output = await build(createConfigSource('\n  seal: { required: false },'));
     const cards = [...output.keys()].filter((p) => p.startsWith('assets/cards/'));
     // One per language (generated pages) and one per entry without a cover (en and zh-Hans plain, zh-Hant derived).
@@ -119,9 +156,23 @@ describe('link previews', () => {
       const meta = await sharp(png).metadata();
       expect([meta.format, meta.width, meta.height]).toEqual(['png', 1200, 630]);
       expect(await inspectImageMetadata(png)).toMatchObject({ hasExif: false, hasGps: false, hasXmp: false, hasIptc: false, hasIcc: false });
-      expect(pngChunks(png)).toEqual(['IHDR', 'IDAT', 'IEND']);
-      // The image data is one zlib stream with the right Adler-32 (inflateSync checks it), of 630 rows of 1 + 1200 × 3 bytes.
-      expect(inflateSync(pngChunkData(png, 'IDAT')).length).toBe(630 * (1 + 1200 * 3));
+      // Image data and its palette only: no transparency, text, time, size or profile chunk.
+      expect(pngChunks(png)).toEqual(['IHDR', 'PLTE', 'IDAT', 'IEND']);
+      // 8-bit palette (colour type 3), no interlace.
+      expect([...pngChunkData(png, 'IHDR').subarray(8)]).toEqual([8, 3, 0, 0, 0]);
+      // The image data is one zlib stream with the right Adler-32 (inflateSync checks it), of 630 rows of 1 + 1200 bytes (one index a pixel).
+      expect(inflateSync(pngChunkData(png, 'IDAT')).length).toBe(630 * (1 + 1200));
+      // 256 colours: the background to the accent as drawn (the band's colour), then to the title colour.
+      const palette = pngChunkData(png, 'PLTE');
+      expect(palette.length).toBe(256 * 3);
+      const band = (await sharp(png).raw().toBuffer()).subarray(0, 3);
+      expect([...palette.subarray(0, 3)]).toEqual(BACKGROUND);
+      expect([...palette.subarray(127 * 3, 128 * 3)]).toEqual([...band]);
+      expect([...palette.subarray(255 * 3)]).toEqual(TITLE);
+      for (let i = 0; i < 256; i++) {
+        const colour = palette.subarray(i * 3, i * 3 + 3);
+        expect(measureOffBlend(colour, BACKGROUND, i < 128 ? band : TITLE), `${path} palette ${i}`).toBeLessThan(1);
+      }
     }
   });
 
@@ -139,7 +190,7 @@ describe('link previews', () => {
     expect(await render(en)).toEqual(first[0]);
     expect(await renderSocialCard(zh)).toEqual(first[1]);
     expect(first[2]).not.toEqual(first[0]);
-    // Opaque RGB, at the card size, with the title drawn (dark pixels where the title goes).
+    // Opaque (decoded as RGB), at the card size, with the title drawn (dark pixels where the title goes).
     const { data, info } = await sharp(first[1]!).raw().toBuffer({ resolveWithObject: true });
     expect([info.width, info.height, info.channels]).toEqual([1200, 630, 3]);
     let dark = 0;
@@ -147,24 +198,30 @@ describe('link previews', () => {
     expect(dark).toBeGreaterThan(1000);
   });
 
-  it('draws each card as its background with the title on it below the rule, the band left alone and nothing else changed, whatever was drawn before', async () => {
+  it('draws each card as its background with the title on it below the rule, the band left alone and nothing else changed, whatever was drawn before, within a palette step of the same card composed in RGB', async () => {
     const render = createSocialCardRenderer();
-    const cards = [
+    const cards: SocialCardOptions[] = [
       { siteName: 'Site', title: '', lang: 'en' },
       { siteName: 'Site', title: 'Short', lang: 'en' },
       { siteName: '站點', title: '言論自由與新聞自由是我們一直以來努力的方向，'.repeat(4), lang: 'zh-Hant' },
       { siteName: 'Site', title: 'A title long enough to be wrapped on two lines of the card', lang: 'en', accent: '#123456' },
       { siteName: 'Site', title: 'gjpqy Ágÿ', lang: 'en' },
+      { siteName: 'A longer site name', title: 'Short', lang: 'en', accent: '#2a7' },
       { siteName: '站點', title: '', lang: 'zh-Hant' },
-    ] as const;
+    ];
     for (const card of cards) {
-      const layers = createSocialCardLayers(card);
-      const background = await sharp(Buffer.from(layers.background), { density: 72 }).removeAlpha().raw().toBuffer();
+      const { background, card: expected } = await composeCardRgb(card);
       const png = await render(card);
-      expect(inflateSync(pngChunkData(png, 'IDAT')).length).toBe(630 * (1 + 1200 * 3));
+      expect(inflateSync(pngChunkData(png, 'IDAT')).length).toBe(630 * (1 + 1200));
       const { data } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+      // Every pixel is the RGB composition's, to the palette's step (1 of 255, 2 for a colour far from both ends) and libvips' own rounding.
+      let worst = 0;
+      for (let i = 0; i < data.length; i++) worst = Math.max(worst, Math.abs(data[i]! - expected[i]!));
+      expect(worst, card.title).toBeLessThanOrEqual(3);
+      // The band is exactly the accent as librsvg drew it.
+      for (let y = 0; y < 630; y++) expect(data.subarray(y * 3600, y * 3600 + 24 * 3).equals(background.subarray(y * 3600, y * 3600 + 24 * 3)), `${card.title} band row ${y}`).toBe(true);
       const row = 1200 * 3;
-      const differs = (y: number) => !data.subarray(y * row, (y + 1) * row).equals(background.subarray(y * row, (y + 1) * row));
+      const differs = (y: number) => data.subarray(y * row, (y + 1) * row).some((v, i) => Math.abs(v - background[y * row + i]!) > 3);
       const inked = Array.from({ length: 630 }, (_, y) => y).filter(differs);
       if (!card.title) {
         expect(inked, card.title).toEqual([]);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashSha256, readManifestVersion, resolveNextVersion, sealSite } from '../../src/seal/seal-site.js';
 import { readOutputText } from '../../src/site/output.js';
-import { channelsConfigSchema } from '../../src/trust/channels.js';
+import { channelsConfigSchema } from '../../src/trust/channels-config.js';
 import { parseManifest } from '../../src/trust/manifest.js';
 import { formatKeyFingerprint, verifyMinisign } from '../../src/trust/minisign.js';
 import { CHANNELS_PATH, MANIFEST_PATH, MANIFEST_SIG_PATH, PUBLIC_KEY_PATH } from '../../src/trust/paths.js';

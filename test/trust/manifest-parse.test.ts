@@ -107,3 +107,12 @@ describe('isSafeSitePath', () => {
     }
   });
 });
+
+describe('manifestSchema messages', () => {
+  // This file loads no classic zod (which registers English messages when it makes its first schema): the trust core registers them itself.
+  it('reports a refusal in English words, not zod/mini\'s bare "Invalid input"', () => {
+    const result = parseManifest(JSON.stringify(document([{ path: 'a.html', size: 1.5, sha256: HEX }])));
+    expect(result).toEqual({ ok: false, reason: 'manifest is invalid at files.0.size: Invalid input: expected int, received number' });
+    expect(parseManifest(JSON.stringify(document([], { siteId: '' })))).toEqual({ ok: false, reason: 'manifest is invalid at siteId: Too small: expected string to have >=1 characters' });
+  });
+});

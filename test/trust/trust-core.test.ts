@@ -13,7 +13,7 @@ import { launchChromium } from '../browser/helpers.js';
 import { SIGNER, sealFixture } from '../verify/fixture.js';
 import { collectClosure, listImports, listSourceFiles, ROOT } from './imports.js';
 
-const TRUST_PACKAGES = /^(?:@noble\/hashes\/[a-z0-9]+\.js|@noble\/curves\/[a-z0-9]+\.js|zod)$/;
+const TRUST_PACKAGES = /^(?:@noble\/hashes\/[a-z0-9]+\.js|@noble\/curves\/[a-z0-9]+\.js|zod(?:\/mini|\/locales|\/v4\/core)?)$/;
 /** Builder and signing code: nothing the verifier loads may come from here. */
 const BUILDER_OR_SIGNING =
   /^src\/(?:seal|render|site|content|assets|harden|check|config|build|pipeline|dev|cli|import|publish)\//;

@@ -268,9 +268,12 @@ describe('hashing on worker threads (compiled stele)', () => {
       expect(text, builderOnly).not.toMatch(new RegExp(`(?:from|import\\()\\s*["']${builderOnly.replace(/[/.-]/g, '\\$&')}["']`));
     }
     expect(text).not.toMatch(/function (?:buildProject|sealSite|createSignerFromSeed|renderMarkdown)\b/);
-    // zod's English messages only (its other locales are left out of the bundle).
+    // zod's English messages only (its other locales are left out of the bundle), and its
+    // tree-shakable API (the trust core's src/trust/zod.ts): none of classic zod.
     expect(text).toContain('zod/v4/locales/en.js');
     expect(text).not.toContain('zod/v4/locales/ru.js');
+    expect(text).toContain('zod/v4/mini/');
+    expect(text).not.toContain('zod/v4/classic/');
     // hash-file.ts resolves its worker as `../io/hash-worker.js`, from dist/io/ and from this bundle alike.
     expect(text).toContain('new URL("../io/hash-worker.js", import.meta.url)');
     expect(existsSync(fileURLToPath(new URL('../io/hash-worker.js', pathToFileURL(bundle))))).toBe(true);

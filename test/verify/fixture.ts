@@ -6,7 +6,7 @@ import type { KeyPublications } from '../../src/seal/key-store.js';
 import { sealSite } from '../../src/seal/seal-site.js';
 import { createSignerFromSeed, type Signer } from '../../src/seal/signer.js';
 import type { OutputFiles } from '../../src/site/output.js';
-import type { ChannelsConfig } from '../../src/trust/channels.js';
+import type { ChannelsConfig } from '../../src/trust/channels-config.js';
 
 export const NOW = new Date('2026-03-01T12:00:00.000Z');
 export const SIGNER = createSignerFromSeed(new Uint8Array(32).fill(7));
