@@ -454,7 +454,7 @@ export function formatResultsTable(results: BenchResults): string {
           ['sha256sum -c', formatMs(v.sha256sum.wallMs), orNa(v.sha256sum.cpuMs, formatMs), v.sha256sum.mibPerSecond.toFixed(1), orNa(v.sha256sum.peakRssMiB, (n) => n.toFixed(0))],
         ],
       ),
-      `stele verify / sha256sum throughput: ${v.throughputRatio.toFixed(2)} (whole processes); CLI start-up alone (\`stele --version\`) ${formatMs(v.cliStartupMs)} s, ` +
+      `stele verify / sha256sum throughput: ${v.throughputRatio.toFixed(2)} (whole processes); verify's start-up alone (\`stele verify --help\`) ${formatMs(v.cliStartupMs)} s, ` +
         `without it ${v.throughputRatioWithoutStartup.toFixed(2)}`,
     );
   }
